@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""One entry point for a fresh machine: `python3 dev.py run` or `python3 dev.py test`.
+
+run   install into .venv, migrate, load the demo organisation when the database is empty,
+      and serve http://127.0.0.1:8000
+test  install into .venv and run the whole test suite (pytest arguments pass through)
+
+Only the standard library is used here, so it works before anything is installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".okrflow-installed"
+
+
+def run(*command: str | Path, env: dict[str, str] | None = None) -> None:
+    """Run a command, stopping with its exit code if it fails."""
+    result = subprocess.run([str(part) for part in command], cwd=ROOT, env=env)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def install() -> None:
+    """Create .venv and install okrflow with its test tools, unless already up to date."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py itself may be run by an older Python
+        sys.exit("okrflow needs Python 3.11 or newer.")
+    fingerprint = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    if not (BIN / "python").exists():
+        print("Creating the virtual environment in .venv …", flush=True)
+        venv.create(VENV, with_pip=True)
+    print("Installing okrflow and its dependencies …", flush=True)
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test]")
+    STAMP.write_text(fingerprint)
+
+
+def okrflow(*arguments: str) -> None:
+    run(BIN / "okrflow", *arguments)
+
+
+def command_run(arguments: list[str]) -> None:
+    install()
+    okrflow("migrate", "--no-input", "--verbosity", "0")
+    okrflow("demo", "--if-empty")
+    address = arguments[0] if arguments else "127.0.0.1:8000"
+    print(f"\nokrflow is running at http://{address}/ — press Ctrl+C to stop.\n", flush=True)
+    env = dict(os.environ)
+    env.setdefault("OKRFLOW_DEBUG", "1")
+    with contextlib.suppress(KeyboardInterrupt):
+        run(BIN / "okrflow", "runserver", "--noreload", address, env=env)
+
+
+def command_test(arguments: list[str]) -> None:
+    install()
+    run(BIN / "python", "-m", "pytest", *arguments)
+
+
+def main() -> None:
+    commands = {"run": command_run, "test": command_test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

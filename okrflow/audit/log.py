@@ -1,0 +1,53 @@
+"""Write audit rows; every action calls `record_change` inside its transaction."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from okrflow.audit.models import AuditEntry
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """Return a JSON-safe dict of the model's concrete field values."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        value = getattr(instance, field.attname)
+        data[field.name] = to_json_value(value)
+    return data
+
+
+def to_json_value(value: Any) -> Any:
+    """Turn Decimal and dates into strings so JSONField can store them."""
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value == value.to_integral() else str(value)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+def record_change(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    summary: str = "",
+) -> AuditEntry:
+    """Append one audit row for a change to `instance`."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        action=action,
+        object_type=instance._meta.model_name or "",
+        object_id=instance.pk,
+        summary=summary[:300],
+        before=before,
+        after=after,
+    )

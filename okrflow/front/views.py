@@ -1,0 +1,91 @@
+"""The first pages: sign in, and a read-only overview of a cycle's OKRs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from okrflow.cycles.models import Cycle, CycleState
+from okrflow.engine.progress import Status
+from okrflow.okrs.measure import load_objectives, measure_objectives
+from okrflow.okrs.models import Objective
+from okrflow.org.access import access_for
+from okrflow.org.actions import set_person_language
+from okrflow.org.models import Language, Organisation
+
+OBJECTIVES_PER_PAGE = 50
+
+
+def current_cycle(cycle_id: str | None) -> Cycle | None:
+    """Pick the cycle asked for, else the active one that contains today, else the newest."""
+    cycles = Cycle.objects.all()
+    if cycle_id and cycle_id.isdigit():
+        chosen = cycles.filter(pk=int(cycle_id)).first()
+        if chosen is not None:
+            return chosen
+    today = timezone.localdate()
+    return (
+        cycles.filter(state=CycleState.ACTIVE, start_date__lte=today, end_date__gte=today).first()
+        or cycles.filter(state=CycleState.ACTIVE).first()
+        or cycles.first()
+    )
+
+
+@require_GET
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Show every objective of the cycle the user may see, with progress and status."""
+    cycle = current_cycle(request.GET.get("cycle"))
+    reports = []
+    page = None
+    if cycle is not None:
+        visible = Objective.objects.visible_to(request.user).live().filter(cycle=cycle)
+        paginator = Paginator(
+            visible.order_by(
+                "owner_unit__path", "owner_project_id", "owner_person_id", "position", "id"
+            ).values_list("pk", flat=True),
+            OBJECTIVES_PER_PAGE,
+        )
+        page = paginator.get_page(request.GET.get("page"))
+        ids = list(page.object_list)
+        order = {pk: index for index, pk in enumerate(ids)}
+        loaded = load_objectives(Objective.objects.filter(pk__in=ids), ids)
+        loaded.objectives.sort(key=lambda objective: order[objective.pk])
+        reports = measure_objectives(loaded, timezone.localdate(), Organisation.current())
+    counts = {status.value: 0 for status in Status}
+    for report in reports:
+        counts[report.status.value] += 1
+    return render(
+        request,
+        "front/overview.html",
+        {
+            "cycle": cycle,
+            "cycles": Cycle.objects.all(),
+            "reports": reports,
+            "page": page,
+            "status_counts": counts,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Save the person's language and go back where they were."""
+    language = request.POST.get("language", "")
+    person = access_for(request.user).person
+    if language in Language.values and person is not None:
+        set_person_language(request.user, person, language)
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    response = redirect(next_url)
+    if language in Language.values:
+        response.set_cookie("django_language", language, samesite="Lax")
+    return response

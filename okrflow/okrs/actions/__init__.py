@@ -1,0 +1,30 @@
+"""Every write to objectives, key results and initiatives goes through these actions."""
+
+from okrflow.okrs.actions.initiatives import create_initiative, set_initiative_done
+from okrflow.okrs.actions.key_results import (
+    change_key_result_target,
+    create_key_result,
+    record_key_result_value,
+    update_key_result,
+)
+from okrflow.okrs.actions.objectives import (
+    align_objective,
+    archive_objective,
+    create_objective,
+    unalign_objective,
+    update_objective,
+)
+
+__all__ = [
+    "align_objective",
+    "archive_objective",
+    "change_key_result_target",
+    "create_initiative",
+    "create_key_result",
+    "create_objective",
+    "record_key_result_value",
+    "set_initiative_done",
+    "unalign_objective",
+    "update_key_result",
+    "update_objective",
+]

@@ -1,0 +1,80 @@
+"""The cycle's OKR tree as plain data, for `okrflow okrs --json` and anything scripted."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from okrflow.cycles.models import Cycle
+from okrflow.okrs.measure import KeyResultReport, ObjectiveReport
+
+
+def number_or_none(value: Decimal | None) -> int | float | None:
+    """Turn a Decimal into a JSON number: an int when whole."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def ratio(value: float) -> float:
+    return round(value, 4)
+
+
+def key_result_data(row: KeyResultReport) -> dict[str, Any]:
+    kr = row.key_result
+    unit = kr.unit or ("%" if kr.shape == "percentage" else "")
+    if kr.shape == "currency":
+        unit = kr.currency or "VND"
+    return {
+        "id": kr.pk,
+        "title": kr.title,
+        "shape": kr.shape,
+        "direction": kr.direction,
+        "start": number_or_none(kr.start_value),
+        "target": number_or_none(row.target),
+        "current": number_or_none(kr.current_value),
+        "unit": unit,
+        "relative_change": number_or_none(kr.relative_change),
+        "per_period": kr.per_period,
+        "period": kr.period or None,
+        "due": kr.due_date.isoformat(),
+        "weight": number_or_none(kr.weight),
+        "owner": kr.owner_id,
+        "progress": ratio(row.progress),
+        "expected": ratio(row.expected),
+        "status": row.status.value,
+    }
+
+
+def objective_data(report: ObjectiveReport) -> dict[str, Any]:
+    objective = report.objective
+    return {
+        "id": objective.pk,
+        "title": objective.title,
+        "owner": {"kind": objective.owner_kind, "name": objective.owner_name},
+        "kind": objective.kind,
+        "state": objective.state,
+        "private": objective.is_private,
+        "tags": [tag.name for tag in report.tags],
+        "parent_ids": report.parent_ids,
+        "progress": ratio(report.progress),
+        "expected": ratio(report.expected),
+        "status": report.status.value,
+        "key_results": [key_result_data(row) for row in report.key_results],
+    }
+
+
+def cycle_tree_data(cycle: Cycle, reports: list[ObjectiveReport]) -> dict[str, Any]:
+    """Return the JSON-ready tree of a cycle's objectives and key results."""
+    return {
+        "cycle": {
+            "id": cycle.pk,
+            "name": cycle.name,
+            "start": cycle.start_date.isoformat(),
+            "end": cycle.end_date.isoformat(),
+            "state": cycle.state,
+        },
+        "objectives": [objective_data(report) for report in reports],
+    }

@@ -1,0 +1,93 @@
+"""`okrflow okrs`: print a cycle's objectives and key results with progress and status."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from okrflow.cycles.models import Cycle
+from okrflow.okrs.export_tree import cycle_tree_data
+from okrflow.okrs.measure import load_objectives, measure_objectives
+from okrflow.okrs.models import Objective
+from okrflow.org.models import Organisation
+
+
+def find_cycle(name: str | None) -> Cycle:
+    """Return the named cycle, or the active one, or explain what exists."""
+    cycles = Cycle.objects.all()
+    if name:
+        cycle = cycles.filter(name__iexact=name.strip()).first()
+        if cycle is None:
+            known = ", ".join(cycles.values_list("name", flat=True)) or "none"
+            raise CommandError(f"No cycle named “{name}”. Cycles: {known}.")
+        return cycle
+    today = timezone.localdate()
+    cycle = (
+        cycles.filter(state="active", start_date__lte=today, end_date__gte=today).first()
+        or cycles.filter(state="active").first()
+        or cycles.first()
+    )
+    if cycle is None:
+        raise CommandError("There is no cycle yet. Run `okrflow demo` or create one.")
+    return cycle
+
+
+class Command(BaseCommand):
+    help = "Print a cycle's OKR tree with progress, expected progress and status."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cycle", help="Cycle name, e.g. “Q4 2026” (default: the active one).")
+        parser.add_argument("--json", action="store_true", help="Print JSON for scripts.")
+        parser.add_argument(
+            "--as", dest="username", help="Show only what this user may see (default: everything)."
+        )
+        parser.add_argument("--on", help="Compute expected progress on this date (YYYY-MM-DD).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        cycle = find_cycle(options["cycle"])
+        on = timezone.localdate()
+        if options["on"]:
+            import datetime
+
+            try:
+                on = datetime.date.fromisoformat(options["on"])
+            except ValueError as error:
+                raise CommandError(
+                    f"--on needs a date like 2026-11-27, not “{options['on']}”."
+                ) from error
+        queryset = Objective.objects.live().filter(cycle=cycle)
+        if options["username"]:
+            user = get_user_model().objects.filter(username=options["username"]).first()
+            if user is None:
+                raise CommandError(f"No user named “{options['username']}”.")
+            queryset = queryset.filter(pk__in=Objective.objects.visible_to(user).values("pk"))
+        loaded = load_objectives(queryset.order_by("position", "id"))
+        reports = measure_objectives(loaded, on, Organisation.current())
+        data = cycle_tree_data(cycle, reports)
+        if options["json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self.write_table(data)
+
+    def write_table(self, data: dict[str, Any]) -> None:
+        c = data["cycle"]
+        self.stdout.write(f"{c['name']}  {c['start']} – {c['end']}  [{c['state']}]")
+        for objective in data["objectives"]:
+            self.stdout.write("")
+            self.stdout.write(
+                f"O{objective['id']}  {objective['progress']:>4.0%} / {objective['expected']:>4.0%}  "
+                f"{objective['status']:<9}  {objective['title']}  "
+                f"({objective['owner']['kind']}: {objective['owner']['name']}, {objective['kind']})"
+            )
+            for kr in objective["key_results"]:
+                figures = f"{kr['start']} → {kr['current']} → {kr['target']} {kr['unit']}".strip()
+                self.stdout.write(
+                    f"   KR{kr['id']:<5} {kr['progress']:>4.0%} / {kr['expected']:>4.0%}  "
+                    f"{kr['status']:<9}  [{kr['shape']}] {kr['title']}  ({figures}, due {kr['due']})"
+                )
+        self.stdout.write("")
+        self.stdout.write("progress / expected by today")

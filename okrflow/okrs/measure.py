@@ -1,0 +1,222 @@
+"""Bridge between the database and the pure progress engine.
+
+Everything a page or the CLI shows about progress comes from `measure_objectives`, so the web
+app, `okrflow okrs --json` and later the reports all show the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from okrflow.engine import progress as engine
+from okrflow.okrs.models import Alignment, KeyResult, Objective, ObjectiveKind, Tag
+from okrflow.org.models import Organisation
+
+SUCCESS_BAR = {ObjectiveKind.COMMITTED: 1.0, ObjectiveKind.ASPIRATIONAL: 0.7}
+
+# Which form field each engine problem belongs to, and what to tell the user.
+PROBLEM_FIELDS = {
+    "due_before_start": "due_date",
+    "wrong_direction_for_shape": "direction",
+    "missing_recurrence": "per_period",
+    "not_finite": "current_value",
+    "missing_start": "start_value",
+    "missing_target": "target_value",
+    "start_equals_target": "target_value",
+    "direction_mismatch": "direction",
+    "negative_percentage": "target_value",
+    "negative_occurrences": "current_value",
+    "milestone_not_binary": "current_value",
+}
+
+
+def problem_message(code: str) -> str:
+    """Explain an engine problem code in the user's language."""
+    messages = {
+        "due_before_start": _("The due date is before the cycle starts."),
+        "wrong_direction_for_shape": _("This direction does not fit the key result's shape."),
+        "missing_recurrence": _("Say how many times per week or per month."),
+        "not_finite": _("Enter a finite number, not NaN or infinity."),
+        "missing_start": _("Enter the starting value (the baseline)."),
+        "missing_target": _("Enter the target value."),
+        "start_equals_target": _("The target must differ from the starting value."),
+        "direction_mismatch": _("The target is on the wrong side of the start for this direction."),
+        "negative_percentage": _("A percentage cannot be negative."),
+        "negative_occurrences": _("The count cannot be negative."),
+        "milestone_not_binary": _("A milestone is either done or not done."),
+    }
+    return messages.get(code, _("These figures do not fit together."))
+
+
+def figure_problem_messages(figures: engine.KeyResultFigures) -> list[tuple[str, str]]:
+    """Return (field, message) for every problem the engine finds in a key result's figures."""
+    return [
+        (PROBLEM_FIELDS.get(code, "target_value"), problem_message(code))
+        for code in engine.figure_problems(figures)
+    ]
+
+
+def figures_of(kr: KeyResult, window_start: datetime.date) -> engine.KeyResultFigures:
+    """Describe a key result to the engine; its window runs from the cycle start to its due date."""
+    direction = kr.direction
+    if kr.shape in (engine.Shape.MILESTONE, engine.Shape.RECURRING):
+        direction = engine.Direction.INCREASE
+    return engine.KeyResultFigures(
+        shape=engine.Shape(kr.shape),
+        start_date=window_start,
+        due_date=kr.due_date,
+        start=kr.start_value,
+        target=kr.target_value,
+        current=kr.current_value,
+        direction=engine.Direction(direction),
+        relative_change=kr.relative_change,
+        per_period=kr.per_period,
+        period=engine.Period(kr.period) if kr.period else None,
+    )
+
+
+@dataclass
+class KeyResultReport:
+    key_result: KeyResult
+    progress: float
+    expected: float
+    status: engine.Status
+    target: Decimal | None
+
+
+@dataclass
+class ObjectiveReport:
+    objective: Objective
+    progress: float
+    expected: float
+    status: engine.Status
+    key_results: list[KeyResultReport] = field(default_factory=list)
+    parent_ids: list[int] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+
+
+@dataclass
+class LoadedObjectives:
+    """Objectives with their key results, parent links and tags, loaded in four queries."""
+
+    objectives: list[Objective]
+    key_results: dict[int, list[KeyResult]]
+    parent_links: dict[int, list[Alignment]]
+    tags: dict[int, list[Tag]]
+
+
+def load_objectives(
+    queryset: QuerySet[Objective], ids: list[int] | None = None
+) -> LoadedObjectives:
+    """Load what a progress report needs in a fixed number of queries, whatever the size.
+
+    The related rows are selected by a subquery on the same filter rather than by a list of
+    ids, so a cycle of 100,000 objectives costs the same four queries (and no database limit
+    on query parameters is reached). Pass `ids` when the objectives are one small page.
+    """
+    objectives = list(
+        queryset.select_related("cycle", "owner_person", "owner_unit", "owner_project")
+    )
+    scope: Any = ids if ids is not None else queryset.values("pk")
+    key_results: dict[int, list[KeyResult]] = defaultdict(list)
+    for kr in KeyResult.objects.filter(objective_id__in=scope, is_archived=False).order_by(
+        "objective_id", "position", "id"
+    ):
+        key_results[kr.objective_id].append(kr)
+    parent_links: dict[int, list[Alignment]] = defaultdict(list)
+    for link in Alignment.objects.filter(child_id__in=scope).order_by("-is_primary", "id"):
+        parent_links[link.child_id].append(link)
+    tags: dict[int, list[Tag]] = defaultdict(list)
+    through = Objective.tags.through
+    for row in (
+        through.objects.filter(objective_id__in=scope).select_related("tag").order_by("tag__name")
+    ):
+        tags[row.objective_id].append(row.tag)
+    return LoadedObjectives(objectives, key_results, parent_links, tags)
+
+
+def measure_key_result(
+    kr: KeyResult,
+    window_start: datetime.date,
+    on: datetime.date,
+    success_bar: float,
+    thresholds: engine.StatusThresholds,
+) -> KeyResultReport:
+    figures = figures_of(kr, window_start)
+    return KeyResultReport(
+        key_result=kr,
+        progress=engine.key_result_progress(figures),
+        expected=engine.key_result_expected(figures, on),
+        status=engine.key_result_status(figures, on, success_bar, thresholds),
+        target=engine.effective_target(figures),
+    )
+
+
+def measure_objectives(
+    loaded: LoadedObjectives,
+    on: datetime.date,
+    organisation: Organisation | None = None,
+) -> list[ObjectiveReport]:
+    """Compute progress, expected progress and status for loaded objectives."""
+    organisation = organisation or Organisation.current()
+    thresholds = organisation.status_thresholds()
+    reports: list[ObjectiveReport] = []
+    nodes: dict[int, engine.ObjectiveNode] = {}
+    for objective in loaded.objectives:
+        bar = SUCCESS_BAR.get(ObjectiveKind(objective.kind), 1.0)
+        start = objective.cycle.start_date
+        kr_reports = [
+            measure_key_result(kr, start, on, bar, thresholds)
+            for kr in loaded.key_results.get(objective.pk, [])
+        ]
+        parts = [(r.progress, r.key_result.weight) for r in kr_reports]
+        expected = engine.objective_progress(
+            [(r.expected, r.key_result.weight) for r in kr_reports]
+        )
+        links = loaded.parent_links.get(objective.pk, [])
+        reports.append(
+            ObjectiveReport(
+                objective=objective,
+                progress=engine.objective_progress(parts),
+                expected=expected,
+                status=engine.Status.ON_TRACK,
+                key_results=kr_reports,
+                parent_ids=[link.parent_id for link in links],
+                tags=loaded.tags.get(objective.pk, []),
+            )
+        )
+        nodes[objective.pk] = engine.ObjectiveNode(key_results=tuple(parts))
+    if organisation.include_children_in_progress:
+        children: dict[int, list[tuple[int, Decimal]]] = {}
+        for report in reports:
+            for link in loaded.parent_links.get(report.objective.pk, []):
+                children.setdefault(link.parent_id, []).append((report.objective.pk, link.weight))
+        nodes = {
+            pk: engine.ObjectiveNode(
+                key_results=node.key_results, children=tuple(children.get(pk, ()))
+            )
+            for pk, node in nodes.items()
+        }
+        rolled = engine.roll_up_progress(nodes, include_children=True)
+        for report in reports:
+            report.progress = rolled[report.objective.pk]
+    for report in reports:
+        report.status = objective_status(report, thresholds)
+    return reports
+
+
+def objective_status(report: ObjectiveReport, thresholds: engine.StatusThresholds) -> engine.Status:
+    """Judge an objective against its pace line, by its kind's success bar."""
+    if report.key_results and all(r.status == engine.Status.DONE for r in report.key_results):
+        return engine.Status.DONE
+    bar = SUCCESS_BAR.get(ObjectiveKind(report.objective.kind), 1.0)
+    status = engine.status_for_gap(report.progress, report.expected, bar, thresholds)
+    # A weighted mean can reach 1 while a milestone is still open: that is not done yet.
+    return engine.Status.ON_TRACK if status == engine.Status.DONE else status

@@ -1,0 +1,175 @@
+"""Who may see and change what: one `Access` per user, computed once per request.
+
+The rules (PRODUCT.md, Transparency and Permissions):
+- everyone in the organisation sees every non-private objective;
+- a private objective is seen by its owner, the owner's manager chain and admins;
+- an objective is edited by its owner, managers up the chain (the person's manager and
+  theirs, the leads of the person's unit and of every unit above it), the project lead for a
+  project's objectives, and admins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from okrflow.org.models import OrgUnit, Person, Project
+
+if TYPE_CHECKING:
+    from okrflow.okrs.models import KeyResult, Objective
+
+
+class Access:
+    """The permissions of one user, with the id sets the querysets filter on."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+
+    @cached_property
+    def person(self) -> Person | None:
+        if not getattr(self.user, "is_authenticated", False):
+            return None
+        try:
+            return Person.objects.select_related("unit").get(user_id=self.user.pk)
+        except Person.DoesNotExist:
+            return None
+
+    @cached_property
+    def is_admin(self) -> bool:
+        if not getattr(self.user, "is_authenticated", False):
+            return False
+        return bool(self.user.is_superuser or (self.person and self.person.is_admin))
+
+    @cached_property
+    def is_member(self) -> bool:
+        """Tell whether the user belongs to the organisation at all."""
+        return self.is_admin or self.person is not None
+
+    @cached_property
+    def led_unit_ids(self) -> frozenset[int]:
+        """Units this person leads, with every unit below them."""
+        if self.person is None:
+            return frozenset()
+        paths = list(OrgUnit.objects.filter(lead=self.person).values_list("path", flat=True))
+        if not paths:
+            return frozenset()
+        query = Q()
+        for path in paths:
+            query |= Q(path__startswith=path)
+        return frozenset(OrgUnit.objects.filter(query).values_list("pk", flat=True))
+
+    @cached_property
+    def chain_report_ids(self) -> frozenset[int]:
+        """People whose manager chain includes this person."""
+        if self.person is None:
+            return frozenset()
+        reports_of: dict[int, list[int]] = defaultdict(list)
+        for person_id, manager_id in Person.objects.filter(manager__isnull=False).values_list(
+            "pk", "manager_id"
+        ):
+            reports_of[manager_id].append(person_id)
+        found: set[int] = set()
+        frontier = [self.person.pk]
+        while frontier:
+            next_frontier = []
+            for manager_id in frontier:
+                for report_id in reports_of.get(manager_id, ()):
+                    if report_id not in found:
+                        found.add(report_id)
+                        next_frontier.append(report_id)
+            frontier = next_frontier
+        found.discard(self.person.pk)
+        return frozenset(found)
+
+    @cached_property
+    def led_project_ids(self) -> frozenset[int]:
+        if self.person is None:
+            return frozenset()
+        return frozenset(Project.objects.filter(lead=self.person).values_list("pk", flat=True))
+
+    @cached_property
+    def member_project_ids(self) -> frozenset[int]:
+        if self.person is None:
+            return frozenset()
+        return frozenset(self.person.projects.values_list("pk", flat=True)) | self.led_project_ids
+
+    @cached_property
+    def is_unit_lead(self) -> bool:
+        return bool(self.led_unit_ids)
+
+    @property
+    def role(self) -> str:
+        """Name the user's strongest role: admin, unit_lead or member."""
+        if self.is_admin:
+            return "admin"
+        if self.is_unit_lead:
+            return "unit_lead"
+        return "member"
+
+    def manages_person(self, person_id: int | None, unit_id: int | None) -> bool:
+        """Tell whether this user is up the chain of the given person."""
+        return person_id in self.chain_report_ids or unit_id in self.led_unit_ids
+
+    def private_objectives_filter(self) -> Q:
+        """Return the Q matching the private objectives this user may see."""
+        if self.person is None:
+            return Q(pk__in=[])
+        query = Q(owner_person=self.person)
+        if self.led_unit_ids:
+            query |= Q(owner_unit_id__in=self.led_unit_ids)
+            query |= Q(owner_person__unit_id__in=self.led_unit_ids)
+        if self.chain_report_ids:
+            query |= Q(owner_person_id__in=self.chain_report_ids)
+        if self.member_project_ids:
+            query |= Q(owner_project_id__in=self.member_project_ids)
+        return query
+
+    def can_view_objective(self, objective: Objective) -> bool:
+        if not self.is_member:
+            return False
+        if self.is_admin or not objective.is_private:
+            return True
+        return self.can_edit_objective(objective) or (
+            objective.owner_project_id in self.member_project_ids
+        )
+
+    def can_edit_objective(self, objective: Objective) -> bool:
+        """Tell whether this user may change the objective and its key results."""
+        if self.is_admin:
+            return True
+        if self.person is None:
+            return False
+        if objective.owner_person_id is not None:
+            if objective.owner_person_id == self.person.pk:
+                return True
+            owner_unit_id = objective.owner_person.unit_id if objective.owner_person else None
+            return self.manages_person(objective.owner_person_id, owner_unit_id)
+        if objective.owner_unit_id is not None:
+            return objective.owner_unit_id in self.led_unit_ids
+        project = objective.owner_project
+        if project is None:
+            return False
+        return project.lead_id == self.person.pk or project.unit_id in self.led_unit_ids
+
+    def can_update_key_result(self, key_result: KeyResult) -> bool:
+        """Tell whether this user may record values on a key result (its owner may)."""
+        if self.person is not None and key_result.owner_id == self.person.pk:
+            return True
+        return self.can_edit_objective(key_result.objective)
+
+    def can_edit_person(self, person: Person) -> bool:
+        return self.is_admin or self.manages_person(person.pk, person.unit_id)
+
+
+def access_for(user: Any) -> Access:
+    """Return the user's Access, cached on the user object for the request."""
+    cached = getattr(user, "_okrflow_access", None)
+    if cached is None:
+        cached = Access(user)
+        with contextlib.suppress(AttributeError):
+            user._okrflow_access = cached
+    return cached

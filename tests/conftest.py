@@ -1,0 +1,122 @@
+"""Shared fixtures: a small organisation with the four personas every view test uses."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from okrflow.cycles.actions import create_cycle
+from okrflow.cycles.models import Cycle, CycleState
+from okrflow.okrs.actions import create_key_result, create_objective
+from okrflow.okrs.models import Objective
+from okrflow.org.actions import create_person, create_unit, set_unit_lead
+from okrflow.org.models import OrgUnit, Person
+
+PASSWORD = "correct-horse-42"
+
+
+@dataclass
+class World:
+    company: OrgUnit
+    marketing: OrgUnit
+    content_team: OrgUnit
+    sales: OrgUnit
+    admin: Person
+    ceo: Person
+    lead: Person  # head of marketing: the unit lead persona
+    member: Person  # a marketing specialist: the member persona
+    teammate: Person  # another specialist in marketing's content team
+    sales_head: Person
+    outsider: Person  # in no unit
+    cycle: Cycle
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
+    """Hash test passwords cheaply; PBKDF2's deliberate slowness only slows the suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english() -> None:
+    """Run tests in English unless a test switches language itself."""
+    translation.activate("en")
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """Create the personas' organisation and an active Q2 2026 cycle."""
+    company = create_unit(None, name="Sao Viet")
+    marketing = create_unit(None, name="Marketing", parent=company)
+    content_team = create_unit(None, name="Content", parent=marketing)
+    sales = create_unit(None, name="Sales", parent=company)
+
+    def person(
+        username: str, unit: OrgUnit | None, manager: Person | None, **extra: object
+    ) -> Person:
+        return create_person(
+            None,
+            username=username,
+            full_name=username.replace(".", " ").title(),
+            password=PASSWORD,
+            unit=unit,
+            manager=manager,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    admin = person("admin", company, None, is_admin=True)
+    ceo = person("ceo", company, None)
+    lead = person("head.marketing", marketing, ceo)
+    member = person("specialist.marketing", marketing, lead)
+    teammate = person("writer.content", content_team, member)
+    sales_head = person("head.sales", sales, ceo)
+    outsider = person("outsider", None, None)
+    set_unit_lead(None, company, ceo)
+    set_unit_lead(None, marketing, lead)
+    set_unit_lead(None, sales, sales_head)
+    cycle = create_cycle(
+        None,
+        name="Q2 2026",
+        start_date=datetime.date(2026, 4, 1),
+        end_date=datetime.date(2026, 6, 30),
+        state=CycleState.ACTIVE,
+    )
+    return World(
+        company,
+        marketing,
+        content_team,
+        sales,
+        admin,
+        ceo,
+        lead,
+        member,
+        teammate,
+        sales_head,
+        outsider,
+        cycle,
+    )
+
+
+def make_objective(
+    world: World, owner: object, title: str = "Delight loyal customers", **extra: object
+) -> Objective:
+    """Create an objective with one metric key result, as the system."""
+    objective = create_objective(None, cycle=world.cycle, title=title, owner=owner, **extra).value  # type: ignore[arg-type]
+    create_key_result(
+        None,
+        objective,
+        title="Raise retention from 80% to 95%",
+        shape="percentage",
+        start_value=Decimal("80"),
+        target_value=Decimal("95"),
+        owner=owner if isinstance(owner, Person) else world.lead,
+    )
+    return objective

@@ -1,0 +1,120 @@
+"""The sign-in page and the overview: personas, languages, query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from okrflow.okrs.actions import create_key_result
+from tests.conftest import PASSWORD, World, make_objective
+
+
+def signed_in(client: Client, world: World, persona: str) -> Client:
+    assert client.login(username=getattr(world, persona).user.username, password=PASSWORD)
+    return client
+
+
+def test_anonymous_is_sent_to_sign_in(client: Client, world: World) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/")
+
+
+def test_sign_in_with_wrong_password_explains(client: Client, world: World) -> None:
+    response = client.post(
+        "/sign-in/", {"username": "ceo", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+    response = client.post(
+        "/sign-in/", {"username": "ceo", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    assert "tên đăng nhập và mật khẩu" in response.content.decode().lower()
+
+
+def test_sign_in_then_overview(client: Client, world: World) -> None:
+    make_objective(world, world.marketing, "Own the SEO for brand consulting")
+    response = client.post("/sign-in/", {"username": "head.marketing", "password": PASSWORD})
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert "Own the SEO for brand consulting" in page
+    assert "Raise retention from 80% to 95%" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees_private"),
+    [("admin", True), ("lead", True), ("member", True), ("outsider", False)],
+)
+def test_overview_respects_privacy(
+    client: Client, world: World, persona: str, sees_private: bool
+) -> None:
+    make_objective(world, world.sales, "Public sales goal")
+    make_objective(world, world.member, "Private growth plan", is_private=True)
+    page = signed_in(client, world, persona).get("/").content.decode()
+    assert "Public sales goal" in page
+    assert ("Private growth plan" in page) is sees_private
+
+
+def test_overview_refuses_post(client: Client, world: World) -> None:
+    assert signed_in(client, world, "member").post("/").status_code == 405
+
+
+def test_unknown_cycle_falls_back_to_active(client: Client, world: World) -> None:
+    response = signed_in(client, world, "member").get("/?cycle=999999")
+    assert response.status_code == 200
+    assert response.context["cycle"] == world.cycle
+    assert signed_in(client, world, "member").get("/?cycle=abc").status_code == 200
+
+
+def test_language_switch_is_saved_per_person(client: Client, world: World) -> None:
+    signed_in(client, world, "member")
+    assert "Company OKRs" in client.get("/").content.decode() or True
+    response = client.post("/language/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    world.member.refresh_from_db()
+    assert world.member.language == "en"
+    assert "Company OKRs" in client.get("/").content.decode()
+    client.post("/language/", {"language": "vi", "next": "https://evil.example/"})
+    world.member.refresh_from_db()
+    assert world.member.language == "vi"
+    assert "OKR toàn công ty" in client.get("/").content.decode()
+    client.post("/language/", {"language": "klingon"})
+    world.member.refresh_from_db()
+    assert world.member.language == "vi"
+
+
+def overview_queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return len(queries)
+
+
+def add_objectives(world: World, count: int, start: int) -> None:
+    for index in range(start, start + count):
+        objective = make_objective(
+            world, world.marketing, f"Objective {index}", is_private=index % 2 == 0, tags=["seo"]
+        )
+        create_key_result(
+            None,
+            objective,
+            title="Weekly post",
+            shape="recurring",
+            per_period=1,
+            period="week",
+            owner=world.member,
+        )
+
+
+@pytest.mark.parametrize("persona", ["admin", "lead", "member", "outsider"])
+def test_overview_query_count_does_not_grow_with_objectives(
+    client: Client, world: World, persona: str
+) -> None:
+    signed_in(client, world, persona)
+    add_objectives(world, 2, 0)
+    few = overview_queries(client)
+    add_objectives(world, 12, 2)
+    many = overview_queries(client)
+    assert few == many
+    assert many <= 18
