@@ -55,7 +55,7 @@ def create_initiative(
 def set_initiative_done(actor: Any, initiative: Initiative, done: bool) -> Initiative:
     """Mark an initiative done or reopen it."""
     initiative = (
-        Initiative.objects.select_for_update()
+        Initiative.objects.select_for_update(of=("self",))
         .select_related("key_result__objective__cycle")
         .get(pk=initiative.pk)
     )

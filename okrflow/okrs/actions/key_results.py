@@ -159,7 +159,7 @@ def create_key_result(
 ) -> Outcome[KeyResult]:
     """Add a key result of any shape to an objective."""
     objective = (
-        Objective.objects.select_for_update()
+        Objective.objects.select_for_update(of=("self",))
         .select_related("cycle", "owner_person", "owner_unit__lead", "owner_project__lead")
         .get(pk=objective.pk)
     )
@@ -250,7 +250,7 @@ def update_key_result(
     if unknown:
         raise TypeError(f"update_key_result cannot change {sorted(unknown)}")
     kr = (
-        KeyResult.objects.select_for_update()
+        KeyResult.objects.select_for_update(of=("self",))
         .select_related("objective__cycle")
         .get(pk=key_result.pk)
     )
@@ -296,7 +296,7 @@ def change_key_result_target(
 ) -> KeyResult:
     """Move a key result's target, keeping the old one as a version with the reason."""
     kr = (
-        KeyResult.objects.select_for_update()
+        KeyResult.objects.select_for_update(of=("self",))
         .select_related("objective__cycle")
         .get(pk=key_result.pk)
     )
@@ -356,7 +356,7 @@ def record_key_result_value(
 ) -> KeyResultValue:
     """Append a new value to a key result's history and make it the current value."""
     kr = (
-        KeyResult.objects.select_for_update()
+        KeyResult.objects.select_for_update(of=("self",))
         .select_related("objective__cycle")
         .get(pk=key_result.pk)
     )
