@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,12 @@ from okrflow.org.actions import set_person_language
 from okrflow.org.models import Language, Organisation
 
 OBJECTIVES_PER_PAGE = 50
+# Company and departments first, then projects, then people: the alignment reads top-down.
+OWNER_RANK = Case(
+    When(owner_unit__isnull=False, then=Value(0)),
+    When(owner_project__isnull=False, then=Value(1)),
+    default=Value(2),
+)
 
 
 def current_cycle(cycle_id: str | None) -> Cycle | None:
@@ -46,9 +53,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     if cycle is not None:
         visible = Objective.objects.visible_to(request.user).live().filter(cycle=cycle)
         paginator = Paginator(
-            visible.order_by(
-                "owner_unit__path", "owner_project_id", "owner_person_id", "position", "id"
-            ).values_list("pk", flat=True),
+            visible.annotate(owner_rank=OWNER_RANK)
+            .order_by(
+                "owner_rank",
+                "owner_unit__path",
+                "owner_project__name",
+                "owner_person__unit__path",
+                "owner_person__full_name",
+                "position",
+                "id",
+            )
+            .values_list("pk", flat=True),
             OBJECTIVES_PER_PAGE,
         )
         page = paginator.get_page(request.GET.get("page"))

@@ -76,3 +76,14 @@ def kr_value(kr: Any, value: Decimal | None) -> str:
     if kr.shape == "percentage" or kr.unit == "%":
         return f"{text}%"
     return f"{text} {kr.unit}".strip()
+
+
+@register.simple_tag
+def kr_number(kr: Any, value: Decimal | None) -> str:
+    """Show a value of a key result without its unit, for a compact start → current / target."""
+    if value is None:
+        return "–"
+    if kr.shape == "currency":
+        return format_money(Decimal(value), kr.currency or "VND", language())
+    text = format_number(Decimal(value), language())
+    return f"{text}%" if kr.shape == "percentage" or kr.unit == "%" else text

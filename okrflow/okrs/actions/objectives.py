@@ -170,7 +170,11 @@ def update_objective(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"update_objective cannot change {sorted(unknown)}")
-    objective = Objective.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=objective.pk)
+    objective = (
+        Objective.objects.select_for_update(of=("self",))
+        .select_related("cycle")
+        .get(pk=objective.pk)
+    )
     require_edit(actor, objective)
     require_open_cycle(objective.cycle)
     require_version(objective.version, expected_version)
@@ -205,7 +209,11 @@ def update_objective(
 @transaction.atomic
 def archive_objective(actor: Any, objective: Objective) -> Objective:
     """Archive an objective: it leaves the live views but keeps its history."""
-    objective = Objective.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=objective.pk)
+    objective = (
+        Objective.objects.select_for_update(of=("self",))
+        .select_related("cycle")
+        .get(pk=objective.pk)
+    )
     require_edit(actor, objective)
     require_open_cycle(objective.cycle)
     before = snapshot(objective)
@@ -246,7 +254,9 @@ def align_objective(
     weight: Any = Decimal("1"),
 ) -> Alignment:
     """Link an objective to a parent it contributes to (the primary one, or a further one)."""
-    child = Objective.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=child.pk)
+    child = (
+        Objective.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=child.pk)
+    )
     require_edit(actor, child)
     require_open_cycle(child.cycle)
     if actor is not None and not access_for(actor).can_view_objective(parent):
@@ -292,7 +302,9 @@ def align_objective(
 @transaction.atomic
 def unalign_objective(actor: Any, child: Objective, parent: Objective) -> None:
     """Remove the link from an objective to one of its parents."""
-    child = Objective.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=child.pk)
+    child = (
+        Objective.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=child.pk)
+    )
     require_edit(actor, child)
     require_open_cycle(child.cycle)
     link = Alignment.objects.filter(child=child, parent=parent).first()
