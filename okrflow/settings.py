@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "okrflow.org",
     "okrflow.cycles",
     "okrflow.okrs",
+    "okrflow.checkins",
+    "okrflow.insights",
+    "okrflow.library",
     "okrflow.front",
     "okrflow.demo",
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from okrflow.front import views
 
@@ -13,5 +13,8 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.switch_language, name="switch_language"),
+    path("checkins/", include("okrflow.checkins.urls")),
+    path("insights/", include("okrflow.insights.urls")),
+    path("library/", include("okrflow.library.urls")),
     path("admin/", admin.site.urls),
 ]
