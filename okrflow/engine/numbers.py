@@ -275,14 +275,20 @@ def format_number(value: Decimal, lang: str, max_decimals: int = 2) -> str:
 
 
 def pick_money_scale(value: Decimal, steps: tuple[tuple[int, str], ...]) -> tuple[Decimal, str]:
-    """Choose the largest scale word the rounded amount reaches, e.g. (1.5, "tỷ")."""
-    for exponent, word in steps:
-        scaled = round_decimal(abs(value).scaleb(-exponent), 2)
-        if scaled >= 1:
-            return scaled, word
-    return abs(value), ""
+    """Choose a scale word from one million up, e.g. (1.5, "tỷ"); (amount, "") below that."""
+    amount = abs(value)
+    if amount < MILLION:
+        return amount, ""
+    chosen = next(index for index, (exponent, _) in enumerate(steps) if amount >= 10**exponent)
+    scaled = round_decimal(amount.scaleb(-steps[chosen][0]), 2)
+    if scaled >= 1000 and chosen > 0:
+        # 999,999,999 reads "1 tỷ" rather than "1.000 triệu".
+        chosen -= 1
+        scaled = round_decimal(amount.scaleb(-steps[chosen][0]), 2)
+    return scaled, steps[chosen][1]
 
 
+MILLION = Decimal(1_000_000)
 VI_MONEY_STEPS = ((9, "tỷ"), (6, "triệu"))
 EN_MONEY_STEPS = ((9, "B"), (6, "M"))
 
