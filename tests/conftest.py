@@ -52,8 +52,8 @@ def world(db: None) -> World:
     return build_world()
 
 
-def build_world() -> World:
-    """Create the personas' organisation and an active Q2 2026 cycle."""
+def build_world(language: str = "en") -> World:
+    """Create the personas' organisation (everyone reading `language`) and an active Q2 2026 cycle."""
     company = create_unit(None, name="Sao Viet")
     marketing = create_unit(None, name="Marketing", parent=company)
     content_team = create_unit(None, name="Content", parent=marketing)
@@ -69,6 +69,7 @@ def build_world() -> World:
             password=PASSWORD,
             unit=unit,
             manager=manager,
+            language=language,
             **extra,  # type: ignore[arg-type]
         )
 

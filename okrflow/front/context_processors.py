@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
+from okrflow.cycles.models import Cycle
+from okrflow.front.cycle_choice import chosen_cycle
 from okrflow.org.access import access_for
 
 
 def access(request: HttpRequest) -> dict[str, Any]:
-    """Expose the signed-in user's Access (already cached for the request) as `access`."""
-    return {"access": access_for(request.user)}
+    """Expose the user's Access, the page's cycle and the cycle list (each loaded only if used)."""
+    return {
+        "access": access_for(request.user),
+        "current_cycle": SimpleLazyObject(lambda: chosen_cycle(request)),
+        "all_cycles": SimpleLazyObject(lambda: list(Cycle.objects.all())),
+    }

@@ -99,6 +99,7 @@ class ObjectiveReport:
     status: engine.Status
     key_results: list[KeyResultReport] = field(default_factory=list)
     parent_ids: list[int] = field(default_factory=list)
+    parent_links: list[Alignment] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
 
 
@@ -126,12 +127,22 @@ def load_objectives(
     )
     scope: Any = ids if ids is not None else queryset.values("pk")
     key_results: dict[int, list[KeyResult]] = defaultdict(list)
-    for kr in KeyResult.objects.filter(objective_id__in=scope, is_archived=False).order_by(
-        "objective_id", "position", "id"
+    by_id = {objective.pk: objective for objective in objectives}
+    for kr in (
+        KeyResult.objects.filter(objective_id__in=scope, is_archived=False)
+        .select_related("owner")
+        .order_by("objective_id", "position", "id")
     ):
+        if kr.objective_id in by_id:
+            kr.objective = by_id[kr.objective_id]  # fill the cache: permission checks read it
         key_results[kr.objective_id].append(kr)
     parent_links: dict[int, list[Alignment]] = defaultdict(list)
-    for link in Alignment.objects.filter(child_id__in=scope).order_by("-is_primary", "id"):
+    for link in (
+        Alignment.objects.filter(child_id__in=scope)
+        .select_related("parent")
+        .only("child_id", "parent_id", "is_primary", "weight", "parent__title", "parent__state")
+        .order_by("-is_primary", "id")
+    ):
         parent_links[link.child_id].append(link)
     tags: dict[int, list[Tag]] = defaultdict(list)
     through = Objective.tags.through
@@ -189,6 +200,7 @@ def measure_objectives(
                 status=engine.Status.ON_TRACK,
                 key_results=kr_reports,
                 parent_ids=[link.parent_id for link in links],
+                parent_links=links,
                 tags=loaded.tags.get(objective.pk, []),
             )
         )

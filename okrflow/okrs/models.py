@@ -393,3 +393,35 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReviewDecision(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed for agreement")
+    AGREED = "agreed", _("Agreed")
+    RETURNED = "returned", _("Sent back")
+
+
+class ObjectiveReview(models.Model):
+    """One step of setting an objective together: proposed, agreed, or sent back with a comment."""
+
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("objective")
+    )
+    decision = models.CharField(_("decision"), max_length=16, choices=ReviewDecision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("objective review")
+        verbose_name_plural = _("objective reviews")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.objective_id}"

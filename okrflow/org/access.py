@@ -155,6 +155,31 @@ class Access:
             return False
         return project.lead_id == self.person.pk or project.unit_id in self.led_unit_ids
 
+    def can_agree_objective(self, objective: Objective) -> bool:
+        """Tell whether this user may agree an objective proposed by someone below them."""
+        if self.is_admin:
+            return True
+        if self.person is None:
+            return False
+        if objective.owner_person_id is not None:
+            if objective.owner_person_id == self.person.pk:
+                return False
+            owner_unit_id = objective.owner_person.unit_id if objective.owner_person else None
+            if owner_unit_id in self.led_unit_ids and owner_unit_id is not None:
+                # A lead agrees for the people of their units, but not their own objectives.
+                return True
+            return objective.owner_person_id in self.chain_report_ids
+        if objective.owner_unit_id is not None:
+            unit = objective.owner_unit
+            # The lead of a unit above agrees a unit's objectives; a root unit needs an admin.
+            return unit is not None and unit.parent_id in self.led_unit_ids
+        project = objective.owner_project
+        return (
+            project is not None
+            and project.unit_id in self.led_unit_ids
+            and (project.lead_id != self.person.pk)
+        )
+
     def can_update_key_result(self, key_result: KeyResult) -> bool:
         """Tell whether this user may record values on a key result (its owner may)."""
         if self.person is not None and key_result.owner_id == self.person.pk:

@@ -54,7 +54,7 @@ def page(browser):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def live_world(transactional_db: None, settings) -> World:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_world()
+    return build_world(language="vi")
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

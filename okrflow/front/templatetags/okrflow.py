@@ -87,3 +87,12 @@ def kr_number(kr: Any, value: Decimal | None) -> str:
         return format_money(Decimal(value), kr.currency or "VND", language())
     text = format_number(Decimal(value), language())
     return f"{text}%" if kr.shape == "percentage" or kr.unit == "%" else text
+
+
+@register.filter
+def actor_name(user: Any) -> str:
+    """Name who made a change: the person's name, else the username, else the system."""
+    if user is None:
+        return "okrflow"
+    person = getattr(user, "person", None)
+    return getattr(person, "full_name", None) or user.get_username()

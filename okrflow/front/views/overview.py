@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from okrflow.cycles.models import Cycle, CycleState
 from okrflow.engine.progress import Status
+from okrflow.front.cycle_choice import chosen_cycle
 from okrflow.okrs.measure import load_objectives, measure_objectives
 from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
@@ -28,26 +28,11 @@ OWNER_RANK = Case(
 )
 
 
-def current_cycle(cycle_id: str | None) -> Cycle | None:
-    """Pick the cycle asked for, else the active one that contains today, else the newest."""
-    cycles = Cycle.objects.all()
-    if cycle_id and cycle_id.isdigit():
-        chosen = cycles.filter(pk=int(cycle_id)).first()
-        if chosen is not None:
-            return chosen
-    today = timezone.localdate()
-    return (
-        cycles.filter(state=CycleState.ACTIVE, start_date__lte=today, end_date__gte=today).first()
-        or cycles.filter(state=CycleState.ACTIVE).first()
-        or cycles.first()
-    )
-
-
 @require_GET
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     """Show every objective of the cycle the user may see, with progress and status."""
-    cycle = current_cycle(request.GET.get("cycle"))
+    cycle = chosen_cycle(request)
     reports = []
     page = None
     if cycle is not None:
@@ -80,7 +65,6 @@ def overview(request: HttpRequest) -> HttpResponse:
         "front/overview.html",
         {
             "cycle": cycle,
-            "cycles": Cycle.objects.all(),
             "reports": reports,
             "page": page,
             "status_counts": counts,

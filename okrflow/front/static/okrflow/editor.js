@@ -1,0 +1,40 @@
+// The OKR editor: "Fill from sentence" reads a typed key result and fills its shape and fields.
+(function () {
+  "use strict";
+
+  function fill(row, prefix, fields) {
+    Object.keys(fields).forEach(function (name) {
+      var input = row.querySelector("[name='" + prefix + "-" + name + "']");
+      if (!input) return;
+      input.value = fields[name];
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    if (fields.shape) row.dataset.shape = fields.shape;
+  }
+
+  function showNotes(row, notes) {
+    var box = row.querySelector(".suggest-notes");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "suggest-notes";
+      box.setAttribute("role", "status");
+      row.querySelector(".field-title").appendChild(box);
+    }
+    box.textContent = notes.join(" ");
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".parse-button");
+    if (!button) return;
+    var prefix = button.dataset.prefix;
+    var row = button.closest(".kr-row");
+    var title = row.querySelector("[name='" + prefix + "-title']");
+    var url = button.dataset.parseUrl + "?text=" + encodeURIComponent(title.value);
+    fetch(url, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        fill(row, prefix, data.fields || {});
+        showNotes(row, data.notes || []);
+      });
+  });
+})();

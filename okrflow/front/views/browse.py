@@ -1,0 +1,347 @@
+"""Browsing pages: my OKRs, the alignment tree, units, projects, people and search.
+
+Each page reads the chosen cycle's objectives through `visible_to` and measures them with
+`measure.load_objectives` + `measure_objectives`, so its query count does not grow with the
+data (pinned in tests/front/test_browse_*.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Q, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from okrflow.engine.focus import OwnerKind
+from okrflow.front import browse_data as data
+from okrflow.front.cycle_choice import chosen_cycle
+from okrflow.okrs.focus_report import FocusLine
+from okrflow.okrs.measure import ObjectiveReport
+from okrflow.org.access import access_for
+from okrflow.org.models import Organisation, OrgUnit, Person, Project
+
+PEOPLE_PER_PAGE = 50
+
+
+@require_GET
+@login_required
+def my_okrs(request: HttpRequest) -> HttpResponse:
+    """Show the signed-in person's objectives, the key results they own elsewhere, and focus."""
+    access = access_for(request.user)
+    person = access.person
+    cycle = chosen_cycle(request)
+    context: dict[str, Any] = {"cycle": cycle, "person": person}
+    if person is None:
+        return render(request, "front/browse/my_okrs.html", context)
+    organisation = Organisation.current()
+    today = timezone.localdate()
+    reports, owned = [], []
+    if cycle is not None:
+        visible = data.visible_in_cycle(request.user, cycle)
+        reports = data.measure(visible.filter(owner_person=person), today, organisation)
+        owned = data.key_results_owned_elsewhere(visible, person, today, organisation)
+    context |= {
+        "reports": reports,
+        "owned": owned,
+        "summary": data.summarise(reports),
+        "focus": data.person_focus(reports, organisation.focus_rules()),
+        "led_units": list(OrgUnit.objects.filter(lead=person).order_by("path")),
+        "led_projects": list(
+            Project.objects.filter(lead=person, is_archived=False).order_by("name")
+        ),
+    }
+    return render(request, "front/browse/my_okrs.html", context)
+
+
+@require_GET
+@login_required
+def company_tree(request: HttpRequest) -> HttpResponse:
+    """Show how every visible objective of the cycle ladders up to the company's."""
+    cycle = chosen_cycle(request)
+    tree = None
+    summary = data.summarise([])
+    if cycle is not None:
+        reports = data.measure(
+            data.visible_in_cycle(request.user, cycle),
+            timezone.localdate(),
+            Organisation.current(),
+        )
+        tree = data.build_alignment_tree(reports)
+        summary = data.summarise(reports)
+    return render(
+        request,
+        "front/browse/company_tree.html",
+        {"cycle": cycle, "tree": tree, "summary": summary},
+    )
+
+
+@require_GET
+@login_required
+def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Show a unit: its objectives, sub-units, projects, people with their OKRs, and focus."""
+    unit = get_object_or_404(OrgUnit.objects.select_related("lead"), pk=unit_id)
+    access = access_for(request.user)
+    cycle = chosen_cycle(request)
+    organisation = Organisation.current()
+    rules = organisation.focus_rules()
+    sub_units = list(
+        unit.children.select_related("lead")
+        .annotate(people=data.people_count_below())
+        .order_by("name")
+    )
+    members = (
+        Person.objects.filter(unit__path__startswith=unit.path)
+        .select_related("unit", "manager")
+        .annotate(is_lead=Case(When(pk=unit.lead_id, then=0), default=1))
+        .order_by("is_lead", "unit__path", "full_name", "pk")
+    )
+    page = Paginator(members, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    people = data.with_avatars(list(page.object_list))
+    projects = list(
+        Project.objects.filter(unit__path__startswith=unit.path, is_archived=False)
+        .select_related("lead")
+        .order_by("name")
+    )
+    unit_reports, sub_unit_reports, person_reports = [], {}, {}
+    focus = data.cut_focus([])
+    if cycle is not None:
+        visible = data.visible_in_cycle(request.user, cycle)
+        reports = data.measure(
+            visible.filter(
+                Q(owner_unit=unit)
+                | Q(owner_unit__parent=unit)
+                | Q(owner_person_id__in=[person.pk for person in people])
+            ),
+            timezone.localdate(),
+            organisation,
+        )
+        unit_reports = [r for r in reports if r.objective.owner_unit_id == unit.pk]
+        by_unit: dict[int, list[ObjectiveReport]] = {}
+        for report in reports:
+            if report.objective.owner_unit_id and report.objective.owner_unit_id != unit.pk:
+                by_unit.setdefault(report.objective.owner_unit_id, []).append(report)
+        sub_unit_reports = {pk: data.summarise(rows) for pk, rows in by_unit.items()}
+        person_reports = data.reports_by_person(reports)
+        below = Q(owner_unit__path__startswith=unit.path)
+        below |= Q(owner_person__unit__path__startswith=unit.path)
+        below |= Q(owner_project__unit__path__startswith=unit.path)
+        focus = data.cut_focus(
+            data.owners_out_of_focus(
+                request.user,
+                cycle,
+                rules,
+                units=OrgUnit.objects.filter(path__startswith=unit.path),
+                people=Person.objects.filter(unit__path__startswith=unit.path),
+            )
+            + data.objectives_out_of_focus(visible.filter(below), rules)
+        )
+    for sub_unit in sub_units:
+        sub_unit.summary = sub_unit_reports.get(sub_unit.pk) or data.summarise([])
+    for person in people:
+        person.okrs = person_reports.get(person.pk, [])  # type: ignore[attr-defined]
+    return render(
+        request,
+        "front/browse/unit_detail.html",
+        {
+            "unit": unit,
+            "cycle": cycle,
+            "trail": data.unit_trail(unit),
+            "sub_units": sub_units,
+            "projects": projects,
+            "people": people,
+            "page": page,
+            "page_links": data.pager_links(page),
+            "reports": unit_reports,
+            "summary": data.summarise(unit_reports),
+            "focus": focus,
+            "rules": rules,
+            "can_create": access.is_admin or unit.pk in access.led_unit_ids,
+        },
+    )
+
+
+@require_GET
+@login_required
+def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Show a project: its objectives, its people with their OKRs, and focus."""
+    project = get_object_or_404(Project.objects.select_related("lead", "unit"), pk=project_id)
+    access = access_for(request.user)
+    cycle = chosen_cycle(request)
+    organisation = Organisation.current()
+    rules = organisation.focus_rules()
+    people = data.with_avatars(
+        list(
+            Person.objects.filter(Q(projects=project) | Q(pk=project.lead_id))
+            .distinct()
+            .select_related("unit")
+            .annotate(is_lead=Case(When(pk=project.lead_id, then=0), default=1))
+            .order_by("is_lead", "full_name", "pk")
+        )
+    )
+    project_reports: list[ObjectiveReport] = []
+    person_reports: dict[int, list[ObjectiveReport]] = {}
+    lines: list[FocusLine] = []
+    if cycle is not None:
+        visible = data.visible_in_cycle(request.user, cycle)
+        reports = data.measure(
+            visible.filter(
+                Q(owner_project=project) | Q(owner_person_id__in=[p.pk for p in people])
+            ),
+            timezone.localdate(),
+            organisation,
+        )
+        project_reports = [r for r in reports if r.objective.owner_project_id == project.pk]
+        person_reports = data.reports_by_person(reports)
+        lines = data.owner_focus_line(
+            OwnerKind.PROJECT, project.pk, project.name, len(project_reports), rules
+        )
+        lines += data.owners_out_of_focus(
+            request.user, cycle, rules, people=Person.objects.filter(pk__in=[p.pk for p in people])
+        )
+        for report in project_reports:
+            lines += data.objective_focus_line(report.objective, len(report.key_results), rules)
+    for person in people:
+        person.okrs = person_reports.get(person.pk, [])  # type: ignore[attr-defined]
+    trail = data.unit_trail(project.unit) + ([project.unit] if project.unit else [])
+    can_create = access.is_admin or (
+        access.person is not None
+        and (project.lead_id == access.person.pk or project.unit_id in access.led_unit_ids)
+    )
+    return render(
+        request,
+        "front/browse/project_detail.html",
+        {
+            "project": project,
+            "cycle": cycle,
+            "trail": trail,
+            "people": people,
+            "reports": project_reports,
+            "summary": data.summarise(project_reports),
+            "focus": data.cut_focus(lines),
+            "rules": rules,
+            "can_create": can_create,
+        },
+    )
+
+
+@require_GET
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    """List the organisation's people, filtered by unit and text, with their objective count."""
+    cycle = chosen_cycle(request)
+    query = request.GET.get("q", "").strip()
+    units = data.with_option_labels(list(OrgUnit.objects.order_by("path")))
+    asked_unit = request.GET.get("unit", "")
+    unit = next((u for u in units if str(u.pk) == asked_unit), None)
+    directory = Person.objects.select_related("unit", "manager", "user")
+    if unit is not None:
+        directory = directory.filter(unit__path__startswith=unit.path)
+    if query:
+        directory = directory.filter(
+            data.text_filter(["full_name", "job_title", "user__username"], query)
+        )
+    if cycle is not None:
+        directory = directory.annotate(
+            objective_count=Count(
+                "objectives",
+                filter=data.objective_count_filter(request.user, cycle),
+                distinct=True,
+            )
+        )
+    page = Paginator(directory.order_by("full_name", "pk"), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "front/browse/people.html",
+        {
+            "cycle": cycle,
+            "people": data.with_avatars(list(page.object_list)),
+            "page": page,
+            "page_links": data.pager_links(page, {"q": query, "unit": unit.pk if unit else ""}),
+            "units": units,
+            "chosen_unit": unit,
+            "query": query,
+            "filtered": bool(query or unit),
+        },
+    )
+
+
+@require_GET
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Show a person's card and the OKRs of theirs the user may see."""
+    person = get_object_or_404(
+        Person.objects.select_related("unit", "manager", "user"), pk=person_id
+    )
+    data.with_avatars([person])
+    access = access_for(request.user)
+    cycle = chosen_cycle(request)
+    organisation = Organisation.current()
+    today = timezone.localdate()
+    reports, owned = [], []
+    if cycle is not None:
+        visible = data.visible_in_cycle(request.user, cycle)
+        reports = data.measure(visible.filter(owner_person=person), today, organisation)
+        owned = data.key_results_owned_elsewhere(visible, person, today, organisation)
+    is_me = access.person is not None and access.person.pk == person.pk
+    return render(
+        request,
+        "front/browse/person_detail.html",
+        {
+            "person": person,
+            "cycle": cycle,
+            "trail": data.unit_trail(person.unit) + ([person.unit] if person.unit else []),
+            "direct_reports": data.with_avatars(list(person.reports.select_related("unit"))),
+            "projects": list(
+                Project.objects.filter(Q(members=person) | Q(lead=person))
+                .distinct()
+                .order_by("is_archived", "name")
+            ),
+            "led_units": list(OrgUnit.objects.filter(lead=person).order_by("path")),
+            "reports": reports,
+            "owned": owned,
+            "summary": data.summarise(reports),
+            "focus": data.person_focus(reports, organisation.focus_rules()),
+            "is_me": is_me,
+            "can_create": is_me or access.can_edit_person(person),
+        },
+    )
+
+
+@require_GET
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Find objectives, key results and people by text; objectives only as `visible_to` allows.
+
+    Matching is case-insensitive in Vietnamese too: see `browse_data.spellings` for why each
+    query is also tried in a few spellings on SQLite.
+    """
+    query = " ".join(request.GET.get("q", "").split())
+    context: dict[str, Any] = {"search_query": query, "query": query}
+    if len(query) < data.MIN_QUERY_LENGTH:
+        context["too_short"] = True
+        return render(request, "front/browse/search.html", context)
+    cycle = chosen_cycle(request)
+    organisation = Organisation.current()
+    today = timezone.localdate()
+    objectives = data.find_objectives(request.user, query, cycle, today, organisation)
+    key_results = data.find_key_results(request.user, query, cycle, today, organisation)
+    people_found = data.find_people(query)
+    context |= {
+        "cycle": cycle,
+        "objectives": objectives.items,
+        "more_objectives": objectives.more,
+        "key_results": key_results.items,
+        "more_key_results": key_results.more,
+        "people": people_found.items,
+        "more_people": people_found.more,
+        "limit": data.SEARCH_LIMIT,
+        "found": bool(objectives.items or key_results.items or people_found.items),
+    }
+    return render(request, "front/browse/search.html", context)

@@ -1,0 +1,228 @@
+"""One objective: its page, and the buttons that move it through its life."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from okrflow.audit.models import AuditEntry
+from okrflow.cycles.models import Cycle, CycleState
+from okrflow.front.errors import error_text
+from okrflow.okrs.actions import (
+    agree_objective,
+    archive_objective,
+    duplicate_objective,
+    propose_objective,
+    return_objective,
+)
+from okrflow.okrs.measure import load_objectives, measure_objectives
+from okrflow.okrs.models import (
+    Alignment,
+    Initiative,
+    KeyResultValue,
+    Objective,
+    ObjectiveReview,
+    ObjectiveState,
+    TargetVersion,
+)
+from okrflow.org.access import access_for
+from okrflow.org.models import Organisation
+
+HISTORY_LIMIT = 30
+
+
+def visible_objective(request: HttpRequest, objective_id: int) -> Objective:
+    """Return the objective if the user may see it; 404 otherwise (its existence stays private)."""
+    objective = (
+        Objective.objects.visible_to(request.user)
+        .select_related("cycle", "owner_person", "owner_unit", "owner_project")
+        .filter(pk=objective_id)
+        .first()
+    )
+    if objective is None:
+        raise Http404(_("No objective found."))
+    return objective
+
+
+def objective_history(
+    objective: Objective, kr_ids: list[int], link_ids: list[int]
+) -> list[AuditEntry]:
+    """Return the newest changes to the objective, its key results and its alignment links."""
+    return list(
+        AuditEntry.objects.filter(
+            Q(object_type="objective", object_id=objective.pk)
+            | Q(object_type="keyresult", object_id__in=kr_ids)
+            | Q(object_type="alignment", object_id__in=link_ids)
+        )
+        .select_related("actor__person")
+        .order_by("-at", "-id")[:HISTORY_LIMIT]
+    )
+
+
+@require_GET
+@login_required
+def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
+    """Show an objective: KRs by shape, parents and children, initiatives, history, agreement."""
+    objective = visible_objective(request, objective_id)
+    access = access_for(request.user)
+    loaded = load_objectives(Objective.objects.filter(pk=objective.pk), [objective.pk])
+    loaded.objectives = [objective]
+    report = measure_objectives(loaded, timezone.localdate(), Organisation.current())[0]
+    kr_ids = [row.key_result.pk for row in report.key_results]
+    children = list(
+        Alignment.objects.filter(
+            parent=objective,
+            child__in=Objective.objects.visible_to(request.user).live(),
+        ).select_related("child__owner_person", "child__owner_unit", "child__owner_project")
+    )
+    initiatives: dict[int, list[Initiative]] = {pk: [] for pk in kr_ids}
+    for initiative in Initiative.objects.filter(key_result_id__in=kr_ids).select_related("owner"):
+        initiatives[initiative.key_result_id].append(initiative)
+    values: dict[int, list[KeyResultValue]] = {pk: [] for pk in kr_ids}
+    for value in KeyResultValue.objects.filter(key_result_id__in=kr_ids).order_by(
+        "-measured_on", "-id"
+    ):
+        if len(values[value.key_result_id]) < 8:
+            values[value.key_result_id].append(value)
+    versions: dict[int, list[TargetVersion]] = {pk: [] for pk in kr_ids}
+    for version in TargetVersion.objects.filter(key_result_id__in=kr_ids).select_related(
+        "changed_by__person"
+    ):
+        versions[version.key_result_id].append(version)
+    rows = [
+        {
+            "row": row,
+            "initiatives": initiatives[row.key_result.pk],
+            "values": values[row.key_result.pk],
+            "versions": versions[row.key_result.pk],
+            "can_update": access.can_update_key_result(row.key_result),
+        }
+        for row in report.key_results
+    ]
+    can_edit = access.can_edit_objective(objective) and objective.cycle.state != CycleState.CLOSED
+    context = {
+        "objective": objective,
+        "report": report,
+        "rows": rows,
+        "children": children,
+        "history": objective_history(
+            objective, kr_ids, [link.pk for link in report.parent_links] + [c.pk for c in children]
+        ),
+        "reviews": list(
+            ObjectiveReview.objects.filter(objective=objective).select_related("by__person")
+        ),
+        "can_edit": can_edit,
+        "can_agree": access.can_agree_objective(objective)
+        and objective.state in (ObjectiveState.PROPOSED, ObjectiveState.DRAFT)
+        and objective.cycle.state != CycleState.CLOSED,
+        "other_cycles": [
+            c for c in Cycle.objects.exclude(state=CycleState.CLOSED) if c.pk != objective.cycle_id
+        ],
+    }
+    return render(request, "front/objective_detail.html", context)
+
+
+def run_and_return(
+    request: HttpRequest, objective: Objective, action: Any, done: str
+) -> HttpResponse:
+    """Run a state action, flash the outcome, and go back to the objective page."""
+    try:
+        action()
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, done)
+    return redirect("objective_detail", objective.pk)
+
+
+@require_POST
+@login_required
+def propose(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = visible_objective(request, objective_id)
+    return run_and_return(
+        request,
+        objective,
+        lambda: propose_objective(request.user, objective, request.POST.get("comment", "")),
+        _("Sent for agreement."),
+    )
+
+
+@require_POST
+@login_required
+def agree(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = visible_objective(request, objective_id)
+    return run_and_return(
+        request,
+        objective,
+        lambda: agree_objective(request.user, objective, request.POST.get("comment", "")),
+        _("Agreed: the objective is active."),
+    )
+
+
+@require_POST
+@login_required
+def send_back(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = visible_objective(request, objective_id)
+    return run_and_return(
+        request,
+        objective,
+        lambda: return_objective(request.user, objective, request.POST.get("comment", "")),
+        _("Sent back to the owner with your comment."),
+    )
+
+
+@require_POST
+@login_required
+def archive(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = visible_objective(request, objective_id)
+    return run_and_return(
+        request, objective, lambda: archive_objective(request.user, objective), _("Archived.")
+    )
+
+
+@require_POST
+@login_required
+def duplicate(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = visible_objective(request, objective_id)
+    cycle_id = request.POST.get("cycle", "")
+    cycle = get_object_or_404(Cycle, pk=int(cycle_id)) if cycle_id.isdigit() else objective.cycle
+    try:
+        copy = duplicate_objective(request.user, objective, cycle=cycle).value
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("objective_detail", objective.pk)
+    messages.success(request, _("Copied as a draft into %(cycle)s.") % {"cycle": cycle.name})
+    return redirect("objective_detail", copy.pk)
+
+
+@require_GET
+@login_required
+def agreements(request: HttpRequest) -> HttpResponse:
+    """List objectives waiting for the user's agreement, and the user's own proposals."""
+    access = access_for(request.user)
+    waiting = (
+        Objective.objects.visible_to(request.user)
+        .filter(state=ObjectiveState.PROPOSED)
+        .select_related("cycle", "owner_person", "owner_unit", "owner_project")
+        .order_by("updated_at")
+    )
+    to_agree = [o for o in waiting if access.can_agree_objective(o)]
+    mine = [
+        o
+        for o in waiting
+        if access.person is not None
+        and (o.owner_person_id == access.person.pk or access.can_edit_objective(o))
+        and o not in to_agree
+    ]
+    return render(request, "front/agreements.html", {"to_agree": to_agree, "mine": mine})

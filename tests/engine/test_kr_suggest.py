@@ -1,0 +1,90 @@
+"""From a typed key-result sentence to the editor's fields."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from okrflow.engine.kr_suggest import due_from_deadline, suggest_key_result
+
+Q2 = (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Tăng nhận diện thương hiệu trong phân khúc thị trường từ 65% lên 80%",
+            {
+                "shape": "percentage",
+                "start_value": "65",
+                "target_value": "80",
+                "direction": "increase",
+            },
+        ),
+        (
+            "Đảm bảo phát triển kênh fanpage đạt ít nhất 10.000 theo dõi trong quý II",
+            {
+                "shape": "threshold",
+                "direction": "at_least",
+                "target_value": "10000",
+                "due_date": "2026-06-30",
+            },
+        ),
+        (
+            "Tổ chức hội nghị khách hàng trong tháng 4",
+            {"shape": "milestone", "due_date": "2026-04-30"},
+        ),
+        (
+            "Gia tăng 20% lượng truy cập website so với quý I",
+            {"shape": "relative", "relative_change": "20"},
+        ),
+        (
+            "Reduce churn from 8% to 5% by June 30",
+            {
+                "shape": "percentage",
+                "start_value": "8",
+                "target_value": "5",
+                "direction": "decrease",
+                "due_date": "2026-06-30",
+            },
+        ),
+        (
+            "Thời gian phản hồi khách hàng không vượt quá 30 phút",
+            {"shape": "threshold", "direction": "at_most", "target_value": "30", "unit": "minutes"},
+        ),
+        (
+            "Ít nhất 1 lần / tháng lãnh đạo trả lời phỏng vấn báo chí",
+            {"shape": "recurring", "per_period": "1", "period": "month"},
+        ),
+    ],
+)
+def test_sentences_become_native_shapes(text: str, expected: dict[str, str]) -> None:
+    fields = suggest_key_result(text, *Q2).fields
+    assert {key: fields.get(key) for key in expected} == expected
+
+
+def test_an_activity_suggests_nothing() -> None:
+    suggestion = suggest_key_result("Tổ chức sự kiện khuyến mại", *Q2)
+    assert suggestion.fields == {}
+    assert suggestion.notes == ("activity",)
+
+
+def test_deadline_outside_the_cycle_is_not_filled() -> None:
+    suggestion = suggest_key_result("Khảo sát ít nhất 100 khách hàng trong tháng 9", *Q2)
+    assert "due_date" not in suggestion.fields
+    assert "deadline_outside_cycle" in suggestion.notes
+
+
+def test_due_dates_across_a_year_end() -> None:
+    start, end = datetime.date(2026, 12, 1), datetime.date(2027, 2, 28)
+    assert (
+        due_from_deadline({"day": 15, "month": 1, "quarter": None, "year": None}, start, end)
+        == "2027-01-15"
+    )
+    assert (
+        due_from_deadline({"day": None, "month": 2, "quarter": None, "year": None}, start, end)
+        == "2027-02-28"
+    )
+    assert due_from_deadline(None, start, end) == ""

@@ -1,0 +1,82 @@
+"""Concurrent writers on real PostgreSQL connections: nobody's change is silently lost."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from okrflow.okrs.actions import record_key_result_value, update_objective
+from okrflow.okrs.models import KeyResultValue, Objective
+from tests.conftest import build_world, make_objective
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(*calls: Callable[[], object]) -> list[object]:
+    """Start the calls at the same moment, each on its own database connection."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def worker(index: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as error:
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def postgres_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent writers need PostgreSQL (CI runs the suite on it too)")
+
+
+def test_two_edits_from_the_same_version_one_wins_one_is_told(postgres_only: None) -> None:
+    world = build_world()
+    objective = make_objective(world, world.member)
+    results = run_together(
+        lambda: update_objective(
+            world.member.user,
+            Objective.objects.get(pk=objective.pk),
+            expected_version=1,
+            title="Member's title",
+        ),
+        lambda: update_objective(
+            world.lead.user,
+            Objective.objects.get(pk=objective.pk),
+            expected_version=1,
+            title="Lead's title",
+        ),
+    )
+    errors = [r for r in results if isinstance(r, ValidationError)]
+    assert len(errors) == 1, results
+    objective.refresh_from_db()
+    assert objective.version == 2
+    assert objective.title in ("Member's title", "Lead's title")
+
+
+def test_two_values_at_the_same_moment_are_both_kept(postgres_only: None) -> None:
+    world = build_world()
+    kr = make_objective(world, world.member).key_results.get()
+    results = run_together(
+        lambda: record_key_result_value(world.member.user, kr, value="85"),
+        lambda: record_key_result_value(world.lead.user, kr, value="86"),
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(KeyResultValue.objects.filter(key_result=kr).values_list("value", flat=True)) == [
+        85,
+        86,
+    ]
