@@ -7,6 +7,8 @@ The scaled shape sets OKRFLOW_DATABASE_URL (PostgreSQL), OKRFLOW_REDIS_URL and t
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -107,6 +109,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    if "pytest" in sys.modules:
+        # Test databases are thrown away: skip the fsyncs that durability would need.
+        DATABASES["default"]["OPTIONS"]["init_command"] = (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+        )
+    # A file, not Django's shared in-memory default: the browser tests' live server and the
+    # page's own htmx requests write at the same time, and only a file database waits for a
+    # lock instead of failing with "database table is locked".
+    # One file per process, so that two test runs in one checkout never share a database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"okrflow-test-{os.getpid()}.sqlite3")
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

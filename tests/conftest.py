@@ -121,3 +121,35 @@ def make_objective(
         owner=owner if isinstance(owner, Person) else world.lead,
     )
     return objective
+
+
+DEMO_DAY = datetime.date(2026, 11, 27)
+
+
+@pytest.fixture(scope="module")
+def demo_org(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Build the demo organisation once per test module, inside a transaction rolled back after.
+
+    Each test still runs in its own savepoint (the `db` fixture), so tests stay independent;
+    building the demo (hundreds of actions) once instead of per test keeps the suite fast.
+    """
+    import time_machine
+    from django.conf import settings
+    from django.db import transaction
+
+    from okrflow.demo.loader import build_demo
+
+    hashers = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            noon = datetime.datetime(2026, 11, 27, 12, tzinfo=datetime.UTC)
+            with time_machine.travel(noon, tick=False):
+                summary = build_demo(DEMO_DAY, say=lambda _text: None)
+            yield summary
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            settings.PASSWORD_HASHERS = hashers

@@ -56,6 +56,8 @@ def test_specialist_writes_aligns_and_finds_the_objective(
     fill_key_result(page, 2, "Gửi bản tin mỗi thứ 6", "recurring", per_period="1", period="week")
     assert page.is_visible("#id_kr-2-per_period")
     page.wait_for_selector("#live-check :text('3 kết quả then chốt')")
+    # Let the last live check finish: the test database (in-memory SQLite) cannot wait for a lock.
+    page.wait_for_load_state("networkidle")
     screenshot(page, "editor-vi")
     page.click("button[type=submit].button-primary")
     page.wait_for_url(re.compile(r"/objectives/\d+/$"))
@@ -63,7 +65,8 @@ def test_specialist_writes_aligns_and_finds_the_objective(
     assert objective.key_results.count() == 3
 
     page.click("text=Căn chỉnh vào một mục tiêu cấp trên")
-    page.fill("#parent-q", "SEO")
+    with page.expect_response(lambda response: "/align/search/" in response.url):
+        page.fill("#parent-q", "SEO")
     page.wait_for_selector(f"input[name=parent][value='{parent.pk}']")
     page.check(f"input[name=parent][value='{parent.pk}']")
     page.click("form.editor button[type=submit]")

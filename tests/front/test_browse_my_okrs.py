@@ -85,7 +85,7 @@ def test_unit_lead_gets_a_button_for_their_unit(
 def test_user_without_a_person_gets_a_friendly_page(client: Client, world: World) -> None:
     get_user_model().objects.create_superuser("root", "root@example.com", PASSWORD)
     assert client.login(username="root", password=PASSWORD)
-    response = client.get("/my/")
+    response = client.get("/my/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "not linked to a person" in response.content.decode()
 

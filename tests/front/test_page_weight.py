@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
-import time_machine
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from okrflow.demo.loader import build_demo
 from okrflow.okrs.models import Objective
 
 PAGES = ["/", "/my/", "/company/", "/people/", "/agreements/", "/objectives/new/", "/search/?q=kh"]
@@ -18,10 +15,8 @@ BUDGET = 300 * 1024
 
 
 @pytest.fixture
-def demo_client(db: None, settings, client: Client) -> Client:  # type: ignore[no-untyped-def]
+def demo_client(demo_org, db: None, settings, client: Client) -> Client:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with time_machine.travel(datetime.datetime(2026, 11, 27, 12, tzinfo=datetime.UTC), tick=False):
-        build_demo(datetime.date(2026, 11, 27), say=lambda _text: None)
     assert client.login(username="ceo", password="okrflow")
     return client
 
