@@ -161,6 +161,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 EMAIL_BACKEND = os.environ.get(
     "OKRFLOW_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_HOST = os.environ.get("OKRFLOW_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("OKRFLOW_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("OKRFLOW_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("OKRFLOW_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("OKRFLOW_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("OKRFLOW_EMAIL_FROM", "okrflow <okrflow@localhost>")
+OKRFLOW_BASE_URL = os.environ.get("OKRFLOW_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -101,6 +101,10 @@ def test_okrs_json_holds_the_article(demo: str) -> None:
         assert len(titles[rendered]["key_results"]) == len(spec.key_results)
     assert len(data["objectives"]) >= 17
     assert sum(len(o["key_results"]) for o in data["objectives"]) >= 55
+    checkins = [c for o in data["objectives"] for kr in o["key_results"] for c in kr["checkins"]]
+    assert len(checkins) > 100
+    assert set(checkins[0]) >= {"date", "value", "confidence"}
+    assert any(o["latest_checkin"] and o["latest_checkin"]["obstacles"] for o in data["objectives"])
     shapes = Counter(kr["shape"] for o in data["objectives"] for kr in o["key_results"])
     assert set(shapes) == {
         "metric",
@@ -138,8 +142,16 @@ def test_status_mix_is_live(demo: str) -> None:
     assert statuses["done"] >= 1
 
 
-def test_six_weeks_of_values(demo: str) -> None:
+def test_weekly_values_since_the_cycle_start(demo: str) -> None:
     days = sorted(set(KeyResultValue.objects.values_list("measured_on", flat=True)))
-    assert len(days) == 6
+    assert len(days) >= 6
     assert all(day.weekday() == 4 for day in days)
+    assert days[0] == datetime.date(2026, 10, 2)  # the cycle's first Friday
     assert days[-1] == datetime.date(2026, 11, 27)
+
+
+def test_demo_has_check_ins_with_obstacles(demo: str) -> None:
+    from okrflow.checkins.models import CheckIn
+
+    assert CheckIn.objects.count() > 50
+    assert CheckIn.objects.exclude(obstacles="").exists()

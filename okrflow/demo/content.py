@@ -140,6 +140,9 @@ class KeyResult:
     trajectory: Trajectory = "on_pace"
     confidence: Confidence = "high"
     obstacle: str | None = None
+    # A blocker that strikes in the latest week: the value falls back and confidence drops to
+    # low, the "sudden" risk of the article (an unforeseen problem) for the risk engine to catch.
+    sudden: str | None = None
 
     @property
     def effective_target(self) -> Decimal | None:
@@ -1356,6 +1359,7 @@ _SUPPORT_RETENTION = Objective(
             target="30",
             direction="at_most",
             trajectory="on_pace",
+            sudden="Hai nhân viên trực tổng đài nghỉ việc cùng tuần; thời gian phản hồi tăng vọt.",
         ),
         KeyResult(
             title="Nâng tỷ lệ yêu cầu được xử lý xong trong 24 giờ từ 70% lên 90%",

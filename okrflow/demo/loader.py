@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -39,7 +40,9 @@ from okrflow.okrs.models import (
 from okrflow.org.actions import create_person, create_project, create_unit, set_unit_lead
 from okrflow.org.models import Organisation, OrgUnit, Person, Project
 
-WEEKS_OF_HISTORY = 6
+# Every check-in week of the cycle so far (at least six once six have passed), so that the
+# compliance report shows real weeks instead of empty early ones.
+WEEKS_OF_HISTORY = 14
 
 
 @dataclass
@@ -49,6 +52,7 @@ class DemoSummary:
     objectives: int
     key_results: int
     values: int
+    checkins: Any = None
 
 
 def demo_exists() -> bool:
@@ -69,6 +73,11 @@ def quarter_of(day: datetime.date) -> int:
 @transaction.atomic
 def erase_everything() -> None:
     """Delete all organisation and OKR data, oldest dependants first (used by --reset)."""
+    from okrflow.checkins.demo import erase_checkins
+    from okrflow.insights.demo import erase_insights
+
+    erase_insights()
+    erase_checkins()
     AuditEntry.objects.all().delete()
     KeyResultValue.objects.all().delete()
     TargetVersion.objects.all().delete()
@@ -123,11 +132,14 @@ def build_demo(
     objectives = create_objectives(cycle, today, people, units, projects)
     key_results = KeyResult.objects.filter(objective__cycle=cycle).count()
     values = simulate_history(cycle, today, objectives)
+    from okrflow.checkins.demo import build_demo_checkins
+
+    checkins = build_demo_checkins(cycle, today)
     say(
         f"Cycle {cycle.name}: {len(objectives)} objectives, {key_results} key results, "
-        f"{values} weekly values."
+        f"{values} weekly values, {checkins.checkins} check-ins."
     )
-    return DemoSummary(True, cycle, len(objectives), key_results, values)
+    return DemoSummary(True, cycle, len(objectives), key_results, values, checkins)
 
 
 def create_people() -> dict[str, Person]:
@@ -300,6 +312,8 @@ def simulated_value(
     expected = expected_progress(cycle.start_date, kr.due_date, day)
     key = f"{kr.objective.title}:{kr.title}"
     share = simulated_share(key, spec.trajectory, expected, week, weeks_total)
+    if spec.sudden and week == weeks_total:
+        share = max(0.0, share - 0.35)  # the blocker of the latest week pushes the value back
     if kr.shape == Shape.MILESTONE:
         return Decimal(1) if share >= 1.0 else Decimal(0)
     if kr.shape == Shape.RECURRING:

@@ -37,7 +37,9 @@ def test_page_is_light_and_offline(demo_client: Client, url: str) -> None:
     response = demo_client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert not re.search(r'(?:src|href)="(?:https?:)?//', html), "a page must not load anything from the internet"
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', html), (
+        "a page must not load anything from the internet"
+    )
     assert len(response.content) + asset_bytes(html) < BUDGET
 
 

@@ -36,6 +36,17 @@ def find_cycle(name: str | None) -> Cycle:
     return cycle
 
 
+def add_checkins(data: dict[str, Any], objective_ids: Any) -> None:
+    """Add each KR's check-ins and each objective's latest obstacles and solutions (one query)."""
+    from okrflow.checkins.export import checkin_data_for
+
+    history = checkin_data_for(objective_ids)
+    for objective in data["objectives"]:
+        objective["latest_checkin"] = history["objectives"].get(objective["id"])
+        for kr in objective["key_results"]:
+            kr["checkins"] = history["key_results"].get(kr["id"], [])
+
+
 class Command(BaseCommand):
     help = "Print a cycle's OKR tree with progress, expected progress and status."
 
@@ -68,6 +79,7 @@ class Command(BaseCommand):
         loaded = load_objectives(queryset.order_by("position", "id"))
         reports = measure_objectives(loaded, on, Organisation.current())
         data = cycle_tree_data(cycle, reports)
+        add_checkins(data, queryset.values("pk"))
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return

@@ -1,0 +1,248 @@
+"""Record a weekly check-in (draft or submit) and correct a submitted one."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from okrflow.audit.log import record_change, snapshot
+from okrflow.checkins.actions.inputs import (
+    CheckInInput,
+    CleanCheckIn,
+    clean_checkin,
+    permitted_key_results,
+    require_checkin_cycle,
+    require_checkin_rights,
+)
+from okrflow.checkins.models import CheckIn, CheckInState, KeyResultCheckIn
+from okrflow.checkins.schedule import local_today, week_of
+from okrflow.checkins.scope import key_results_for
+from okrflow.cycles.models import Cycle
+from okrflow.okrs.actions import record_key_result_value
+from okrflow.okrs.models import KeyResult, KeyResultValue
+from okrflow.org.models import Person
+
+
+def checkin_snapshot(checkin: CheckIn) -> dict[str, Any]:
+    lines = [
+        {
+            "key_result": line.key_result_id,
+            "value": None if line.value is None else str(line.value),
+            "confidence": None if line.confidence is None else str(line.confidence),
+        }
+        for line in checkin.lines.order_by("id")
+    ]
+    return snapshot(checkin) | {"lines": lines}
+
+
+def require_open_week(cycle: Cycle, week: datetime.date) -> None:
+    """Refuse a week outside the cycle or still ahead."""
+    found = week_of(cycle, week)
+    if found is None:
+        raise ValidationError({"week": _("This week is not part of the cycle.")})
+    if found.start > local_today(cycle):
+        raise ValidationError({"week": _("This week has not started yet; check in when it comes.")})
+
+
+def already_submitted_error(week: datetime.date) -> ValidationError:
+    return ValidationError(
+        _(
+            "The check-in for the week of %(date)s is already submitted. "
+            "To change it, open it and correct it."
+        )
+        % {"date": week.strftime("%d/%m/%Y")}
+    )
+
+
+def lock_or_create_draft(
+    actor: Any, person: Person, cycle: Cycle, week: datetime.date
+) -> tuple[CheckIn, bool]:
+    """Return the week's original entry locked for this transaction, creating a draft if none."""
+    query = CheckIn.objects.select_for_update(of=("self",)).filter(
+        person=person, cycle=cycle, week=week, corrects__isnull=True
+    )
+    checkin = query.first()
+    if checkin is not None:
+        return checkin, False
+    try:
+        with transaction.atomic():
+            created = CheckIn.objects.create(
+                person=person,
+                cycle=cycle,
+                week=week,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            return created, True
+    except IntegrityError as error:
+        # Someone created it between our read and our write: take theirs.
+        checkin = query.first()
+        if checkin is None:
+            raise ValidationError(
+                _("This check-in was just saved somewhere else. Reload the page to see it.")
+            ) from error
+        return checkin, False
+
+
+def write_lines(checkin: CheckIn, clean: CleanCheckIn) -> list[KeyResultCheckIn]:
+    checkin.lines.all().delete()
+    return KeyResultCheckIn.objects.bulk_create(
+        KeyResultCheckIn(
+            checkin=checkin,
+            key_result=line.key_result,
+            value=line.value,
+            confidence=line.confidence,
+            note=line.note,
+        )
+        for line in clean.lines
+    )
+
+
+def record_values(
+    actor: Any, lines: list[KeyResultCheckIn], measured_on: datetime.date, note: str = ""
+) -> None:
+    """Append each line's value to its key result's history, the single source of truth."""
+    for line in lines:
+        if line.value is None:
+            continue
+        line.value_record = record_key_result_value(
+            actor,
+            line.key_result,
+            value=line.value,
+            measured_on=measured_on,
+            source=KeyResultValue.Source.CHECKIN,
+            note=note or line.note,
+        )
+        line.save(update_fields=["value_record"])
+
+
+def fill(checkin: CheckIn, clean: CleanCheckIn) -> None:
+    checkin.progress = clean.progress
+    checkin.obstacles = clean.obstacles
+    checkin.solutions = clean.solutions
+    checkin.confidence = clean.confidence
+
+
+@transaction.atomic
+def record_checkin(
+    actor: Any,
+    *,
+    person: Person,
+    cycle: Cycle,
+    week: datetime.date,
+    data: CheckInInput,
+    submit: bool = True,
+) -> CheckIn:
+    """Save a person's check-in for a cycle week as a draft, or submit it.
+
+    Submitting records every line's value through `record_key_result_value`, so the key
+    result's current value and history come from check-ins. A submitted check-in never
+    changes again; `correct_checkin` adds a corrected entry instead.
+    """
+    require_checkin_rights(actor, person)
+    cycle = Cycle.objects.get(pk=cycle.pk)
+    require_checkin_cycle(cycle)
+    require_open_week(cycle, week)
+    allowed = {kr.pk: kr for kr in key_results_for(person, cycle)}
+    key_results = permitted_key_results(actor, allowed, list(data.lines))
+    clean = clean_checkin(data, key_results, submit=submit)
+    checkin, created = lock_or_create_draft(actor, person, cycle, week)
+    if checkin.is_submitted:
+        raise already_submitted_error(week)
+    before = None if created else checkin_snapshot(checkin)
+    fill(checkin, clean)
+    lines = write_lines(checkin, clean)
+    if submit:
+        record_values(actor, lines, local_today(cycle))
+        checkin.state = CheckInState.SUBMITTED
+        checkin.submitted_at = timezone.now()
+        checkin.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+    checkin.save()
+    record_change(
+        actor=actor,
+        action="submit_checkin" if submit else "save_checkin_draft",
+        instance=checkin,
+        before=before,
+        after=checkin_snapshot(checkin),
+        summary=f"{person.full_name} {week.isoformat()}",
+    )
+    return checkin
+
+
+def require_latest(checkin: CheckIn) -> None:
+    if not checkin.is_submitted:
+        raise ValidationError(_("Only a submitted check-in can be corrected; edit the draft."))
+    if checkin.corrections.exists():
+        raise ValidationError(
+            _("This check-in has already been corrected. Correct the latest version instead.")
+        )
+
+
+@transaction.atomic
+def correct_checkin(actor: Any, checkin: CheckIn, *, data: CheckInInput) -> CheckIn:
+    """Correct a submitted check-in: add a new entry that references it; the old one stays."""
+    target = (
+        CheckIn.objects.select_for_update(of=("self",))
+        .select_related("person", "cycle")
+        .get(pk=checkin.pk)
+    )
+    require_checkin_rights(actor, target.person)
+    require_checkin_cycle(target.cycle)
+    require_latest(target)
+    previous = {line.key_result_id: line for line in target.lines.select_related("value_record")}
+    allowed = {kr.pk: kr for kr in key_results_for(target.person, target.cycle)}
+    allowed |= {
+        kr.pk: kr
+        for kr in KeyResult.objects.filter(pk__in=previous).select_related("objective__cycle")
+        if kr.pk not in allowed
+    }
+    key_results = permitted_key_results(actor, allowed, list(data.lines))
+    clean = clean_checkin(data, key_results, submit=True)
+    correction = CheckIn(
+        person=target.person,
+        cycle=target.cycle,
+        week=target.week,
+        corrects=target,
+        state=CheckInState.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    fill(correction, clean)
+    try:
+        with transaction.atomic():
+            correction.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Someone corrected this check-in a moment ago. Reload to see their version.")
+        ) from error
+    lines = write_lines(correction, clean)
+    changed = []
+    for line in lines:
+        old = previous.get(line.key_result_id)
+        if old is not None and old.value == line.value and old.value_record_id:
+            line.value_record_id = old.value_record_id
+            line.save(update_fields=["value_record"])
+        else:
+            changed.append(line)
+    for line in changed:
+        old = previous.get(line.key_result_id)
+        measured_on = (
+            old.value_record.measured_on
+            if old is not None and old.value_record is not None
+            else local_today(target.cycle)
+        )
+        record_values(actor, [line], measured_on, note=_("Correction of a check-in"))
+    record_change(
+        actor=actor,
+        action="correct_checkin",
+        instance=correction,
+        before=checkin_snapshot(target),
+        after=checkin_snapshot(correction),
+        summary=f"{target.person.full_name} {target.week.isoformat()}",
+    )
+    return correction

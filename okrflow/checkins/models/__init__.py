@@ -1,0 +1,28 @@
+"""Check-in models: weekly check-ins, 1:1 meetings, reminder preferences and log."""
+
+from okrflow.checkins.models.checkins import (
+    CheckIn,
+    CheckInFeedback,
+    CheckInQuerySet,
+    CheckInState,
+    FeedbackKind,
+    KeyResultCheckIn,
+)
+from okrflow.checkins.models.meetings import AgreedAction, MeetingNote, MeetingPhase, OneOnOne
+from okrflow.checkins.models.reminders import CheckinPreference, ReminderKind, ReminderLog
+
+__all__ = [
+    "AgreedAction",
+    "CheckIn",
+    "CheckInFeedback",
+    "CheckInQuerySet",
+    "CheckInState",
+    "CheckinPreference",
+    "FeedbackKind",
+    "KeyResultCheckIn",
+    "MeetingNote",
+    "MeetingPhase",
+    "OneOnOne",
+    "ReminderKind",
+    "ReminderLog",
+]

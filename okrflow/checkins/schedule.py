@@ -1,0 +1,79 @@
+"""A cycle's check-in calendar: the pure cadence rules applied to a Cycle row."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.utils import timezone
+
+from okrflow.cycles.models import Cycle, CycleState
+from okrflow.engine import cadence
+from okrflow.engine.cadence import CheckinWeek
+
+
+def holidays_for(cycle: Cycle) -> frozenset[datetime.date]:
+    """Return the Vietnamese public holidays of the years the cycle touches."""
+    return cadence.vietnam_holidays(range(cycle.start_date.year, cycle.end_date.year + 1))
+
+
+def weeks_of(cycle: Cycle) -> list[CheckinWeek]:
+    """Return every check-in week of the cycle, oldest first."""
+    return cadence.cycle_weeks(
+        cycle.start_date, cycle.end_date, cycle.checkin_weekday, holidays_for(cycle)
+    )
+
+
+def local_now(cycle: Cycle, now: datetime.datetime | None = None) -> datetime.datetime:
+    """Return the moment in the cycle's time zone."""
+    return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(cycle.time_zone))
+
+
+def local_today(cycle: Cycle, now: datetime.datetime | None = None) -> datetime.date:
+    return local_now(cycle, now).date()
+
+
+def week_of(cycle: Cycle, start: datetime.date) -> CheckinWeek | None:
+    """Return the cycle week starting on this Monday, or None when the cycle has no such week."""
+    return next((week for week in weeks_of(cycle) if week.start == start), None)
+
+
+def current_week(cycle: Cycle, now: datetime.datetime | None = None) -> CheckinWeek | None:
+    """Return this week's check-in week, or None when today is outside the cycle's weeks."""
+    return week_of(cycle, cadence.week_start(local_today(cycle, now)))
+
+
+def open_weeks(cycle: Cycle, now: datetime.datetime | None = None) -> list[CheckinWeek]:
+    """Return the weeks a check-in may be written for: every week up to and including this one."""
+    today = local_today(cycle, now)
+    return [week for week in weeks_of(cycle) if week.start <= today]
+
+
+def due_moment(cycle: Cycle, week: CheckinWeek) -> datetime.datetime | None:
+    """Return when the week's check-in is due, or None in a holiday week."""
+    if week.due is None:
+        return None
+    return cadence.due_moment(week.due, cycle.checkin_hour, cycle.time_zone)
+
+
+def next_due_day(cycle: Cycle, after: datetime.date) -> datetime.date | None:
+    """Return the first due day of the cycle strictly after a date."""
+    return next(
+        (week.due for week in weeks_of(cycle) if week.due is not None and week.due > after), None
+    )
+
+
+def default_cycle(cycle_id: str | None = None) -> Cycle | None:
+    """Pick the cycle asked for, else the active one containing today, else the newest active."""
+    cycles = Cycle.objects.all()
+    if cycle_id and str(cycle_id).isdigit():
+        chosen = cycles.filter(pk=int(cycle_id)).first()
+        if chosen is not None:
+            return chosen
+    today = timezone.localdate()
+    active = cycles.filter(state=CycleState.ACTIVE)
+    return (
+        active.filter(start_date__lte=today, end_date__gte=today).first()
+        or active.first()
+        or cycles.first()
+    )

@@ -1,0 +1,248 @@
+"""What the dashboards show, computed from collected insights: heat map, alignment map, risk rows."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from okrflow.cycles.models import Cycle
+from okrflow.engine.progress import Status
+from okrflow.insights.collect import CycleInsights, KeyResultInsight, ObjectiveInsight
+from okrflow.insights.risk_text import evidence, kind_label, severity_label, suggestion
+from okrflow.insights.risks import RiskItem
+from okrflow.org.models import OrgUnit
+
+WEEK = datetime.timedelta(days=7)
+HEAT_MAX_DEPTH = 2  # company, departments, teams
+
+
+@dataclass
+class HeatCell:
+    """One unit in one week: mean progress, mean pace and how far behind."""
+
+    progress: float | None = None
+    pace: float | None = None
+
+    @property
+    def gap(self) -> float | None:
+        if self.progress is None or self.pace is None:
+            return None
+        return self.progress - self.pace
+
+    @property
+    def level(self) -> str:
+        gap = self.gap
+        if gap is None:
+            return "empty"
+        if gap >= -0.10:
+            return "good"
+        if gap >= -0.25:
+            return "warn"
+        return "bad"
+
+
+@dataclass
+class HeatRow:
+    unit: OrgUnit
+    cells: list[HeatCell]
+    key_results: int
+    forecast: float | None
+
+
+@dataclass
+class HeatMap:
+    days: list[datetime.date]
+    rows: list[HeatRow]
+
+
+def checkin_days(cycle: Cycle, on: datetime.date) -> list[datetime.date]:
+    """Return the cycle's check-in weekdays up to `on`."""
+    day = cycle.start_date + datetime.timedelta(
+        days=(cycle.checkin_weekday - cycle.start_date.weekday()) % 7
+    )
+    days = []
+    while day <= on:
+        days.append(day)
+        day += WEEK
+    return days
+
+
+def progress_on(kri: KeyResultInsight, day: datetime.date) -> float | None:
+    """Return the latest recorded progress on or before a day (None before any value)."""
+    found = None
+    for when, progress in kri.progress_points:
+        if when > day:
+            break
+        found = progress
+    return None if found is None else min(1.0, max(0.0, found))
+
+
+def build_heat_map(
+    insights: CycleInsights, units: list[OrgUnit], max_depth: int = HEAT_MAX_DEPTH
+) -> HeatMap:
+    """Average each unit's key results (its own and those of the units below) week by week."""
+    days = checkin_days(insights.cycle, insights.on)
+    paths = {unit.pk: unit.path for unit in units}
+    shown = [unit for unit in units if unit.depth <= max_depth]
+    by_path: dict[str, list[tuple[ObjectiveInsight, KeyResultInsight]]] = defaultdict(list)
+    for oi in insights.objectives:
+        path = paths.get(oi.unit_id or 0)
+        if path is None:
+            continue
+        for kri in oi.key_results:
+            by_path[path].append((oi, kri))
+    rows = []
+    for unit in shown:
+        members = [
+            item for path, items in by_path.items() if path.startswith(unit.path) for item in items
+        ]
+        if not members:
+            continue
+        cells = []
+        for day in days:
+            # Only key results with a value by then count: no data is not zero progress.
+            known = [(p, kri) for _, kri in members if (p := progress_on(kri, day)) is not None]
+            if not known:
+                cells.append(HeatCell())
+                continue
+            progress = sum(p for p, _ in known) / len(known)
+            pace = sum(kri.pace_on(day) for _, kri in known) / len(known)
+            cells.append(HeatCell(progress, pace))
+        forecasts = [
+            min(1.0, max(0.0, kri.forecast.expected if kri.forecast else kri.report.progress))
+            for _, kri in members
+        ]
+        rows.append(HeatRow(unit, cells, len(members), sum(forecasts) / len(forecasts)))
+    return HeatMap(days, rows)
+
+
+@dataclass
+class MapRow:
+    """One objective in the alignment map, at its depth below the top."""
+
+    insight: ObjectiveInsight
+    depth: int
+
+
+def build_alignment_map(insights: CycleInsights, max_depth: int | None = None) -> list[MapRow]:
+    """Order objectives parent first, children below, by their first (primary) parent."""
+    by_id = {oi.objective.pk: oi for oi in insights.objectives}
+    children: dict[int, list[ObjectiveInsight]] = defaultdict(list)
+    roots = []
+    for oi in insights.objectives:
+        parent = next((pid for pid in oi.parent_ids if pid in by_id), None)
+        if parent is None:
+            roots.append(oi)
+        else:
+            children[parent].append(oi)
+    rows: list[MapRow] = []
+    seen: set[int] = set()
+    stack = [(oi, 0) for oi in reversed(roots)]
+    while stack:
+        oi, depth = stack.pop()
+        if oi.objective.pk in seen:
+            continue
+        seen.add(oi.objective.pk)
+        if max_depth is None or depth <= max_depth:
+            rows.append(MapRow(oi, depth))
+        stack.extend((child, depth + 1) for child in reversed(children[oi.objective.pk]))
+    return rows
+
+
+@dataclass
+class RiskRow:
+    """A risk worded for the reader."""
+
+    item: RiskItem
+    kind_label: str
+    severity_label: str
+    evidence: str
+    suggestion: str
+
+    @property
+    def risk(self):  # type: ignore[no-untyped-def]
+        return self.item.risk
+
+
+def top_risks(items: list[RiskItem], count: int) -> list[RiskItem]:
+    """Pick the most severe risk of each kind first, then the next most severe, up to `count`."""
+    chosen: list[RiskItem] = []
+    for item in items:
+        if item.risk.kind not in {c.risk.kind for c in chosen}:
+            chosen.append(item)
+    for item in items:
+        if len(chosen) >= count:
+            break
+        if item not in chosen:
+            chosen.append(item)
+    return sorted(chosen[:count], key=lambda item: item.risk.sort_key())
+
+
+def risk_rows(items: list[RiskItem]) -> list[RiskRow]:
+    """Word each risk in the active language."""
+    return [
+        RiskRow(
+            item,
+            kind_label(item.risk.kind),
+            severity_label(item.risk.severity),
+            evidence(item.risk),
+            suggestion(item.risk.suggestion),
+        )
+        for item in items
+    ]
+
+
+@dataclass
+class Summary:
+    """Counts the top of a dashboard shows."""
+
+    objectives: int = 0
+    key_results: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    risks: dict[str, int] = field(default_factory=dict)
+    outlooks: dict[str, int] = field(default_factory=dict)
+
+
+def summarise(insights: CycleInsights, items: list[RiskItem]) -> Summary:
+    """Count objectives by status and outlook, and risks by kind."""
+    statuses = Counter(oi.report.status.value for oi in insights.objectives)
+    return Summary(
+        objectives=len(insights.objectives),
+        key_results=sum(len(oi.key_results) for oi in insights.objectives),
+        statuses={status.value: statuses.get(status.value, 0) for status in Status},
+        risks=dict(Counter(item.risk.kind.value for item in items)),
+        outlooks=dict(Counter(oi.outlook for oi in insights.objectives)),
+    )
+
+
+@dataclass
+class ComplianceSummary:
+    """Check-in compliance in figures a dashboard shows."""
+
+    rate: float | None
+    on_time: int
+    late: int
+    missed: int
+    people: int
+    missed_last: list[str]
+
+
+def summarise_compliance(report: object | None) -> ComplianceSummary | None:
+    """Condense the check-ins app's compliance report (None when check-ins are not in use)."""
+    rows = getattr(report, "rows", None)
+    if report is None or rows is None:
+        return None
+    missed_last: list[str] = []
+    for row in rows:
+        judged = [mark for mark in row.marks if mark.value in ("on_time", "late", "missed")]
+        if judged and judged[-1].value == "missed":
+            missed_last.append(row.person.full_name)
+    return ComplianceSummary(
+        rate=report.rate,  # type: ignore[attr-defined]
+        on_time=sum(row.on_time for row in rows),
+        late=sum(row.late for row in rows),
+        missed=sum(row.missed for row in rows),
+        people=len(rows),
+        missed_last=missed_last,
+    )

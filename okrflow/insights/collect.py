@@ -1,0 +1,244 @@
+"""Load a cycle's objectives with their history, check-ins and forecasts in a fixed number of queries.
+
+Every insights page, the CLI and the reports start here, so they all show the same numbers.
+Queries: the four of `measure.load_objectives`, the organisation, value history, check-in
+lines, done initiatives and parent links: nine, whatever the size of the cycle.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from django.db.models import QuerySet
+
+from okrflow.cycles.models import Cycle
+from okrflow.engine.progress import KeyResultFigures, Status, key_result_expected
+from okrflow.insights.forecasting import ProgressForecast, forecast_key_result, progress_at
+from okrflow.insights.sources import CheckinLine, checkin_lines
+from okrflow.okrs.measure import (
+    SUCCESS_BAR,
+    KeyResultReport,
+    ObjectiveReport,
+    figures_of,
+    load_objectives,
+    measure_objectives,
+)
+from okrflow.okrs.models import (
+    Alignment,
+    Initiative,
+    KeyResult,
+    KeyResultValue,
+    Objective,
+    ObjectiveKind,
+    ObjectiveState,
+)
+from okrflow.org.models import Organisation
+
+
+@dataclass
+class KeyResultInsight:
+    """A key result with its history, check-ins and forecast."""
+
+    report: KeyResultReport
+    figures: KeyResultFigures
+    bar: float
+    values: list[tuple[datetime.date, Decimal]]
+    checkins: list[CheckinLine]
+    initiatives_done: list[datetime.date]
+    forecast: ProgressForecast | None
+
+    @property
+    def key_result(self) -> KeyResult:
+        return self.report.key_result
+
+    @cached_property
+    def progress_points(self) -> list[tuple[datetime.date, float]]:
+        """Return the dated raw progress of every recorded value."""
+        return [(day, progress_at(self.figures, value)) for day, value in self.values]
+
+    def pace_on(self, day: datetime.date) -> float:
+        """Return the pace line on a day, scaled by the success bar."""
+        return key_result_expected(self.figures, day) * self.bar
+
+
+@dataclass
+class ObjectiveInsight:
+    """An objective with its key results' insights and where it hangs in the alignment."""
+
+    report: ObjectiveReport
+    key_results: list[KeyResultInsight]
+    unit_id: int | None
+    parent_ids: list[int] = field(default_factory=list)
+    archived_parents: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def objective(self) -> Objective:
+        return self.report.objective
+
+    @property
+    def bar(self) -> float:
+        return SUCCESS_BAR.get(ObjectiveKind(self.objective.kind), 1.0)
+
+    @property
+    def forecast(self) -> float | None:
+        """Return the weighted forecast progress on the due dates (current progress where none)."""
+        parts = []
+        for kri in self.key_results:
+            expected = kri.forecast.expected if kri.forecast else kri.report.progress
+            parts.append((min(1.0, max(0.0, expected)), float(kri.key_result.weight)))
+        total = sum(weight for _, weight in parts)
+        if not parts or total <= 0:
+            return None
+        return sum(value * weight for value, weight in parts) / total
+
+    @property
+    def outlook(self) -> str:
+        """Name where the forecast lands against the bar: likely, close or short."""
+        forecast = self.forecast
+        if self.report.status == Status.DONE:
+            return "done"
+        if forecast is None:
+            return "unknown"
+        if forecast >= self.bar - 0.005:
+            return "likely"
+        if forecast >= self.bar - 0.15:
+            return "close"
+        return "short"
+
+
+@dataclass
+class CycleInsights:
+    """Everything insights know about the visible objectives of one cycle on one day."""
+
+    cycle: Cycle
+    on: datetime.date
+    objectives: list[ObjectiveInsight]
+
+    @property
+    def key_results(self) -> list[KeyResultInsight]:
+        return [kri for oi in self.objectives for kri in oi.key_results]
+
+    def objective(self, objective_id: int) -> ObjectiveInsight | None:
+        return next((oi for oi in self.objectives if oi.objective.pk == objective_id), None)
+
+
+def visible_objectives(user: Any, cycle: Cycle) -> QuerySet[Objective]:
+    """Return the live objectives of a cycle the user may see (everything for the system)."""
+    queryset = Objective.objects.live().filter(cycle=cycle)
+    if user is not None:
+        queryset = queryset.filter(pk__in=Objective.objects.visible_to(user).values("pk"))
+    return queryset.order_by("position", "id")
+
+
+def insight_day(cycle: Cycle, today: datetime.date) -> datetime.date:
+    """Return the day insights are computed on: today, or the last day of a finished cycle."""
+    return min(today, cycle.end_date)
+
+
+def collect_insights(
+    cycle: Cycle,
+    queryset: QuerySet[Objective],
+    today: datetime.date,
+    organisation: Organisation | None = None,
+) -> CycleInsights:
+    """Measure, load history and forecast every objective of the queryset."""
+    on = insight_day(cycle, today)
+    organisation = organisation or Organisation.current()
+    loaded = load_objectives(queryset)
+    reports = measure_objectives(loaded, on, organisation)
+    scope = KeyResult.objects.filter(
+        objective_id__in=queryset.values("pk"), is_archived=False
+    ).values("pk")
+    values = value_history(scope)
+    lines = checkin_lines(scope)
+    done = done_initiatives(scope)
+    parents = parent_links(queryset)
+    objectives = []
+    for report in reports:
+        objective = report.objective
+        bar = SUCCESS_BAR.get(ObjectiveKind(objective.kind), 1.0)
+        key_results = []
+        for kr_report in report.key_results:
+            kr = kr_report.key_result
+            figures = figures_of(kr, cycle.start_date)
+            history = values.get(kr.pk, [])
+            kr_lines = lines.get(kr.pk, [])
+            key_results.append(
+                KeyResultInsight(
+                    report=kr_report,
+                    figures=figures,
+                    bar=bar,
+                    values=history,
+                    checkins=kr_lines,
+                    initiatives_done=done.get(kr.pk, []),
+                    forecast=forecast_key_result(figures, history, kr_lines, on, bar),
+                )
+            )
+        links = parents.get(objective.pk, [])
+        objectives.append(
+            ObjectiveInsight(
+                report=report,
+                key_results=key_results,
+                unit_id=owner_unit_id(objective),
+                parent_ids=[parent_id for parent_id, _, _ in links],
+                archived_parents=[
+                    (parent_id, title)
+                    for parent_id, state, title in links
+                    if state == ObjectiveState.ARCHIVED
+                ],
+            )
+        )
+    return CycleInsights(cycle=cycle, on=on, objectives=objectives)
+
+
+def owner_unit_id(objective: Objective) -> int | None:
+    """Return the unit an objective belongs to: its unit, its person's or its project's."""
+    if objective.owner_unit_id:
+        return objective.owner_unit_id
+    if objective.owner_person_id and objective.owner_person is not None:
+        return objective.owner_person.unit_id
+    if objective.owner_project_id and objective.owner_project is not None:
+        return objective.owner_project.unit_id
+    return None
+
+
+def value_history(scope: Any) -> dict[int, list[tuple[datetime.date, Decimal]]]:
+    """Return each key result's values by date (the last one recorded on a day wins)."""
+    history: dict[int, dict[datetime.date, Decimal]] = defaultdict(dict)
+    rows = (
+        KeyResultValue.objects.filter(key_result_id__in=scope)
+        .order_by("key_result_id", "measured_on", "id")
+        .values_list("key_result_id", "measured_on", "value")
+    )
+    for kr_id, day, value in rows:
+        history[kr_id][day] = value
+    return {kr_id: sorted(days.items()) for kr_id, days in history.items()}
+
+
+def done_initiatives(scope: Any) -> dict[int, list[datetime.date]]:
+    """Return the days each key result's initiatives were marked done."""
+    found: dict[int, list[datetime.date]] = defaultdict(list)
+    rows = Initiative.objects.filter(
+        key_result_id__in=scope, is_done=True, done_at__isnull=False
+    ).values_list("key_result_id", "done_at")
+    for kr_id, done_at in rows:
+        found[kr_id].append(done_at.date())
+    return found
+
+
+def parent_links(queryset: QuerySet[Objective]) -> dict[int, list[tuple[int, str, str]]]:
+    """Return each objective's parents as (id, state, title)."""
+    links: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    rows = (
+        Alignment.objects.filter(child_id__in=queryset.values("pk"))
+        .order_by("-is_primary", "id")
+        .values_list("child_id", "parent_id", "parent__state", "parent__title")
+    )
+    for child_id, parent_id, state, title in rows:
+        links[child_id].append((parent_id, state, title))
+    return links

@@ -1,0 +1,185 @@
+"""Bridge a key result's history to the pure forecast, and its answer back into progress."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from okrflow.engine import forecast as engine
+from okrflow.engine import forecast_events
+from okrflow.engine.progress import (
+    Direction,
+    KeyResultFigures,
+    Shape,
+    effective_target,
+    raw_key_result_progress,
+)
+from okrflow.insights.sources import CheckinLine, latest_confidence
+
+DECREASING = (Direction.DECREASE, Direction.AT_MOST)
+
+
+@dataclass(frozen=True)
+class ProgressForecast:
+    """A forecast in progress units (1.0 = target), with the chance of reaching the bar."""
+
+    method: str
+    expected: float
+    low: float
+    high: float
+    chance_of_bar: float | None
+    points: int
+    forecast: engine.Forecast
+
+
+def progress_at(figures: KeyResultFigures, value: Decimal | float) -> float:
+    """Return the raw progress the key result would show at a value."""
+    try:
+        current = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    except (InvalidOperation, ValueError):
+        return 0.0
+    return raw_key_result_progress(dataclasses.replace(figures, current=current))
+
+
+def value_for_progress(figures: KeyResultFigures, share: float) -> float | None:
+    """Return the value at which the key result reaches a share of its target."""
+    target = effective_target(figures)
+    if target is None:
+        return None
+    start = figures.start
+    if figures.shape is Shape.THRESHOLD and (
+        start is None
+        or (figures.direction is Direction.AT_LEAST and start >= target)
+        or (figures.direction is Direction.AT_MOST and start <= target)
+    ):
+        if figures.direction is Direction.AT_MOST:
+            return float(target) / share if share > 0 else None
+        return float(target) * share
+    if figures.shape in (Shape.RECURRING, Shape.MILESTONE):
+        return float(target) * share
+    if start is None:
+        return None
+    return float(start) + share * (float(target) - float(start))
+
+
+def value_scale(figures: KeyResultFigures) -> float:
+    """Return the value distance that counts as the whole way."""
+    target = effective_target(figures)
+    if target is not None and figures.start is not None and target != figures.start:
+        return abs(float(target) - float(figures.start))
+    if target is not None and target != 0:
+        return abs(float(target))
+    return 1.0
+
+
+def planned_slope(figures: KeyResultFigures) -> float | None:
+    """Return the pace line's slope, in value per week."""
+    target = effective_target(figures)
+    weeks = (figures.due_date - figures.start_date).days / 7
+    if target is None or figures.start is None or weeks <= 0:
+        return None
+    return (float(target) - float(figures.start)) / weeks
+
+
+def trend_points(
+    figures: KeyResultFigures, values: Sequence[tuple[datetime.date, Decimal]]
+) -> list[tuple[datetime.date, float]]:
+    """Return the dated values, with the baseline on the start date when nothing is recorded."""
+    points = [(day, float(value)) for day, value in values if value.is_finite()]
+    starts_later = not points or points[0][0] > figures.start_date
+    if figures.start is not None and starts_later:
+        points.insert(0, (figures.start_date, float(figures.start)))
+    return points
+
+
+def forecast_key_result(
+    figures: KeyResultFigures,
+    values: Sequence[tuple[datetime.date, Decimal]],
+    lines: Sequence[CheckinLine],
+    on: datetime.date,
+    bar: float,
+    settings: engine.ForecastSettings | None = None,
+) -> ProgressForecast | None:
+    """Forecast a key result's progress on its due date; None once it is due or without data."""
+    settings = settings or engine.ForecastSettings()
+    if on >= figures.due_date:
+        return None
+    if figures.shape is Shape.MILESTONE:
+        confidence, day = latest_confidence(list(lines))
+        result = forecast_events.forecast_milestone(
+            done=figures.current is not None and figures.current >= 1,
+            confidence=confidence,
+            confidence_day=day,
+            on=on,
+            due_date=figures.due_date,
+            settings=settings,
+        )
+        return ProgressForecast(
+            "milestone", result.expected, result.low, result.high, result.expected, 1, result
+        )
+    if figures.shape is Shape.RECURRING:
+        return _forecast_recurring(figures, on, bar, settings)
+    result = engine.forecast_trend(
+        trend_points(figures, values),
+        due_date=figures.due_date,
+        scale=value_scale(figures),
+        planned_slope=planned_slope(figures),
+        settings=settings,
+    )
+    if result is None:
+        return None
+    return _in_progress(figures, result, bar)
+
+
+def _forecast_recurring(
+    figures: KeyResultFigures, on: datetime.date, bar: float, settings: engine.ForecastSettings
+) -> ProgressForecast | None:
+    required = effective_target(figures)
+    if figures.per_period is None or figures.period is None or not required:
+        return None
+    result = forecast_events.forecast_count(
+        float(figures.current or 0),
+        per_period=figures.per_period,
+        period=figures.period,
+        start_date=figures.start_date,
+        due_date=figures.due_date,
+        on=on,
+        settings=settings,
+    )
+    total = float(required)
+    return ProgressForecast(
+        "count",
+        result.expected / total,
+        result.low / total,
+        result.high / total,
+        result.probability_at_least(bar * total),
+        result.points,
+        result,
+    )
+
+
+def _in_progress(
+    figures: KeyResultFigures, result: engine.Forecast, bar: float
+) -> ProgressForecast:
+    low = progress_at(figures, result.low)
+    high = progress_at(figures, result.high)
+    bar_value = value_for_progress(figures, bar)
+    chance = None
+    if bar_value is not None and math.isfinite(bar_value):
+        if figures.direction in DECREASING:
+            chance = result.probability_at_most(bar_value)
+        else:
+            chance = result.probability_at_least(bar_value)
+    return ProgressForecast(
+        "trend",
+        progress_at(figures, result.expected),
+        min(low, high),
+        max(low, high),
+        chance,
+        result.points,
+        result,
+    )

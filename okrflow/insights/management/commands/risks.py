@@ -1,0 +1,87 @@
+"""`okrflow risks`: list the four risks of a cycle, with their evidence and suggested action."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone, translation
+
+from okrflow.cycles.models import Cycle
+from okrflow.insights.collect import collect_insights, visible_objectives
+from okrflow.insights.risk_text import evidence, suggestion
+from okrflow.insights.risks import RiskItem, find_risks
+
+
+def find_cycle(name: str | None) -> Cycle:
+    """Return the named cycle, or the active one, or explain what exists."""
+    from okrflow.okrs.management.commands.okrs import find_cycle as find
+
+    return find(name)
+
+
+def risk_data(item: RiskItem) -> dict[str, Any]:
+    """Return one risk as JSON-ready data."""
+    risk = item.risk
+    return {
+        "kind": risk.kind.value,
+        "severity": risk.severity.value,
+        "objective_id": risk.objective_id,
+        "objective": item.objective.title,
+        "kr_id": risk.key_result_id,
+        "key_result": item.key_result.title if item.key_result else None,
+        "owner": item.owner_username or item.owner_name,
+        "owner_name": item.owner_name,
+        "evidence": evidence(risk),
+        "suggestion": suggestion(risk.suggestion),
+        "code": risk.code,
+        "params": risk.params,
+    }
+
+
+class Command(BaseCommand):
+    help = "List the end-of-cycle, sudden, off-course and below-expectations risks of a cycle."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cycle", help="Cycle name, e.g. “Q4 2026” (default: the active one).")
+        parser.add_argument("--json", action="store_true", help="Print JSON for scripts.")
+        parser.add_argument(
+            "--lang", choices=["vi", "en"], default="en", help="Language of the evidence."
+        )
+        parser.add_argument(
+            "--kind",
+            choices=["end_of_cycle", "sudden", "off_course", "below_expectations"],
+            help="Only this kind of risk.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        cycle = find_cycle(options["cycle"])
+        if cycle.is_closed:
+            raise CommandError(
+                f"{cycle.name} is closed: its results are final, see `okrflow report`."
+            )
+        insights = collect_insights(cycle, visible_objectives(None, cycle), timezone.localdate())
+        items = [
+            item
+            for item in find_risks(insights)
+            if options["kind"] is None or item.risk.kind == options["kind"]
+        ]
+        with translation.override(options["lang"]):
+            data = [risk_data(item) for item in items]
+        if options["json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{cycle.name}: {len(data)} risks on {insights.on.isoformat()}")
+        for row in data:
+            target = (
+                f"KR{row['kr_id']} {row['key_result']}"
+                if row["kr_id"]
+                else f"O{row['objective_id']} {row['objective']}"
+            )
+            self.stdout.write("")
+            self.stdout.write(
+                f"[{row['severity'].upper():<6}] {row['kind']:<18} {target}  ({row['owner_name']})"
+            )
+            self.stdout.write(f"         {row['evidence']}")
+            self.stdout.write(f"         → {row['suggestion']}")

@@ -1,0 +1,144 @@
+"""The review as a workbook (summary, objectives, key results) and as one flat CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from okrflow.insights.reports.rows import (
+    BAND_COLOURS,
+    BAND_LABELS,
+    headline,
+    key_result_headers,
+    key_result_rows,
+    kind_name,
+    objective_headers,
+    objective_rows,
+    score_text,
+    success_word,
+    value_text,
+)
+from okrflow.insights.review import CycleReview
+
+HEADER_FILL = PatternFill("solid", fgColor="1F5EFF")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+BAND_FONTS = {
+    label: Font(bold=True, color=BAND_COLOURS[band].lstrip("#"))
+    for band, label in BAND_LABELS.items()
+}
+
+
+def _table(sheet: Worksheet, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.fill = HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for row in rows:
+        sheet.append(row)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))
+            if isinstance(cell.value, float):
+                cell.number_format = "0.00"
+            if cell.value in BAND_FONTS:
+                cell.font = BAND_FONTS[cell.value]
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def review_xlsx(review: CycleReview, language: str) -> bytes:
+    """Write the review as an Excel workbook."""
+    book = Workbook()
+    summary = book.active
+    summary.title = _("Summary")[:31]
+    summary.append([_("Quarterly review"), review.cycle.name])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append(
+        [_("Period"), f"{review.cycle.start_date:%d/%m/%Y} – {review.cycle.end_date:%d/%m/%Y}"]
+    )
+    summary.append(
+        [_("Status"), _("Final grades") if review.is_final else _("Preview: the cycle is open")]
+    )
+    summary.append([_("Generated"), timezone.localtime().strftime("%d/%m/%Y %H:%M")])
+    summary.append([])
+    for label, value in headline(review):
+        summary.append([label, value])
+    summary.append([])
+    summary.append([_("Unit"), _("Objectives"), _("Mean score"), _("Successful")])
+    for cell in summary[summary.max_row]:
+        cell.font = Font(bold=True)
+    for section in review.sections:
+        mean = section.mean_score
+        summary.append(
+            [
+                section.name,
+                len(section.lines),
+                float(mean) if mean is not None else None,
+                section.successes,
+            ]
+        )
+    summary.column_dimensions["A"].width = 40
+    summary.column_dimensions["B"].width = 30
+    objectives = book.create_sheet(_("Objectives")[:31])
+    _table(
+        objectives,
+        objective_headers(),
+        objective_rows(review),
+        [22, 48, 22, 14, 8, 10, 9, 36, 36, 36, 14],
+    )
+    key_results = book.create_sheet(_("Key results")[:31])
+    _table(key_results, key_result_headers(), key_result_rows(review), [22, 40, 48, 18, 18, 8, 10])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def review_csv(review: CycleReview, language: str) -> bytes:
+    """Write one row per key result, with its objective's grade, as UTF-8 CSV (with a BOM)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            _("Cycle"),
+            *key_result_headers(),
+            _("Owner"),
+            _("Kind"),
+            _("Objective score"),
+            _("Objective band"),
+            _("Success"),
+        ]
+    )
+    for section in review.sections:
+        for line in section.lines:
+            for kr_line in line.key_results:
+                writer.writerow(
+                    [
+                        review.cycle.name,
+                        section.name,
+                        line.objective.title,
+                        kr_line.key_result.title,
+                        value_text(kr_line, kr_line.final_value),
+                        value_text(kr_line, kr_line.target),
+                        score_text(kr_line.score),
+                        BAND_LABELS.get(kr_line.band, kr_line.band),
+                        line.objective.owner_name,
+                        kind_name(line.objective.kind),
+                        score_text(line.score),
+                        BAND_LABELS.get(line.band, line.band),
+                        success_word(line),
+                    ]
+                )
+    # Excel opens UTF-8 only with a byte-order mark; Vietnamese text needs it.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

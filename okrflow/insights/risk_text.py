@@ -1,0 +1,159 @@
+"""Word a risk's evidence and suggested action in the reader's language."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from okrflow.engine.risk import Risk, RiskKind, Severity
+from okrflow.front.templatetags.okrflow import percent, short_date
+
+
+def kind_label(kind: str) -> str:
+    """Name a risk kind as the article does."""
+    labels = {
+        RiskKind.END_OF_CYCLE: _("End-of-cycle risk"),
+        RiskKind.SUDDEN: _("Sudden risk"),
+        RiskKind.OFF_COURSE: _("Off-course risk"),
+        RiskKind.BELOW_EXPECTATIONS: _("Below-expectations risk"),
+    }
+    return labels.get(RiskKind(kind), kind)
+
+
+def kind_explanation(kind: str) -> str:
+    """Explain a risk kind in one sentence, from the article."""
+    explanations = {
+        RiskKind.END_OF_CYCLE: _(
+            "Found only near the end of the cycle that the goal cannot be reached."
+        ),
+        RiskKind.SUDDEN: _("An unforeseen problem or blocker derails the OKR."),
+        RiskKind.OFF_COURSE: _("The team works on the OKR in the wrong direction without knowing."),
+        RiskKind.BELOW_EXPECTATIONS: _(
+            "Watched closely, yet short of the goal for lack of skill or experience."
+        ),
+    }
+    return explanations.get(RiskKind(kind), "")
+
+
+def severity_label(severity: str) -> str:
+    labels = {Severity.HIGH: _("High"), Severity.MEDIUM: _("Medium"), Severity.LOW: _("Low")}
+    return labels.get(Severity(severity), severity)
+
+
+def _day(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            return short_date(datetime.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return short_date(value)
+
+
+def evidence(risk: Risk) -> str:
+    """Say, with the numbers, why the rule fired."""
+    p = risk.params
+    if risk.code == "forecast_below_bar":
+        return _(
+            "Forecast %(expected)s by %(due)s (80%% band %(low)s–%(high)s) against a bar of "
+            "%(bar)s: a %(chance)s chance of reaching it."
+        ) % {
+            "expected": percent(float(p["expected"])),
+            "due": _day(p["due"]),
+            "low": percent(float(p["low"])),
+            "high": percent(float(p["high"])),
+            "bar": percent(float(p["bar"])),
+            "chance": percent(float(p["chance"])),
+        }
+    if risk.code == "milestone_unlikely":
+        return _("Not done yet; a %(chance)s chance of being done by %(due)s.") % {
+            "chance": percent(float(p["chance"])),
+            "due": _day(p["due"]),
+        }
+    if risk.code == "value_drop":
+        return _("Progress fell from %(before)s to %(after)s at the check-in of %(day)s.") % {
+            "before": percent(float(p["before"])),
+            "after": percent(float(p["after"])),
+            "day": _day(p["day"]),
+        }
+    if risk.code == "confidence_drop":
+        return _("Confidence fell from %(before)s to %(after)s at the check-in of %(day)s.") % {
+            "before": percent(float(p["before"])),
+            "after": percent(float(p["after"])),
+            "day": _day(p["day"]),
+        }
+    if risk.code == "new_blocker":
+        return _("New obstacle with low confidence on %(day)s: “%(obstacle)s”") % {
+            "day": _day(p["day"]),
+            "obstacle": str(p["obstacle"])[:200],
+        }
+    return _off_course_or_below_evidence(risk)
+
+
+def _off_course_or_below_evidence(risk: Risk) -> str:
+    p = risk.params
+    if risk.code == "stale":
+        return ngettext(
+            "No update for %(days)d day (last on %(last)s).",
+            "No update for %(days)d days (last on %(last)s).",
+            int(p["days"]),
+        ) % {"days": int(p["days"]), "last": _day(p["last"])}
+    if risk.code == "never_updated":
+        return ngettext(
+            "No value recorded in the %(days)d day since the cycle started.",
+            "No value recorded in the %(days)d days since the cycle started.",
+            int(p["days"]),
+        ) % {"days": int(p["days"])}
+    if risk.code == "effort_without_movement":
+        return _(
+            "%(checkins)s check-ins and %(initiatives)s initiatives done in %(weeks)s weeks, "
+            "yet progress moved %(moved)s while the pace moved %(pace)s."
+        ) % {
+            "checkins": p["checkins"],
+            "initiatives": p["initiatives"],
+            "weeks": p["weeks"],
+            "moved": percent(float(p["moved"])),
+            "pace": percent(float(p["pace_moved"])),
+        }
+    if risk.code == "not_aligned":
+        return _("Not aligned to any objective above it: nobody can see what it serves.")
+    if risk.code == "parent_archived":
+        return _("Aligned to “%(parent)s”, which is archived.") % {"parent": p["parent"]}
+    if risk.code == "behind_despite_checkins":
+        return _(
+            "Checked in regularly, yet behind pace by %(gap)s for %(checkins)s check-ins in a "
+            "row, with obstacles raised %(obstacles)s times (latest: “%(obstacle)s”)."
+        ) % {
+            "gap": percent(float(p["gap"])),
+            "checkins": p["checkins"],
+            "obstacles": p["obstacles"],
+            "obstacle": str(p["obstacle"])[:200],
+        }
+    return risk.code
+
+
+def suggestion(code: str) -> str:
+    """Say what to do about a risk."""
+    suggestions = {
+        "replan": _(
+            "Agree a recovery plan this week: more people or time, a narrower scope, or a "
+            "revised target with its reason — now, not at the end of the cycle."
+        ),
+        "investigate_drop": _("Find out what caused the drop at the next 1:1 and record it."),
+        "hold_one_on_one": _("Hold a 1:1 now: ask what changed and what help is needed."),
+        "remove_blocker": _("Escalate the obstacle and agree who removes it, by when."),
+        "ask_for_checkin": _("Ask the owner for this week's check-in with the current value."),
+        "check_direction": _(
+            "Check that the work really moves this key result; change the initiatives, not "
+            "the effort."
+        ),
+        "align_objective": _("Align it to a company or department objective, or drop it."),
+        "realign": _("Align it to a live objective, or archive it too."),
+        "support_or_training": _(
+            "Offer support: pair the owner with an experienced colleague, coaching or training, "
+            "or adjust the scope to their experience."
+        ),
+    }
+    return suggestions.get(code, "")

@@ -1,0 +1,152 @@
+"""Where insights read check-in data: the one adapter between this app and `okrflow.checkins`.
+
+Check-ins (issue 4) store, per owner and cycle week, a `CheckIn` with the week's obstacles and
+solutions, and per key result a `KeyResultCheckIn` line with the value and the confidence (a
+probability: high 0.9, medium 0.6, low 0.3). Only submitted entries that no correction replaced
+count. Obstacles are written per check-in, so every line of a check-in shares them; a line's
+own note, when present, is read as that key result's obstacle.
+
+Everything else in insights reads check-ins through these functions, so a change in the
+check-in models is a change here only. Without the check-ins app, every function returns
+nothing and insights fall back to the key results' value history.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from okrflow.cycles.models import Cycle
+
+# A line whose confidence is at most this, with an obstacle the week before did not have, is
+# read as blocked: "low" is the owner's own word that the key result is in trouble.
+BLOCKING_CONFIDENCE = 0.3
+
+
+@dataclass(frozen=True)
+class CheckinLine:
+    """One key result's line of a submitted check-in."""
+
+    key_result_id: int
+    person_id: int
+    day: datetime.date
+    value: Decimal | None
+    confidence: float | None
+    obstacle: str
+
+    @property
+    def blocking(self) -> bool:
+        return bool(self.obstacle) and (
+            self.confidence is not None and self.confidence <= BLOCKING_CONFIDENCE
+        )
+
+
+def checkins_available() -> bool:
+    """Tell whether the check-ins app provides its models."""
+    try:
+        from okrflow.checkins.models import KeyResultCheckIn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def checkin_lines(
+    key_result_scope: Any, cycle: Cycle | None = None
+) -> dict[int, list[CheckinLine]]:
+    """Return each key result's submitted check-in lines, oldest first, in one query.
+
+    `key_result_scope` is a list or a subquery of key result ids.
+    """
+    try:
+        from okrflow.checkins.models import CheckInState, KeyResultCheckIn
+    except ImportError:
+        return {}
+    rows = (
+        KeyResultCheckIn.objects.filter(
+            key_result_id__in=key_result_scope,
+            checkin__state=CheckInState.SUBMITTED,
+            checkin__corrections__isnull=True,
+        )
+        .order_by("checkin__week", "checkin__submitted_at", "id")
+        .values_list(
+            "key_result_id",
+            "checkin__person_id",
+            "checkin__week",
+            "checkin__cycle__checkin_weekday",
+            "value_record__measured_on",
+            "value",
+            "confidence",
+            "note",
+            "checkin__obstacles",
+        )
+    )
+    lines: dict[int, list[CheckinLine]] = defaultdict(list)
+    for kr_id, person_id, week, weekday, measured_on, value, confidence, note, obstacles in rows:
+        day = measured_on or week + datetime.timedelta(days=weekday or 0)
+        lines[kr_id].append(
+            CheckinLine(
+                key_result_id=kr_id,
+                person_id=person_id,
+                day=day,
+                value=value,
+                confidence=None if confidence is None else float(confidence),
+                obstacle=(note or obstacles or "").strip(),
+            )
+        )
+    for items in lines.values():
+        items.sort(key=lambda line: line.day)
+    return dict(lines)
+
+
+def latest_confidence(lines: list[CheckinLine]) -> tuple[float | None, datetime.date | None]:
+    """Return the latest confidence given on a key result and its day."""
+    for line in reversed(lines):
+        if line.confidence is not None:
+            return line.confidence, line.day
+    return None, None
+
+
+def compliance_for(cycle: Cycle, unit: Any, now: datetime.datetime) -> Any | None:
+    """Return the check-ins app's compliance report for a unit (everyone when None)."""
+    try:
+        from okrflow.checkins.compliance import compliance_report, people_in
+    except ImportError:
+        return None
+    return compliance_report(cycle, people_in(unit), now, unit=unit)
+
+
+def confidence_outcomes(**filters: Any) -> list[tuple[float, Decimal, str, int, int | None, int]]:
+    """Return every confidence given on a graded key result, with its grade.
+
+    Rows are (confidence, score, objective kind, person who gave it, their unit, key result);
+    `filters` narrow the check-in lines (e.g. ``checkin__person=person``). One query.
+    """
+    try:
+        from okrflow.checkins.models import CheckInState, KeyResultCheckIn
+    except ImportError:
+        return []
+    rows = (
+        KeyResultCheckIn.objects.filter(
+            checkin__state=CheckInState.SUBMITTED,
+            checkin__corrections__isnull=True,
+            confidence__isnull=False,
+            key_result__grade__isnull=False,
+            **filters,
+        )
+        .order_by("id")
+        .values_list(
+            "confidence",
+            "key_result__grade__score",
+            "key_result__objective__kind",
+            "checkin__person_id",
+            "checkin__person__unit_id",
+            "key_result_id",
+        )
+    )
+    return [
+        (float(confidence), score, kind, person_id, unit_id, kr_id)
+        for confidence, score, kind, person_id, unit_id, kr_id in rows
+    ]

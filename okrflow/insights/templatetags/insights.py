@@ -1,0 +1,75 @@
+"""Template filters for the insights pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def score(value: Decimal | float | None) -> str:
+    """Show a grade as 0.84."""
+    if value is None:
+        return "–"
+    return f"{Decimal(str(value)):.2f}"
+
+
+@register.filter
+def signed_percent(ratio: float | None) -> str:
+    """Show a gap as +4% or −12%."""
+    if ratio is None:
+        return "–"
+    number = round(ratio * 100)
+    return f"+{number}%" if number > 0 else f"−{abs(number)}%" if number < 0 else "0%"
+
+
+@register.filter
+def outlook_label(outlook: str) -> str:
+    labels = {
+        "likely": _("Likely to succeed"),
+        "close": _("Close to the bar"),
+        "short": _("Forecast short of the bar"),
+        "done": _("Done"),
+        "unknown": _("Not enough data"),
+    }
+    return labels.get(outlook, outlook)
+
+
+@register.filter
+def band_label(band: str) -> str:
+    labels = {"red": "0.0–0.3", "yellow": "0.4–0.6", "green": "0.7–1.0"}
+    return labels.get(band, band)
+
+
+@register.filter
+def band_meaning(band: str) -> str:
+    meanings = {
+        "red": _("failed to make real progress"),
+        "yellow": _("progress, but short of the goal"),
+        "green": _("delivered"),
+    }
+    return meanings.get(band, "")
+
+
+@register.filter
+def clamp_width(ratio: float | None) -> str:
+    """Return a CSS width for a share, clamped to 0–100%."""
+    if ratio is None:
+        return "0%"
+    return f"{max(0.0, min(1.0, float(ratio))) * 100:.1f}%"
+
+
+@register.filter
+def indent(depth: int) -> str:
+    """Return a left padding for a tree row."""
+    return f"{int(depth) * 1.4:.1f}rem"
+
+
+@register.filter
+def get(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,1 @@
+"""The insights pages: dashboards, the key result chart, the review and the reports."""

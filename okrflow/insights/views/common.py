@@ -1,0 +1,43 @@
+"""What every insights page needs: the cycle, the visible objectives and their insights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from okrflow.cycles.models import Cycle
+from okrflow.front.cycle_choice import chosen_cycle
+from okrflow.insights.collect import CycleInsights, collect_insights, visible_objectives
+from okrflow.insights.risks import RiskItem, find_risks
+from okrflow.okrs.models import Objective
+from okrflow.org.access import access_for
+
+
+@dataclass
+class PageData:
+    cycle: Cycle
+    insights: CycleInsights
+    risks: list[RiskItem]
+
+
+def require_member(request: HttpRequest) -> None:
+    """Refuse users outside the organisation with 404: insights are the organisation's own."""
+    if not access_for(request.user).is_member:
+        raise Http404
+
+
+def page_cycle(request: HttpRequest) -> Cycle | None:
+    return chosen_cycle(request)
+
+
+def visible(request: HttpRequest, cycle: Cycle) -> QuerySet[Objective]:
+    return visible_objectives(request.user, cycle)
+
+
+def load_page(cycle: Cycle, queryset: QuerySet[Objective]) -> PageData:
+    """Collect insights and risks for the given objectives, today."""
+    insights = collect_insights(cycle, queryset, timezone.localdate())
+    return PageData(cycle, insights, find_risks(insights))

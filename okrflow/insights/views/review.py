@@ -1,0 +1,157 @@
+"""The cycle review: grades and bands, closing the cycle, reflections and carrying over."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from okrflow.cycles.models import Cycle, CycleState
+from okrflow.insights.actions import carry_over_objective, close_cycle, save_reflection
+from okrflow.insights.collect import visible_objectives
+from okrflow.insights.models import Reflection
+from okrflow.insights.review import build_review
+from okrflow.insights.views.common import require_member
+from okrflow.okrs.models import Objective
+from okrflow.org.access import access_for
+
+
+def error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@require_GET
+@login_required
+def review(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Show a cycle's grades by unit; for an active cycle, what closing it now would give."""
+    require_member(request)
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    access = access_for(request.user)
+    data = build_review(cycle, visible_objectives(request.user, cycle))
+    editable = {
+        line.objective.pk for line in data.lines if access.can_edit_objective(line.objective)
+    }
+    later = Cycle.objects.exclude(state=CycleState.CLOSED).filter(start_date__gt=cycle.start_date)
+    return render(
+        request,
+        "insights/review.html",
+        {
+            "cycle": cycle,
+            "review": data,
+            "editable": editable,
+            "can_close": access.is_admin and cycle.state == CycleState.ACTIVE,
+            "later_cycles": list(later.order_by("start_date")),
+            "committed": data.success_rate("committed"),
+            "aspirational": data.success_rate("aspirational"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def close(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Close a cycle (admins): grade and freeze it, then show its review."""
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    try:
+        result = close_cycle(
+            request.user,
+            cycle,
+            use_original_targets=request.POST.get("targets") == "original",
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            _("%(cycle)s is closed: %(count)d objectives graded, %(ok)d successful.")
+            % {"cycle": cycle.name, "count": len(result.grades), "ok": result.successes},
+        )
+    return redirect("insights:review", cycle_id=cycle.pk)
+
+
+def editable_objective(request: HttpRequest, objective_id: int) -> Objective:
+    """Return an objective the user may see (404) and change (403)."""
+    require_member(request)
+    objective = get_object_or_404(
+        Objective.objects.select_related("cycle", "owner_person", "owner_unit", "owner_project"),
+        pk=objective_id,
+    )
+    access = access_for(request.user)
+    if not access.can_view_objective(objective):
+        raise Http404
+    if not access.can_edit_objective(objective):
+        raise PermissionDenied(_("Only the owner, their managers or an admin can do this."))
+    return objective
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def reflection(request: HttpRequest, objective_id: int) -> HttpResponse:
+    """Write what went well, what did not, and the lessons, for one objective."""
+    objective = editable_objective(request, objective_id)
+    current = Reflection.objects.filter(objective=objective).first()
+    errors: dict[str, list[str]] = {}
+    values = {
+        "went_well": current.went_well if current else "",
+        "went_badly": current.went_badly if current else "",
+        "lessons": current.lessons if current else "",
+    }
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in values}
+        version = request.POST.get("version", "")
+        try:
+            save_reflection(
+                request.user,
+                objective,
+                **values,
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except ValidationError as error:
+            errors = (
+                error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+            )
+        else:
+            messages.success(request, _("Reflection saved."))
+            url = reverse("insights:review", kwargs={"cycle_id": objective.cycle_id})
+            return redirect(f"{url}#objective-{objective.pk}")
+    return render(
+        request,
+        "insights/reflection.html",
+        {
+            "objective": objective,
+            "cycle": objective.cycle,
+            "values": values,
+            "errors": errors,
+            "general_errors": errors.get("__all__", []),
+            "version": current.version if current else "",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def carry_over(request: HttpRequest, objective_id: int) -> HttpResponse:
+    """Carry an unfinished objective into a later cycle, then open the copy's review."""
+    objective = editable_objective(request, objective_id)
+    target = Cycle.objects.filter(pk=request.POST.get("cycle") or 0).first()
+    url = reverse("insights:review", kwargs={"cycle_id": objective.cycle_id})
+    if target is None:
+        messages.error(request, _("Choose the cycle to carry the objective into."))
+        return redirect(f"{url}#objective-{objective.pk}")
+    try:
+        link = carry_over_objective(request.user, objective, cycle=target)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(f"{url}#objective-{objective.pk}")
+    messages.success(
+        request,
+        _("Carried into %(cycle)s as a draft with what remains of its key results.")
+        % {"cycle": target.name},
+    )
+    return redirect(f"{url}#objective-{link.source_id}")

@@ -1,0 +1,151 @@
+"""JSON: the lossless format. Exporting a cycle and importing the file reproduces its OKRs.
+
+    {"format": "okrflow-okrs", "version": 1,
+     "cycle": {"name": "Q2 2026", "start": "2026-04-01", "end": "2026-06-30"},
+     "objectives": [
+       {"ref": "O12", "title": "…", "owner": {"kind": "unit", "name": "Marketing"},
+        "kind": "committed", "state": "active", "private": false, "tags": ["seo"],
+        "description": "", "alignments": [{"parent": "O3", "primary": true, "weight": "1"}],
+        "key_results": [
+          {"title": "…", "shape": "percentage", "direction": "increase", "start": "65",
+           "target": "80", "current": "70", "unit": "%", "currency": "", "change": null,
+           "baseline": "", "per_period": null, "period": "", "due": "2026-06-30",
+           "weight": "1", "owner": "head.marketing"}]}]}
+
+Numbers are strings so no digit is lost; plain JSON numbers are read too. A person owner is
+written by username. An alignment's `parent` (or a plain `"parent": "O3"`) names another
+objective's `ref` in the same file. Problems point
+at a path such as `objectives[2].key_results[0]`, since JSON has no useful line numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from okrflow.library.plans import Problem, RawKeyResult, RawObjective, ReadResult
+
+FORMAT_NAME = "okrflow-okrs"
+VERSION = 1
+KEY_RESULT_FIELDS = {
+    "shape": "shape",
+    "direction": "direction",
+    "start": "start",
+    "target": "target",
+    "current": "current",
+    "unit": "unit",
+    "currency": "currency",
+    "change": "change",
+    "baseline": "baseline",
+    "per_period": "per_period",
+    "period": "period",
+    "due": "due",
+    "weight": "weight",
+    "owner": "kr_owner",
+}
+NUMBER_FIELDS = ("start", "target", "current", "change", "weight")
+OBJECTIVE_FIELDS = (
+    "kind",
+    "state",
+    "private",
+    "tags",
+    "description",
+    "ref",
+    "parent",
+    "alignments",
+)
+
+
+def exact_number(value: Any) -> Any:
+    """Read a JSON number written as a string ("1.125") exactly, whatever the user's language."""
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            return value
+        return number if number.is_finite() else value
+    return value
+
+
+def owner_parts(owner: Any) -> tuple[str, str]:
+    """Read an owner written as {"kind", "name"} or as a plain reference."""
+    if isinstance(owner, dict):
+        return str(owner.get("kind") or ""), str(owner.get("name") or "")
+    return "", "" if owner is None else str(owner)
+
+
+def read_key_result(data: Any, where: str, result: ReadResult) -> RawKeyResult | None:
+    if not isinstance(data, dict) or not str(data.get("title") or "").strip():
+        result.problems.append(Problem(_("A key result needs a title."), where=where))
+        return None
+    columns = {
+        column: exact_number(data[name]) if name in NUMBER_FIELDS else data[name]
+        for name, column in KEY_RESULT_FIELDS.items()
+        if data.get(name) not in (None, "")
+    }
+    return RawKeyResult(0, str(data["title"]).strip(), columns, where)
+
+
+def read_objective(data: Any, where: str, result: ReadResult) -> None:
+    if not isinstance(data, dict) or not str(data.get("title") or "").strip():
+        result.problems.append(Problem(_("An objective needs a title."), where=where))
+        return
+    scope, owner = owner_parts(data.get("owner"))
+    objective = RawObjective(
+        line=0,
+        title=str(data["title"]).strip(),
+        owner=owner,
+        scope=scope,
+        columns={name: data[name] for name in OBJECTIVE_FIELDS if data.get(name) is not None},
+        where=where,
+    )
+    key_results = data.get("key_results") or []
+    if not isinstance(key_results, list):
+        result.problems.append(Problem(_("“key_results” must be a list."), where=where))
+        key_results = []
+    for index, item in enumerate(key_results):
+        kr = read_key_result(item, f"{where}.key_results[{index}]", result)
+        if kr is not None:
+            objective.key_results.append(kr)
+    result.objectives.append(objective)
+
+
+def read_json(content: bytes) -> ReadResult:
+    """Read an okrflow JSON export (or a bare list of objectives)."""
+    result = ReadResult(format="json")
+    try:
+        data = json.loads(content.decode("utf-8-sig"), parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        line = getattr(error, "lineno", None)
+        message = _("This is not valid JSON: %(error)s") % {"error": getattr(error, "msg", error)}
+        result.problems.append(Problem(message, line))
+        return result
+    objectives = data.get("objectives") if isinstance(data, dict) else data
+    if not isinstance(objectives, list):
+        message = _("The JSON needs an “objectives” list.")
+        result.problems.append(Problem(message, where="objectives"))
+        return result
+    for index, item in enumerate(objectives):
+        read_objective(item, f"objectives[{index}]", result)
+    return result
+
+
+def json_number(value: Decimal | None) -> str | None:
+    """Write a Decimal as an exact string ("0.7", "10000")."""
+    if value is None:
+        return None
+    return format(value.normalize(), "f")
+
+
+def write_json(cycle: dict[str, Any], objectives: list[dict[str, Any]]) -> bytes:
+    """Write an export document."""
+    document = {
+        "format": FORMAT_NAME,
+        "version": VERSION,
+        "cycle": cycle,
+        "objectives": objectives,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,0 +1,101 @@
+"""The library's forms: template filters, using a template, importing, exporting, checking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from okrflow.cycles.models import Cycle, CycleState
+from okrflow.library.formats import FORMAT_LABELS
+from okrflow.library.labels import LANGUAGE_LABELS, LEVEL_LABELS, MARKETING_LABELS
+from okrflow.library.owners import owner_choices
+
+MAX_UPLOAD_BYTES = 1_000_000
+LANGUAGE_CHOICES = list(LANGUAGE_LABELS.items())
+
+
+def open_cycles() -> Any:
+    return Cycle.objects.exclude(state=CycleState.CLOSED).order_by("-start_date")
+
+
+class TemplateFilterForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=[("", _("All levels")), *LEVEL_LABELS.items()]
+    )
+    marketing = forms.ChoiceField(
+        label=_("Marketing type"),
+        required=False,
+        choices=[("", _("All types")), *MARKETING_LABELS.items()],
+    )
+    lang = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
+
+
+class UseTemplateForm(forms.Form):
+    cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.none())
+    owner = forms.ChoiceField(label=_("Owner"))
+    lang = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = open_cycles()
+        self.fields["owner"].choices = owner_choices(user)
+
+
+class ImportForm(forms.Form):
+    cycle = forms.ModelChoiceField(label=_("Import into cycle"), queryset=Cycle.objects.none())
+    owner = forms.ChoiceField(
+        label=_("Owner when the file names none"),
+        required=False,
+        help_text=_("Headings and owner columns that name a known person, unit or project win."),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        required=False,
+        choices=[("", _("Recognise from the file")), *FORMAT_LABELS.items()],
+    )
+    file = forms.FileField(label=_("File"), required=False)
+    # Not stripped: the text must come back exactly as previewed (and keep its line numbers).
+    text = forms.CharField(
+        label=_("Or paste the text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+    )
+    payload = forms.CharField(required=False, widget=forms.HiddenInput)
+    payload_name = forms.CharField(required=False, widget=forms.HiddenInput)
+    checked = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = open_cycles()
+        self.fields["owner"].choices = [("", _("— as the file says —")), *owner_choices(user)]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not (data.get("file") or (data.get("text") or "").strip() or data.get("payload")):
+            raise forms.ValidationError(_("Choose a file or paste the text to import."))
+        return data
+
+
+class ExportForm(forms.Form):
+    cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.all())
+    format = forms.ChoiceField(label=_("Format"), choices=list(FORMAT_LABELS.items()))
+
+
+class CheckForm(forms.Form):
+    text = forms.CharField(
+        label=_("Objective and key results"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 9, "spellcheck": "false"}),
+    )
+    lang = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("Detect")), *LANGUAGE_CHOICES]
+    )

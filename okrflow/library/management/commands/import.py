@@ -1,0 +1,122 @@
+"""`okrflow import FILE --cycle NAME`: create the OKRs of a file, all or nothing.
+
+okrflow import okrs.txt --cycle "Q2 2026" --owner unit:Marketing --dry-run
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from okrflow.engine.numbers import LANGUAGES
+from okrflow.library.cli import finding_lines, problem_lines, read_input
+from okrflow.library.formats import FORMATS, read_file
+from okrflow.library.importer import ImportFailed, run_import
+from okrflow.library.owners import resolve_owner
+from okrflow.library.preview import ImportPreview, build_preview
+from okrflow.okrs.management.commands.okrs import find_cycle
+
+
+def plan_lines(preview: ImportPreview) -> list[str]:
+    lines = []
+    for plan in preview.objectives:
+        heading = f" [{plan.heading}]" if plan.heading else ""
+        lines.append(f"  O  line {plan.line or '-':<5} {plan.owner_label}{heading}: {plan.title}")
+        for kr in plan.key_results:
+            lines.append(
+                f"     line {kr.line or '-':<5} KR [{kr.shape}] {kr.title}  (due {kr.due_date})"
+            )
+    return lines
+
+
+class Command(BaseCommand):
+    help = (
+        "Import OKRs from a text, md, csv, xlsx or json file into a cycle. Everything is checked "
+        "first; any error means nothing is saved."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="The file to import.")
+        parser.add_argument("--cycle", required=True, help="Cycle name, e.g. “Q2 2026”.")
+        parser.add_argument(
+            "--owner",
+            help="Owner of objectives whose heading or owner column names no known owner: "
+            "a username, a full name, unit:NAME or project:NAME.",
+        )
+        parser.add_argument("--format", choices=FORMATS, help="Default: from the file name.")
+        parser.add_argument(
+            "--lang", choices=LANGUAGES, help="Language of sentences and numbers (default: vi)."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and show the preview; save nothing."
+        )
+        parser.add_argument("--json", action="store_true", help="Print the preview as JSON.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        content, format_name = read_input(options["file"], options["format"])
+        cycle = find_cycle(options["cycle"])
+        default_owner = None
+        if options["owner"]:
+            match = resolve_owner(options["owner"])
+            if match.owner is None:
+                raise CommandError(f"--owner: {match.error}")
+            default_owner = match.owner
+        lang = options["lang"]
+        preview = build_preview(
+            read_file(content, format_name),
+            cycle,
+            None,
+            default_owner=default_owner,
+            lang=lang,
+            number_lang=lang or "vi",
+        )
+        self.report(preview, options["json"])
+        if preview.errors:
+            raise CommandError(
+                f"Nothing was imported: {len(preview.errors)} error(s) in {options['file']}."
+            )
+        # With --json, standard output holds only the JSON document; notes go to stderr.
+        say = self.stderr.write if options["json"] else self.stdout.write
+        if options["dry_run"]:
+            say("Dry run: nothing was saved.")
+            return
+        try:
+            result = run_import(None, preview)
+        except ImportFailed as failure:
+            self.stderr.write("\n".join(problem_lines(failure.problems)))
+            raise CommandError("Nothing was imported.") from failure
+        say(
+            f"Imported {len(result.objectives)} objectives and {result.key_results} key results "
+            f"into {cycle.name}."
+        )
+        for warning in result.warnings:
+            say(f"  note: {warning}")
+
+    def report(self, preview: ImportPreview, as_json: bool) -> None:
+        if as_json:
+            data = {
+                "format": preview.format,
+                "cycle": preview.cycle.name,
+                "objectives": len(preview.objectives),
+                "key_results": preview.key_result_count,
+                "problems": [p.to_json() for p in preview.sorted_problems()],
+                "findings": [f.to_json() for f in preview.findings],
+            }
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(
+            f"{preview.cycle.name}: {len(preview.objectives)} objectives, "
+            f"{preview.key_result_count} key results ({preview.format})"
+        )
+        self.stdout.write("\n".join(plan_lines(preview)))
+        if preview.problems:
+            self.stdout.write("Problems:")
+            self.stdout.write("\n".join(problem_lines(preview.sorted_problems())))
+        warnings = [f for f in preview.findings if f.severity == "warning"]
+        if warnings:
+            self.stdout.write(
+                f"Quality notes ({len(warnings)} warnings; run `okrflow lint` for all):"
+            )
+            self.stdout.write("\n".join(finding_lines(warnings)))

@@ -1,0 +1,255 @@
+"""Check a whole file before anything is saved: owners, permissions, figures, quality.
+
+`build_preview` never writes. It lists what an import would create and every problem with its
+line (or row, or JSON path). Errors block the import; warnings (a deadline moved into the
+cycle, a baseline recorded as an index, a heading that names no known owner) do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from okrflow.cycles.models import Cycle, CycleState
+from okrflow.engine.quality_dates import Window
+from okrflow.library.checking import CheckedFinding, check_plans
+from okrflow.library.headings import heading_level, heading_marketing_type
+from okrflow.library.keyresults import build_key_result
+from okrflow.library.objective_columns import read_objective_columns
+from okrflow.library.owners import OwnerMatch, owner_kind, owner_name, resolve_owner
+from okrflow.library.plans import (
+    WARNING,
+    KeyResultPlan,
+    ObjectivePlan,
+    Problem,
+    RawObjective,
+    ReadResult,
+)
+from okrflow.okrs.actions.key_results import relative_target_value, validate_key_result
+from okrflow.okrs.actions.objectives import owner_fields
+from okrflow.okrs.models import KeyResult, Objective
+from okrflow.org.access import access_for
+from okrflow.org.models import Organisation, OrgUnit, Person, Project
+
+
+@dataclass
+class ImportPreview:
+    """What an import would create, and what stands in its way."""
+
+    format: str
+    cycle: Cycle
+    objectives: list[ObjectivePlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    findings: list[CheckedFinding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def can_import(self) -> bool:
+        return bool(self.objectives) and not self.errors
+
+    @property
+    def key_result_count(self) -> int:
+        return sum(len(o.key_results) for o in self.objectives)
+
+    @property
+    def error_lines(self) -> set[int]:
+        return {p.line for p in self.errors if p.line}
+
+    def sorted_problems(self) -> list[Problem]:
+        return sorted(self.problems, key=lambda p: (not p.is_error, p.line or 0, p.where))
+
+
+class PreviewBuilder:
+    """Resolve and check one file for one actor, caching owners and permissions."""
+
+    def __init__(
+        self, cycle: Cycle, actor: Any, default_owner: Any, lang: str | None, number_lang: str
+    ) -> None:
+        self.cycle = cycle
+        self.actor = actor
+        self.default_owner = default_owner
+        self.lang = lang
+        self.number_lang = number_lang
+        self.window = Window(cycle.start_date, cycle.end_date)
+        self.problems: list[Problem] = []
+        self.owners: dict[tuple[str, str], OwnerMatch] = {}
+        self.allowed: dict[tuple[str, int], bool] = {}
+        self.fallback_noted: set[str] = set()
+        self.leads: dict[tuple[str, int], Person | None] = {}
+
+    def error(self, message: str, line: int | None, where: str = "") -> None:
+        self.problems.append(Problem(message, line or None, where=where))
+
+    def warn(self, message: str, line: int | None, where: str = "") -> None:
+        self.problems.append(Problem(message, line or None, WARNING, where))
+
+    def resolve(self, raw: RawObjective) -> Any:
+        """Find the objective's owner: its heading or owner column, else the default owner."""
+        line, where = raw.line, raw.where
+        if not raw.owner:
+            if self.default_owner is None:
+                message = _("No owner: put a heading naming the owner above it, or choose one.")
+                self.error(message, line, where)
+            return self.default_owner
+        key = (raw.scope, raw.owner)
+        if key not in self.owners:
+            self.owners[key] = resolve_owner(raw.owner, raw.scope)
+        match = self.owners[key]
+        if match.owner is not None:
+            return match.owner
+        if self.default_owner is None:
+            self.error(match.error, line, where)
+            return None
+        if raw.owner not in self.fallback_noted:
+            self.fallback_noted.add(raw.owner)
+            message = _("“%(heading)s” names no known owner; %(owner)s will own it.") % {
+                "heading": raw.owner,
+                "owner": owner_name(self.default_owner),
+            }
+            self.warn(message, line, where)
+        return self.default_owner
+
+    def may_create_for(self, owner: Any) -> bool:
+        if self.actor is None:
+            return True
+        key = (owner_kind(owner), owner.pk)
+        if key not in self.allowed:
+            access = access_for(self.actor)
+            probe = Objective(cycle=self.cycle, **owner_fields(owner))
+            self.allowed[key] = access.is_member and access.can_edit_objective(probe)
+        return self.allowed[key]
+
+    def objective_plan(self, raw: RawObjective) -> ObjectivePlan:
+        owner = self.resolve(raw)
+        if owner is not None and not self.may_create_for(owner):
+            message = _("You cannot create objectives for %(owner)s.") % {
+                "owner": owner_name(owner)
+            }
+            self.error(message, raw.line, raw.where)
+        if len(raw.title) > 300:
+            self.error(_("Keep the objective under 300 characters."), raw.line, raw.where)
+        plan = ObjectivePlan(
+            line=raw.line,
+            title=raw.title,
+            owner=owner,
+            owner_label=owner_name(owner) if owner is not None else raw.owner,
+            heading=raw.heading,
+            level=heading_level(raw.heading) if raw.heading else None,
+            marketing_type=heading_marketing_type(raw.heading) if raw.heading else None,
+            where=raw.where,
+        )
+        for message in read_objective_columns(raw, plan):
+            self.error(message, raw.line, raw.where)
+        if plan.marketing_type and plan.marketing_type not in plan.tags:
+            plan.tags.append(plan.marketing_type)
+        return plan
+
+    def key_result_owner(self, plan: KeyResultPlan, objective: ObjectivePlan) -> Any:
+        """Return the key result's owner: its column, else whoever the action would choose."""
+        if plan.owner_ref:
+            match = resolve_owner(plan.owner_ref, "person")
+            if match.owner is None:
+                self.error(match.error, plan.line, plan.where)
+            return match.owner
+        owner = objective.owner
+        if isinstance(owner, Person):
+            return owner
+        lead = self.lead_of(owner)
+        if lead is None and self.actor is not None:
+            lead = access_for(self.actor).person
+        if lead is None and owner is not None:
+            message = _("%(owner)s has no lead to own this key result; name its owner.") % {
+                "owner": owner_name(owner)
+            }
+            self.error(message, plan.line, plan.where)
+        return lead
+
+    def lead_of(self, owner: Any) -> Person | None:
+        """Return the current lead of a unit or project (read fresh, once per owner)."""
+        if not isinstance(owner, OrgUnit | Project):
+            return None
+        key = (owner_kind(owner), owner.pk)
+        if key not in self.leads:
+            fresh = type(owner).objects.select_related("lead").filter(pk=owner.pk).first()
+            self.leads[key] = fresh.lead if fresh is not None else None
+        return self.leads[key]
+
+    def validate(self, plan: KeyResultPlan, objective: ObjectivePlan) -> None:
+        """Run the same checks `create_key_result` runs, without saving."""
+        if plan.shape == "currency" and not plan.currency:
+            plan.currency = "VND"
+        if plan.shape == "percentage" and not plan.unit:
+            plan.unit = "%"
+        plan.unit, plan.baseline_label = plan.unit[:50], plan.baseline_label[:100]
+        probe = Objective(cycle=self.cycle, title=objective.title)
+        fields = plan.action_fields()
+        fields.pop("owner")
+        kr = KeyResult(objective=probe, **fields)
+        if kr.shape == "relative":
+            kr.target_value = relative_target_value(kr)
+        try:
+            validate_key_result(kr)
+        except ValidationError as error:
+            for messages in error.message_dict.values():
+                for message in messages:
+                    self.error(message, plan.line, plan.where)
+
+    def build(self, read: ReadResult) -> ImportPreview:
+        preview = ImportPreview(read.format, self.cycle)
+        self.problems.extend(read.problems)
+        if self.cycle.state == CycleState.CLOSED:
+            self.error(_("The cycle “%(name)s” is closed.") % {"name": self.cycle.name}, None)
+        for raw in read.objectives:
+            plan = self.objective_plan(raw)
+            for raw_kr in raw.key_results:
+                built = build_key_result(
+                    raw_kr, self.window, lang=self.lang, number_lang=self.number_lang
+                )
+                self.problems.extend(built.problems)
+                if plan.owner is not None:
+                    built.plan.owner = self.key_result_owner(built.plan, plan)
+                if not any(p.is_error for p in built.problems):
+                    self.validate(built.plan, plan)
+                plan.key_results.append(built.plan)
+            preview.objectives.append(plan)
+        self.check_parents(preview.objectives)
+        if not read.objectives and not read.problems:
+            self.error(_("No objective was found. Start each one with “O: …”."), None)
+        preview.problems = self.problems
+        rules = Organisation.current().focus_rules()
+        preview.findings = check_plans(preview.objectives, self.window, rules)
+        return preview
+
+    def check_parents(self, plans: list[ObjectivePlan]) -> None:
+        refs = {plan.ref for plan in plans if plan.ref}
+        for plan in plans:
+            for link in plan.parents:
+                if link.ref not in refs or link.ref == plan.ref:
+                    message = _("The parent “%(ref)s” is not another objective in this file.") % {
+                        "ref": link.ref
+                    }
+                    self.error(message, plan.line, plan.where)
+
+
+def build_preview(
+    read: ReadResult,
+    cycle: Cycle,
+    actor: Any,
+    *,
+    default_owner: Any = None,
+    lang: str | None = None,
+    number_lang: str = "vi",
+) -> ImportPreview:
+    """Resolve, validate and quality-check a file's OKRs for an import into `cycle`."""
+    builder = PreviewBuilder(cycle, actor, default_owner, lang, number_lang)
+    return builder.build(read)

@@ -1,0 +1,195 @@
+"""Import and export pages: upload, preview with every problem, confirm; download per format."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from okrflow.cycles.models import Cycle
+from okrflow.library.exporter import cycle_objectives, export_cycle
+from okrflow.library.formats import (
+    CONTENT_TYPES,
+    FILE_EXTENSIONS,
+    FORMAT_LABELS,
+    FORMATS,
+    TEXT_FORMATS,
+    detect_format,
+    read_file,
+)
+from okrflow.library.forms import ImportForm
+from okrflow.library.importer import ImportFailed, ImportResult, run_import
+from okrflow.library.owners import owner_from_choice
+from okrflow.library.preview import ImportPreview, build_preview
+from okrflow.library.views import page_cycle, require_member, user_language
+
+
+def submitted_content(form: ImportForm) -> tuple[bytes, str]:
+    """Return the bytes to import and their file name: an upload, the text box, or the carry-over."""
+    data = form.cleaned_data
+    upload = data.get("file")
+    if upload is not None:
+        return upload.read(), upload.name
+    if (data.get("text") or "").strip():
+        return data["text"].replace("\r\n", "\n").encode("utf-8"), data.get("payload_name") or ""
+    name = data.get("payload_name") or ""
+    try:
+        return base64.b64decode(data.get("payload") or "", validate=True), name
+    except (binascii.Error, ValueError):
+        return b"", name
+
+
+def normalised(content: bytes, format_name: str) -> bytes:
+    """Drop a byte-order mark and Windows line ends, as the text box will send the text back."""
+    if format_name not in TEXT_FORMATS:
+        return content
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content
+    return text.replace("\r\n", "\n").encode("utf-8")
+
+
+def fingerprint(content: bytes, form: ImportForm, format_name: str) -> str:
+    """Identify exactly what was previewed, so a confirm imports nothing else."""
+    data = form.cleaned_data
+    parts = [content, str(data["cycle"].pk).encode(), (data.get("owner") or "").encode()]
+    parts.append(format_name.encode())
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def preview_context(
+    request: HttpRequest, form: ImportForm, content: bytes, filename: str
+) -> dict[str, Any]:
+    """Read and check the submitted file; prepare the form to carry it to the confirm step."""
+    data = form.cleaned_data
+    format_name = data.get("format") or detect_format(content, filename)
+    content = normalised(content, format_name)
+    owner = owner_from_choice(data.get("owner") or "")
+    read = read_file(content, format_name)
+    preview = build_preview(
+        read,
+        data["cycle"],
+        request.user,
+        default_owner=owner,
+        number_lang=user_language(request),
+    )
+    carried = form.data.copy()
+    carried.pop("file", None)
+    carried["checked"] = fingerprint(content, form, format_name)
+    carried["format"] = format_name
+    carried["payload_name"] = filename
+    if format_name in TEXT_FORMATS:
+        try:
+            carried["text"] = content.decode("utf-8")
+            carried["payload"] = ""
+        except UnicodeDecodeError:
+            carried["payload"] = base64.b64encode(content).decode()
+    else:
+        carried["text"] = ""
+        carried["payload"] = base64.b64encode(content).decode()
+    return {
+        "form": ImportForm(carried, user=request.user),
+        "preview": preview,
+        "format_label": FORMAT_LABELS.get(format_name, format_name),
+        "editable": format_name in TEXT_FORMATS and not carried["payload"],
+        "section": "import",
+    }
+
+
+def announce(request: HttpRequest, preview: ImportPreview, result: ImportResult) -> None:
+    messages.success(
+        request,
+        ngettext(
+            "Imported %(objectives)d objective with %(key_results)d key results into %(cycle)s.",
+            "Imported %(objectives)d objectives with %(key_results)d key results into %(cycle)s.",
+            len(result.objectives),
+        )
+        % {
+            "objectives": len(result.objectives),
+            "key_results": result.key_results,
+            "cycle": preview.cycle.name,
+        },
+    )
+    for warning in result.warnings:
+        messages.warning(request, warning)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_okrs(request: HttpRequest) -> HttpResponse:
+    """Upload or paste OKRs, see what would be created and every problem, then confirm."""
+    require_member(request)
+    if request.method == "GET":
+        cycle = page_cycle(request)
+        form = ImportForm(initial={"cycle": cycle}, user=request.user)
+        return render(request, "library/import.html", {"form": form, "section": "import"})
+    form = ImportForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        return render(
+            request, "library/import.html", {"form": form, "section": "import"}, status=400
+        )
+    content, filename = submitted_content(form)
+    context = preview_context(request, form, content, filename)
+    preview: ImportPreview = context["preview"]
+    confirmed = request.POST.get("action") == "confirm"
+    unchanged = form.cleaned_data.get("checked") == context["form"].data["checked"]
+    if confirmed and not unchanged:
+        context["changed"] = True
+    elif confirmed and preview.can_import:
+        try:
+            result = run_import(request.user, preview)
+        except ImportFailed as failure:
+            preview.problems = failure.problems + preview.problems
+            context["failed"] = True
+        else:
+            announce(request, preview, result)
+            return redirect(f"{reverse('library:import')}?cycle={preview.cycle.pk}")
+    return render(request, "library/import.html", context)
+
+
+@require_GET
+@login_required
+def export_page(request: HttpRequest) -> HttpResponse:
+    """Choose a cycle and download its OKRs in any format."""
+    require_member(request)
+    cycle = page_cycle(request) or Cycle.objects.first()
+    asked = request.GET.get("cycle", "")
+    if asked.isdigit():
+        cycle = get_object_or_404(Cycle, pk=int(asked))
+    count = cycle_objectives(cycle, request.user).count() if cycle else 0
+    formats = [(name, FORMAT_LABELS[name], FILE_EXTENSIONS[name]) for name in FORMATS]
+    context = {
+        "cycle": cycle,
+        "cycles": Cycle.objects.all(),
+        "count": count,
+        "formats": formats,
+        "section": "export",
+    }
+    return render(request, "library/export.html", context)
+
+
+@require_GET
+@login_required
+def download(request: HttpRequest, cycle_id: int, format_name: str) -> HttpResponse:
+    """Download a cycle's OKRs that the user may see, as a file."""
+    require_member(request)
+    if format_name not in FORMATS:
+        raise Http404(_("Unknown format."))
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    body = export_cycle(cycle, format_name, user=request.user, lang=user_language(request))
+    response = HttpResponse(body, content_type=CONTENT_TYPES[format_name])
+    name = f"okrs-{slugify(cycle.name) or cycle.pk}.{FILE_EXTENSIONS[format_name]}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

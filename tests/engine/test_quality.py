@@ -1,0 +1,368 @@
+"""The quality checker on real key results and objectives, in Vietnamese and English.
+
+Sentences are modelled on public OKR examples (Measure What Matters, Google's re:Work guide,
+Perdoo and Weekdone libraries, Vietnamese OKR blogs) and the seed article. Each row reads
+"sentence => the rules it must break"; an empty set means a well-written key result.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from okrflow.engine.focus import FocusRules
+from okrflow.engine.kr_parser_dates import Deadline
+from okrflow.engine.quality import (
+    RULES,
+    TIP,
+    WARNING,
+    Finding,
+    activity_verb,
+    check_key_result,
+    check_objective,
+    check_objectives,
+    check_sentence,
+    stated_numbers,
+)
+from okrflow.engine.quality_dates import Window, deadline_date
+from okrflow.engine.quality_drafts import (
+    KeyResultDraft,
+    ObjectiveDraft,
+    baseline_label,
+    draft_from_figures,
+    draft_from_sentence,
+)
+
+Q2 = Window(datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
+
+WELL_WRITTEN = [
+    # Vietnamese
+    "Tăng nhận diện thương hiệu trong phân khúc thị trường từ 65% lên 80% trước 30/6",
+    "Tăng doanh thu bảo trì định kỳ từ 4,2 tỷ đồng lên 5,5 tỷ đồng trong quý II",
+    "Giảm tỷ lệ khách hàng rời bỏ từ 8% xuống 5% trước 30/6",
+    "Khảo sát ít nhất 100 khách hàng doanh nghiệp trong tháng 4",
+    "Phát triển kênh fanpage đạt ít nhất 10.000 theo dõi trong quý II",
+    "Thời gian phản hồi khách hàng không vượt quá 30 phút trong quý II",
+    "Gửi bản tin sản phẩm mỗi thứ 6 hàng tuần",
+    "Ít nhất 1 lần / tháng, lãnh đạo công ty trả lời phỏng vấn trên báo chí",
+    "Tăng 20% lượng truy cập website so với quý I trước 30/6",
+    "Ra mắt ứng dụng di động phiên bản 2.0 trước 15/6",
+    "Tuyển dụng 2 nhân viên SEO trong tháng 5",
+    "Nâng chỉ số NPS từ 32 lên 45 trong quý II",
+    "Đưa website vào top 5 kết quả tìm kiếm Google trước 30/6",
+    # English
+    "Raise the email open rate from 18% to 30% by June 30",
+    "Grow ARR from $1.2M to $2M by the end of Q2",
+    "Reduce average first response time from 4 hours to 1 hour by June 30",
+    "Reach at least 10,000 newsletter subscribers by June 30",
+    "Keep monthly churn under 2% in Q2",
+    "Publish 2 blog posts per week",
+    "Launch the new pricing page by May 15",
+    "Hire 3 senior engineers by June 30",
+    "Increase NPS from 30 to 50 by the end of June",
+    "Grow website traffic by 40% over the last quarter by June 30",
+    "Sign 5 new enterprise customers in May",
+]
+
+
+@pytest.mark.parametrize("sentence", WELL_WRITTEN)
+def test_well_written_key_results_pass(sentence: str) -> None:
+    assert [f.rule for f in check_sentence(sentence, window=Q2)] == []
+
+
+FLAWED = [
+    # Activities, not outcomes (they belong under a key result as initiatives).
+    ("Tổ chức hội nghị khách hàng trong tháng 4", {"kr_is_activity"}),
+    (
+        "Tổ chức sự kiện trải nghiệm miễn phí sản phẩm tại các điểm bán hàng trong tháng 6",
+        {"kr_is_activity"},
+    ),
+    (
+        "Tiến hành ghi nhận ý kiến đánh giá của khách hàng trên mỗi bài viết từ tháng 4",
+        {"kr_is_activity"},
+    ),
+    (
+        "Thực hiện chạy quảng cáo trên Google, Facebook với đường dẫn về website duy trì từ 15/4",
+        {"kr_is_activity"},
+    ),
+    ("Đảm bảo tổ chức buổi đào tạo nội bộ trước 15/5", {"kr_is_activity"}),
+    ("Hold a customer webinar in May", {"kr_is_activity"}),
+    ("Organize the annual partner summit by June 15", {"kr_is_activity"}),
+    ("We will run a brand campaign in June", {"kr_is_activity"}),
+    # Nothing measurable at all.
+    ("Improve customer satisfaction", {"kr_not_measurable", "kr_no_deadline"}),
+    ("Make the website better", {"kr_not_measurable", "kr_no_deadline"}),
+    ("Nâng cao chất lượng dịch vụ khách hàng", {"kr_not_measurable", "kr_no_deadline"}),
+    ("Write blog posts", {"kr_is_activity", "kr_no_deadline"}),
+    ("Help the sales team", {"kr_is_activity", "kr_no_deadline"}),
+    ("Hỗ trợ phòng kinh doanh", {"kr_is_activity", "kr_no_deadline"}),
+    # A number that should move, without a starting point.
+    ("Tăng tỷ lệ đăng ký nhận email trong quý II lên 20% so với quý I", {"kr_missing_baseline"}),
+    (
+        "Phát triển nhóm khách hàng thân thiết lên tối thiểu 5.000 thành viên trong tháng 4",
+        {"kr_missing_baseline"},
+    ),
+    ("Increase NPS to 50 by June 30", {"kr_missing_baseline"}),
+    ("Reduce churn to 3% by June 30", {"kr_missing_baseline"}),
+    (
+        "Gia tăng ít nhất 25% khách hàng tiềm năng từ việc tổ chức sự kiện",
+        {"kr_missing_baseline", "kr_no_deadline"},
+    ),
+    ("Grow leads by 30% by June 30", {"kr_missing_baseline"}),
+    # No deadline written.
+    ("Đạt tỷ lệ tối thiểu 70% khách hàng mở email", {"kr_no_deadline"}),
+    ("Tăng 15% lượng tải tài liệu giới thiệu sản phẩm so với tháng 3", {"kr_no_deadline"}),
+    ("Raise the activation rate from 40% to 55%", {"kr_no_deadline"}),
+    # A deadline outside the cycle (Q2 2026).
+    ("Khảo sát ít nhất 100 khách hàng doanh nghiệp trong tháng 3", {"kr_deadline_outside_cycle"}),
+    ("Ship the mobile app by September 30", {"kr_deadline_outside_cycle"}),
+    ("Đạt 1.000 người dùng trả phí trong quý III", {"kr_deadline_outside_cycle"}),
+    # Target equal to the baseline, or on the wrong side.
+    ("Giữ tỷ lệ giữ chân từ 80% lên 80% trước 30/6", {"kr_target_equals_baseline"}),
+    ("Raise conversion from 5% to 5% by June 30", {"kr_target_equals_baseline"}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "rules"), FLAWED)
+def test_flawed_key_results_are_flagged(sentence: str, rules: set[str]) -> None:
+    assert {f.rule for f in check_sentence(sentence, window=Q2)} == rules
+
+
+def test_article_activity_names_the_verb() -> None:
+    [finding] = check_sentence("Tổ chức hội nghị khách hàng trong tháng 4", "vi", Q2)
+    assert finding.params == {"verb": "tổ chức"}
+    assert finding.severity == WARNING
+    assert finding.to_json() == {
+        "rule": "kr_is_activity",
+        "severity": "warning",
+        "objective": None,
+        "key_result": None,
+        "params": {"verb": "tổ chức"},
+    }
+
+
+def test_deadline_outside_reports_the_dates() -> None:
+    [finding] = check_sentence("Khảo sát ít nhất 100 khách hàng trong tháng 3", "vi", Q2)
+    assert finding.params == {"due": "2026-03-31", "start": "2026-04-01", "end": "2026-06-30"}
+
+
+def test_without_a_cycle_stated_deadlines_are_not_range_checked() -> None:
+    assert check_sentence("Khảo sát ít nhất 100 khách hàng trong tháng 3", "vi") == []
+
+
+def test_recurring_commitments_need_no_deadline() -> None:
+    assert check_sentence("Duy trì gửi bản tin vào 17.00 chiều thứ 6 hàng tuần", "vi", Q2) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "flagged"),
+    [
+        ("Mạnh mẽ chiếm lĩnh Top 3 thị phần dịch vụ tư vấn phát triển thương hiệu", True),
+        ("Đạt 10.000 khách hàng mới", True),
+        ("Grow revenue by 20%", True),
+        ("Hit $5M in annual recurring revenue", True),
+        ("Tối ưu hóa thứ hạng SEO cho từ khóa “tư vấn thương hiệu”", False),
+        ("Delight our customers at every touchpoint", False),
+        ("Trở thành lựa chọn số một của doanh nghiệp vừa và nhỏ trong năm 2026", False),
+        ("Build a world-class onboarding experience in Q2", False),
+        ("Gia tăng mạnh mẽ danh sách khách hàng tiềm năng cho sản phẩm mới ra mắt", False),
+    ],
+)
+def test_objective_should_be_qualitative(title: str, flagged: bool) -> None:
+    findings = check_objective(
+        ObjectiveDraft(title, "vi" if "ư" in title or "ố" in title else "en")
+    )
+    assert ("objective_has_number" in {f.rule for f in findings}) is flagged
+
+
+def test_stated_numbers_leave_out_dates_and_periods() -> None:
+    assert stated_numbers("Win Q2 2026 with 3 new products by 30/6", "en") == ["3"]
+    assert stated_numbers("Trở thành số 1 trong năm 2026", "vi") == ["1"]
+
+
+def test_objective_findings_point_at_key_results_and_counts() -> None:
+    krs = tuple(
+        draft_from_sentence(text, "en", Q2)
+        for text in (
+            "Raise the email open rate from 18% to 30% by June 30",
+            "Hold a customer webinar in May",
+        )
+    )
+    findings = check_objective(ObjectiveDraft("Win loyal readers", "en", key_results=krs), Q2)
+    assert [(f.rule, f.key_result) for f in findings] == [
+        ("kr_is_activity", 1),
+        ("too_few_key_results", None),
+    ]
+    assert findings[1].params == {"count": 2, "min": 3, "max": 5}
+    assert findings[1].severity == TIP
+
+
+def test_too_many_key_results() -> None:
+    krs = tuple(
+        draft_from_sentence(f"Sign {n} new partners by June 30", "en", Q2) for n in range(1, 8)
+    )
+    rules = [
+        f.rule
+        for f in check_objective(ObjectiveDraft("Grow the channel", "en", key_results=krs), Q2)
+    ]
+    assert "too_many_key_results" in rules
+
+
+def test_duplicates_within_one_objective() -> None:
+    texts = (
+        "Phát triển kênh fanpage đạt ít nhất 10.000 theo dõi trong quý II",
+        "Phát triển kênh video trên Youtube đạt ít nhất 10.000 theo dõi trong quý II",
+        "- KR3: Phát triển kênh fanpage đạt ít nhất 10.000 theo dõi trong quý II.",
+    )
+    krs = tuple(draft_from_sentence(text, "vi", Q2) for text in texts)
+    duplicates = [
+        f
+        for f in check_objective(ObjectiveDraft("Lan tỏa thương hiệu", "vi", key_results=krs), Q2)
+        if f.rule == "kr_duplicate"
+    ]
+    assert [(f.key_result, f.params) for f in duplicates] == [(2, {"same_as": 0})]
+
+
+def test_owner_focus_counts_objectives_per_owner() -> None:
+    kr = (draft_from_sentence("Hire 3 senior engineers by June 30", "en", Q2),) * 3
+    person = [ObjectiveDraft(f"Goal {i}", "en", "anh", "person", kr) for i in "abcd"]
+    unit = [ObjectiveDraft("Goal e", "en", "marketing", "unit", kr)]
+    findings = [f for f in check_objectives(person + unit, Q2) if f.key_result is None]
+    assert [(f.rule, f.objective, f.params["owner"]) for f in findings] == [
+        ("too_many_objectives", 0, "anh"),
+        ("too_few_objectives", 4, "marketing"),
+    ]
+    assert findings[0].params["max"] == 3  # a person holds 1-3 objectives
+    loose = FocusRules(individual_objectives_max=5)
+    assert not [f for f in check_objectives(person, Q2, loose) if f.key_result is None]
+
+
+def test_findings_are_ordered_as_the_text_reads() -> None:
+    objectives = [
+        ObjectiveDraft(
+            "Top 3 in the market",
+            "en",
+            key_results=(draft_from_sentence("Improve quality", "en", Q2),),
+        )
+    ]
+    assert [(f.rule, f.key_result) for f in check_objectives(objectives, Q2)] == [
+        ("objective_has_number", None),
+        ("too_few_key_results", None),
+        ("kr_not_measurable", 0),
+        ("kr_no_deadline", 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("figures", "rules"),
+    [
+        (
+            {"shape": "percentage", "start": Decimal(80), "target": Decimal(80)},
+            {"kr_target_equals_baseline"},
+        ),
+        ({"shape": "metric", "start": Decimal(10), "target": Decimal(5)}, {"kr_target_wrong_side"}),
+        (
+            {
+                "shape": "metric",
+                "start": Decimal(40),
+                "target": Decimal(10),
+                "direction": "decrease",
+            },
+            set(),
+        ),
+        (
+            {"shape": "relative", "relative_change": Decimal(0), "start": Decimal(100)},
+            {"kr_target_equals_baseline"},
+        ),
+        ({"shape": "relative", "relative_change": Decimal(20)}, {"kr_missing_baseline"}),
+        ({"shape": "relative", "relative_change": Decimal(20), "baseline_label": "quý I"}, set()),
+        (
+            {"shape": "threshold", "target": Decimal(70), "unit": "%", "direction": "at_least"},
+            set(),
+        ),
+        ({"shape": "recurring", "per_period": 1}, set()),
+        ({"shape": "milestone"}, set()),
+    ],
+)
+def test_stored_figures_are_checked(figures: dict, rules: set[str]) -> None:
+    draft = draft_from_figures("Chỉ số quan trọng", due=datetime.date(2026, 6, 30), **figures)
+    assert {f.rule for f in check_key_result(draft, Q2)} == rules
+
+
+def test_stored_milestone_with_work_verb_is_an_activity() -> None:
+    draft = draft_from_figures(
+        "Tổ chức hội nghị khách hàng", shape="milestone", due=datetime.date(2026, 4, 30)
+    )
+    assert [f.rule for f in check_key_result(draft, Q2)] == ["kr_is_activity"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        ("Gia tăng 20% lượng truy cập website so với quý I", "vi", "quý I"),
+        ("Tăng 15% lượng tải tài liệu so với tháng 3, đo bằng GA4", "vi", "tháng 3"),
+        ("Tăng 20% doanh thu so với cùng kỳ năm trước", "vi", "cùng kỳ năm trước"),
+        ("Đạt 0,7 điểm so với đối thủ cạnh tranh gần nhất", "vi", "đối thủ cạnh tranh gần nhất"),
+        ("Grow traffic 40% over the last quarter", "en", "the last quarter"),
+        ("Grow signups 25% compared to Q1", "en", "Q1"),
+        ("Grow revenue 30% YoY", "en", "YoY"),
+        ("Grow leads by 30%", "en", ""),
+    ],
+)
+def test_baseline_label(text: str, lang: str, label: str) -> None:
+    assert baseline_label(text, lang) == label
+
+
+@pytest.mark.parametrize(
+    ("deadline", "day"),
+    [
+        (Deadline(day=15, month=4), datetime.date(2026, 4, 15)),
+        (Deadline(month=5), datetime.date(2026, 5, 31)),
+        (Deadline(quarter=2), datetime.date(2026, 6, 30)),
+        (Deadline(month=3), datetime.date(2026, 3, 31)),
+        (Deadline(day=31, month=6), datetime.date(2026, 6, 30)),
+        (Deadline(year=2027), datetime.date(2027, 12, 31)),
+        (Deadline(month=1, year=2027), datetime.date(2027, 1, 31)),
+        (Deadline(month=13), None),
+        (Deadline(), None),
+    ],
+)
+def test_deadline_dates_fall_in_the_cycle_year(
+    deadline: Deadline, day: datetime.date | None
+) -> None:
+    assert deadline_date(deadline, Q2) == day
+
+
+def test_deadline_across_new_year_picks_the_year_inside_the_cycle() -> None:
+    winter = Window(datetime.date(2026, 12, 1), datetime.date(2027, 2, 28))
+    assert deadline_date(Deadline(day=15, month=1), winter) == datetime.date(2027, 1, 15)
+    assert deadline_date(Deadline(month=12), winter) == datetime.date(2026, 12, 31)
+
+
+def test_window_refuses_to_end_before_it_starts() -> None:
+    with pytest.raises(ValueError):
+        Window(datetime.date(2026, 6, 30), datetime.date(2026, 4, 1))
+
+
+def test_activity_verb_skips_lead_words() -> None:
+    assert activity_verb("- KR2: Đảm bảo tổ chức hội thảo", "vi") == "tổ chức"
+    assert activity_verb("We will host a meetup", "en") == "host"
+    assert activity_verb("Launch the app", "en") is None
+    assert activity_verb("Holdings grow 5%", "en") is None
+
+
+def test_activity_draft_is_not_measurable() -> None:
+    assert not KeyResultDraft("Work on the blog", "en", kind="activity").measurable
+    assert draft_from_sentence("Lift NPS from 30 to 40", "en").measurable
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=120))
+def test_any_text_gives_only_known_rules(text: str) -> None:
+    for finding in check_sentence(text, "vi", Q2) + check_sentence(text, "en", Q2):
+        assert finding.rule in RULES
+        assert isinstance(finding, Finding)

@@ -1,0 +1,96 @@
+"""Helpers for the insights tests: key results with a weekly history and real check-ins."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+
+from okrflow.checkins.actions import CheckInInput, LineInput, record_checkin
+from okrflow.cycles.models import Cycle
+from okrflow.engine.cadence import week_start
+from okrflow.okrs.actions import create_key_result, create_objective, record_key_result_value
+from okrflow.okrs.models import KeyResult, Objective
+from tests.conftest import World
+
+FIRST_FRIDAY = datetime.date(2026, 4, 3)
+TODAY = datetime.date(2026, 5, 22)  # the Friday of week 8 of Q2 2026
+HO_CHI_MINH = datetime.timezone(datetime.timedelta(hours=7))
+
+
+def friday(week: int) -> datetime.date:
+    """Return the Friday of a cycle week (1 = 3 April 2026)."""
+    return FIRST_FRIDAY + datetime.timedelta(weeks=week - 1)
+
+
+def moment(day: datetime.date, hour: int = 12) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=HO_CHI_MINH)
+
+
+@pytest.fixture
+def today() -> Iterator[datetime.date]:
+    """Freeze time on TODAY at noon in Ho Chi Minh City."""
+    with time_machine.travel(moment(TODAY), tick=False):
+        yield TODAY
+
+
+def objective_with(
+    world: World,
+    owner: Any,
+    title: str,
+    key_results: list[dict[str, Any]],
+    *,
+    kind: str = "committed",
+    parent: Objective | None = None,
+    cycle: Cycle | None = None,
+) -> tuple[Objective, list[KeyResult]]:
+    """Create an objective (as the system) with the given key results."""
+    objective = create_objective(
+        None, cycle=cycle or world.cycle, title=title, owner=owner, kind=kind, parent=parent
+    ).value
+    created = []
+    for spec in key_results:
+        spec = {"owner": world.member, "shape": "metric", **spec}
+        created.append(create_key_result(None, objective, **spec).value)
+    return objective, created
+
+
+def record_weekly(kr: KeyResult, values: list[float | int], first_week: int = 1) -> None:
+    """Record one value per Friday from a cycle week on."""
+    for offset, value in enumerate(values):
+        record_key_result_value(
+            None,
+            kr,
+            value=Decimal(str(value)),
+            measured_on=friday(first_week + offset),
+        )
+
+
+def check_in(
+    world: World,
+    person: Any,
+    week: int,
+    lines: dict[KeyResult, tuple[Any, str, str]],
+    obstacles: str = "",
+) -> None:
+    """Submit a person's check-in on a week's Friday: {kr: (value, confidence, note)}."""
+    day = friday(week)
+    with time_machine.travel(moment(day, 10), tick=False):
+        record_checkin(
+            None,
+            person=person,
+            cycle=world.cycle,
+            week=week_start(day),
+            data=CheckInInput(
+                lines={
+                    kr.pk: LineInput(value=value, confidence=confidence, note=note)
+                    for kr, (value, confidence, note) in lines.items()
+                },
+                obstacles=obstacles,
+                confidence="medium",
+            ),
+        )

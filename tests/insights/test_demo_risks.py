@@ -1,0 +1,55 @@
+"""The demo organisation shows every kind of risk, for reasons its evidence states."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections import Counter
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from okrflow.cycles.models import Cycle, CycleState
+from okrflow.insights.collect import collect_insights, visible_objectives
+from okrflow.insights.risk_text import evidence
+from okrflow.insights.risks import find_risks
+
+pytestmark = pytest.mark.django_db
+NOW = datetime.datetime(2026, 11, 27, 18, 0, tzinfo=datetime.UTC)
+
+
+def demo_risks() -> list:
+    with time_machine.travel(NOW, tick=False):
+        call_command("demo", stdout=io.StringIO())
+        cycle = Cycle.objects.get(state=CycleState.ACTIVE)
+        insights = collect_insights(cycle, visible_objectives(None, cycle), NOW.date())
+        return find_risks(insights)
+
+
+def test_the_demo_raises_each_of_the_four_risks() -> None:
+    items = demo_risks()
+    kinds = Counter(item.risk.kind.value for item in items)
+    assert set(kinds) == {"end_of_cycle", "sudden", "off_course", "below_expectations"}
+    # The support team's blocker of the latest week (two agents quit) is the sudden one.
+    sudden = [item for item in items if item.risk.kind == "sudden"]
+    assert any("phản hồi" in item.key_result.title for item in sudden if item.key_result)
+    by_title = {item.key_result.title: item for item in items if item.key_result}
+    # Key results reported every week that hardly move: effort without movement.
+    stalled = [
+        item
+        for item in items
+        if item.risk.code == "effort_without_movement" and item.key_result is not None
+    ]
+    assert stalled, sorted(by_title)
+    assert "yet progress moved" in evidence(stalled[0].risk)
+    # A key result "behind" its pace is forecast to miss the bar weeks before the end.
+    assert any(
+        item.risk.code == "forecast_below_bar" and item.risk.params["high"] < 1.0 for item in items
+    )
+    # The article's below-expectations pattern: regular check-ins, behind, recurring obstacles.
+    below = [item for item in items if item.risk.kind == "below_expectations"]
+    assert all(int(item.risk.params["checkins"]) >= 3 for item in below)
+    # Healthy key results ("ahead" trajectories) raise nothing.
+    fanpage = [t for t in by_title if "Fanpage" in t]
+    assert not fanpage
