@@ -133,3 +133,17 @@ def test_archive_and_duplicate(client: Client, world: World) -> None:
     outsider = Client()
     as_(outsider, world, "outsider")
     assert outsider.post(f"/objectives/{copy.pk}/archive/").status_code == 403
+
+
+def test_not_found_and_not_allowed_pages_are_friendly(
+    client: Client, world: World, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.DEBUG = False
+    objective = make_objective(world, world.member)
+    as_(client, world, "outsider")
+    response = client.get("/objectives/999999/")
+    assert response.status_code == 404
+    assert "Not found" in response.content.decode()
+    response = client.post(f"/objectives/{objective.pk}/archive/")
+    assert response.status_code == 403
+    assert "You cannot change this objective." in response.content.decode()
