@@ -51,22 +51,29 @@ def measure(people: int) -> dict[str, object]:
     member = member_unit.members.exclude(pk=member_unit.lead_id).select_related("user").first()
     results: dict[str, object] = {"people": people, "synth_seconds": round(synth_seconds, 1)}
 
+    pages = {
+        "overview": "/",
+        "my OKRs": "/my/",
+        "company tree": "/company/",
+        "insights": "/insights/",
+    }
     for label, user in (("company lead", root.lead.user), ("member", member.user)):
         client = Client(HTTP_HOST="localhost")
         client.force_login(user)
-        times, counts = [], []
-        for _ in range(RUNS):
-            with CaptureQueriesContext(connection) as queries:
-                t0 = time.perf_counter()
-                response = client.get(f"/?cycle={cycle.pk}")
-                times.append(time.perf_counter() - t0)
-            assert response.status_code == 200, response.status_code
-            counts.append(len(queries))
-        results[f"overview ({label})"] = {
-            "ms": round(statistics.median(times) * 1000, 1),
-            "queries": counts[-1],
-            "bytes": len(response.content),
-        }
+        for page_name, path in pages.items():
+            times, counts = [], []
+            for _ in range(RUNS if page_name == "overview" else 2):
+                with CaptureQueriesContext(connection) as queries:
+                    t0 = time.perf_counter()
+                    response = client.get(f"{path}?cycle={cycle.pk}")
+                    times.append(time.perf_counter() - t0)
+                assert response.status_code == 200, (path, response.status_code)
+                counts.append(len(queries))
+            results[f"{page_name} ({label})"] = {
+                "ms": round(statistics.median(times) * 1000, 1),
+                "queries": counts[-1],
+                "bytes": len(response.content),
+            }
 
     times, counts = [], []
     for _ in range(3):

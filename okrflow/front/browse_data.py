@@ -378,6 +378,7 @@ class TreeRow:
     child_count: int
     is_open: bool
     closes: range = range(0)
+    hidden: int = 0  # aligned objectives not drawn (large cycles), reached from the objective page
 
 
 @dataclass

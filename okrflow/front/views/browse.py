@@ -20,8 +20,10 @@ from django.views.decorators.http import require_GET
 from okrflow.engine.focus import OwnerKind
 from okrflow.front import browse_data as data
 from okrflow.front.cycle_choice import chosen_cycle
+from okrflow.front.tree_scope import scope_tree
 from okrflow.okrs.focus_report import FocusLine
 from okrflow.okrs.measure import ObjectiveReport
+from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation, OrgUnit, Person, Project
 
@@ -65,18 +67,25 @@ def company_tree(request: HttpRequest) -> HttpResponse:
     cycle = chosen_cycle(request)
     tree = None
     summary = data.summarise([])
+    scope = None
     if cycle is not None:
-        reports = data.measure(
-            data.visible_in_cycle(request.user, cycle),
-            timezone.localdate(),
-            Organisation.current(),
-        )
+        visible = data.visible_in_cycle(request.user, cycle)
+        scope = scope_tree(visible)
+        if scope.truncated:
+            visible = Objective.objects.filter(pk__in=scope.ids)
+        reports = data.measure(visible, timezone.localdate(), Organisation.current())
         tree = data.build_alignment_tree(reports)
         summary = data.summarise(reports)
+        if scope.truncated:
+            for row in tree.company:
+                row.hidden = scope.hidden_children.get(row.report.objective.pk, 0)
+            tree.total = scope.total
+            non_company = scope.total - scope.company_roots
+            tree.aligned_share = scope.laddered / non_company if non_company else None
     return render(
         request,
         "front/browse/company_tree.html",
-        {"cycle": cycle, "tree": tree, "summary": summary},
+        {"cycle": cycle, "tree": tree, "summary": summary, "scope": scope},
     )
 
 
