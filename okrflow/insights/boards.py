@@ -125,8 +125,13 @@ class MapRow:
     depth: int
 
 
-def build_alignment_map(insights: CycleInsights, max_depth: int | None = None) -> list[MapRow]:
-    """Order objectives parent first, children below, by their first (primary) parent."""
+def build_alignment_map(
+    insights: CycleInsights, max_depth: int | None = None, max_rows: int | None = None
+) -> list[MapRow]:
+    """Order objectives parent first, children below, by their first (primary) parent.
+
+    `max_rows` keeps a dashboard light for a large organisation; the full tree has its own page.
+    """
     by_id = {oi.objective.pk: oi for oi in insights.objectives}
     children: dict[int, list[ObjectiveInsight]] = defaultdict(list)
     roots = []
@@ -146,6 +151,8 @@ def build_alignment_map(insights: CycleInsights, max_depth: int | None = None) -
         seen.add(oi.objective.pk)
         if max_depth is None or depth <= max_depth:
             rows.append(MapRow(oi, depth))
+            if max_rows is not None and len(rows) >= max_rows:
+                break
         stack.extend((child, depth + 1) for child in reversed(children[oi.objective.pk]))
     return rows
 

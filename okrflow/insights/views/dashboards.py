@@ -37,6 +37,7 @@ from okrflow.org.models import OrgUnit, Person
 RISKS_ON_DASHBOARD = 8
 RISKS_ON_UNIT_PAGE = 6
 MAP_DEPTH_ON_DASHBOARD = 2
+MAP_ROWS_ON_DASHBOARD = 150
 
 
 def empty(request: HttpRequest, template: str, extra: dict[str, Any] | None = None) -> HttpResponse:
@@ -75,7 +76,10 @@ def company(request: HttpRequest) -> HttpResponse:
             "risks": risk_rows(top_risks(data.risks, RISKS_ON_DASHBOARD)),
             "risk_count": len(data.risks),
             "heat": build_heat_map(data.insights, units),
-            "map_rows": build_alignment_map(data.insights, MAP_DEPTH_ON_DASHBOARD),
+            "map_rows": build_alignment_map(
+                data.insights, MAP_DEPTH_ON_DASHBOARD, MAP_ROWS_ON_DASHBOARD
+            ),
+            "map_limit": MAP_ROWS_ON_DASHBOARD,
             "compliance": summarise_compliance(compliance_for(cycle, None, timezone.now())),
             "kinds": risk_kinds(data.risks),
         },
