@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from okrflow.audit.models import AuditEntry
@@ -137,8 +138,6 @@ def run_and_return(
     """Run a state action, flash the outcome, and go back to the objective page."""
     try:
         action()
-    except PermissionDenied:
-        raise
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
@@ -146,40 +145,24 @@ def run_and_return(
     return redirect("objective_detail", objective.pk)
 
 
-@require_POST
-@login_required
-def propose(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = visible_objective(request, objective_id)
-    return run_and_return(
-        request,
-        objective,
-        lambda: propose_objective(request.user, objective, request.POST.get("comment", "")),
-        _("Sent for agreement."),
-    )
+def review_view(action: Any, done: str) -> Any:
+    """Build the POST view for one agreement step: propose, agree or send back (with a comment)."""
+
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, objective_id: int) -> HttpResponse:
+        objective = visible_objective(request, objective_id)
+        comment = request.POST.get("comment", "")
+        return run_and_return(
+            request, objective, lambda: action(request.user, objective, comment), str(done)
+        )
+
+    return view
 
 
-@require_POST
-@login_required
-def agree(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = visible_objective(request, objective_id)
-    return run_and_return(
-        request,
-        objective,
-        lambda: agree_objective(request.user, objective, request.POST.get("comment", "")),
-        _("Agreed: the objective is active."),
-    )
-
-
-@require_POST
-@login_required
-def send_back(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = visible_objective(request, objective_id)
-    return run_and_return(
-        request,
-        objective,
-        lambda: return_objective(request.user, objective, request.POST.get("comment", "")),
-        _("Sent back to the owner with your comment."),
-    )
+propose = review_view(propose_objective, gettext_lazy("Sent for agreement."))
+agree = review_view(agree_objective, gettext_lazy("Agreed: the objective is active."))
+send_back = review_view(return_objective, gettext_lazy("Sent back to the owner with your comment."))
 
 
 @require_POST
