@@ -80,3 +80,19 @@ def test_two_values_at_the_same_moment_are_both_kept(postgres_only: None) -> Non
         85,
         86,
     ]
+
+
+def test_two_refreshes_of_stored_insights_queue_instead_of_colliding(postgres_only: None) -> None:
+    from okrflow.insights.models import InsightRefresh, ObjectiveSnapshot
+    from okrflow.insights.snapshots import refresh_cycle
+
+    world = build_world()
+    objectives = [make_objective(world, world.member) for _ in range(3)]
+    results = run_together(
+        lambda: refresh_cycle(world.cycle),
+        lambda: refresh_cycle(world.cycle),
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert InsightRefresh.objects.filter(cycle=world.cycle).count() == 1
+    stored = sorted(ObjectiveSnapshot.objects.values_list("objective_id", flat=True))
+    assert stored == sorted(objective.pk for objective in objectives)

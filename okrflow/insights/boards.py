@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from okrflow.cycles.models import Cycle
-from okrflow.engine.progress import Status
 from okrflow.insights.collect import CycleInsights, KeyResultInsight, ObjectiveInsight
 from okrflow.insights.risk_text import evidence, kind_label, severity_label, suggestion
 from okrflow.insights.risks import RiskItem
@@ -78,45 +77,6 @@ def progress_on(kri: KeyResultInsight, day: datetime.date) -> float | None:
     return None if found is None else min(1.0, max(0.0, found))
 
 
-def build_heat_map(
-    insights: CycleInsights, units: list[OrgUnit], max_depth: int = HEAT_MAX_DEPTH
-) -> HeatMap:
-    """Average each unit's key results (its own and those of the units below) week by week."""
-    days = checkin_days(insights.cycle, insights.on)
-    paths = {unit.pk: unit.path for unit in units}
-    shown = [unit for unit in units if unit.depth <= max_depth]
-    by_path: dict[str, list[tuple[ObjectiveInsight, KeyResultInsight]]] = defaultdict(list)
-    for oi in insights.objectives:
-        path = paths.get(oi.unit_id or 0)
-        if path is None:
-            continue
-        for kri in oi.key_results:
-            by_path[path].append((oi, kri))
-    rows = []
-    for unit in shown:
-        members = [
-            item for path, items in by_path.items() if path.startswith(unit.path) for item in items
-        ]
-        if not members:
-            continue
-        cells = []
-        for day in days:
-            # Only key results with a value by then count: no data is not zero progress.
-            known = [(p, kri) for _, kri in members if (p := progress_on(kri, day)) is not None]
-            if not known:
-                cells.append(HeatCell())
-                continue
-            progress = sum(p for p, _ in known) / len(known)
-            pace = sum(kri.pace_on(day) for _, kri in known) / len(known)
-            cells.append(HeatCell(progress, pace))
-        forecasts = [
-            min(1.0, max(0.0, kri.forecast.expected if kri.forecast else kri.report.progress))
-            for _, kri in members
-        ]
-        rows.append(HeatRow(unit, cells, len(members), sum(forecasts) / len(forecasts)))
-    return HeatMap(days, rows)
-
-
 @dataclass
 class MapRow:
     """One objective in the alignment map, at its depth below the top."""
@@ -172,20 +132,6 @@ class RiskRow:
         return self.item.risk
 
 
-def top_risks(items: list[RiskItem], count: int) -> list[RiskItem]:
-    """Pick the most severe risk of each kind first, then the next most severe, up to `count`."""
-    chosen: list[RiskItem] = []
-    for item in items:
-        if item.risk.kind not in {c.risk.kind for c in chosen}:
-            chosen.append(item)
-    for item in items:
-        if len(chosen) >= count:
-            break
-        if item not in chosen:
-            chosen.append(item)
-    return sorted(chosen[:count], key=lambda item: item.risk.sort_key())
-
-
 def risk_rows(items: list[RiskItem]) -> list[RiskRow]:
     """Word each risk in the active language."""
     return [
@@ -209,18 +155,6 @@ class Summary:
     statuses: dict[str, int] = field(default_factory=dict)
     risks: dict[str, int] = field(default_factory=dict)
     outlooks: dict[str, int] = field(default_factory=dict)
-
-
-def summarise(insights: CycleInsights, items: list[RiskItem]) -> Summary:
-    """Count objectives by status and outlook, and risks by kind."""
-    statuses = Counter(oi.report.status.value for oi in insights.objectives)
-    return Summary(
-        objectives=len(insights.objectives),
-        key_results=sum(len(oi.key_results) for oi in insights.objectives),
-        statuses={status.value: statuses.get(status.value, 0) for status in Status},
-        risks=dict(Counter(item.risk.kind.value for item in items)),
-        outlooks=dict(Counter(oi.outlook for oi in insights.objectives)),
-    )
 
 
 @dataclass

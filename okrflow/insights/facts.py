@@ -16,16 +16,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery
 
 from okrflow.audit.models import AuditEntry
 from okrflow.engine.focus import OwnerKind, check_objective_focus, check_owner_focus
-from okrflow.insights.collect import CycleInsights, ObjectiveInsight
 from okrflow.insights.models import ObjectiveGrade
 from okrflow.insights.sources import compliance_for
+from okrflow.insights.stored import Scope
 from okrflow.okrs.actions.common import describe_focus_finding
-from okrflow.okrs.models import ObjectiveKind, ObjectiveState
-from okrflow.org.models import Organisation, OrgUnit
+from okrflow.okrs.models import KeyResult, Objective, ObjectiveKind, ObjectiveState
+from okrflow.org.models import Organisation, OrgUnit, Person, Project
+
+NOTES_SHOWN = 12  # findings listed per panel; the count says how many there are in all
 
 
 def share(part: int, whole: int) -> float | None:
@@ -42,24 +44,71 @@ class Panel:
     whole: int
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    notes_total: int = 0
 
 
-def focus_panel(insights: CycleInsights, organisation: Organisation) -> Panel:
+def in_scope(scope: Scope) -> Any:
+    return Objective.objects.filter(pk__in=scope.objective_ids)
+
+
+def owner_names(owners: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """Name the given (owner kind, id) pairs in three queries at most."""
+    ids: dict[str, set[int]] = {kind: set() for kind in OwnerKind}
+    for kind, pk in owners:
+        ids[kind].add(pk)
+    names: dict[tuple[str, int], str] = {}
+    for pk, name in Person.objects.filter(pk__in=ids[OwnerKind.PERSON]).values_list(
+        "pk", "full_name"
+    ):
+        names[(OwnerKind.PERSON, pk)] = name
+    for pk, name in OrgUnit.objects.filter(pk__in=ids[OwnerKind.UNIT]).values_list("pk", "name"):
+        names[(OwnerKind.UNIT, pk)] = name
+    for pk, name in Project.objects.filter(pk__in=ids[OwnerKind.PROJECT]).values_list("pk", "name"):
+        names[(OwnerKind.PROJECT, pk)] = name
+    return names
+
+
+def focus_panel(scope: Scope, organisation: Organisation) -> Panel:
     rules = organisation.focus_rules()
-    owners: Counter[tuple[str, int, str]] = Counter()
-    notes = []
-    objectives_in_range = 0
-    for oi in insights.objectives:
-        objective = oi.objective
-        owners[(objective.owner_kind, objective.owner.pk, objective.owner_name)] += 1
-        findings = check_objective_focus(len(oi.key_results), rules, objective.pk)
-        objectives_in_range += not findings
-        notes.extend(f"{objective.title}: {describe_focus_finding(f)}" for f in findings)
-    owners_in_range = 0
-    for (kind, _, name), count in sorted(owners.items(), key=lambda item: item[0][2]):
-        findings = check_owner_focus(OwnerKind(kind), count, rules)
-        owners_in_range += not findings
-        notes.extend(f"{name}: {describe_focus_finding(f)}" for f in findings)
+    owners: Counter[tuple[str, int]] = Counter()
+    for person_id, unit_id, project_id in in_scope(scope).values_list(
+        "owner_person_id", "owner_unit_id", "owner_project_id"
+    ):
+        if person_id:
+            owners[(OwnerKind.PERSON, person_id)] += 1
+        elif unit_id:
+            owners[(OwnerKind.UNIT, unit_id)] += 1
+        elif project_id:
+            owners[(OwnerKind.PROJECT, project_id)] += 1
+    objectives = 0
+    objective_findings = []
+    for objective_id, key_results in (
+        scope.objectives().order_by("map_order").values_list("objective_id", "key_results")
+    ):
+        objectives += 1
+        findings = check_objective_focus(key_results, rules, objective_id)
+        objective_findings.extend(findings)
+    owner_findings = []
+    for (kind, pk), count in owners.items():
+        owner_findings.extend(
+            ((kind, pk), f) for f in check_owner_focus(OwnerKind(kind), count, rules)
+        )
+    titles = dict(
+        Objective.objects.filter(
+            pk__in=[f.objective_key for f in objective_findings[:NOTES_SHOWN]]
+        ).values_list("pk", "title")
+    )
+    names = owner_names([owner for owner, _ in owner_findings])
+    notes = [
+        f"{titles.get(f.objective_key, '')}: {describe_focus_finding(f)}"
+        for f in objective_findings[:NOTES_SHOWN]
+    ]
+    owner_notes = sorted(
+        f"{names.get(owner, '')}: {describe_focus_finding(f)}" for owner, f in owner_findings
+    )
+    notes.extend(owner_notes[: max(0, NOTES_SHOWN - len(notes))])
+    objectives_in_range = objectives - len({f.objective_key for f in objective_findings})
+    owners_in_range = len(owners) - len({owner for owner, _ in owner_findings})
     return Panel(
         "focus",
         share(owners_in_range, len(owners)),
@@ -68,57 +117,60 @@ def focus_panel(insights: CycleInsights, organisation: Organisation) -> Panel:
         notes,
         {
             "objectives_in_range": objectives_in_range,
-            "objectives": len(insights.objectives),
-            "objectives_share": share(objectives_in_range, len(insights.objectives)),
+            "objectives": objectives,
+            "objectives_share": share(objectives_in_range, objectives),
         },
+        notes_total=len(objective_findings) + len(owner_findings),
     )
 
 
-def alignment_panel(insights: CycleInsights) -> Panel:
-    top = set(OrgUnit.objects.filter(depth=0).values_list("pk", flat=True))
-    below = [oi for oi in insights.objectives if oi.objective.owner_unit_id not in top]
-    aligned = [oi for oi in below if oi.parent_ids]
-    loose: list[ObjectiveInsight] = [oi for oi in below if not oi.parent_ids]
+def alignment_panel(scope: Scope) -> Panel:
+    top = OrgUnit.objects.filter(depth=0).values("pk")
+    below = scope.objectives().exclude(objective__owner_unit__in=top)
+    counts = below.aggregate(whole=Count("id"), aligned=Count("id", filter=Q(has_parent=True)))
+    loose = (
+        below.filter(has_parent=False)
+        .select_related(
+            "objective__owner_person", "objective__owner_unit", "objective__owner_project"
+        )
+        .order_by("map_order")[:8]
+    )
     return Panel(
         "alignment",
-        share(len(aligned), len(below)),
-        len(aligned),
-        len(below),
-        [f"{oi.objective.title} ({oi.objective.owner_name})" for oi in loose[:8]],
+        share(counts["aligned"], counts["whole"]),
+        counts["aligned"],
+        counts["whole"],
+        [f"{row.objective.title} ({row.objective.owner_name})" for row in loose],
+        notes_total=counts["whole"] - counts["aligned"],
     )
 
 
-def commitment_panel(insights: CycleInsights) -> Panel:
-    personal = [oi.objective for oi in insights.objectives if oi.objective.owner_person_id]
-    creators = dict(
-        AuditEntry.objects.filter(
-            action="create_objective",
-            object_type="objective",
-            object_id__in=[objective.pk for objective in personal],
-        ).values_list("object_id", "actor_id")
+def commitment_panel(scope: Scope) -> Panel:
+    creator = AuditEntry.objects.filter(
+        action="create_objective", object_type="objective", object_id=OuterRef("pk")
+    ).values("actor_id")[:1]
+    personal = in_scope(scope).filter(owner_person__isnull=False)
+    own = Q(creator=F("owner_person__user_id"))
+    counts = personal.annotate(creator=Subquery(creator)).aggregate(
+        personal=Count("id"),
+        own=Count("id", filter=own),
+        agreed=Count("id", filter=own & Q(state=ObjectiveState.ACTIVE)),
     )
-    own = [
-        objective
-        for objective in personal
-        if objective.owner_person is not None
-        and creators.get(objective.pk) == objective.owner_person.user_id
-    ]
-    agreed = [objective for objective in own if objective.state == ObjectiveState.ACTIVE]
     return Panel(
         "commitment",
-        share(len(agreed), len(own)),
-        len(agreed),
-        len(own),
+        share(counts["agreed"], counts["own"]),
+        counts["agreed"],
+        counts["own"],
         extra={
-            "personal": len(personal),
-            "own_share": share(len(own), len(personal)),
-            "own": len(own),
+            "personal": counts["personal"],
+            "own_share": share(counts["own"], counts["personal"]),
+            "own": counts["own"],
         },
     )
 
 
-def tracking_panel(insights: CycleInsights, now: datetime.datetime) -> Panel:
-    report = compliance_for(insights.cycle, None, now)
+def tracking_panel(scope: Scope, now: datetime.datetime) -> Panel:
+    report = compliance_for(scope.cycle, None, now)
     if report is not None and report.rows:
         on_time = report.total("on_time")
         due = report.total("due")
@@ -133,35 +185,40 @@ def tracking_panel(insights: CycleInsights, now: datetime.datetime) -> Panel:
                 "source": "checkins",
             },
         )
-    key_results = insights.key_results
-    week_ago = insights.on - datetime.timedelta(days=7)
-    fresh = [kri for kri in key_results if kri.values and kri.values[-1][0] > week_ago]
+    week_ago = scope.refresh.computed_on - datetime.timedelta(days=7)
+    counts = (
+        KeyResult.objects.filter(objective__in=scope.objective_ids, is_archived=False)
+        .annotate(last=Max("values__measured_on"))
+        .aggregate(whole=Count("id"), fresh=Count("id", filter=Q(last__gt=week_ago)))
+    )
     return Panel(
         "tracking",
-        share(len(fresh), len(key_results)),
-        len(fresh),
-        len(key_results),
+        share(counts["fresh"], counts["whole"]),
+        counts["fresh"],
+        counts["whole"],
         extra={"source": "values"},
     )
 
 
-def stretching_panel(insights: CycleInsights) -> Panel:
-    stretch = [oi for oi in insights.objectives if oi.objective.kind == ObjectiveKind.ASPIRATIONAL]
-    likely = [oi for oi in stretch if (oi.forecast or 0) >= 0.7]
+def stretching_panel(scope: Scope) -> Panel:
+    counts = scope.objectives().aggregate(
+        whole=Count("id"),
+        stretch=Count("id", filter=Q(objective__kind=ObjectiveKind.ASPIRATIONAL)),
+        likely=Count("id", filter=Q(objective__kind=ObjectiveKind.ASPIRATIONAL, forecast__gte=0.7)),
+        progress=Avg("progress", filter=Q(objective__kind=ObjectiveKind.ASPIRATIONAL)),
+    )
     graded = ObjectiveGrade.objects.filter(kind=ObjectiveKind.ASPIRATIONAL).aggregate(
         count=Count("id"), mean=Avg("score"), successes=Count("id", filter=Q(success=True))
     )
     return Panel(
         "stretching",
-        share(len(stretch), len(insights.objectives)),
-        len(stretch),
-        len(insights.objectives),
+        share(counts["stretch"], counts["whole"]),
+        counts["stretch"],
+        counts["whole"],
         extra={
-            "likely": len(likely),
-            "likely_share": share(len(likely), len(stretch)),
-            "progress": (
-                sum(oi.report.progress for oi in stretch) / len(stretch) if stretch else None
-            ),
+            "likely": counts["likely"],
+            "likely_share": share(counts["likely"], counts["stretch"]),
+            "progress": counts["progress"],
             "graded": graded["count"],
             "graded_mean": graded["mean"],
             "graded_success": share(graded["successes"], graded["count"]),
@@ -169,13 +226,13 @@ def stretching_panel(insights: CycleInsights) -> Panel:
     )
 
 
-def build_facts(insights: CycleInsights, now: datetime.datetime) -> list[Panel]:
-    """Measure the five benefits for a cycle."""
+def build_facts(scope: Scope, now: datetime.datetime) -> list[Panel]:
+    """Measure the five benefits for the objectives in view."""
     organisation = Organisation.current()
     return [
-        focus_panel(insights, organisation),
-        alignment_panel(insights),
-        commitment_panel(insights),
-        tracking_panel(insights, now),
-        stretching_panel(insights),
+        focus_panel(scope, organisation),
+        alignment_panel(scope),
+        commitment_panel(scope),
+        tracking_panel(scope, now),
+        stretching_panel(scope),
     ]

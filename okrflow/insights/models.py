@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from okrflow.engine.risk import Risk, RiskKind, Severity
 from okrflow.okrs.models import VALUE_DIGITS
 
 SCORE_DIGITS = {"max_digits": 3, "decimal_places": 2}
@@ -176,3 +177,166 @@ class CarryOver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} → {self.copy_id}"
+
+
+# Stored insights: what the dashboards read, so that a page at 10,000 people does not forecast
+# 150,000 key results on every request. `okrflow.insights.snapshots` writes these rows; nothing
+# else does. They hold derived figures only and are rebuilt whole, so deleting them loses nothing.
+
+
+class InsightRefresh(models.Model):
+    """When a cycle's stored insights were computed, on which day's figures, and how long it took."""
+
+    cycle = models.OneToOneField(
+        "cycles.Cycle",
+        on_delete=models.CASCADE,
+        related_name="insight_refresh",
+        verbose_name=_("cycle"),
+    )
+    computed_on = models.DateField(_("figures as of"))
+    computed_at = models.DateTimeField(_("computed at"))
+    fingerprint = models.CharField(_("data fingerprint"), max_length=400, blank=True)
+    objectives = models.PositiveIntegerField(_("objectives"), default=0)
+    key_results = models.PositiveIntegerField(_("key results"), default=0)
+    seconds = models.FloatField(_("seconds taken"), default=0)
+
+    class Meta:
+        verbose_name = _("insight refresh")
+        verbose_name_plural = _("insight refreshes")
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class ObjectiveSnapshot(models.Model):
+    """An objective's measured status, forecast and place in the alignment map."""
+
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="+", verbose_name=_("cycle")
+    )
+    objective = models.OneToOneField(
+        "okrs.Objective",
+        on_delete=models.CASCADE,
+        related_name="snapshot",
+        verbose_name=_("objective"),
+    )
+    unit = models.ForeignKey(
+        "org.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    status = models.CharField(_("status"), max_length=16)
+    progress = models.FloatField(_("progress"))
+    expected = models.FloatField(_("expected progress"))
+    forecast = models.FloatField(_("forecast"), null=True, blank=True)
+    outlook = models.CharField(_("outlook"), max_length=16)
+    key_results = models.PositiveIntegerField(_("key results"))
+    forecast_sum = models.FloatField(_("sum of the key results' forecasts"), default=0)
+    has_parent = models.BooleanField(_("aligned to a parent"), default=False)
+    map_depth = models.PositiveIntegerField(_("depth in the alignment map"), default=0)
+    map_order = models.PositiveIntegerField(_("position in the alignment map"), default=0)
+
+    class Meta:
+        verbose_name = _("objective snapshot")
+        verbose_name_plural = _("objective snapshots")
+        indexes = [
+            models.Index(fields=["cycle", "map_depth", "map_order"], name="snapshot_map"),
+            models.Index(fields=["cycle", "unit"], name="snapshot_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id}: {self.status}"
+
+
+class HeatSnapshot(models.Model):
+    """One objective's key results on one check-in day, summed for the heat map."""
+
+    objective = models.ForeignKey(
+        "okrs.Objective", on_delete=models.CASCADE, related_name="+", verbose_name=_("objective")
+    )
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="+", verbose_name=_("cycle")
+    )
+    unit = models.ForeignKey(
+        "org.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    day = models.DateField(_("day"))
+    progress_sum = models.FloatField(_("sum of progress"))
+    pace_sum = models.FloatField(_("sum of pace"))
+    known = models.PositiveIntegerField(_("key results with a value"))
+
+    class Meta:
+        verbose_name = _("heat map cell")
+        verbose_name_plural = _("heat map cells")
+        indexes = [models.Index(fields=["cycle", "unit", "day"], name="heat_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id} {self.day}"
+
+
+class RiskSnapshot(models.Model):
+    """A risk the rules found, with the numbers its evidence is worded from."""
+
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="+", verbose_name=_("cycle")
+    )
+    objective = models.ForeignKey(
+        "okrs.Objective", on_delete=models.CASCADE, related_name="+", verbose_name=_("objective")
+    )
+    key_result = models.ForeignKey(
+        "okrs.KeyResult",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("key result"),
+    )
+    owner = models.ForeignKey(
+        "org.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    owner_name = models.CharField(_("owner name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=32)
+    severity = models.CharField(_("severity"), max_length=16)
+    code = models.CharField(_("rule"), max_length=64)
+    suggestion = models.CharField(_("suggestion"), max_length=64)
+    params = models.JSONField(_("evidence figures"), default=dict)
+    rank = models.PositiveIntegerField(_("rank"))
+
+    class Meta:
+        verbose_name = _("risk snapshot")
+        verbose_name_plural = _("risk snapshots")
+        ordering = ["rank"]
+        indexes = [
+            models.Index(fields=["cycle", "rank"], name="risk_rank"),
+            models.Index(fields=["cycle", "kind", "rank"], name="risk_kind_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.objective_id}/{self.key_result_id}"
+
+    @property
+    def risk(self) -> Risk:
+        """Return the risk as the rules found it, for wording its evidence."""
+        return Risk(
+            kind=RiskKind(self.kind),
+            severity=Severity(self.severity),
+            objective_id=self.objective_id,
+            key_result_id=self.key_result_id,
+            owner_id=self.owner_id,
+            code=self.code,
+            suggestion=self.suggestion,
+            params=dict(self.params),
+        )

@@ -12,6 +12,8 @@ from okrflow.cycles.models import Cycle
 from okrflow.front.cycle_choice import chosen_cycle
 from okrflow.insights.collect import CycleInsights, collect_insights, visible_objectives
 from okrflow.insights.risks import RiskItem, find_risks
+from okrflow.insights.snapshots import stored_insights
+from okrflow.insights.stored import Scope
 from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
 
@@ -41,3 +43,19 @@ def load_page(cycle: Cycle, queryset: QuerySet[Objective]) -> PageData:
     """Collect insights and risks for the given objectives, today."""
     insights = collect_insights(cycle, queryset, timezone.localdate())
     return PageData(cycle, insights, find_risks(insights))
+
+
+def stored_scope(cycle: Cycle, queryset: QuerySet[Objective]) -> Scope | None:
+    """Return the stored insights of the given objectives (None while a large cycle waits)."""
+    refresh = stored_insights(cycle)
+    if refresh is None:
+        return None
+    return Scope(cycle, refresh, queryset.values("pk"))
+
+
+def load_slice(cycle: Cycle, queryset: QuerySet[Objective], count: int) -> tuple[PageData, int]:
+    """Collect live insights for the first `count` objectives only; return them and the total."""
+    ids = list(queryset.values_list("pk", flat=True)[:count])
+    total = len(ids) if len(ids) < count else queryset.count()
+    chosen = Objective.objects.filter(pk__in=ids).order_by("position", "id")
+    return load_page(cycle, chosen), total

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -12,14 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from okrflow.engine.risk import RiskKind, Severity
-from okrflow.insights.boards import (
-    build_alignment_map,
-    build_heat_map,
-    risk_rows,
-    summarise,
-    summarise_compliance,
-    top_risks,
-)
+from okrflow.insights.boards import risk_rows, summarise_compliance
 from okrflow.insights.calibration import (
     person_calibration,
     reliability_view,
@@ -29,7 +23,22 @@ from okrflow.insights.charts import build_sparkline
 from okrflow.insights.facts import build_facts
 from okrflow.insights.risk_text import kind_explanation, kind_label
 from okrflow.insights.sources import compliance_for
-from okrflow.insights.views.common import load_page, page_cycle, require_member, visible
+from okrflow.insights.stored import (
+    Scope,
+    risk_counts,
+    stored_alignment_map,
+    stored_heat_map,
+    summarise_stored,
+    top_stored_risks,
+    with_objects,
+)
+from okrflow.insights.views.common import (
+    load_slice,
+    page_cycle,
+    require_member,
+    stored_scope,
+    visible,
+)
 from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
 from okrflow.org.models import OrgUnit, Person
@@ -37,11 +46,33 @@ from okrflow.org.models import OrgUnit, Person
 RISKS_ON_DASHBOARD = 8
 RISKS_ON_UNIT_PAGE = 6
 MAP_DEPTH_ON_DASHBOARD = 2
+HEAT_DEPTH_ON_DASHBOARD = 2  # company, departments, teams
 MAP_ROWS_ON_DASHBOARD = 150
+OBJECTIVES_LISTED = 30
+RISKS_PER_PAGE = 100
 
 
 def empty(request: HttpRequest, template: str, extra: dict[str, Any] | None = None) -> HttpResponse:
     return render(request, template, {"cycle": None, **(extra or {})})
+
+
+def not_ready(
+    request: HttpRequest, template: str, cycle: Any, extra: dict[str, Any] | None = None
+) -> HttpResponse:
+    """Render a page whose large cycle has no stored insights yet."""
+    return render(request, template, {"cycle": cycle, "not_ready": True, **(extra or {})})
+
+
+def scope_figures(scope: Scope, risks_shown: int) -> dict[str, Any]:
+    """Return what the top of every dashboard shows: counts, risks by kind, the worst risks."""
+    counts = risk_counts(scope)
+    return {
+        "refresh": scope.refresh,
+        "summary": summarise_stored(scope, counts),
+        "risks": risk_rows(top_stored_risks(scope, risks_shown)),
+        "risk_count": sum(counts.values()),
+        "kinds": risk_kinds(counts),
+    }
 
 
 def objective_rows(data: Any) -> list[dict[str, Any]]:
@@ -64,36 +95,32 @@ def company(request: HttpRequest) -> HttpResponse:
     cycle = page_cycle(request)
     if cycle is None:
         return empty(request, "insights/company.html")
-    data = load_page(cycle, visible(request, cycle))
+    scope = stored_scope(cycle, visible(request, cycle))
+    if scope is None:
+        return not_ready(request, "insights/company.html", cycle)
     units = list(OrgUnit.objects.order_by("path"))
     return render(
         request,
         "insights/company.html",
         {
             "cycle": cycle,
-            "insights": data.insights,
-            "summary": summarise(data.insights, data.risks),
-            "risks": risk_rows(top_risks(data.risks, RISKS_ON_DASHBOARD)),
-            "risk_count": len(data.risks),
-            "heat": build_heat_map(data.insights, units),
-            "map_rows": build_alignment_map(
-                data.insights, MAP_DEPTH_ON_DASHBOARD, MAP_ROWS_ON_DASHBOARD
-            ),
+            **scope_figures(scope, RISKS_ON_DASHBOARD),
+            "heat": stored_heat_map(scope, units, HEAT_DEPTH_ON_DASHBOARD),
+            "map_rows": stored_alignment_map(scope, MAP_DEPTH_ON_DASHBOARD, MAP_ROWS_ON_DASHBOARD),
             "map_limit": MAP_ROWS_ON_DASHBOARD,
             "compliance": summarise_compliance(compliance_for(cycle, None, timezone.now())),
-            "kinds": risk_kinds(data.risks),
         },
     )
 
 
-def risk_kinds(items: list[Any]) -> list[dict[str, Any]]:
-    """Count risks per kind, every kind listed even at zero."""
+def risk_kinds(counts: dict[str, int]) -> list[dict[str, Any]]:
+    """List the risk kinds with their counts, every kind even at zero."""
     return [
         {
             "kind": kind.value,
             "label": kind_label(kind),
             "explanation": kind_explanation(kind),
-            "count": sum(1 for item in items if item.risk.kind == kind),
+            "count": counts.get(kind.value, 0),
         }
         for kind in RiskKind
     ]
@@ -117,8 +144,12 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     cycle = page_cycle(request)
     if cycle is None:
         return empty(request, "insights/unit.html", {"unit": unit})
-    data = load_page(cycle, visible(request, cycle).filter(pk__in=objectives_of_unit(unit)))
+    queryset = visible(request, cycle).filter(pk__in=objectives_of_unit(unit))
+    scope = stored_scope(cycle, queryset)
+    if scope is None:
+        return not_ready(request, "insights/unit.html", cycle, {"unit": unit})
     units = list(OrgUnit.objects.filter(path__startswith=unit.path).order_by("path"))
+    listed, total = load_slice(cycle, queryset, OBJECTIVES_LISTED)
     access = access_for(request.user)
     calibration, people = unit_calibration(unit)
     may_see_people = access.is_admin or unit.pk in access.led_unit_ids
@@ -129,13 +160,10 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             "cycle": cycle,
             "unit": unit,
             "children": [u for u in units if u.parent_id == unit.pk],
-            "insights": data.insights,
-            "summary": summarise(data.insights, data.risks),
-            "risks": risk_rows(top_risks(data.risks, RISKS_ON_UNIT_PAGE)),
-            "risk_count": len(data.risks),
-            "kinds": risk_kinds(data.risks),
-            "heat": build_heat_map(data.insights, units, max_depth=unit.depth + 1),
-            "objective_rows": objective_rows(data),
+            **scope_figures(scope, RISKS_ON_UNIT_PAGE),
+            "heat": stored_heat_map(scope, units, unit.depth + 1),
+            "objective_rows": objective_rows(listed),
+            "objectives_total": total,
             "compliance": summarise_compliance(compliance_for(cycle, unit, timezone.now())),
             "calibration": reliability_view(calibration),
             "calibration_people": people if may_see_people else None,
@@ -155,7 +183,12 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     theirs = Objective.objects.filter(Q(owner_person=person) | Q(key_results__owner=person)).values(
         "pk"
     )
-    data = load_page(cycle, visible(request, cycle).filter(pk__in=theirs))
+    queryset = visible(request, cycle).filter(pk__in=theirs)
+    scope = stored_scope(cycle, queryset)
+    if scope is None:
+        return not_ready(request, "insights/person.html", cycle, {"person": person})
+    counts = risk_counts(scope)
+    listed, total = load_slice(cycle, queryset, OBJECTIVES_LISTED)
     access = access_for(request.user)
     may_see_calibration = (
         access.is_admin
@@ -168,10 +201,12 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "cycle": cycle,
             "person": person,
-            "insights": data.insights,
-            "summary": summarise(data.insights, data.risks),
-            "risks": risk_rows(data.risks),
-            "objective_rows": objective_rows(data),
+            "refresh": scope.refresh,
+            "summary": summarise_stored(scope, counts),
+            "risks": risk_rows(list(with_objects(scope.risks())[:RISKS_PER_PAGE])),
+            "risk_count": sum(counts.values()),
+            "objective_rows": objective_rows(listed),
+            "objectives_total": total,
             "calibration": reliability_view(person_calibration(person))
             if may_see_calibration
             else None,
@@ -188,12 +223,14 @@ def facts(request: HttpRequest) -> HttpResponse:
     cycle = page_cycle(request)
     if cycle is None:
         return empty(request, "insights/facts.html")
-    data = load_page(cycle, visible(request, cycle))
-    panels = {panel.key: panel for panel in build_facts(data.insights, timezone.now())}
+    scope = stored_scope(cycle, visible(request, cycle))
+    if scope is None:
+        return not_ready(request, "insights/facts.html", cycle)
+    panels = {panel.key: panel for panel in build_facts(scope, timezone.now())}
     return render(
         request,
         "insights/facts.html",
-        {"cycle": cycle, "insights": data.insights, "panels": panels},
+        {"cycle": cycle, "refresh": scope.refresh, "panels": panels},
     )
 
 
@@ -210,27 +247,31 @@ def risks(request: HttpRequest) -> HttpResponse:
     chosen_unit = OrgUnit.objects.filter(pk=int(unit_id)).first() if unit_id.isdigit() else None
     if chosen_unit is not None:
         queryset = queryset.filter(pk__in=objectives_of_unit(chosen_unit))
-    data = load_page(cycle, queryset)
+    scope = stored_scope(cycle, queryset)
+    if scope is None:
+        return not_ready(request, "insights/risks.html", cycle)
     kind = request.GET.get("kind", "")
     severity = request.GET.get("severity", "")
-    kinds = {k.value for k in RiskKind}
-    severities = {s.value for s in Severity}
-    items = [
-        item
-        for item in data.risks
-        if (kind not in kinds or item.risk.kind == kind)
-        and (severity not in severities or item.risk.severity == severity)
-    ]
+    chosen = scope.risks()
+    if kind in {k.value for k in RiskKind}:
+        chosen = chosen.filter(kind=kind)
+    if severity in {s.value for s in Severity}:
+        chosen = chosen.filter(severity=severity)
+    page = Paginator(with_objects(chosen), RISKS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = risk_counts(scope)
     return render(
         request,
         "insights/risks.html",
         {
             "cycle": cycle,
-            "risks": risk_rows(items),
-            "kinds": risk_kinds(data.risks),
+            "refresh": scope.refresh,
+            "risks": risk_rows(list(page.object_list)),
+            "page": page,
+            "shown": page.paginator.count,
+            "kinds": risk_kinds(counts),
             "kind": kind,
             "severity": severity,
             "unit": chosen_unit,
-            "total": len(data.risks),
+            "total": sum(counts.values()),
         },
     )

@@ -1,0 +1,84 @@
+"""`okrflow refresh-insights`: compute and store the dashboards' figures of one cycle or all."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import Q
+from django.utils import timezone
+
+from okrflow.cycles.models import Cycle
+from okrflow.insights.collect import insight_day
+from okrflow.insights.models import InsightRefresh, RiskSnapshot
+from okrflow.insights.snapshots import fingerprint, refresh_cycle
+
+
+def cycles_to_refresh(name: str | None) -> list[Cycle]:
+    """Return the named cycle, or every open cycle and every closed one never computed."""
+    if name:
+        from okrflow.insights.management.commands.risks import find_cycle
+
+        return [find_cycle(name)]
+    waiting = Q(state="closed", insight_refresh__isnull=True)
+    return list(Cycle.objects.filter(~Q(state="closed") | waiting).order_by("start_date", "id"))
+
+
+def is_stale(cycle: Cycle) -> bool:
+    stored = InsightRefresh.objects.filter(cycle=cycle).first()
+    day = insight_day(cycle, timezone.localdate())
+    return stored is None or stored.fingerprint != fingerprint(cycle, day)
+
+
+class Command(BaseCommand):
+    help = (
+        "Compute the insights dashboards' figures (status, forecasts, heat map, risks) and store "
+        "them. Run it from cron or a task worker for large cycles; small ones refresh by themselves."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cycle", help="Cycle name (default: every open cycle).")
+        parser.add_argument(
+            "--if-changed",
+            action="store_true",
+            help="Skip cycles whose data and day are unchanged since the last refresh.",
+        )
+        parser.add_argument("--json", action="store_true", help="Print JSON for scripts.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        results = []
+        for cycle in cycles_to_refresh(options["cycle"]):
+            if options["if_changed"] and not is_stale(cycle):
+                results.append({"cycle": cycle.name, "skipped": True})
+                continue
+
+            def say(step: str, cycle: Cycle = cycle) -> None:
+                print(f"{cycle.name}: {step} …", file=sys.stderr, flush=True)
+
+            refresh = refresh_cycle(cycle, progress=say)
+            results.append(
+                {
+                    "cycle": cycle.name,
+                    "skipped": False,
+                    "figures_as_of": refresh.computed_on.isoformat(),
+                    "objectives": refresh.objectives,
+                    "key_results": refresh.key_results,
+                    "risks": RiskSnapshot.objects.filter(cycle=cycle).count(),
+                    "seconds": refresh.seconds,
+                }
+            )
+        if options["json"]:
+            self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
+            return
+        if not results:
+            self.stdout.write("No open cycle to refresh.")
+        for result in results:
+            if result["skipped"]:
+                self.stdout.write(f"{result['cycle']}: unchanged, skipped.")
+            else:
+                self.stdout.write(
+                    "{cycle}: {objectives} objectives, {key_results} key results, {risks} risks "
+                    "as of {figures_as_of}, in {seconds:.1f} s.".format(**result)
+                )

@@ -1,0 +1,254 @@
+"""Stored insights: forecast and judge a cycle once, let every dashboard read the result.
+
+A dashboard at 10,000 people cannot forecast 150,000 key results per request, so the figures
+are computed for the whole cycle and stored (`ObjectiveSnapshot`, `HeatSnapshot`,
+`RiskSnapshot`, and `InsightRefresh` saying when). Dashboards then filter and sum those rows
+in SQL for what the reader may see.
+
+When the figures are recomputed:
+
+* a cycle of up to ``OKRFLOW_INSIGHTS_LIVE_LIMIT`` key results (2,000 by default) is refreshed
+  while the page loads whenever its data changed or the day did: one query compares a
+  fingerprint of the data (counts, versions, newest ids and times) with the stored one;
+* a larger cycle is refreshed by ``okrflow refresh-insights`` (from cron or a task worker, every
+  few minutes or nightly); its pages show the stored figures with the time they were computed.
+
+The rows are derived data only: a refresh deletes and rewrites a cycle's rows in one
+transaction, under a row lock on its `InsightRefresh`, so concurrent refreshes queue.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from okrflow.audit.log import to_json_value
+from okrflow.audit.models import AuditEntry
+from okrflow.cycles.models import Cycle
+from okrflow.insights.boards import build_alignment_map, checkin_days, progress_on
+from okrflow.insights.collect import (
+    CycleInsights,
+    collect_insights,
+    insight_day,
+    visible_objectives,
+)
+from okrflow.insights.models import HeatSnapshot, InsightRefresh, ObjectiveSnapshot, RiskSnapshot
+from okrflow.insights.risks import RiskItem, find_risks
+from okrflow.okrs.models import (
+    Alignment,
+    Initiative,
+    KeyResult,
+    KeyResultValue,
+    Objective,
+    TargetVersion,
+)
+from okrflow.org.models import Organisation, OrgUnit, Person, Project
+
+LIVE_LIMIT = 2000
+BATCH = 500
+
+Progress = Callable[[str], None]
+
+
+def live_limit() -> int:
+    """Return the largest cycle (in key results) that refreshes while a page loads."""
+    return int(getattr(settings, "OKRFLOW_INSIGHTS_LIVE_LIMIT", LIVE_LIMIT))
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def fingerprint(cycle: Cycle, day: datetime.date) -> str:
+    """Describe everything a cycle's insights depend on, in one query.
+
+    Append-only tables contribute their newest id; edited tables their count, summed versions
+    and newest change; the audit trail catches every other change made through an action.
+    """
+    from okrflow.checkins.models import CheckIn, KeyResultCheckIn
+
+    objective, key_result = _table(Objective), _table(KeyResult)
+    in_cycle = f"objective_id IN (SELECT id FROM {objective} WHERE cycle_id = %s)"
+    kr_in_cycle = f"key_result_id IN (SELECT id FROM {key_result} WHERE {in_cycle})"
+    parts = [
+        f"SELECT MAX(id) FROM {_table(AuditEntry)}",
+        f"SELECT COUNT(*) FROM {objective} WHERE cycle_id = %s",
+        f"SELECT SUM(version) FROM {objective} WHERE cycle_id = %s",
+        f"SELECT MAX(updated_at) FROM {objective} WHERE cycle_id = %s",
+        f"SELECT COUNT(*) FROM {key_result} WHERE {in_cycle}",
+        f"SELECT SUM(version) FROM {key_result} WHERE {in_cycle}",
+        f"SELECT MAX(updated_at) FROM {key_result} WHERE {in_cycle}",
+        f"SELECT MAX(id) FROM {_table(KeyResultValue)}",
+        f"SELECT COUNT(*) FROM {_table(KeyResultValue)}",
+        f"SELECT MAX(id) FROM {_table(TargetVersion)}",
+        f"SELECT MAX(id) FROM {_table(KeyResultCheckIn)}",
+        f"SELECT COUNT(*) FROM {_table(KeyResultCheckIn)}",
+        f"SELECT MAX(updated_at) FROM {_table(CheckIn)}",
+        f"SELECT COUNT(*) FROM {_table(CheckIn)}",
+        f"SELECT COUNT(*) FROM {_table(Alignment)}",
+        f"SELECT MAX(id) FROM {_table(Alignment)}",
+        f"SELECT COUNT(*) FROM {_table(Initiative)} WHERE {kr_in_cycle}",
+        f"SELECT MAX(done_at) FROM {_table(Initiative)} WHERE {kr_in_cycle}",
+        f"SELECT COUNT(*) FROM {_table(OrgUnit)}",
+        f"SELECT MAX(id) FROM {_table(OrgUnit)}",
+        f"SELECT COUNT(*) FROM {_table(Person)}",
+        f"SELECT COUNT(*) FROM {_table(Project)}",
+        f"SELECT MAX(id) FROM {_table(Organisation)}",
+    ]
+    sql = "SELECT " + ", ".join(f"({part})" for part in parts)
+    params = [cycle.pk] * sum(part.count("%s") for part in parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    described = [
+        day.isoformat(),
+        cycle.state,
+        cycle.start_date.isoformat(),
+        cycle.end_date.isoformat(),
+        *(str(value) for value in row),
+    ]
+    return "|".join(described)[:400]
+
+
+def stored_insights(cycle: Cycle, today: datetime.date | None = None) -> InsightRefresh | None:
+    """Return the cycle's stored insights, refreshed first when the cycle is small and stale.
+
+    None means a large cycle has never been computed: `okrflow refresh-insights` does that.
+    """
+    today = today or timezone.localdate()
+    refresh = InsightRefresh.objects.filter(cycle=cycle).first()
+    if refresh is not None and refresh.key_results > live_limit():
+        return refresh
+    day = insight_day(cycle, today)
+    if refresh is not None and refresh.fingerprint == fingerprint(cycle, day):
+        return refresh
+    if refresh is None and cycle_key_results(cycle) > live_limit():
+        return None
+    return refresh_cycle(cycle, today)
+
+
+def cycle_key_results(cycle: Cycle) -> int:
+    return KeyResult.objects.filter(
+        objective__cycle=cycle, objective__state__in=live_states(), is_archived=False
+    ).count()
+
+
+def live_states() -> list[str]:
+    from okrflow.okrs.models import ObjectiveState
+
+    return [state for state in ObjectiveState.values if state != ObjectiveState.ARCHIVED]
+
+
+def refresh_cycle(
+    cycle: Cycle, today: datetime.date | None = None, progress: Progress | None = None
+) -> InsightRefresh:
+    """Compute and store a cycle's insights: status, forecast, heat map, map order and risks."""
+    say = progress or (lambda _message: None)
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    day = insight_day(cycle, today)
+    with transaction.atomic():
+        refresh, _ = InsightRefresh.objects.select_for_update().get_or_create(
+            cycle=cycle, defaults={"computed_on": day, "computed_at": timezone.now()}
+        )
+        mark = fingerprint(cycle, day)
+        say("measuring and forecasting")
+        insights = collect_insights(cycle, visible_objectives(None, cycle), today)
+        say("looking for risks")
+        risks = find_risks(insights)
+        say("storing")
+        objectives, cells = objective_rows(insights)
+        ObjectiveSnapshot.objects.filter(cycle=cycle).delete()
+        HeatSnapshot.objects.filter(cycle=cycle).delete()
+        RiskSnapshot.objects.filter(cycle=cycle).delete()
+        ObjectiveSnapshot.objects.bulk_create(objectives, batch_size=BATCH)
+        HeatSnapshot.objects.bulk_create(cells, batch_size=BATCH)
+        RiskSnapshot.objects.bulk_create(risk_rows(cycle, risks), batch_size=BATCH)
+        refresh.computed_on = day
+        refresh.computed_at = timezone.now()
+        refresh.fingerprint = mark
+        refresh.objectives = len(objectives)
+        refresh.key_results = sum(row.key_results for row in objectives)
+        refresh.seconds = round(time.perf_counter() - started, 3)
+        refresh.save()
+    return refresh
+
+
+def clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def objective_rows(insights: CycleInsights) -> tuple[list[ObjectiveSnapshot], list[HeatSnapshot]]:
+    """Turn collected insights into one snapshot per objective and its heat map cells."""
+    cycle = insights.cycle
+    places = {
+        row.insight.objective.pk: (order, row.depth)
+        for order, row in enumerate(build_alignment_map(insights))
+    }
+    days = checkin_days(cycle, insights.on)
+    objectives, cells = [], []
+    for oi in insights.objectives:
+        order, depth = places.get(oi.objective.pk, (len(places), 0))
+        forecasts = [
+            clamp(kri.forecast.expected if kri.forecast else kri.report.progress)
+            for kri in oi.key_results
+        ]
+        objectives.append(
+            ObjectiveSnapshot(
+                cycle=cycle,
+                objective_id=oi.objective.pk,
+                unit_id=oi.unit_id,
+                status=str(oi.report.status.value),
+                progress=float(oi.report.progress),
+                expected=float(oi.report.expected),
+                forecast=oi.forecast,
+                outlook=oi.outlook,
+                key_results=len(oi.key_results),
+                forecast_sum=sum(forecasts),
+                has_parent=bool(oi.parent_ids),
+                map_depth=depth,
+                map_order=order,
+            )
+        )
+        for day in days:
+            known = [(p, kri) for kri in oi.key_results if (p := progress_on(kri, day)) is not None]
+            if known:
+                cells.append(
+                    HeatSnapshot(
+                        objective_id=oi.objective.pk,
+                        cycle=cycle,
+                        unit_id=oi.unit_id,
+                        day=day,
+                        progress_sum=sum(p for p, _ in known),
+                        pace_sum=sum(kri.pace_on(day) for _, kri in known),
+                        known=len(known),
+                    )
+                )
+    return objectives, cells
+
+
+def risk_rows(cycle: Cycle, items: list[RiskItem]) -> list[RiskSnapshot]:
+    """Store each risk with the figures its evidence is worded from, in the rules' order."""
+    ordered = sorted(items, key=lambda item: item.risk.sort_key())
+    return [
+        RiskSnapshot(
+            cycle=cycle,
+            objective_id=item.risk.objective_id,
+            key_result_id=item.risk.key_result_id,
+            owner_id=item.risk.owner_id,
+            owner_name=item.owner_name[:200],
+            kind=item.risk.kind.value,
+            severity=item.risk.severity.value,
+            code=item.risk.code,
+            suggestion=item.risk.suggestion,
+            params={key: to_json_value(value) for key, value in item.risk.params.items()},
+            rank=rank,
+        )
+        for rank, item in enumerate(ordered)
+    ]

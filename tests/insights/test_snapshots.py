@@ -1,0 +1,184 @@
+"""Stored insights: what a refresh writes, when pages refresh by themselves, and large cycles."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from okrflow.insights.collect import collect_insights, visible_objectives
+from okrflow.insights.models import HeatSnapshot, InsightRefresh, ObjectiveSnapshot, RiskSnapshot
+from okrflow.insights.risks import find_risks
+from okrflow.insights.snapshots import refresh_cycle, stored_insights
+from okrflow.insights.stored import Scope, stored_heat_map, summarise_stored
+from okrflow.okrs.models import Objective
+from okrflow.org.models import OrgUnit
+from tests.conftest import PASSWORD, World
+from tests.insights.conftest import friday, moment, objective_with, record_weekly
+
+pytestmark = pytest.mark.django_db
+
+
+def two_teams(world: World) -> dict[str, object]:
+    """Marketing (behind pace) and sales (on pace), each with one KR and a weekly history."""
+    company, _ = objective_with(
+        world,
+        world.company,
+        "Lead the market",
+        [{"title": "Share", "start_value": 10, "target_value": 20, "owner": world.ceo}],
+    )
+    marketing, (visits,) = objective_with(
+        world,
+        world.marketing,
+        "Own SEO",
+        [{"title": "Visits", "start_value": 0, "target_value": 100}],
+        parent=company,
+    )
+    sales, (deals,) = objective_with(
+        world,
+        world.sales,
+        "Close deals",
+        [{"title": "Deals", "start_value": 0, "target_value": 100}],
+        parent=company,
+    )
+    record_weekly(visits, [2, 4, 6, 8, 10, 12, 14, 16])
+    record_weekly(deals, [6, 12, 18, 24, 30, 36, 42, 48])
+    return {"company": company, "marketing": marketing, "sales": sales, "visits": visits}
+
+
+def everything(world: World, refresh: InsightRefresh) -> Scope:
+    return Scope(world.cycle, refresh, visible_objectives(None, world.cycle).values("pk"))
+
+
+def test_a_refresh_stores_every_live_objective_and_the_rules_risks(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    okrs = two_teams(world)
+    refresh = refresh_cycle(world.cycle)
+    live = collect_insights(world.cycle, visible_objectives(None, world.cycle), today)
+    assert refresh.computed_on == today
+    assert refresh.objectives == 3 and refresh.key_results == 3
+    stored = {row.objective_id: row for row in ObjectiveSnapshot.objects.all()}
+    for oi in live.objectives:
+        row = stored[oi.objective.pk]
+        assert row.status == oi.report.status.value
+        assert row.progress == pytest.approx(oi.report.progress)
+        assert row.forecast == pytest.approx(oi.forecast)
+        assert row.outlook == oi.outlook
+    found = sorted((item.risk.kind.value, item.risk.key_result_id) for item in find_risks(live))
+    assert found  # marketing at 16% in week 8 of 13 is far behind: the rules must say so
+    assert sorted(RiskSnapshot.objects.values_list("kind", "key_result_id")) == found
+    company_row = stored[okrs["company"].pk]
+    assert (company_row.map_depth, company_row.map_order) == (0, 0)
+    assert {stored[okrs["marketing"].pk].map_depth, stored[okrs["sales"].pk].map_depth} == {1}
+
+
+def test_the_heat_map_rolls_teams_up_into_the_company(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    two_teams(world)
+    refresh = refresh_cycle(world.cycle)
+    units = list(OrgUnit.objects.order_by("path"))
+    heat = stored_heat_map(everything(world, refresh), units, max_depth=2)
+    rows = {row.unit.name: row for row in heat.rows}
+    week_8 = heat.days.index(friday(8))
+    # Marketing's visits stand at 16/100, sales' deals at 48/100 on the Friday of week 8.
+    assert rows[world.marketing.name].cells[week_8].progress == pytest.approx(0.16)
+    assert rows[world.sales.name].cells[week_8].progress == pytest.approx(0.48)
+    # The company row averages the key results below it that have a value (the share has none).
+    assert rows[world.company.name].cells[week_8].progress == pytest.approx((0.16 + 0.48) / 2)
+    assert rows[world.company.name].key_results == 3
+    assert rows[world.marketing.name].cells[week_8].level == "bad"
+
+
+def test_counts_follow_what_the_reader_may_see(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    two_teams(world)
+    private, _ = objective_with(
+        world,
+        world.member,
+        "Private plan",
+        [{"title": "Courses", "start_value": 0, "target_value": 4}],
+    )
+    Objective.objects.filter(pk=private.pk).update(is_private=True)
+    refresh = refresh_cycle(world.cycle)
+    admin = Scope(
+        world.cycle, refresh, visible_objectives(world.admin.user, world.cycle).values("pk")
+    )
+    other_department = Scope(
+        world.cycle, refresh, visible_objectives(world.sales_head.user, world.cycle).values("pk")
+    )
+    assert summarise_stored(admin, {}).objectives == 4
+    assert summarise_stored(other_department, {}).objectives == 3
+
+
+def test_a_small_cycle_refreshes_when_its_data_or_the_day_changes(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    okrs = two_teams(world)
+    first = stored_insights(world.cycle)
+    assert first is not None
+    with CaptureQueriesContext(connection) as queries:
+        again = stored_insights(world.cycle)
+    assert again is not None and again.fingerprint == first.fingerprint
+    assert len(queries) == 2  # the stored row and the one-query fingerprint
+    record_weekly(okrs["visits"], [60], first_week=8)
+    changed = stored_insights(world.cycle)
+    assert changed is not None and changed.fingerprint != first.fingerprint
+    marketing = ObjectiveSnapshot.objects.get(objective=okrs["marketing"])
+    assert marketing.progress == pytest.approx(0.60)
+    with time_machine.travel(moment(today + datetime.timedelta(days=1)), tick=False):
+        tomorrow = stored_insights(world.cycle)
+    assert tomorrow is not None and tomorrow.computed_on == today + datetime.timedelta(days=1)
+
+
+def test_a_refresh_costs_the_same_queries_at_any_size(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    two_teams(world)
+
+    def refresh_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            refresh_cycle(world.cycle)
+        return len(queries)
+
+    refresh_queries()
+    small = refresh_queries()
+    for n in range(12):
+        _, (kr,) = objective_with(
+            world,
+            world.sales,
+            f"Campaign {n}",
+            [{"title": f"Leads {n}", "start_value": 0, "target_value": 50}],
+        )
+        record_weekly(kr, [1, 2, 3])
+    assert refresh_queries() == small
+    assert HeatSnapshot.objects.filter(cycle=world.cycle).count() > 12
+
+
+@pytest.mark.parametrize("url", ["/insights/", "/insights/risks/", "/insights/facts/"])
+def test_a_large_cycle_waits_for_the_command_and_shows_when_it_was_computed(
+    client: Client, world: World, today, settings, url: str
+) -> None:  # type: ignore[no-untyped-def]
+    settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
+    okrs = two_teams(world)
+    assert client.login(username=world.admin.user.username, password=PASSWORD)
+    page = client.get(url).content.decode()
+    assert "being prepared" in page and "okrflow refresh-insights" in page
+    assert not InsightRefresh.objects.exists()
+
+    out = io.StringIO()
+    call_command("refresh-insights", "--json", stdout=out)
+    (result,) = json.loads(out.getvalue())
+    assert result["key_results"] == 3 and result["skipped"] is False
+    page = client.get(url).content.decode()
+    assert "being prepared" not in page and "computed at" in page
+    stamp = InsightRefresh.objects.get().computed_at
+
+    record_weekly(okrs["visits"], [90], first_week=8)
+    client.get(url)
+    assert InsightRefresh.objects.get().computed_at == stamp  # not recomputed by a page view
+    out = io.StringIO()
+    call_command("refresh-insights", "--if-changed", stdout=out)
+    assert "3 key results" in out.getvalue()
+    out = io.StringIO()
+    call_command("refresh-insights", "--if-changed", stdout=out)
+    assert "unchanged, skipped" in out.getvalue()
