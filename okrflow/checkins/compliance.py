@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from okrflow.checkins.models import CheckIn
 from okrflow.checkins.schedule import weeks_of
-from okrflow.checkins.scope import key_results_by_person
+from okrflow.checkins.scope import key_result_counts
 from okrflow.cycles.models import Cycle
 from okrflow.engine.cadence import CheckinWeek, Timeliness, judge_week, streaks
 from okrflow.org.models import OrgUnit, Person
@@ -116,6 +116,71 @@ def first_submissions(
     return {(person_id, week): submitted_at for person_id, week, submitted_at in rows}
 
 
+def judge_weeks(
+    cycle: Cycle,
+    weeks: list[CheckinWeek],
+    submitted: dict[tuple[int, datetime.date], datetime.datetime],
+    person_id: int,
+    now: datetime.datetime,
+) -> list[Timeliness]:
+    """Judge one person's check-in of every week of the cycle."""
+    return [
+        judge_week(
+            week,
+            submitted.get((person_id, week.start)),
+            now,
+            cycle.checkin_hour,
+            cycle.time_zone,
+        )
+        for week in weeks
+    ]
+
+
+@dataclass
+class ComplianceTotals:
+    """A unit's compliance in figures only, without loading anyone: for dashboards at scale."""
+
+    people: int = 0
+    on_time: int = 0
+    late: int = 0
+    missed: int = 0
+    missed_last: list[int] = field(default_factory=list)  # person ids, in name order
+
+    @property
+    def due(self) -> int:
+        return self.on_time + self.late + self.missed
+
+    @property
+    def rate(self) -> float | None:
+        return None if self.due == 0 else self.on_time / self.due
+
+
+JUDGED = (Timeliness.ON_TIME, Timeliness.LATE, Timeliness.MISSED)
+
+
+def compliance_totals(
+    cycle: Cycle, people: QuerySet[Person], now: datetime.datetime
+) -> ComplianceTotals:
+    """Count on-time, late and missed check-ins of everyone expected; three queries."""
+    weeks = weeks_of(cycle)
+    scope = people.values("pk")
+    key_results = key_result_counts(cycle, scope)
+    submitted = first_submissions(cycle, scope)
+    totals = ComplianceTotals()
+    for person_id in people.values_list("pk", flat=True):
+        if not key_results.get(person_id):
+            continue
+        marks = judge_weeks(cycle, weeks, submitted, person_id, now)
+        totals.people += 1
+        totals.on_time += marks.count(Timeliness.ON_TIME)
+        totals.late += marks.count(Timeliness.LATE)
+        totals.missed += marks.count(Timeliness.MISSED)
+        judged = [mark for mark in marks if mark in JUDGED]
+        if judged and judged[-1] == Timeliness.MISSED:
+            totals.missed_last.append(person_id)
+    return totals
+
+
 def compliance_report(
     cycle: Cycle,
     people: QuerySet[Person],
@@ -126,23 +191,14 @@ def compliance_report(
     weeks = weeks_of(cycle)
     loaded = list(people)
     scope = people.values("pk")
-    key_results = key_results_by_person(cycle, {p.pk for p in loaded}, scope=scope)
+    key_results = key_result_counts(cycle, scope)
     submitted = first_submissions(cycle, scope)
     report = ComplianceReport(cycle=cycle, unit=unit, weeks=weeks)
     for person in loaded:
-        count = len(key_results.get(person.pk, []))
+        count = key_results.get(person.pk, 0)
         if count == 0:
             continue
-        marks = [
-            judge_week(
-                week,
-                submitted.get((person.pk, week.start)),
-                now,
-                cycle.checkin_hour,
-                cycle.time_zone,
-            )
-            for week in weeks
-        ]
+        marks = judge_weeks(cycle, weeks, submitted, person.pk, now)
         current, longest = streaks(marks)
         report.rows.append(
             PersonCompliance(

@@ -67,6 +67,25 @@ def key_results_by_person(
     return found
 
 
+def key_result_counts(cycle: Cycle, scope: Any) -> dict[int, int]:
+    """Count each person's check-in key results without loading them (for reports over many)."""
+    counts: dict[int, int] = defaultdict(int)
+    rows = (
+        key_results_query(cycle, scope)
+        .order_by()
+        .values_list(
+            "owner_id",
+            "objective__owner_person_id",
+            "objective__owner_unit__lead_id",
+            "objective__owner_project__lead_id",
+        )
+    )
+    for row in rows:
+        for person_id in {person_id for person_id in row if person_id is not None}:
+            counts[person_id] += 1
+    return counts
+
+
 def key_results_for(person: Person, cycle: Cycle) -> list[KeyResult]:
     """Return the key results in one person's check-in."""
     return key_results_by_person(cycle, [person.pk]).get(person.pk, [])

@@ -119,6 +119,7 @@ def cycle_weeks(
         start += datetime.timedelta(days=7)
 
 
+@lru_cache(maxsize=256)
 def due_moment(due: datetime.date, hour: int, time_zone: str) -> datetime.datetime:
     """Return the aware moment a check-in is due: the due day at the hour, in the time zone."""
     return datetime.datetime.combine(due, datetime.time(hour), tzinfo=zoneinfo.ZoneInfo(time_zone))

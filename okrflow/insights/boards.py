@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from okrflow.cycles.models import Cycle
 from okrflow.insights.collect import CycleInsights, KeyResultInsight, ObjectiveInsight
 from okrflow.insights.risk_text import evidence, kind_label, severity_label, suggestion
 from okrflow.insights.risks import RiskItem
-from okrflow.org.models import OrgUnit
+from okrflow.org.models import OrgUnit, Person
 
 WEEK = datetime.timedelta(days=7)
 HEAT_MAX_DEPTH = 2  # company, departments, teams
@@ -167,23 +168,28 @@ class ComplianceSummary:
     missed: int
     people: int
     missed_last: list[str]
+    missed_last_count: int
+
+    @property
+    def missed_more(self) -> int:
+        return self.missed_last_count - len(self.missed_last)
 
 
-def summarise_compliance(report: object | None) -> ComplianceSummary | None:
-    """Condense the check-ins app's compliance report (None when check-ins are not in use)."""
-    rows = getattr(report, "rows", None)
-    if report is None or rows is None:
+MISSED_NAMES_SHOWN = 6
+
+
+def summarise_compliance(totals: Any | None) -> ComplianceSummary | None:
+    """Condense the check-ins app's compliance figures (None when check-ins are not in use)."""
+    if totals is None:
         return None
-    missed_last: list[str] = []
-    for row in rows:
-        judged = [mark for mark in row.marks if mark.value in ("on_time", "late", "missed")]
-        if judged and judged[-1].value == "missed":
-            missed_last.append(row.person.full_name)
+    shown = totals.missed_last[:MISSED_NAMES_SHOWN]
+    names = dict(Person.objects.filter(pk__in=shown).values_list("pk", "full_name"))
     return ComplianceSummary(
-        rate=report.rate,  # type: ignore[attr-defined]
-        on_time=sum(row.on_time for row in rows),
-        late=sum(row.late for row in rows),
-        missed=sum(row.missed for row in rows),
-        people=len(rows),
-        missed_last=missed_last,
+        rate=totals.rate,
+        on_time=totals.on_time,
+        late=totals.late,
+        missed=totals.missed,
+        people=totals.people,
+        missed_last=[names[pk] for pk in shown if pk in names],
+        missed_last_count=len(totals.missed_last),
     )

@@ -21,7 +21,7 @@ from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery
 from okrflow.audit.models import AuditEntry
 from okrflow.engine.focus import OwnerKind, check_objective_focus, check_owner_focus
 from okrflow.insights.models import ObjectiveGrade
-from okrflow.insights.sources import compliance_for
+from okrflow.insights.sources import compliance_totals_for
 from okrflow.insights.stored import Scope
 from okrflow.okrs.actions.common import describe_focus_finding
 from okrflow.okrs.models import KeyResult, Objective, ObjectiveKind, ObjectiveState
@@ -170,20 +170,14 @@ def commitment_panel(scope: Scope) -> Panel:
 
 
 def tracking_panel(scope: Scope, now: datetime.datetime) -> Panel:
-    report = compliance_for(scope.cycle, None, now)
-    if report is not None and report.rows:
-        on_time = report.total("on_time")
-        due = report.total("due")
+    totals = compliance_totals_for(scope.cycle, None, now)
+    if totals is not None and totals.people:
         return Panel(
             "tracking",
-            report.rate,
-            on_time,
-            due,
-            extra={
-                "late": report.total("late"),
-                "missed": report.total("missed"),
-                "source": "checkins",
-            },
+            totals.rate,
+            totals.on_time,
+            totals.due,
+            extra={"late": totals.late, "missed": totals.missed, "source": "checkins"},
         )
     week_ago = scope.refresh.computed_on - datetime.timedelta(days=7)
     counts = (

@@ -118,6 +118,15 @@ def compliance_for(cycle: Cycle, unit: Any, now: datetime.datetime) -> Any | Non
     return compliance_report(cycle, people_in(unit), now, unit=unit)
 
 
+def compliance_totals_for(cycle: Cycle, unit: Any, now: datetime.datetime) -> Any | None:
+    """Return the check-ins app's compliance figures for a unit (everyone when None)."""
+    try:
+        from okrflow.checkins.compliance import compliance_totals, people_in
+    except ImportError:
+        return None
+    return compliance_totals(cycle, people_in(unit), now)
+
+
 def confidence_outcomes(**filters: Any) -> list[tuple[float, Decimal, str, int, int | None, int]]:
     """Return every confidence given on a graded key result, with its grade.
 

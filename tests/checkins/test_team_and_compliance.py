@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from okrflow.checkins.actions import record_checkin
-from okrflow.checkins.compliance import compliance_report, people_in
+from okrflow.checkins.compliance import compliance_report, compliance_totals, people_in
 from okrflow.engine.cadence import Timeliness
 from okrflow.org.actions import create_person
 from okrflow.org.models import Person
@@ -140,11 +140,17 @@ def test_compliance_report_counts_on_time_late_missed_and_streaks(world: World, 
     data = report.as_data()
     assert data["people"][0]["username"] == "specialist.marketing"
     assert data["weeks"][4] == {"week": "2026-04-27", "due": "2026-04-29", "shifted": True}
+    # The dashboards' figures-only version counts the same without loading anyone.
+    totals = compliance_totals(world.cycle, people_in(world.marketing), later)
+    assert (totals.people, totals.on_time, totals.late, totals.missed) == (1, 5, 1, 2)
+    assert totals.missed_last == [world.member.pk]  # 22/5 was missed
+    assert totals.rate == pytest.approx(5 / 8)
 
 
 def test_compliance_ignores_people_without_key_results(world: World, krs: Krs) -> None:
     report = compliance_report(world.cycle, people_in(None), timezone.now())
     assert [row.person for row in report.rows] == [world.member]
+    assert compliance_totals(world.cycle, people_in(None), timezone.now()).people == 1
 
 
 @pytest.mark.parametrize(

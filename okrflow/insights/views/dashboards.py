@@ -22,7 +22,7 @@ from okrflow.insights.calibration import (
 from okrflow.insights.charts import build_sparkline
 from okrflow.insights.facts import build_facts
 from okrflow.insights.risk_text import kind_explanation, kind_label
-from okrflow.insights.sources import compliance_for
+from okrflow.insights.sources import compliance_totals_for
 from okrflow.insights.stored import (
     Scope,
     risk_counts,
@@ -46,7 +46,10 @@ from okrflow.org.models import OrgUnit, Person
 RISKS_ON_DASHBOARD = 8
 RISKS_ON_UNIT_PAGE = 6
 MAP_DEPTH_ON_DASHBOARD = 2
-HEAT_DEPTH_ON_DASHBOARD = 2  # company, departments, teams
+HEAT_DEPTH_ON_DASHBOARD = 2  # company, departments, teams …
+HEAT_ROWS_ON_DASHBOARD = (
+    60  # … unless there are more units than this: then teams are on their pages
+)
 MAP_ROWS_ON_DASHBOARD = 150
 OBJECTIVES_LISTED = 30
 RISKS_PER_PAGE = 100
@@ -99,16 +102,19 @@ def company(request: HttpRequest) -> HttpResponse:
     if scope is None:
         return not_ready(request, "insights/company.html", cycle)
     units = list(OrgUnit.objects.order_by("path"))
+    heat_depth = HEAT_DEPTH_ON_DASHBOARD
+    while heat_depth > 1 and sum(u.depth <= heat_depth for u in units) > HEAT_ROWS_ON_DASHBOARD:
+        heat_depth -= 1
     return render(
         request,
         "insights/company.html",
         {
             "cycle": cycle,
             **scope_figures(scope, RISKS_ON_DASHBOARD),
-            "heat": stored_heat_map(scope, units, HEAT_DEPTH_ON_DASHBOARD),
+            "heat": stored_heat_map(scope, units, heat_depth),
             "map_rows": stored_alignment_map(scope, MAP_DEPTH_ON_DASHBOARD, MAP_ROWS_ON_DASHBOARD),
             "map_limit": MAP_ROWS_ON_DASHBOARD,
-            "compliance": summarise_compliance(compliance_for(cycle, None, timezone.now())),
+            "compliance": summarise_compliance(compliance_totals_for(cycle, None, timezone.now())),
         },
     )
 
@@ -164,7 +170,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             "heat": stored_heat_map(scope, units, unit.depth + 1),
             "objective_rows": objective_rows(listed),
             "objectives_total": total,
-            "compliance": summarise_compliance(compliance_for(cycle, unit, timezone.now())),
+            "compliance": summarise_compliance(compliance_totals_for(cycle, unit, timezone.now())),
             "calibration": reliability_view(calibration),
             "calibration_people": people if may_see_people else None,
         },
