@@ -26,6 +26,17 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    """Read a whole-number environment variable; a wrong value stops the start with its name."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not “{value}”.") from None
+
+
 def env_list(name: str, default: str) -> list[str]:
     """Read a comma-separated environment variable."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
@@ -99,7 +110,7 @@ if "OKRFLOW_DATABASE_URL" not in os.environ:
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("OKRFLOW_DATABASE_URL", f"sqlite:///{DATA_DIR / 'okrflow.sqlite3'}"),
-        conn_max_age=int(os.environ.get("OKRFLOW_DB_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("OKRFLOW_DB_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -162,7 +173,7 @@ EMAIL_BACKEND = os.environ.get(
     "OKRFLOW_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("OKRFLOW_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("OKRFLOW_EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("OKRFLOW_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("OKRFLOW_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("OKRFLOW_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("OKRFLOW_EMAIL_USE_TLS", False)
@@ -175,3 +186,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("OKRFLOW_LOG_LEVEL", "WARNING")},
 }
+
+# Cycles up to this many key results refresh their stored insights while a page loads; larger
+# ones are refreshed by `okrflow refresh-insights` (cron) and right after each change.
+OKRFLOW_INSIGHTS_LIVE_LIMIT = env_int("OKRFLOW_INSIGHTS_LIVE_LIMIT", 2000)

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class InsightsConfig(AppConfig):
     name = "okrflow.insights"
     verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        from okrflow.audit.models import AuditEntry
+        from okrflow.insights.live_updates import on_audit_entry
+
+        post_save.connect(on_audit_entry, sender=AuditEntry, dispatch_uid="insights_live_updates")

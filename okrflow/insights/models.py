@@ -313,7 +313,8 @@ class RiskSnapshot(models.Model):
     code = models.CharField(_("rule"), max_length=64)
     suggestion = models.CharField(_("suggestion"), max_length=64)
     params = models.JSONField(_("evidence figures"), default=dict)
-    rank = models.PositiveIntegerField(_("rank"))
+    # The rules' order as text that sorts the same way: severity, kind, objective, key result.
+    rank = models.CharField(_("rank"), max_length=32)
 
     class Meta:
         verbose_name = _("risk snapshot")

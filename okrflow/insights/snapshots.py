@@ -52,6 +52,7 @@ from okrflow.org.models import Organisation, OrgUnit, Person, Project
 
 LIVE_LIMIT = 2000
 BATCH = 500
+UNPLACED = 2_000_000_000  # map order of an objective the map has not placed yet: last
 
 Progress = Callable[[str], None]
 
@@ -163,7 +164,11 @@ def refresh_cycle(
         say("looking for risks")
         risks = find_risks(insights)
         say("storing")
-        objectives, cells = objective_rows(insights)
+        places = {
+            row.insight.objective.pk: (order, row.depth)
+            for order, row in enumerate(build_alignment_map(insights))
+        }
+        objectives, cells = objective_rows(insights, places)
         ObjectiveSnapshot.objects.filter(cycle=cycle).delete()
         HeatSnapshot.objects.filter(cycle=cycle).delete()
         RiskSnapshot.objects.filter(cycle=cycle).delete()
@@ -180,21 +185,70 @@ def refresh_cycle(
     return refresh
 
 
+def refresh_objectives(
+    cycle: Cycle, objective_ids: set[int], today: datetime.date | None = None
+) -> None:
+    """Recompute the stored insights of a few objectives right after they changed.
+
+    Large cycles use this so that a check-in shows on the dashboards at once, without waiting
+    for the next `okrflow refresh-insights`. The cycle's fingerprint is left as it was, so that
+    run still recomputes everything (alignment map order, the day's pace) as usual.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        refresh = InsightRefresh.objects.select_for_update().filter(cycle=cycle).first()
+        if refresh is None:
+            return  # nothing stored yet: the first full refresh computes everything
+        queryset = visible_objectives(None, cycle).filter(pk__in=objective_ids)
+        insights = collect_insights(cycle, queryset, today)
+        risks = find_risks(insights)
+        places = placed(cycle, insights)
+        objectives, cells = objective_rows(insights, places)
+        ObjectiveSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
+        HeatSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
+        RiskSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
+        ObjectiveSnapshot.objects.bulk_create(objectives, batch_size=BATCH)
+        HeatSnapshot.objects.bulk_create(cells, batch_size=BATCH)
+        RiskSnapshot.objects.bulk_create(risk_rows(cycle, risks), batch_size=BATCH)
+
+
+def placed(cycle: Cycle, insights: CycleInsights) -> Places:
+    """Keep stored objectives where the map had them; put new ones under their parent."""
+    ids = [oi.objective.pk for oi in insights.objectives]
+    parents = {oi.objective.pk: oi.parent_ids[:1] for oi in insights.objectives}
+    wanted = set(ids) | {pid for first in parents.values() for pid in first}
+    stored: Places = {
+        pk: (order, depth)
+        for pk, order, depth in ObjectiveSnapshot.objects.filter(
+            cycle=cycle, objective_id__in=wanted
+        ).values_list("objective_id", "map_order", "map_depth")
+    }
+    places: Places = {}
+    for pk in ids:
+        if pk in stored:
+            places[pk] = stored[pk]
+        elif parents[pk] and parents[pk][0] in stored:
+            order, depth = stored[parents[pk][0]]
+            places[pk] = (order, depth + 1)
+    return places
+
+
 def clamp(value: float) -> float:
     return min(1.0, max(0.0, value))
 
 
-def objective_rows(insights: CycleInsights) -> tuple[list[ObjectiveSnapshot], list[HeatSnapshot]]:
+Places = dict[int, tuple[int, int]]  # objective id → (order, depth) in the alignment map
+
+
+def objective_rows(
+    insights: CycleInsights, places: Places
+) -> tuple[list[ObjectiveSnapshot], list[HeatSnapshot]]:
     """Turn collected insights into one snapshot per objective and its heat map cells."""
     cycle = insights.cycle
-    places = {
-        row.insight.objective.pk: (order, row.depth)
-        for order, row in enumerate(build_alignment_map(insights))
-    }
     days = checkin_days(cycle, insights.on)
     objectives, cells = [], []
     for oi in insights.objectives:
-        order, depth = places.get(oi.objective.pk, (len(places), 0))
+        order, depth = places.get(oi.objective.pk, (UNPLACED, 0))
         forecasts = [
             clamp(kri.forecast.expected if kri.forecast else kri.report.progress)
             for kri in oi.key_results
@@ -234,8 +288,7 @@ def objective_rows(insights: CycleInsights) -> tuple[list[ObjectiveSnapshot], li
 
 
 def risk_rows(cycle: Cycle, items: list[RiskItem]) -> list[RiskSnapshot]:
-    """Store each risk with the figures its evidence is worded from, in the rules' order."""
-    ordered = sorted(items, key=lambda item: item.risk.sort_key())
+    """Store each risk with the figures its evidence is worded from."""
     return [
         RiskSnapshot(
             cycle=cycle,
@@ -248,7 +301,13 @@ def risk_rows(cycle: Cycle, items: list[RiskItem]) -> list[RiskSnapshot]:
             code=item.risk.code,
             suggestion=item.risk.suggestion,
             params={key: to_json_value(value) for key, value in item.risk.params.items()},
-            rank=rank,
+            rank=rank_of(item),
         )
-        for rank, item in enumerate(ordered)
+        for item in items
     ]
+
+
+def rank_of(item: RiskItem) -> str:
+    """Spell a risk's sort key as text that sorts like it, so that rows sort without renumbering."""
+    severity, kind, objective_id, key_result_id = item.risk.sort_key()
+    return f"{severity}{kind}{objective_id:014d}{key_result_id:014d}"

@@ -182,3 +182,67 @@ def test_a_large_cycle_waits_for_the_command_and_shows_when_it_was_computed(
     out = io.StringIO()
     call_command("refresh-insights", "--if-changed", stdout=out)
     assert "unchanged, skipped" in out.getvalue()
+
+
+def test_a_change_in_a_large_cycle_updates_its_objective_at_once(
+    world: World, today, settings, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.checkins.actions import CheckInInput, LineInput, record_checkin
+    from okrflow.engine.cadence import week_start
+
+    settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
+    okrs = two_teams(world)
+    refresh_cycle(world.cycle)
+    fingerprint = InsightRefresh.objects.get().fingerprint
+    sales_before = ObjectiveSnapshot.objects.get(objective=okrs["sales"])
+    assert ObjectiveSnapshot.objects.get(objective=okrs["marketing"]).progress == pytest.approx(
+        0.16
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_checkin(
+            None,
+            person=world.member,
+            cycle=world.cycle,
+            week=week_start(today),
+            data=CheckInInput(
+                lines={okrs["visits"].pk: LineInput(value="70", confidence="high", note="")},
+                obstacles="",
+                confidence="high",
+            ),
+        )
+    marketing = ObjectiveSnapshot.objects.get(objective=okrs["marketing"])
+    assert marketing.progress == pytest.approx(0.70)
+    assert (marketing.map_order, marketing.map_depth) != (0, 0)  # kept its place in the map
+    assert ObjectiveSnapshot.objects.get(objective=okrs["sales"]).pk == sales_before.pk  # untouched
+    assert InsightRefresh.objects.get().fingerprint == fingerprint  # the full run still comes
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new, _ = objective_with(
+            world,
+            world.sales,
+            "Open a second office",
+            [{"title": "Office", "start_value": 0, "target_value": 1}],
+            parent=okrs["company"],
+        )
+    row = ObjectiveSnapshot.objects.get(objective=new)
+    assert row.map_depth == 1 and row.key_results == 1
+
+
+def test_a_failing_live_update_never_breaks_the_saved_change(
+    world: World, today, settings, django_capture_on_commit_callbacks, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.insights import snapshots
+
+    settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
+    okrs = two_teams(world)
+    refresh_cycle(world.cycle)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(snapshots, "refresh_objectives", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_weekly(okrs["visits"], [50], first_week=8)
+    assert okrs["visits"].values.order_by("-id").first().value == 50
+    assert "Could not refresh stored insights" in caplog.text

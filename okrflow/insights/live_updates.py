@@ -1,0 +1,82 @@
+"""Bring a large cycle's stored insights up to date as soon as an objective changes.
+
+Every change writes an audit row (`okrflow.audit`). Once its transaction commits, the objectives
+it touched are recomputed in the stored insights when their cycle is too large to refresh while
+a page loads; small cycles notice the change by themselves (see `snapshots.stored_insights`).
+A failure here is logged and never undoes or breaks the change that was saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+
+from okrflow.audit.models import AuditEntry
+
+logger = logging.getLogger(__name__)
+
+
+def objectives_touched(entry: AuditEntry) -> set[int]:
+    """Return the objectives whose figures an audited change may have moved."""
+    from okrflow.okrs.models import Alignment, Initiative, KeyResult
+
+    data = {**(entry.before or {}), **(entry.after or {})}
+    if entry.object_type == "objective":
+        children = Alignment.objects.filter(parent_id=entry.object_id).values_list(
+            "child_id", flat=True
+        )
+        return {entry.object_id, *children}
+    if entry.object_type == "keyresult":
+        found = set(
+            KeyResult.objects.filter(pk=entry.object_id).values_list("objective_id", flat=True)
+        )
+        before = (entry.before or {}).get("objective")
+        return found | ({before} if isinstance(before, int) else set())
+    if entry.object_type == "alignment":
+        child = data.get("child")
+        return {child} if isinstance(child, int) else set()
+    if entry.object_type == "initiative":
+        return set(
+            Initiative.objects.filter(pk=entry.object_id).values_list(
+                "key_result__objective_id", flat=True
+            )
+        )
+    if entry.object_type == "checkin":
+        from okrflow.checkins.models import KeyResultCheckIn
+
+        return set(
+            KeyResultCheckIn.objects.filter(checkin_id=entry.object_id).values_list(
+                "key_result__objective_id", flat=True
+            )
+        )
+    return set()
+
+
+def refresh_touched(entry: AuditEntry) -> None:
+    """Recompute the touched objectives of every large cycle that has stored insights."""
+    from okrflow.insights.models import InsightRefresh
+    from okrflow.insights.snapshots import live_limit, refresh_objectives
+    from okrflow.okrs.models import Objective
+
+    try:
+        large = InsightRefresh.objects.filter(key_results__gt=live_limit())
+        if not large.exists():
+            return  # one query for an organisation whose cycles all refresh by themselves
+        touched = objectives_touched(entry)
+        if not touched:
+            return
+        by_cycle: dict[int, set[int]] = defaultdict(set)
+        for pk, cycle_id in Objective.objects.filter(pk__in=touched).values_list("pk", "cycle_id"):
+            by_cycle[cycle_id].add(pk)
+        for refresh in large.filter(cycle_id__in=by_cycle).select_related("cycle"):
+            refresh_objectives(refresh.cycle, by_cycle[refresh.cycle_id])
+    except Exception:  # the change is saved; its insights wait for the next full refresh
+        logger.exception("Could not refresh stored insights after %s", entry)
+
+
+def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:
+    if created:
+        transaction.on_commit(lambda: refresh_touched(instance))
