@@ -43,12 +43,20 @@ def main(base: str) -> None:
                 "company-tree": "/company/",
                 "overview": "/",
                 "editor": "/objectives/new/",
+                "insights": "/insights/",
+                "facts": "/insights/facts/",
+                "risks": "/insights/risks/?severity=high",
             }
             objective = page.goto(f"{base}/my/") and page.locator(
                 ".objective-link"
             ).first.get_attribute("href")
             if objective:
                 shots["objective"] = objective
+            chart = page.goto(f"{base}/insights/risks/") and page.locator(
+                ".ins-risk-title a"
+            ).first.get_attribute("href")
+            if chart:
+                shots["kr-chart"] = chart
             for name, path in shots.items():
                 page.goto(f"{base}{path}")
                 page.wait_for_load_state("networkidle")

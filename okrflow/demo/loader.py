@@ -240,12 +240,15 @@ def create_objectives(
     created: dict[str, tuple[Objective, content.Objective]] = {}
     owners: dict[str, dict[str, object]] = {"person": people, "unit": units, "project": projects}  # type: ignore[dict-item]
     for spec in ordered_objectives():
+        owner = owners[spec.owner_kind][spec.owner]
+        # People draft their own objectives (the article's commitment); units' come from the system.
+        author = owner.user if spec.owner_kind == "person" else None  # type: ignore[attr-defined]
         objective = create_objective(
-            None,
+            author,
             cycle=cycle,
             title=content.render_text(spec.title, year, quarter),
             description=content.render_text(spec.description, year, quarter),
-            owner=owners[spec.owner_kind][spec.owner],
+            owner=owner,
             kind=spec.kind,
             is_private=spec.private,
             tags=list(spec.tags),

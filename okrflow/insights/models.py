@@ -236,6 +236,10 @@ class ObjectiveSnapshot(models.Model):
     key_results = models.PositiveIntegerField(_("key results"))
     forecast_sum = models.FloatField(_("sum of the key results' forecasts"), default=0)
     has_parent = models.BooleanField(_("aligned to a parent"), default=False)
+    # What closing the cycle today would give (the grade preview of an open cycle).
+    score = models.DecimalField(_("score"), null=True, blank=True, **SCORE_DIGITS)
+    band = models.CharField(_("band"), max_length=8, blank=True, choices=Band.choices)
+    success = models.BooleanField(_("success"), default=False)
     map_depth = models.PositiveIntegerField(_("depth in the alignment map"), default=0)
     map_order = models.PositiveIntegerField(_("position in the alignment map"), default=0)
 

@@ -190,3 +190,115 @@ def department_of(units: dict[int, OrgUnit], unit_id: int | None) -> OrgUnit | N
     if len(ids) >= 2:
         return units.get(ids[1])
     return unit
+
+
+@dataclass
+class SectionTotals:
+    """One department's line in a large review: how many objectives, their mean, successes."""
+
+    name: str
+    unit: OrgUnit | None
+    objective_ids: list[int]
+    scores: list[Decimal]
+    successes: int
+
+    @property
+    def key(self) -> str:
+        return str(self.unit.pk) if self.unit else "none"
+
+    @property
+    def mean_score(self) -> Decimal | None:
+        if not self.scores:
+            return None
+        return grading.objective_score([(score, Decimal(1)) for score in self.scores])
+
+
+@dataclass
+class ReviewTotals:
+    """A review's figures over every objective in view, read from stored rows in one query."""
+
+    rows: list[tuple[Decimal, str, bool, str]]  # score, band, success, kind
+    sections: list[SectionTotals]
+
+    @property
+    def objectives(self) -> int:
+        return len(self.rows)
+
+    @property
+    def bands(self) -> dict[str, int]:
+        counts = Counter(band for _, band, _, _ in self.rows)
+        return {band.value: counts.get(band.value, 0) for band in grading.Band}
+
+    def success_rate(self, kind: str) -> tuple[int, int]:
+        rows = [success for _, _, success, row_kind in self.rows if row_kind == kind]
+        return sum(rows), len(rows)
+
+    @property
+    def mean_score(self) -> Decimal | None:
+        if not self.rows:
+            return None
+        return grading.objective_score([(score, Decimal(1)) for score, _, _, _ in self.rows])
+
+
+def review_totals(cycle: Cycle, queryset: QuerySet[Objective]) -> ReviewTotals | None:
+    """Total the grades in view: frozen ones of a closed cycle, else the stored grade preview.
+
+    None while a large open cycle waits for its first `okrflow refresh-insights`.
+    """
+    from okrflow.insights.models import ObjectiveSnapshot
+    from okrflow.insights.snapshots import stored_insights
+
+    scope = queryset.values("pk")
+    raw: list[tuple[int, int, int | None, Decimal | None, str, bool, str]]
+    if cycle.is_closed:
+        raw = [
+            (pk, position, unit or person_unit or project_unit, score, band, success, kind)
+            for pk, position, unit, person_unit, project_unit, score, band, success, kind in (
+                ObjectiveGrade.objects.filter(objective__in=scope).values_list(
+                    "objective_id",
+                    "objective__position",
+                    "objective__owner_unit_id",
+                    "objective__owner_person__unit_id",
+                    "objective__owner_project__unit_id",
+                    "score",
+                    "band",
+                    "success",
+                    "kind",
+                )
+            )
+        ]
+    else:
+        if stored_insights(cycle) is None:
+            return None
+        raw = list(
+            ObjectiveSnapshot.objects.filter(cycle=cycle, objective__in=scope).values_list(
+                "objective_id",
+                "objective__position",
+                "unit_id",
+                "score",
+                "band",
+                "success",
+                "objective__kind",
+            )
+        )
+    units = {unit.pk: unit for unit in OrgUnit.objects.all()}
+    sections: dict[int | None, SectionTotals] = {}
+    for pk, _position, unit_id, score, _band, success, _kind in sorted(
+        raw, key=lambda row: (row[1], row[0])
+    ):
+        unit = department_of(units, unit_id)
+        key = unit.pk if unit else None
+        if key not in sections:
+            name = unit.name if unit else _("Projects and people outside units")
+            sections[key] = SectionTotals(name, unit, [], [], 0)
+        section = sections[key]
+        section.objective_ids.append(pk)
+        section.scores.append(score or Decimal(0))
+        section.successes += bool(success)
+    ordered = sorted(
+        sections.values(), key=lambda s: (s.unit is None, s.unit.path if s.unit else "")
+    )
+    rows = [
+        (score or Decimal(0), band, success, kind) for _, _, _, score, band, success, kind in raw
+    ]
+    return ReviewTotals(rows, ordered)

@@ -31,6 +31,7 @@ from django.utils import timezone
 from okrflow.audit.log import to_json_value
 from okrflow.audit.models import AuditEntry
 from okrflow.cycles.models import Cycle
+from okrflow.engine import grading
 from okrflow.insights.boards import build_alignment_map, checkin_days, progress_on
 from okrflow.insights.collect import (
     CycleInsights,
@@ -253,6 +254,11 @@ def objective_rows(
             clamp(kri.forecast.expected if kri.forecast else kri.report.progress)
             for kri in oi.key_results
         ]
+        grade = grading.grade_objective(
+            oi.objective.pk,
+            oi.objective.kind,
+            [(kri.key_result.pk, kri.figures, kri.key_result.weight) for kri in oi.key_results],
+        )
         objectives.append(
             ObjectiveSnapshot(
                 cycle=cycle,
@@ -266,6 +272,9 @@ def objective_rows(
                 key_results=len(oi.key_results),
                 forecast_sum=sum(forecasts),
                 has_parent=bool(oi.parent_ids),
+                score=grade.score,
+                band=grade.band.value,
+                success=grade.success,
                 map_depth=depth,
                 map_order=order,
             )

@@ -53,3 +53,23 @@ def test_the_demo_raises_each_of_the_four_risks() -> None:
     # Healthy key results ("ahead" trajectories) raise nothing.
     fanpage = [t for t in by_title if "Fanpage" in t]
     assert not fanpage
+
+
+def test_the_demo_dashboards_measure_the_five_benefits_from_its_data() -> None:
+    from okrflow.insights.facts import build_facts
+    from okrflow.insights.snapshots import stored_insights
+    from okrflow.insights.stored import Scope
+
+    with time_machine.travel(NOW, tick=False):
+        call_command("demo", stdout=io.StringIO())
+        cycle = Cycle.objects.get(state=CycleState.ACTIVE)
+        refresh = stored_insights(cycle)
+        assert refresh is not None and refresh.key_results > 0
+        scope = Scope(cycle, refresh, visible_objectives(None, cycle).values("pk"))
+        panels = {panel.key: panel for panel in build_facts(scope, NOW)}
+    # People drafted their own objectives, as the article asks, and they were agreed.
+    commitment = panels["commitment"]
+    assert commitment.extra["personal"] > 0
+    assert commitment.extra["own"] == commitment.extra["personal"]
+    assert panels["tracking"].extra["source"] == "checkins"
+    assert 0 < panels["tracking"].value < 1  # the demo has late and missed check-ins

@@ -341,3 +341,42 @@ def test_closed_review_query_count_does_not_grow(client: Client, world: World, o
     close_cycle(None, later)
     assert ObjectiveGrade.objects.filter(objective__cycle=later).count() == 9
     assert count_queries(client, f"/insights/cycles/{later.pk}/review/") == small
+
+
+def test_a_large_review_shows_departments_and_one_department_at_a_time(
+    client: Client, world: World, okrs, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.insights.views import review as review_view
+
+    monkeypatch.setattr(review_view, "REVIEW_LINES_LIMIT", 2)
+    monkeypatch.setattr(review_view, "REVIEW_PAGE", 1)
+    more_okrs(world, okrs["company"], 2)  # marketing now has three objectives
+    client = signed_in(client, world, "admin")
+    url = f"/insights/cycles/{world.cycle.pk}/review/"
+    first = client.get(url).content.decode()
+    assert "Departments" in first and "Page 1 of" not in first  # the company's one objective
+    assert "Lead the market" in first and "Own SEO for brand consulting" not in first
+    marketing = client.get(f"{url}?section={world.marketing.pk}").content.decode()
+    assert "Own SEO for brand consulting" in marketing and "Lead the market" not in marketing
+    assert "Page 1 of 4" in marketing  # three objectives and the member's private one
+    for query in ("?section=abc", "?section=999999", f"?section={world.marketing.pk}&page=x"):
+        assert client.get(f"{url}{query}").status_code == 200
+
+
+def test_review_totals_match_the_grades_of_every_objective(world: World, okrs) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.insights.collect import visible_objectives
+    from okrflow.insights.review import build_review, review_totals
+
+    more_okrs(world, okrs["company"], 3)
+    visible = visible_objectives(None, world.cycle)
+    full = build_review(world.cycle, visible)
+    totals = review_totals(world.cycle, visible)
+    assert totals is not None
+    assert totals.objectives == len(full.lines) == 6
+    assert totals.mean_score == full.mean_score
+    assert totals.bands == full.bands
+    assert totals.success_rate("committed") == full.success_rate("committed")
+    assert [s.name for s in totals.sections] == [s.name for s in full.sections]
+    close_cycle(None, world.cycle)
+    frozen = review_totals(world.cycle, visible)
+    assert frozen is not None and frozen.mean_score == build_review(world.cycle, visible).mean_score

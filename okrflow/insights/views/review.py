@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from okrflow.cycles.models import Cycle, CycleState
 from okrflow.insights.actions import carry_over_objective, close_cycle, save_reflection
 from okrflow.insights.collect import visible_objectives
 from okrflow.insights.models import Reflection
-from okrflow.insights.review import build_review
+from okrflow.insights.review import build_review, review_totals
 from okrflow.insights.views.common import require_member
 from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
@@ -25,29 +26,58 @@ def error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+REVIEW_LINES_LIMIT = 150  # up to this many objectives, the review lists them all on one page
+REVIEW_PAGE = 50  # above it, one department at a time, this many objectives a page
+
+
 @require_GET
 @login_required
 def review(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    """Show a cycle's grades by unit; for an active cycle, what closing it now would give."""
+    """Show a cycle's grades by unit; for an active cycle, what closing it now would give.
+
+    A large cycle shows its totals and one line per department, and the objectives of one
+    department at a time, a page at a time.
+    """
     require_member(request)
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     access = access_for(request.user)
-    data = build_review(cycle, visible_objectives(request.user, cycle))
+    visible = visible_objectives(request.user, cycle)
+    totals = review_totals(cycle, visible)
+    context = {
+        "cycle": cycle,
+        "can_close": access.is_admin and cycle.state == CycleState.ACTIVE,
+        "later_cycles": list(
+            Cycle.objects.exclude(state=CycleState.CLOSED)
+            .filter(start_date__gt=cycle.start_date)
+            .order_by("start_date")
+        ),
+    }
+    if totals is None:
+        return render(request, "insights/review.html", {**context, "not_ready": True})
+    page = None
+    chosen = None
+    shown = visible
+    if totals.objectives > REVIEW_LINES_LIMIT:
+        wanted = request.GET.get("section", "")
+        chosen = next((s for s in totals.sections if s.key == wanted), totals.sections[0])
+        page = Paginator(chosen.objective_ids, REVIEW_PAGE).get_page(request.GET.get("page"))
+        shown = visible.filter(pk__in=list(page.object_list))
+    data = build_review(cycle, shown)
     editable = {
         line.objective.pk for line in data.lines if access.can_edit_objective(line.objective)
     }
-    later = Cycle.objects.exclude(state=CycleState.CLOSED).filter(start_date__gt=cycle.start_date)
     return render(
         request,
         "insights/review.html",
         {
-            "cycle": cycle,
+            **context,
             "review": data,
+            "totals": totals,
+            "chosen": chosen,
+            "page": page,
             "editable": editable,
-            "can_close": access.is_admin and cycle.state == CycleState.ACTIVE,
-            "later_cycles": list(later.order_by("start_date")),
-            "committed": data.success_rate("committed"),
-            "aspirational": data.success_rate("aspirational"),
+            "committed": totals.success_rate("committed"),
+            "aspirational": totals.success_rate("aspirational"),
         },
     )
 
