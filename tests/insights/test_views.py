@@ -380,3 +380,23 @@ def test_review_totals_match_the_grades_of_every_objective(world: World, okrs) -
     close_cycle(None, world.cycle)
     frozen = review_totals(world.cycle, visible)
     assert frozen is not None and frozen.mean_score == build_review(world.cycle, visible).mean_score
+
+
+def test_reports_narrow_to_a_unit_and_send_a_large_one_to_the_command(
+    client: Client, world: World, okrs, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.insights.views import reports as report_view
+
+    client = signed_in(client, world, "admin")
+    url = f"/insights/cycles/{world.cycle.pk}/report"
+    response = client.get(f"{url}.csv?unit={world.marketing.pk}")
+    assert "marketing" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    titles = {row[2] for row in rows[1:]}
+    assert "Own SEO for brand consulting" in titles and "Lead the market" not in titles
+    assert client.get(f"{url}.csv?unit=999999").status_code == 404
+    assert client.get(f"{url}.csv?unit=abc").status_code == 200  # ignored: the whole review
+
+    monkeypatch.setattr(report_view, "WEB_REPORT_LIMIT", 1)
+    page = client.get(f"{url}.pdf?lang=vi").content.decode()
+    assert "okrflow report --cycle" in page and f"unit={world.marketing.pk}" in page

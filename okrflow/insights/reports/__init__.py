@@ -34,6 +34,14 @@ def render_report(cycle: Cycle, queryset: Any, fmt: str, language: str) -> bytes
         return writers[fmt](build_review(cycle, queryset), language)
 
 
-def report_filename(cycle: Cycle, fmt: str, language: str) -> str:
-    safe = "".join(ch if ch.isalnum() else "-" for ch in cycle.name).strip("-").lower()
-    return f"okrflow-review-{safe}-{language}.{fmt}"
+def report_filename(cycle: Cycle, fmt: str, language: str, unit: str = "") -> str:
+    """Name the file after the cycle (and the unit), in plain ASCII for every browser."""
+    import unicodedata
+
+    def slug(text: str) -> str:
+        plain = unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d"))
+        plain = plain.encode("ascii", "ignore").decode()
+        return "-".join("".join(c if c.isalnum() else " " for c in plain).lower().split())
+
+    parts = [slug(cycle.name), slug(unit)] if unit else [slug(cycle.name)]
+    return f"okrflow-review-{'-'.join(p for p in parts if p)}-{language}.{fmt}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from okrflow.insights.snapshots import stored_insights
 from okrflow.insights.stored import Scope
 from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
+from okrflow.org.models import OrgUnit
 
 
 @dataclass
@@ -37,6 +38,15 @@ def page_cycle(request: HttpRequest) -> Cycle | None:
 
 def visible(request: HttpRequest, cycle: Cycle) -> QuerySet[Objective]:
     return visible_objectives(request.user, cycle)
+
+
+def objectives_of_unit(unit: OrgUnit) -> QuerySet[Objective]:
+    """Select the objectives of a unit and everything below it: units, people, projects."""
+    return Objective.objects.filter(
+        Q(owner_unit__path__startswith=unit.path)
+        | Q(owner_person__unit__path__startswith=unit.path)
+        | Q(owner_project__unit__path__startswith=unit.path)
+    ).values("pk")
 
 
 def load_page(cycle: Cycle, queryset: QuerySet[Objective]) -> PageData:

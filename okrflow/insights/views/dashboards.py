@@ -34,6 +34,7 @@ from okrflow.insights.stored import (
 )
 from okrflow.insights.views.common import (
     load_slice,
+    objectives_of_unit,
     page_cycle,
     require_member,
     stored_scope,
@@ -130,15 +131,6 @@ def risk_kinds(counts: dict[str, int]) -> list[dict[str, Any]]:
         }
         for kind in RiskKind
     ]
-
-
-def objectives_of_unit(unit: OrgUnit) -> Any:
-    """Select the objectives of a unit and everything below it: units, people, projects."""
-    return Objective.objects.filter(
-        Q(owner_unit__path__startswith=unit.path)
-        | Q(owner_person__unit__path__startswith=unit.path)
-        | Q(owner_project__unit__path__startswith=unit.path)
-    ).values("pk")
 
 
 @require_GET
