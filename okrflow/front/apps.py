@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class FrontConfig(AppConfig):
     name = "okrflow.front"
     verbose_name = _("Web app")
+
+    def ready(self) -> None:
+        from okrflow.front import folding  # noqa: F401 - registers the SQLite fold function

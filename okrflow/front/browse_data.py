@@ -7,7 +7,6 @@ so the pages built on them keep constant query counts (pinned in tests/front/).
 from __future__ import annotations
 
 import datetime
-import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -40,6 +39,8 @@ from okrflow.engine.focus import (
     objective_range,
 )
 from okrflow.engine.progress import Status, StatusThresholds
+from okrflow.engine.text import fold, fold_with_positions
+from okrflow.front.folding import Folded, folded_contains
 from okrflow.okrs.actions.common import describe_focus_finding
 from okrflow.okrs.focus_report import FocusLine
 from okrflow.okrs.measure import (
@@ -559,51 +560,38 @@ def find_people(query: str) -> Found:
     found = first_results(
         Person.objects.filter(text_filter(["full_name", "user__username", "job_title"], query))
         .select_related("unit", "user")
-        .order_by("full_name", "pk")[: SEARCH_LIMIT + 1]
+        .order_by(Folded("full_name"), "pk")[: SEARCH_LIMIT + 1]
     )
     for person in with_avatars(found.items):
         person.name_parts = highlight(person.full_name, query)  # type: ignore[attr-defined]
     return found
 
 
-def spellings(query: str) -> list[str]:
-    """Return the spellings of a query to match, so Vietnamese search ignores case on SQLite.
-
-    SQLite's LIKE (behind `icontains`) folds case for ASCII letters only: "đội" would miss
-    "Đội ngũ". Matching the query as typed and in lower, upper, sentence and title case covers
-    how words are written in practice. PostgreSQL folds every letter itself; the extra
-    spellings cost it nothing but a few OR'ed conditions. Composed (NFC) and decomposed (NFD)
-    forms are both tried, because some keyboards type Vietnamese tone marks decomposed.
-    """
-    typed = query.strip()
-    composed = unicodedata.normalize("NFC", typed)
-    forms = [typed, composed, composed.lower(), composed.upper()]
-    forms += [composed.capitalize(), composed.title(), unicodedata.normalize("NFD", composed)]
-    return list(dict.fromkeys(forms))
-
-
 def text_filter(fields: Iterable[str], query: str) -> Q:
-    """Return a Q matching the query (in each spelling) in any of the fields."""
-    condition = Q()
-    for name in fields:
-        for spelling in spellings(query):
-            condition |= Q(**{f"{name}__icontains": spelling})
-    return condition
+    """Return a Q matching the query in any of the fields, ignoring case and diacritics."""
+    return folded_contains(list(fields), query)
 
 
 def highlight(text: str, query: str) -> list[tuple[str, bool]]:
-    """Split text into (part, is_match) pieces so the template can mark the query in it."""
-    if not text or not query.strip():
+    """Split text into (part, is_match) pieces so the template can mark the query in it.
+
+    Matches ignore case and diacritics like the search itself: "dao" marks "Đào".
+    """
+    needle = fold(" ".join(query.split()))
+    if not text or not needle:
         return [(text, False)]
     composed = unicodedata.normalize("NFC", text)
-    pattern = re.compile(re.escape(unicodedata.normalize("NFC", query.strip())), re.IGNORECASE)
+    folded, origins = fold_with_positions(composed)
     parts: list[tuple[str, bool]] = []
     position = 0
-    for match in pattern.finditer(composed):
-        if match.start() > position:
-            parts.append((composed[position : match.start()], False))
-        parts.append((match.group(0), True))
-        position = match.end()
+    found = folded.find(needle)
+    while found >= 0:
+        start, end = origins[found], origins[found + len(needle) - 1] + 1
+        if start > position:
+            parts.append((composed[position:start], False))
+        parts.append((composed[start:end], True))
+        position = end
+        found = folded.find(needle, found + len(needle))
     if position < len(composed):
         parts.append((composed[position:], False))
     return parts or [(text, False)]
@@ -611,10 +599,12 @@ def highlight(text: str, query: str) -> list[tuple[str, bool]]:
 
 def excerpt(text: str, query: str, width: int = 160) -> str:
     """Return a piece of a long description around the first match of the query."""
-    flat = " ".join((text or "").split())
+    flat = unicodedata.normalize("NFC", " ".join((text or "").split()))
     if len(flat) <= width:
         return flat
-    found = unicodedata.normalize("NFC", flat).lower().find(query.strip().lower())
+    folded, origins = fold_with_positions(flat)
+    at = folded.find(fold(" ".join(query.split())))
+    found = origins[at] if at >= 0 else -1
     start = max(0, found - width // 3) if found >= 0 else 0
     piece = flat[start : start + width]
     return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")

@@ -185,6 +185,9 @@ def test_align_page_search_and_align(client: Client, world: World) -> None:
         "Renew every maintenance contract"
         in client.get(f"/objectives/{objective.pk}/align/search/?q=renew").content.decode()
     )
+    vietnamese = make_objective(world, world.sales, "Tăng doanh số bán hàng quý IV")
+    typed_plain = client.get(f"/objectives/{objective.pk}/align/search/?q=ban hang").content
+    assert vietnamese.title in typed_plain.decode()
     client.post(
         f"/objectives/{objective.pk}/align/",
         {"parent": str(parent.pk), "primary": "1", "weight": "1"},

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from okrflow.engine.focus import OwnerKind
 from okrflow.front import browse_data as data
 from okrflow.front.cycle_choice import chosen_cycle
+from okrflow.front.folding import Folded
 from okrflow.front.tree_scope import scope_tree
 from okrflow.okrs.focus_report import FocusLine
 from okrflow.okrs.measure import ObjectiveReport
@@ -107,7 +108,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         Person.objects.filter(unit__path__startswith=unit.path)
         .select_related("unit", "manager")
         .annotate(is_lead=Case(When(pk=unit.lead_id, then=0), default=1))
-        .order_by("is_lead", "unit__path", "full_name", "pk")
+        .order_by("is_lead", "unit__path", Folded("full_name"), "pk")
     )
     page = Paginator(members, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     people = data.with_avatars(list(page.object_list))
@@ -189,7 +190,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             .distinct()
             .select_related("unit")
             .annotate(is_lead=Case(When(pk=project.lead_id, then=0), default=1))
-            .order_by("is_lead", "full_name", "pk")
+            .order_by("is_lead", Folded("full_name"), "pk")
         )
     )
     project_reports: list[ObjectiveReport] = []
@@ -262,7 +263,7 @@ def people(request: HttpRequest) -> HttpResponse:
                 distinct=True,
             )
         )
-    page = Paginator(directory.order_by("full_name", "pk"), PEOPLE_PER_PAGE).get_page(
+    page = Paginator(directory.order_by(Folded("full_name"), "pk"), PEOPLE_PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -328,8 +329,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     """Find objectives, key results and people by text; objectives only as `visible_to` allows.
 
-    Matching is case-insensitive in Vietnamese too: see `browse_data.spellings` for why each
-    query is also tried in a few spellings on SQLite.
+    Matching ignores case and Vietnamese diacritics ("dao tao" finds "Đào tạo"): see
+    `front/folding.py`.
     """
     query = " ".join(request.GET.get("q", "").split())
     context: dict[str, Any] = {"search_query": query, "query": query}

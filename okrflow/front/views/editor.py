@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from okrflow.engine.kr_suggest import suggest_key_result
 from okrflow.front.cycle_choice import chosen_cycle
 from okrflow.front.errors import apply_errors, error_text
+from okrflow.front.folding import folded_contains
 from okrflow.front.forms import (
     SHAPE_FIELDS,
     KeyResultForm,
@@ -307,7 +308,10 @@ def align(request: HttpRequest, objective_id: int) -> HttpResponse:
 
 
 def search_parents(request: HttpRequest, objective: Objective, query: str) -> list[Objective]:
-    """Objectives of the same cycle the user may see, matching the text, other than this one."""
+    """Objectives of the same cycle the user may see, matching the text, other than this one.
+
+    The match ignores case and diacritics: "ban hang" finds "Bán hàng".
+    """
     candidates = (
         Objective.objects.visible_to(request.user)
         .live()
@@ -318,7 +322,7 @@ def search_parents(request: HttpRequest, objective: Objective, query: str) -> li
     )
     query = query.strip()
     if query:
-        candidates = candidates.filter(title__icontains=query)
+        candidates = candidates.filter(folded_contains(["title"], query))
     return list(candidates[:20])
 
 
