@@ -118,3 +118,17 @@ def test_overview_query_count_does_not_grow_with_objectives(
     many = overview_queries(client)
     assert few == many
     assert many <= 18
+
+
+def test_status_counts_cover_every_page_of_a_long_cycle(
+    client: Client, world: World, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.front.views import overview
+
+    monkeypatch.setattr(overview, "OBJECTIVES_PER_PAGE", 2)
+    for n in range(5):
+        make_objective(world, world.marketing, f"Campaign {n}")
+    page = signed_in(client, world, "lead").get("/").content.decode()
+    assert "for every objective of the cycle" in page
+    counts = client.get("/").context["status_counts"]
+    assert sum(counts.values()) == 5  # all five, though the page shows two

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Value, When
+from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -60,6 +62,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     counts = {status.value: 0 for status in Status}
     for report in reports:
         counts[report.status.value] += 1
+    counted_at = None
+    if cycle is not None and page is not None and page.has_other_pages():
+        counted_at, counts = cycle_status_counts(cycle, visible) or (None, counts)
     return render(
         request,
         "front/overview.html",
@@ -68,9 +73,33 @@ def overview(request: HttpRequest) -> HttpResponse:
             "reports": reports,
             "page": page,
             "status_counts": counts,
+            "counted_at": counted_at,
             "today": timezone.localdate(),
         },
     )
+
+
+def cycle_status_counts(cycle: Any, visible: Any) -> tuple[Any, dict[str, int]] | None:
+    """Count every visible objective of the cycle by status, from the stored insights.
+
+    Returns (when they were computed, counts), or None while a large cycle has none stored.
+    """
+    from okrflow.insights.models import ObjectiveSnapshot
+    from okrflow.insights.snapshots import stored_insights
+
+    refresh = stored_insights(cycle)
+    if refresh is None:
+        return None
+    counts = {status.value: 0 for status in Status}
+    rows = (
+        ObjectiveSnapshot.objects.filter(cycle=cycle, objective__in=visible.values("pk"))
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("id"))
+    )
+    for status, count in rows:
+        counts[status] = counts.get(status, 0) + count
+    return refresh.computed_at, counts
 
 
 @require_POST
