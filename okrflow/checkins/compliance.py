@@ -21,16 +21,12 @@ from okrflow.engine.cadence import CheckinWeek, Timeliness, judge_week, streaks
 from okrflow.org.models import OrgUnit, Person
 
 
-@dataclass
-class PersonCompliance:
-    person: Person
-    marks: list[Timeliness]
-    key_results: int
-    on_time: int = 0
-    late: int = 0
-    missed: int = 0
-    current_streak: int = 0
-    longest_streak: int = 0
+class OnTimeShare:
+    """On-time, late and missed counts, and the share of due weeks checked in on time."""
+
+    on_time: int
+    late: int
+    missed: int
 
     @property
     def due(self) -> int:
@@ -40,6 +36,18 @@ class PersonCompliance:
     def rate(self) -> float | None:
         """Return the share of due weeks checked in on time, None before any week was due."""
         return None if self.due == 0 else self.on_time / self.due
+
+
+@dataclass
+class PersonCompliance(OnTimeShare):
+    person: Person
+    marks: list[Timeliness]
+    key_results: int
+    on_time: int = 0
+    late: int = 0
+    missed: int = 0
+    current_streak: int = 0
+    longest_streak: int = 0
 
 
 @dataclass
@@ -137,7 +145,7 @@ def judge_weeks(
 
 
 @dataclass
-class ComplianceTotals:
+class ComplianceTotals(OnTimeShare):
     """A unit's compliance in figures only, without loading anyone: for dashboards at scale."""
 
     people: int = 0
@@ -145,14 +153,6 @@ class ComplianceTotals:
     late: int = 0
     missed: int = 0
     missed_last: list[int] = field(default_factory=list)  # person ids, in name order
-
-    @property
-    def due(self) -> int:
-        return self.on_time + self.late + self.missed
-
-    @property
-    def rate(self) -> float | None:
-        return None if self.due == 0 else self.on_time / self.due
 
 
 JUDGED = (Timeliness.ON_TIME, Timeliness.LATE, Timeliness.MISSED)

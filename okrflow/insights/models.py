@@ -184,6 +184,31 @@ class CarryOver(models.Model):
 # else does. They hold derived figures only and are rebuilt whole, so deleting them loses nothing.
 
 
+def cycle_key() -> models.ForeignKey:
+    """The cycle a stored row belongs to (its rows go with it)."""
+    return models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="+", verbose_name=_("cycle")
+    )
+
+
+def objective_key() -> models.ForeignKey:
+    return models.ForeignKey(
+        "okrs.Objective", on_delete=models.CASCADE, related_name="+", verbose_name=_("objective")
+    )
+
+
+def unit_key() -> models.ForeignKey:
+    """The unit an objective belongs to: its own, its person's or its project's."""
+    return models.ForeignKey(
+        "org.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+
+
 class InsightRefresh(models.Model):
     """When a cycle's stored insights were computed, on which day's figures, and how long it took."""
 
@@ -211,23 +236,14 @@ class InsightRefresh(models.Model):
 class ObjectiveSnapshot(models.Model):
     """An objective's measured status, forecast and place in the alignment map."""
 
-    cycle = models.ForeignKey(
-        "cycles.Cycle", on_delete=models.CASCADE, related_name="+", verbose_name=_("cycle")
-    )
+    cycle = cycle_key()
     objective = models.OneToOneField(
         "okrs.Objective",
         on_delete=models.CASCADE,
         related_name="snapshot",
         verbose_name=_("objective"),
     )
-    unit = models.ForeignKey(
-        "org.OrgUnit",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("unit"),
-    )
+    unit = unit_key()
     status = models.CharField(_("status"), max_length=16)
     progress = models.FloatField(_("progress"))
     expected = models.FloatField(_("expected progress"))
@@ -258,20 +274,9 @@ class ObjectiveSnapshot(models.Model):
 class HeatSnapshot(models.Model):
     """One objective's key results on one check-in day, summed for the heat map."""
 
-    objective = models.ForeignKey(
-        "okrs.Objective", on_delete=models.CASCADE, related_name="+", verbose_name=_("objective")
-    )
-    cycle = models.ForeignKey(
-        "cycles.Cycle", on_delete=models.CASCADE, related_name="+", verbose_name=_("cycle")
-    )
-    unit = models.ForeignKey(
-        "org.OrgUnit",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("unit"),
-    )
+    objective = objective_key()
+    cycle = cycle_key()
+    unit = unit_key()
     day = models.DateField(_("day"))
     progress_sum = models.FloatField(_("sum of progress"))
     pace_sum = models.FloatField(_("sum of pace"))
@@ -289,12 +294,8 @@ class HeatSnapshot(models.Model):
 class RiskSnapshot(models.Model):
     """A risk the rules found, with the numbers its evidence is worded from."""
 
-    cycle = models.ForeignKey(
-        "cycles.Cycle", on_delete=models.CASCADE, related_name="+", verbose_name=_("cycle")
-    )
-    objective = models.ForeignKey(
-        "okrs.Objective", on_delete=models.CASCADE, related_name="+", verbose_name=_("objective")
-    )
+    cycle = cycle_key()
+    objective = objective_key()
     key_result = models.ForeignKey(
         "okrs.KeyResult",
         null=True,

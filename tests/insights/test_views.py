@@ -400,3 +400,22 @@ def test_reports_narrow_to_a_unit_and_send_a_large_one_to_the_command(
     monkeypatch.setattr(report_view, "WEB_REPORT_LIMIT", 1)
     page = client.get(f"{url}.pdf?lang=vi").content.decode()
     assert "okrflow report --cycle" in page and f"unit={world.marketing.pk}" in page
+
+
+def test_the_company_heat_map_keeps_to_departments_when_units_are_many(
+    client: Client, world: World, okrs, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.insights.views import dashboards
+
+    objective_with(
+        world,
+        world.content_team,
+        "Publish weekly",
+        [{"title": "Articles", "start_value": 0, "target_value": 52}],
+    )
+    client = signed_in(client, world, "admin")
+    rows = [row.unit.name for row in client.get("/insights/").context["heat"].rows]
+    assert world.content_team.name in rows
+    monkeypatch.setattr(dashboards, "HEAT_ROWS_ON_DASHBOARD", 2)
+    rows = [row.unit.name for row in client.get("/insights/").context["heat"].rows]
+    assert world.content_team.name not in rows and world.marketing.name in rows
