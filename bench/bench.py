@@ -68,6 +68,7 @@ def measure(people: int) -> dict[str, object]:
         "insights F.A.C.T.S.": "/insights/facts/",
         "insights company unit": f"/insights/units/{root.pk}/",
         "insights member": f"/insights/people/{member.pk}/",
+        "insights review": f"/insights/cycles/{cycle.pk}/review/",
     }
     for label, user in (("company lead", root.lead.user), ("member", member.user)):
         client = Client(HTTP_HOST="localhost")

@@ -62,6 +62,9 @@ def refresh_touched(entry: AuditEntry) -> None:
     from okrflow.okrs.models import Objective
 
     try:
+        if entry.object_type == "cycle" and entry.action == "close_cycle":
+            forget_risks(entry.object_id)  # a closed cycle has results, no risks left
+            return
         large = InsightRefresh.objects.filter(key_results__gt=live_limit())
         if not large.exists():
             return  # one query for an organisation whose cycles all refresh by themselves
@@ -75,6 +78,12 @@ def refresh_touched(entry: AuditEntry) -> None:
             refresh_objectives(refresh.cycle, by_cycle[refresh.cycle_id])
     except Exception:  # the change is saved; its insights wait for the next full refresh
         logger.exception("Could not refresh stored insights after %s", entry)
+
+
+def forget_risks(cycle_id: int) -> None:
+    from okrflow.insights.models import RiskSnapshot
+
+    RiskSnapshot.objects.filter(cycle_id=cycle_id).delete()
 
 
 def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:

@@ -246,3 +246,28 @@ def test_a_failing_live_update_never_breaks_the_saved_change(
         record_weekly(okrs["visits"], [50], first_week=8)
     assert okrs["visits"].values.order_by("-id").first().value == 50
     assert "Could not refresh stored insights" in caplog.text
+
+
+def test_closing_a_large_cycle_drops_its_risks_and_the_command_recomputes_it(
+    world: World, today, settings, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.insights.actions import close_cycle
+
+    settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
+    two_teams(world)
+    refresh_cycle(world.cycle)
+    assert RiskSnapshot.objects.filter(cycle=world.cycle).exists()
+    with (
+        time_machine.travel(moment(today, 15), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        close_cycle(None, world.cycle)
+    assert not RiskSnapshot.objects.filter(cycle=world.cycle).exists()
+    out = io.StringIO()
+    with time_machine.travel(moment(today, 16), tick=False):
+        call_command("refresh-insights", "--json", stdout=out)
+    (result,) = json.loads(out.getvalue())
+    assert result["cycle"] == world.cycle.name and result["risks"] == 0
+    out = io.StringIO()
+    call_command("refresh-insights", stdout=out)
+    assert "No open cycle to refresh." in out.getvalue()  # closed and computed since: done

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from okrflow.cycles.models import Cycle
@@ -17,12 +17,15 @@ from okrflow.insights.snapshots import fingerprint, refresh_cycle
 
 
 def cycles_to_refresh(name: str | None) -> list[Cycle]:
-    """Return the named cycle, or every open cycle and every closed one never computed."""
+    """Return the named cycle, or every open cycle and every closed one not computed since."""
     if name:
         from okrflow.insights.management.commands.risks import find_cycle
 
         return [find_cycle(name)]
-    waiting = Q(state="closed", insight_refresh__isnull=True)
+    waiting = Q(state="closed") & (
+        Q(insight_refresh__isnull=True)
+        | Q(insight_refresh__computed_at__lt=F("closing__closed_at"))
+    )
     return list(Cycle.objects.filter(~Q(state="closed") | waiting).order_by("start_date", "id"))
 
 
