@@ -20,6 +20,7 @@ transaction, under a row lock on its `InsightRefresh`, so concurrent refreshes q
 from __future__ import annotations
 
 import datetime
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -115,7 +116,7 @@ def fingerprint(cycle: Cycle, day: datetime.date) -> str:
         cycle.end_date.isoformat(),
         *(str(value) for value in row),
     ]
-    return "|".join(described)[:400]
+    return hashlib.sha256("|".join(described).encode()).hexdigest()
 
 
 def stored_insights(cycle: Cycle, today: datetime.date | None = None) -> InsightRefresh | None:
@@ -132,7 +133,7 @@ def stored_insights(cycle: Cycle, today: datetime.date | None = None) -> Insight
         return refresh
     if refresh is None and cycle_key_results(cycle) > live_limit():
         return None
-    return refresh_cycle(cycle, today)
+    return refresh_cycle(cycle, today, only_if_changed=True)
 
 
 def cycle_key_results(cycle: Cycle) -> int:
@@ -148,9 +149,17 @@ def live_states() -> list[str]:
 
 
 def refresh_cycle(
-    cycle: Cycle, today: datetime.date | None = None, progress: Progress | None = None
+    cycle: Cycle,
+    today: datetime.date | None = None,
+    progress: Progress | None = None,
+    *,
+    only_if_changed: bool = False,
 ) -> InsightRefresh:
-    """Compute and store a cycle's insights: status, forecast, heat map, map order and risks."""
+    """Compute and store a cycle's insights: status, forecast, heat map, map order and risks.
+
+    With `only_if_changed`, a refresh that waited for another one to finish stops there when
+    that one already stored today's figures of the same data.
+    """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     today = today or timezone.localdate()
@@ -160,6 +169,8 @@ def refresh_cycle(
             cycle=cycle, defaults={"computed_on": day, "computed_at": timezone.now()}
         )
         mark = fingerprint(cycle, day)
+        if only_if_changed and refresh.fingerprint == mark:
+            return refresh
         say("measuring and forecasting")
         insights = collect_insights(cycle, visible_objectives(None, cycle), today)
         say("looking for risks")
