@@ -153,6 +153,7 @@ class ComplianceTotals(OnTimeShare):
     late: int = 0
     missed: int = 0
     missed_last: list[int] = field(default_factory=list)  # person ids, in name order
+    expected: list[int] = field(default_factory=list)  # everyone expected, in name order
 
 
 JUDGED = (Timeliness.ON_TIME, Timeliness.LATE, Timeliness.MISSED)
@@ -171,6 +172,7 @@ def compliance_totals(
         if not key_results.get(person_id):
             continue
         marks = judge_weeks(cycle, weeks, submitted, person_id, now)
+        totals.expected.append(person_id)
         totals.people += 1
         totals.on_time += marks.count(Timeliness.ON_TIME)
         totals.late += marks.count(Timeliness.LATE)

@@ -203,6 +203,30 @@ def test_compliance_page_query_count_does_not_grow(client: Client, world: World,
     assert many <= 16
 
 
+def test_compliance_page_shows_everyone_in_the_totals_and_a_page_in_the_table(
+    client: Client, world: World, krs: Krs, monkeypatch
+) -> None:
+    from okrflow.checkins.views import reports
+
+    monkeypatch.setattr(reports, "PEOPLE_PER_PAGE", 4)
+    signed_in(client, world.lead)
+    add_people(world, 9, 0)
+    first = client.get("/checkins/compliance/")
+    assert first.context["totals"].people == 10
+    assert len(first.context["report"].rows) == 4
+    assert "Page 1 of 3" in first.content.decode()
+    last = client.get("/checkins/compliance/?page=3")
+    assert len(last.context["report"].rows) == 2
+    names = [row.person.full_name for row in first.context["report"].rows]
+    names += [
+        row.person.full_name
+        for row in client.get("/checkins/compliance/?page=2").context["report"].rows
+    ]
+    names += [row.person.full_name for row in last.context["report"].rows]
+    assert len(set(names)) == 10  # every person once, across the pages
+    assert client.get("/checkins/compliance/?page=zz").status_code == 200
+
+
 def run(*args: str) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out)

@@ -50,12 +50,6 @@ def timeliness_label(mark: Any) -> str:
 
 
 @register.filter
-def stat(report: Any, name: str) -> int:
-    """Return a compliance report's total: `{{ report|stat:"late" }}`."""
-    return int(report.total(name))
-
-
-@register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     """Look a key up in a dict: `{{ errors|get_item:name }}`."""
     if mapping is None:

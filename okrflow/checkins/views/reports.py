@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from okrflow.checkins.actions import pause_reminders
 from okrflow.checkins.chart import chart_for_key_result
-from okrflow.checkins.compliance import compliance_report, people_in
+from okrflow.checkins.compliance import compliance_report, compliance_totals, people_in
 from okrflow.checkins.models import CheckinPreference
 from okrflow.checkins.views.common import cycle_from, error_dict, read_date, request_access
 from okrflow.cycles.models import Cycle
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.models import OrgUnit, Person
+
+PEOPLE_PER_PAGE = 100  # the totals count everyone; the table shows a page of people at a time
 
 
 @require_GET
@@ -46,7 +49,10 @@ def compliance(request: HttpRequest) -> HttpResponse:
         people = Person.objects.select_related("unit", "user").filter(
             pk=access.person.pk if access.person else None
         )
-    report = compliance_report(cycle, people, timezone.now(), unit)
+    now = timezone.now()
+    totals = compliance_totals(cycle, people, now)
+    page = Paginator(totals.expected, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    report = compliance_report(cycle, people.filter(pk__in=list(page.object_list)), now, unit)
     return render(
         request,
         "checkins/compliance.html",
@@ -56,6 +62,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "units": units,
             "unit": unit,
             "report": report,
+            "totals": totals,
+            "page": page,
             "only_me": not units,
         },
     )
