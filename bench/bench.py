@@ -69,6 +69,7 @@ def measure(people: int) -> dict[str, object]:
         "insights company unit": f"/insights/units/{root.pk}/",
         "insights member": f"/insights/people/{member.pk}/",
         "insights review": f"/insights/cycles/{cycle.pk}/review/",
+        "check-in compliance": "/checkins/compliance/",
     }
     for label, user in (("company lead", root.lead.user), ("member", member.user)):
         client = Client(HTTP_HOST="localhost")
