@@ -143,11 +143,31 @@ def test_status_mix_is_live(demo: str) -> None:
 
 
 def test_weekly_values_since_the_cycle_start(demo: str) -> None:
-    days = sorted(set(KeyResultValue.objects.values_list("measured_on", flat=True)))
+    current = KeyResultValue.objects.filter(key_result__objective__cycle__state="active")
+    days = sorted(set(current.values_list("measured_on", flat=True)))
     assert len(days) >= 6
     assert all(day.weekday() == 4 for day in days)
     assert days[0] == datetime.date(2026, 10, 2)  # the cycle's first Friday
     assert days[-1] == datetime.date(2026, 11, 27)
+
+
+def test_last_quarter_is_played_out_graded_and_closed(demo: str) -> None:
+    from okrflow.cycles.models import Cycle
+    from okrflow.insights.calibration import person_calibration
+    from okrflow.insights.models import ObjectiveGrade, Reflection
+    from okrflow.org.models import Person
+
+    last = Cycle.objects.get(name="Q3 2026")
+    assert last.state == "closed"
+    grades = ObjectiveGrade.objects.filter(objective__cycle=last)
+    assert grades.count() == Objective.objects.filter(cycle=last).count() == 18
+    assert set(grades.values_list("band", flat=True)) == {"green", "yellow", "red"}
+    assert Reflection.objects.filter(objective__cycle=last).count() == 3
+    # Weekly confidences met their grades: the specialist's calibration has data and beats
+    # always saying the base rate.
+    calibration = person_calibration(Person.objects.get(user__username="specialist.marketing"))
+    assert calibration.count > 20
+    assert calibration.brier is not None and calibration.brier < calibration.reference_brier
 
 
 def test_demo_has_check_ins_with_obstacles(demo: str) -> None:

@@ -118,8 +118,10 @@ def submitted_at(cycle: Cycle, week: CheckinWeek, username: str, late: bool) -> 
 
 
 @transaction.atomic
-def build_demo_checkins(cycle: Cycle, today: datetime.date) -> DemoCheckins:
-    """Create six weeks of check-ins, comments and a 1:1 for the demo organisation's people."""
+def build_demo_checkins(
+    cycle: Cycle, today: datetime.date, *, follow_up_last_week: bool = True
+) -> DemoCheckins:
+    """Create the weeks' check-ins, comments and (last week) a 1:1 for the demo's people."""
     people = {p.pk: p for p in Person.objects.select_related("user", "manager")}
     owned = key_results_by_person(cycle, set(people))
     weeks = demo_weeks(cycle, today)
@@ -149,7 +151,7 @@ def build_demo_checkins(cycle: Cycle, today: datetime.date) -> DemoCheckins:
         item.save()
         CheckInFeedback.objects.filter(pk=item.pk).update(created_at=moment)
     summary.comments = len(feedback)
-    if weeks:
+    if weeks and follow_up_last_week:
         follow_up(cycle, weeks[-1], people)
     return summary
 

@@ -1469,3 +1469,24 @@ OBJECTIVES: tuple[Objective, ...] = (
     _EMAIL_CONNECT,
     _EMAIL_OPTIMISE,
 )
+
+
+# Last quarter's reflections, written when the demo closes it (objective key → what went well,
+# what did not, lessons). The other objectives of last quarter are graded without one.
+REFLECTIONS = {
+    "marketing_seo": (
+        "Nội dung chuyên sâu về “tư vấn thương hiệu” lên top 10 sau 6 tuần; lượt truy cập tự nhiên tăng đều.",
+        "Tuyển nhân viên SEO chậm 3 tuần nên việc tối ưu kỹ thuật dồn vào cuối quý.",
+        "Chốt tuyển dụng ngay tuần đầu quý; chia KR kỹ thuật thành mốc hai tuần một lần.",
+    ),
+    "email_connect": (
+        "Tỷ lệ mở email vượt mục tiêu nhờ thử nghiệm tiêu đề A/B mỗi tuần.",
+        "Danh sách khách hàng cũ chưa được làm sạch, tỷ lệ thư bị trả về còn cao.",
+        "Làm sạch dữ liệu trước khi gửi; đo tỷ lệ chuyển đổi chứ không chỉ tỷ lệ mở.",
+    ),
+    "support_retention": (
+        "Thời gian phản hồi giảm rõ sau khi chia ca trực.",
+        "Hai nhân viên nghỉ việc giữa quý, mục tiêu gia hạn hợp đồng không đạt.",
+        "Có kế hoạch dự phòng nhân sự và đào tạo chéo trước mùa cao điểm.",
+    ),
+}

@@ -128,6 +128,9 @@ def build_demo(
         )
         for p in content.PROJECTS
     }
+    last_quarter = create_last_quarter(today)
+    graded = play_out_last_quarter(last_quarter, people, units, projects)
+    say(f"Cycle {last_quarter.name}: {graded} objectives played out, graded and closed.")
     cycle = create_cycles(today)
     objectives = create_objectives(cycle, today, people, units, projects)
     key_results = KeyResult.objects.filter(objective__cycle=cycle).count()
@@ -178,19 +181,53 @@ def create_units(people: dict[str, Person]) -> dict[str, OrgUnit]:
     return units
 
 
-def create_cycles(today: datetime.date) -> Cycle:
-    """Create last quarter (closed), this quarter (active) and next quarter (draft)."""
-    start, end = quarter_bounds(today)
+def create_last_quarter(today: datetime.date) -> Cycle:
+    """Create last quarter, still active so that it can be played out and then closed."""
+    start, _end = quarter_bounds(today)
     previous_start, previous_end = quarter_bounds(start - datetime.timedelta(days=1))
-    next_start, next_end = quarter_bounds(end + datetime.timedelta(days=1))
-    create_cycle(
+    return create_cycle(
         None,
         name=quarter_name(previous_start),
         start_date=previous_start,
         end_date=previous_end,
         kind=CycleKind.QUARTER,
-        state=CycleState.CLOSED,
+        state=CycleState.ACTIVE,
     )
+
+
+def play_out_last_quarter(
+    cycle: Cycle,
+    people: dict[str, Person],
+    units: dict[str, OrgUnit],
+    projects: dict[str, Project],
+) -> int:
+    """Run last quarter to its end and close it: graded OKRs, confidences to calibrate against.
+
+    The same objectives as this quarter, every week's values and check-ins with confidences, then
+    `close_cycle` grades and freezes them, and three owners write their reflections. Calibration
+    (how well confidence predicted the grades) then has a closed cycle to read.
+    """
+    from okrflow.checkins.demo import build_demo_checkins
+    from okrflow.insights.actions import close_cycle, save_reflection
+
+    end = cycle.end_date
+    objectives = create_objectives(cycle, end, people, units, projects)
+    simulate_history(cycle, end, objectives)
+    build_demo_checkins(cycle, end, follow_up_last_week=False)
+    close_cycle(None, cycle)
+    for key, (went_well, went_badly, lessons) in content.REFLECTIONS.items():
+        objective = objectives[key][0]
+        owner = objective.owner_person.user if objective.owner_person else None
+        save_reflection(
+            owner, objective, went_well=went_well, went_badly=went_badly, lessons=lessons
+        )
+    return len(objectives)
+
+
+def create_cycles(today: datetime.date) -> Cycle:
+    """Create next quarter (draft) and this quarter (active)."""
+    start, end = quarter_bounds(today)
+    next_start, next_end = quarter_bounds(end + datetime.timedelta(days=1))
     create_cycle(
         None,
         name=quarter_name(next_start),

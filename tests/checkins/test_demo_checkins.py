@@ -20,28 +20,35 @@ EVENING = datetime.datetime(
 )
 
 
+def summary_values(cycle) -> int:  # type: ignore[no-untyped-def]
+    """Count the values the loader recorded: one per key result and check-in day at most."""
+    return KeyResultValue.objects.filter(key_result__objective__cycle=cycle, source="demo").count()
+
+
 @pytest.fixture
 def demo(db: None):  # type: ignore[no-untyped-def]
     with time_machine.travel(EVENING, tick=False):
         summary = build_demo(TODAY, say=lambda _text: None)
-        values = KeyResultValue.objects.count()
+        values = KeyResultValue.objects.filter(key_result__objective__cycle=summary.cycle).count()
         made = summary.checkins  # the loader builds the check-ins itself
     return summary.cycle, made, values
 
 
 def test_six_weeks_of_check_ins_reuse_the_loaders_values(demo) -> None:  # type: ignore[no-untyped-def]
-    _cycle, made, values = demo
-    assert KeyResultValue.objects.count() == values  # nothing recorded twice
-    weeks = sorted(set(CheckIn.objects.values_list("week", flat=True)))
+    cycle, made, values = demo
+    in_cycle = KeyResultValue.objects.filter(key_result__objective__cycle=cycle)
+    assert in_cycle.count() == values == summary_values(cycle)  # nothing recorded twice
+    checkins = CheckIn.objects.filter(cycle=cycle)
+    weeks = sorted(set(checkins.values_list("week", flat=True)))
     assert len(weeks) == 7  # every week of the cycle so far: from the week of 3/4 to 15/5
     assert weeks[0] == datetime.date(2026, 3, 30)
-    assert made.checkins == CheckIn.objects.count()
+    assert made.checkins == checkins.count()
     assert made.missed >= 2
     assert made.late >= 1
-    lines = CheckIn.objects.first().lines.select_related("value_record")
+    lines = checkins.first().lines.select_related("value_record")
     assert all(line.value_record.source == "demo" for line in lines)
     assert all(line.value == line.value_record.value for line in lines)
-    assert CheckIn.objects.filter(confidence__isnull=False).count() == made.checkins
+    assert checkins.filter(confidence__isnull=False).count() == made.checkins
     assert CheckIn.objects.exclude(obstacles="").exists()
     assert CheckInFeedback.objects.filter(kind="recognition").exists()
     assert CheckInFeedback.objects.filter(kind="comment").exists()
