@@ -42,6 +42,14 @@ def fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def no_pending_insight_updates() -> None:
+    """Start every test without audit entries left waiting by an earlier test's transaction."""
+    from okrflow.insights.live_updates import forget_pending
+
+    forget_pending()
+
+
+@pytest.fixture(autouse=True)
 def english() -> None:
     """Run tests in English unless a test switches language itself."""
     translation.activate("en")

@@ -9,6 +9,7 @@ A failure here is logged and never undoes or breaks the change that was saved.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from typing import Any
 
@@ -36,8 +37,7 @@ def objectives_touched(entry: AuditEntry) -> set[int]:
         before = (entry.before or {}).get("objective")
         return found | ({before} if isinstance(before, int) else set())
     if entry.object_type == "alignment":
-        child = data.get("child")
-        return {child} if isinstance(child, int) else set()
+        return {data[end] for end in ("child", "parent") if isinstance(data.get(end), int)}
     if entry.object_type == "initiative":
         return set(
             Initiative.objects.filter(pk=entry.object_id).values_list(
@@ -55,29 +55,48 @@ def objectives_touched(entry: AuditEntry) -> set[int]:
     return set()
 
 
-def refresh_touched(entry: AuditEntry) -> None:
+def with_ancestors(objective_ids: set[int], levels: int = 10) -> set[int]:
+    """Add every objective the given ones are aligned to, up the chain: their progress may roll up."""
+    from okrflow.okrs.models import Alignment
+
+    found = set(objective_ids)
+    frontier = set(objective_ids)
+    for _ in range(levels):
+        if not frontier:
+            break
+        parents = set(
+            Alignment.objects.filter(child_id__in=frontier).values_list("parent_id", flat=True)
+        )
+        frontier = parents - found
+        found |= frontier
+    return found
+
+
+def refresh_touched(entries: list[AuditEntry]) -> None:
     """Recompute the touched objectives of every large cycle that has stored insights."""
     from okrflow.insights.models import InsightRefresh
     from okrflow.insights.snapshots import live_limit, refresh_objectives
     from okrflow.okrs.models import Objective
 
     try:
-        if entry.object_type == "cycle" and entry.action == "close_cycle":
-            forget_risks(entry.object_id)  # a closed cycle has results, no risks left
-            return
+        for entry in entries:
+            if entry.object_type == "cycle" and entry.action == "close_cycle":
+                forget_risks(entry.object_id)  # a closed cycle has results, no risks left
         large = InsightRefresh.objects.filter(key_results__gt=live_limit())
         if not large.exists():
             return  # one query for an organisation whose cycles all refresh by themselves
-        touched = objectives_touched(entry)
+        touched = with_ancestors(set().union(*(objectives_touched(entry) for entry in entries)))
         if not touched:
             return
         by_cycle: dict[int, set[int]] = defaultdict(set)
         for pk, cycle_id in Objective.objects.filter(pk__in=touched).values_list("pk", "cycle_id"):
             by_cycle[cycle_id].add(pk)
         for refresh in large.filter(cycle_id__in=by_cycle).select_related("cycle"):
+            if refresh.cycle.is_closed:
+                continue
             refresh_objectives(refresh.cycle, by_cycle[refresh.cycle_id])
     except Exception:  # the change is saved; its insights wait for the next full refresh
-        logger.exception("Could not refresh stored insights after %s", entry)
+        logger.exception("Could not refresh stored insights after %s", entries[:3])
 
 
 def forget_risks(cycle_id: int) -> None:
@@ -86,6 +105,31 @@ def forget_risks(cycle_id: int) -> None:
     RiskSnapshot.objects.filter(cycle_id=cycle_id).delete()
 
 
+# The audit entries of the transaction in progress, per thread. A transaction that writes many
+# (an import of 200 objectives) is refreshed once, after it commits, not once per entry. Entries
+# of a transaction that rolled back are refreshed with the next one: wasted work, never wrong.
+_pending = threading.local()
+
+
 def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:
-    if created:
-        transaction.on_commit(lambda: refresh_touched(instance))
+    if not created:
+        return
+    entries = getattr(_pending, "entries", None)
+    if entries is None:
+        entries = _pending.entries = []
+    entries.append(instance)
+    transaction.on_commit(refresh_pending)
+
+
+def forget_pending() -> None:
+    """Drop the entries waiting for a commit (tests start each from a clean thread)."""
+    _pending.entries = []
+
+
+def refresh_pending() -> None:
+    """Refresh everything the committed transaction touched; later callbacks find nothing left."""
+    entries = getattr(_pending, "entries", None)
+    if not entries:
+        return
+    _pending.entries = []
+    refresh_touched(entries)

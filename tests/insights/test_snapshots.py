@@ -191,7 +191,8 @@ def test_a_change_in_a_large_cycle_updates_its_objective_at_once(
     from okrflow.engine.cadence import week_start
 
     settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
-    okrs = two_teams(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        okrs = two_teams(world)  # committed before anything is stored: nothing to update
     refresh_cycle(world.cycle)
     fingerprint = InsightRefresh.objects.get().fingerprint
     sales_before = ObjectiveSnapshot.objects.get(objective=okrs["sales"])
@@ -271,3 +272,46 @@ def test_closing_a_large_cycle_drops_its_risks_and_the_command_recomputes_it(
     out = io.StringIO()
     call_command("refresh-insights", stdout=out)
     assert "No open cycle to refresh." in out.getvalue()  # closed and computed since: done
+
+
+def test_refresh_insights_names_the_cycles_there_are_for_a_wrong_name(world: World) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=r"No cycle named “Q9 2099”\. Cycles: Q2 2026"):
+        call_command("refresh-insights", "--cycle", "Q9 2099", stdout=io.StringIO())
+    assert not InsightRefresh.objects.exists()
+
+
+def test_a_transaction_of_many_changes_refreshes_once_after_it_commits(
+    world: World, today, settings, django_capture_on_commit_callbacks, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from django.db import transaction
+
+    from okrflow.insights import snapshots
+
+    settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        okrs = two_teams(world)
+    refresh_cycle(world.cycle)
+    calls: list[set[int]] = []
+    real = snapshots.refresh_objectives
+
+    def counted(cycle, objective_ids, today=None):  # type: ignore[no-untyped-def]
+        calls.append(set(objective_ids))
+        return real(cycle, objective_ids, today)
+
+    monkeypatch.setattr(snapshots, "refresh_objectives", counted)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        created = [
+            objective_with(
+                world,
+                world.sales,
+                f"Import {n}",
+                [{"title": f"KR {n}", "start_value": 0, "target_value": 10}],
+                parent=okrs["company"],
+            )[0]
+            for n in range(3)
+        ]
+    assert len(calls) == 1
+    assert {objective.pk for objective in created} | {okrs["company"].pk} == calls[0]
+    assert ObjectiveSnapshot.objects.filter(objective__in=created).count() == 3
