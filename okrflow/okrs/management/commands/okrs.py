@@ -81,7 +81,10 @@ class Command(BaseCommand):
         data = cycle_tree_data(cycle, reports)
         add_checkins(data, queryset.values("pk"))
         if options["json"]:
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            # Indented for a person at a terminal; compact (and about three times faster to
+            # write, by the C encoder) for a script reading a pipe or a file.
+            indent = 2 if self.stdout.isatty() else None
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent))
             return
         self.write_table(data)
 
