@@ -96,3 +96,35 @@ def test_two_refreshes_of_stored_insights_queue_instead_of_colliding(postgres_on
     assert InsightRefresh.objects.filter(cycle=world.cycle).count() == 1
     stored = sorted(ObjectiveSnapshot.objects.values_list("objective_id", flat=True))
     assert stored == sorted(objective.pk for objective in objectives)
+
+
+def test_a_live_update_does_not_wait_for_a_full_refresh_rewriting_the_cycle(
+    postgres_only: None,
+) -> None:
+    from django.db import transaction
+
+    from okrflow.insights.models import InsightRefresh
+    from okrflow.insights.snapshots import refresh_cycle, refresh_objectives
+
+    world = build_world()
+    objective = make_objective(world, world.member)
+    refresh_cycle(world.cycle)
+    locked, updated = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def full_refresh_writing() -> None:
+        with transaction.atomic():
+            InsightRefresh.objects.select_for_update().get(cycle=world.cycle)
+            locked.set()
+            updated.wait(timeout=10)  # holds the row until the live update is over
+            order.append("full refresh done")
+
+    def live_update() -> None:
+        locked.wait(timeout=10)
+        refresh_objectives(world.cycle, {objective.pk})
+        order.append("live update done")
+        updated.set()
+
+    results = run_together(full_refresh_writing, live_update)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert order == ["live update done", "full refresh done"]

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from okrflow.audit.log import to_json_value
@@ -51,6 +52,8 @@ from okrflow.okrs.models import (
     TargetVersion,
 )
 from okrflow.org.models import Organisation, OrgUnit, Person, Project
+
+logger = logging.getLogger(__name__)
 
 LIVE_LIMIT = 2000
 BATCH = 500
@@ -157,30 +160,36 @@ def refresh_cycle(
 ) -> InsightRefresh:
     """Compute and store a cycle's insights: status, forecast, heat map, map order and risks.
 
-    With `only_if_changed`, a refresh that waited for another one to finish stops there when
-    that one already stored today's figures of the same data.
+    With `only_if_changed`, nothing is computed when the stored figures are of the same data and
+    day, and nothing is written when another request stored them meanwhile.
     """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     today = today or timezone.localdate()
     day = insight_day(cycle, today)
+    # The data is read before the rows are locked and rewritten, so that writers (a check-in and
+    # its live update) never wait for the computing, only for the short rewrite.
+    mark = fingerprint(cycle, day)
+    if only_if_changed:
+        stored = InsightRefresh.objects.filter(cycle=cycle).first()
+        if stored is not None and stored.fingerprint == mark:
+            return stored
+    say("measuring and forecasting")
+    insights = collect_insights(cycle, visible_objectives(None, cycle), today)
+    say("looking for risks")
+    risks = find_risks(insights)
+    places = {
+        row.insight.objective.pk: (order, row.depth)
+        for order, row in enumerate(build_alignment_map(insights))
+    }
+    objectives, cells = objective_rows(insights, places)
+    say("storing")
     with transaction.atomic():
         refresh, _ = InsightRefresh.objects.select_for_update().get_or_create(
             cycle=cycle, defaults={"computed_on": day, "computed_at": timezone.now()}
         )
-        mark = fingerprint(cycle, day)
         if only_if_changed and refresh.fingerprint == mark:
-            return refresh
-        say("measuring and forecasting")
-        insights = collect_insights(cycle, visible_objectives(None, cycle), today)
-        say("looking for risks")
-        risks = find_risks(insights)
-        say("storing")
-        places = {
-            row.insight.objective.pk: (order, row.depth)
-            for order, row in enumerate(build_alignment_map(insights))
-        }
-        objectives, cells = objective_rows(insights, places)
+            return refresh  # another request stored these figures while this one computed
         ObjectiveSnapshot.objects.filter(cycle=cycle).delete()
         HeatSnapshot.objects.filter(cycle=cycle).delete()
         RiskSnapshot.objects.filter(cycle=cycle).delete()
@@ -221,21 +230,25 @@ def refresh_objectives(
     run still recomputes everything (alignment map order, the day's pace) as usual.
     """
     today = today or timezone.localdate()
-    with transaction.atomic():
-        refresh = InsightRefresh.objects.select_for_update().filter(cycle=cycle).first()
-        if refresh is None:
-            return  # nothing stored yet: the first full refresh computes everything
-        queryset = visible_objectives(None, cycle).filter(pk__in=objective_ids)
-        insights = collect_insights(cycle, queryset, today)
-        risks = find_risks(insights)
-        places = placed(cycle, insights)
-        objectives, cells = objective_rows(insights, places)
-        ObjectiveSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
-        HeatSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
-        RiskSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
-        ObjectiveSnapshot.objects.bulk_create(objectives, batch_size=BATCH)
-        HeatSnapshot.objects.bulk_create(cells, batch_size=BATCH)
-        RiskSnapshot.objects.bulk_create(risk_rows(cycle, risks), batch_size=BATCH)
+    if not InsightRefresh.objects.filter(cycle=cycle).exists():
+        return  # nothing stored yet: the first full refresh computes everything
+    queryset = visible_objectives(None, cycle).filter(pk__in=objective_ids)
+    insights = collect_insights(cycle, queryset, today)
+    risks = find_risks(insights)
+    objectives, cells = objective_rows(insights, placed(cycle, insights))
+    try:
+        with transaction.atomic():
+            # A full refresh rewriting the cycle holds this row: do not make the person who just
+            # checked in wait for it; that refresh or the next one brings the change in.
+            InsightRefresh.objects.select_for_update(nowait=True).filter(cycle=cycle).first()
+            ObjectiveSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
+            HeatSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
+            RiskSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
+            ObjectiveSnapshot.objects.bulk_create(objectives, batch_size=BATCH)
+            HeatSnapshot.objects.bulk_create(cells, batch_size=BATCH)
+            RiskSnapshot.objects.bulk_create(risk_rows(cycle, risks), batch_size=BATCH)
+    except DatabaseError:
+        logger.info("Cycle %s is being refreshed; its next refresh includes this change.", cycle)
 
 
 def placed(cycle: Cycle, insights: CycleInsights) -> Places:
