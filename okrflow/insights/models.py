@@ -334,6 +334,11 @@ class RiskSnapshot(models.Model):
         return f"{self.kind} {self.objective_id}/{self.key_result_id}"
 
     @property
+    def owner_username(self) -> str | None:
+        """Return the owner's sign-in name (with `select_related("owner__user")`)."""
+        return self.owner.user.get_username() if self.owner is not None else None
+
+    @property
     def risk(self) -> Risk:
         """Return the risk as the rules found it, for wording its evidence."""
         return Risk(

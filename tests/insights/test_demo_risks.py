@@ -73,3 +73,31 @@ def test_the_demo_dashboards_measure_the_five_benefits_from_its_data() -> None:
     assert commitment.extra["own"] == commitment.extra["personal"]
     assert panels["tracking"].extra["source"] == "checkins"
     assert 0 < panels["tracking"].value < 1  # the demo has late and missed check-ins
+
+
+def test_okrflow_risks_reads_the_stored_insights_and_matches_a_live_run() -> None:
+    import json
+
+    def risks(*extra: str) -> list[dict]:
+        out = io.StringIO()
+        call_command("risks", "--json", *extra, stdout=out)
+        return sorted(
+            json.loads(out.getvalue()),
+            key=lambda row: (row["kind"], row["objective_id"], row["kr_id"] or 0, row["code"]),
+        )
+
+    with time_machine.travel(NOW, tick=False):
+        call_command("demo", stdout=io.StringIO())
+        stored, live = risks(), risks("--live")
+    assert len(stored) > 20
+    assert stored == live  # the same risks, owners, evidence and figures either way
+
+
+def test_okrflow_risks_of_a_large_cycle_never_computed_says_what_to_do(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management.base import CommandError
+
+    settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
+    with time_machine.travel(NOW, tick=False):
+        call_command("demo", stdout=io.StringIO())
+        with pytest.raises(CommandError, match="okrflow refresh-insights"):
+            call_command("risks", stdout=io.StringIO())

@@ -10,8 +10,10 @@ from django.utils import timezone, translation
 
 from okrflow.cycles.models import Cycle
 from okrflow.insights.collect import collect_insights, visible_objectives
+from okrflow.insights.models import RiskSnapshot
 from okrflow.insights.risk_text import evidence, suggestion
 from okrflow.insights.risks import RiskItem, find_risks
+from okrflow.insights.snapshots import stored_insights
 
 
 def find_cycle(name: str | None) -> Cycle:
@@ -21,8 +23,8 @@ def find_cycle(name: str | None) -> Cycle:
     return find(name)
 
 
-def risk_data(item: RiskItem) -> dict[str, Any]:
-    """Return one risk as JSON-ready data."""
+def risk_data(item: RiskItem | RiskSnapshot) -> dict[str, Any]:
+    """Return one risk, found now or stored, as JSON-ready data."""
     risk = item.risk
     return {
         "kind": risk.kind.value,
@@ -54,6 +56,11 @@ class Command(BaseCommand):
             choices=["end_of_cycle", "sudden", "off_course", "below_expectations"],
             help="Only this kind of risk.",
         )
+        parser.add_argument(
+            "--live",
+            action="store_true",
+            help="Compute now instead of reading the stored insights (slow for a large cycle).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         cycle = find_cycle(options["cycle"])
@@ -61,18 +68,34 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{cycle.name} is closed: its results are final, see `okrflow report`."
             )
-        insights = collect_insights(cycle, visible_objectives(None, cycle), timezone.localdate())
+        if options["live"]:
+            insights = collect_insights(
+                cycle, visible_objectives(None, cycle), timezone.localdate()
+            )
+            found: list[Any] = find_risks(insights)
+            on = insights.on
+        else:
+            refresh = stored_insights(cycle)
+            if refresh is None:
+                raise CommandError(
+                    f"{cycle.name} is large and its insights are not computed yet: run "
+                    "`okrflow refresh-insights` first, or add --live to compute them now."
+                )
+            found = list(
+                RiskSnapshot.objects.filter(cycle=cycle)
+                .select_related("objective", "key_result", "owner__user")
+                .order_by("rank")
+            )
+            on = refresh.computed_on
         items = [
-            item
-            for item in find_risks(insights)
-            if options["kind"] is None or item.risk.kind == options["kind"]
+            item for item in found if options["kind"] is None or item.risk.kind == options["kind"]
         ]
         with translation.override(options["lang"]):
             data = [risk_data(item) for item in items]
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{cycle.name}: {len(data)} risks on {insights.on.isoformat()}")
+        self.stdout.write(f"{cycle.name}: {len(data)} risks on {on.isoformat()}")
         for row in data:
             target = (
                 f"KR{row['kr_id']} {row['key_result']}"
