@@ -40,7 +40,8 @@ class Folded(Func):
 
 def folded_contains(fields: list[str], query: str) -> Q:
     """Match the query in any of the fields, ignoring case and diacritics ("dao" finds "Đào")."""
-    needle = fold(" ".join(query.split()))
+    # PostgreSQL refuses NUL characters in text; nobody searches for them.
+    needle = fold(" ".join(query.replace("\x00", "").split()))
     condition = Q()
     for name in fields:
         condition |= Q(Contains(Folded(name), needle))
