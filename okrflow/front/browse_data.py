@@ -507,7 +507,7 @@ def find_objectives(
     found = first_results(
         Objective.objects.visible_to(user)
         .live()
-        .filter(text_filter(["title", "description"], query))
+        .filter(folded_contains(["title", "description"], query))
         .annotate(current=current_cycle_first(cycle))
         .order_by("current", "-cycle__start_date", "position", "pk")
         .values_list("pk", flat=True)[: SEARCH_LIMIT + 1]
@@ -531,7 +531,7 @@ def find_key_results(
     visible = Objective.objects.visible_to(user).live()
     found = first_results(
         KeyResult.objects.filter(is_archived=False, objective__in=visible)
-        .filter(text_filter(["title"], query))
+        .filter(folded_contains(["title"], query))
         .select_related(
             "owner",
             "objective__cycle",
@@ -558,18 +558,13 @@ def find_key_results(
 def find_people(query: str) -> Found:
     """Find people by name, username or job title."""
     found = first_results(
-        Person.objects.filter(text_filter(["full_name", "user__username", "job_title"], query))
+        Person.objects.filter(folded_contains(["full_name", "user__username", "job_title"], query))
         .select_related("unit", "user")
         .order_by(Folded("full_name"), "pk")[: SEARCH_LIMIT + 1]
     )
     for person in with_avatars(found.items):
         person.name_parts = highlight(person.full_name, query)  # type: ignore[attr-defined]
     return found
-
-
-def text_filter(fields: Iterable[str], query: str) -> Q:
-    """Return a Q matching the query in any of the fields, ignoring case and diacritics."""
-    return folded_contains(list(fields), query)
 
 
 def highlight(text: str, query: str) -> list[tuple[str, bool]]:

@@ -20,39 +20,34 @@ from okrflow.audit.models import AuditEntry
 logger = logging.getLogger(__name__)
 
 
-def objectives_touched(entry: AuditEntry) -> set[int]:
-    """Return the objectives whose figures an audited change may have moved."""
+def objectives_touched(entries: list[AuditEntry]) -> set[int]:
+    """Return the objectives whose figures audited changes may have moved: a query per kind."""
+    from okrflow.checkins.models import KeyResultCheckIn
     from okrflow.okrs.models import Alignment, Initiative, KeyResult
 
-    data = {**(entry.before or {}), **(entry.after or {})}
-    if entry.object_type == "objective":
-        children = Alignment.objects.filter(parent_id=entry.object_id).values_list(
-            "child_id", flat=True
-        )
-        return {entry.object_id, *children}
-    if entry.object_type == "keyresult":
-        found = set(
-            KeyResult.objects.filter(pk=entry.object_id).values_list("objective_id", flat=True)
-        )
-        before = (entry.before or {}).get("objective")
-        return found | ({before} if isinstance(before, int) else set())
-    if entry.object_type == "alignment":
-        return {data[end] for end in ("child", "parent") if isinstance(data.get(end), int)}
-    if entry.object_type == "initiative":
-        return set(
-            Initiative.objects.filter(pk=entry.object_id).values_list(
-                "key_result__objective_id", flat=True
-            )
-        )
-    if entry.object_type == "checkin":
-        from okrflow.checkins.models import KeyResultCheckIn
-
-        return set(
-            KeyResultCheckIn.objects.filter(checkin_id=entry.object_id).values_list(
-                "key_result__objective_id", flat=True
-            )
-        )
-    return set()
+    ids: dict[str, set[int]] = defaultdict(set)
+    found: set[int] = set()
+    for entry in entries:
+        ids[entry.object_type].add(entry.object_id)
+        data = {**(entry.before or {}), **(entry.after or {})}
+        if entry.object_type == "alignment":  # the link itself may be gone: read both ends
+            found |= {data[end] for end in ("child", "parent") if isinstance(data.get(end), int)}
+        if entry.object_type == "keyresult":  # a key result moved away leaves its old objective
+            before = (entry.before or {}).get("objective")
+            found |= {before} if isinstance(before, int) else set()
+    found |= ids["objective"]
+    lookups = [
+        (Alignment.objects.filter(parent_id__in=ids["objective"]), "child_id"),
+        (KeyResult.objects.filter(pk__in=ids["keyresult"]), "objective_id"),
+        (Initiative.objects.filter(pk__in=ids["initiative"]), "key_result__objective_id"),
+        (
+            KeyResultCheckIn.objects.filter(checkin_id__in=ids["checkin"]),
+            "key_result__objective_id",
+        ),
+    ]
+    for queryset, field in lookups:
+        found |= set(queryset.values_list(field, flat=True))
+    return found
 
 
 def with_ancestors(objective_ids: set[int], levels: int = 10) -> set[int]:
@@ -85,7 +80,7 @@ def refresh_touched(entries: list[AuditEntry]) -> None:
         large = InsightRefresh.objects.filter(key_results__gt=live_limit())
         if not large.exists():
             return  # one query for an organisation whose cycles all refresh by themselves
-        touched = with_ancestors(set().union(*(objectives_touched(entry) for entry in entries)))
+        touched = with_ancestors(objectives_touched(entries))
         if not touched:
             return
         by_cycle: dict[int, set[int]] = defaultdict(set)

@@ -6,9 +6,11 @@ A closed cycle shows its frozen grades; an active one shows what closing it toda
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -44,6 +46,45 @@ class ObjectiveLine:
     carried_to: Objective | None = None
 
 
+T = TypeVar("T")
+
+
+def mean_score(scores: Iterable[Decimal]) -> Decimal | None:
+    """Return the plain mean of objective scores, cut like a grade; None without any."""
+    parts = [(score, Decimal(1)) for score in scores]
+    return grading.objective_score(parts) if parts else None
+
+
+def band_counts(bands: Iterable[str]) -> dict[str, int]:
+    """Count objectives per band, every band listed."""
+    counts = Counter(bands)
+    return {band.value: counts.get(band.value, 0) for band in grading.Band}
+
+
+def by_department(
+    items: Iterable[T], unit_of: Callable[[T], int | None], order: Callable[[T], Any]
+) -> list[tuple[OrgUnit | None, str, list[T]]]:
+    """Group items by the department their unit sits in, departments in tree order.
+
+    Items of the company unit itself form its own group; those in no unit come last.
+    """
+    units = {unit.pk: unit for unit in OrgUnit.objects.all()}
+    groups: dict[int | None, tuple[OrgUnit | None, list[T]]] = {}
+    for item in items:
+        department = department_of(units, unit_of(item))
+        key = department.pk if department else None
+        groups.setdefault(key, (department, []))[1].append(item)
+    ordered = sorted(groups.values(), key=lambda g: (g[0] is None, g[0].path if g[0] else ""))
+    return [
+        (
+            unit,
+            unit.name if unit else _("Projects and people outside units"),
+            sorted(found, key=order),
+        )
+        for unit, found in ordered
+    ]
+
+
 @dataclass
 class ReviewSection:
     """The objectives of one department (or the company itself)."""
@@ -54,9 +95,7 @@ class ReviewSection:
 
     @property
     def mean_score(self) -> Decimal | None:
-        if not self.lines:
-            return None
-        return grading.objective_score([(line.score, Decimal(1)) for line in self.lines])
+        return mean_score(line.score for line in self.lines)
 
     @property
     def successes(self) -> int:
@@ -75,8 +114,7 @@ class CycleReview:
 
     @property
     def bands(self) -> dict[str, int]:
-        counts = Counter(line.band for line in self.lines)
-        return {band.value: counts.get(band.value, 0) for band in grading.Band}
+        return band_counts(line.band for line in self.lines)
 
     def success_rate(self, kind: str) -> tuple[int, int]:
         lines = [line for line in self.lines if line.objective.kind == kind]
@@ -84,10 +122,7 @@ class CycleReview:
 
     @property
     def mean_score(self) -> Decimal | None:
-        lines = self.lines
-        if not lines:
-            return None
-        return grading.objective_score([(line.score, Decimal(1)) for line in lines])
+        return mean_score(line.score for line in self.lines)
 
 
 def frozen_lines(queryset: QuerySet[Objective]) -> dict[int, ObjectiveLine]:
@@ -161,24 +196,15 @@ def build_review(cycle: Cycle, queryset: QuerySet[Objective]) -> CycleReview:
     for link in CarryOver.objects.filter(source__in=scope).select_related("copy__cycle"):
         if link.source_id in lines:
             lines[link.source_id].carried_to = link.copy
-    units = {unit.pk: unit for unit in OrgUnit.objects.all()}
-    sections: dict[int | None, ReviewSection] = {}
-    grouped: dict[int | None, list[ObjectiveLine]] = defaultdict(list)
-    for line in lines.values():
-        section_unit = department_of(units, owner_unit_id(line.objective))
-        grouped[section_unit.pk if section_unit else None].append(line)
-        if (section_unit.pk if section_unit else None) not in sections:
-            name = section_unit.name if section_unit else _("Projects and people outside units")
-            sections[section_unit.pk if section_unit else None] = ReviewSection(name, section_unit)
-    ordered = sorted(
-        sections.values(), key=lambda s: (s.unit is None, s.unit.path if s.unit else "")
-    )
-    for section in ordered:
-        section.lines = sorted(
-            grouped[section.unit.pk if section.unit else None],
-            key=lambda line: (line.objective.position, line.objective.pk),
+    sections = [
+        ReviewSection(name, unit, found)
+        for unit, name, found in by_department(
+            lines.values(),
+            lambda line: owner_unit_id(line.objective),
+            lambda line: (line.objective.position, line.objective.pk),
         )
-    return CycleReview(cycle, cycle.is_closed, ordered)
+    ]
+    return CycleReview(cycle, cycle.is_closed, sections)
 
 
 def department_of(units: dict[int, OrgUnit], unit_id: int | None) -> OrgUnit | None:
@@ -192,32 +218,49 @@ def department_of(units: dict[int, OrgUnit], unit_id: int | None) -> OrgUnit | N
     return unit
 
 
+@dataclass(frozen=True)
+class GradeRow:
+    """One objective's grade as stored: frozen, or the preview of an open cycle."""
+
+    objective_id: int
+    position: int
+    unit_id: int | None
+    score: Decimal
+    band: str
+    success: bool
+    kind: str
+
+
 @dataclass
 class SectionTotals:
-    """One department's line in a large review: how many objectives, their mean, successes."""
+    """One department's line in a large review: its objectives, their mean, successes."""
 
     name: str
     unit: OrgUnit | None
-    objective_ids: list[int]
-    scores: list[Decimal]
-    successes: int
+    rows: list[GradeRow]
 
     @property
     def key(self) -> str:
         return str(self.unit.pk) if self.unit else "none"
 
     @property
+    def objective_ids(self) -> list[int]:
+        return [row.objective_id for row in self.rows]
+
+    @property
     def mean_score(self) -> Decimal | None:
-        if not self.scores:
-            return None
-        return grading.objective_score([(score, Decimal(1)) for score in self.scores])
+        return mean_score(row.score for row in self.rows)
+
+    @property
+    def successes(self) -> int:
+        return sum(1 for row in self.rows if row.success)
 
 
 @dataclass
 class ReviewTotals:
     """A review's figures over every objective in view, read from stored rows in one query."""
 
-    rows: list[tuple[Decimal, str, bool, str]]  # score, band, success, kind
+    rows: list[GradeRow]
     sections: list[SectionTotals]
 
     @property
@@ -226,18 +269,15 @@ class ReviewTotals:
 
     @property
     def bands(self) -> dict[str, int]:
-        counts = Counter(band for _, band, _, _ in self.rows)
-        return {band.value: counts.get(band.value, 0) for band in grading.Band}
+        return band_counts(row.band for row in self.rows)
 
     def success_rate(self, kind: str) -> tuple[int, int]:
-        rows = [success for _, _, success, row_kind in self.rows if row_kind == kind]
-        return sum(rows), len(rows)
+        rows = [row for row in self.rows if row.kind == kind]
+        return sum(1 for row in rows if row.success), len(rows)
 
     @property
     def mean_score(self) -> Decimal | None:
-        if not self.rows:
-            return None
-        return grading.objective_score([(score, Decimal(1)) for score, _, _, _ in self.rows])
+        return mean_score(row.score for row in self.rows)
 
 
 def review_totals(cycle: Cycle, queryset: QuerySet[Objective]) -> ReviewTotals | None:
@@ -249,10 +289,9 @@ def review_totals(cycle: Cycle, queryset: QuerySet[Objective]) -> ReviewTotals |
     from okrflow.insights.snapshots import stored_insights
 
     scope = queryset.values("pk")
-    raw: list[tuple[int, int, int | None, Decimal | None, str, bool, str]]
     if cycle.is_closed:
-        raw = [
-            (pk, position, unit or person_unit or project_unit, score, band, success, kind)
+        rows = [
+            GradeRow(pk, position, unit or person_unit or project_unit, score, band, success, kind)
             for pk, position, unit, person_unit, project_unit, score, band, success, kind in (
                 ObjectiveGrade.objects.filter(objective__in=scope).values_list(
                     "objective_id",
@@ -270,35 +309,24 @@ def review_totals(cycle: Cycle, queryset: QuerySet[Objective]) -> ReviewTotals |
     else:
         if stored_insights(cycle) is None:
             return None
-        raw = list(
-            ObjectiveSnapshot.objects.filter(cycle=cycle, objective__in=scope).values_list(
-                "objective_id",
-                "objective__position",
-                "unit_id",
-                "score",
-                "band",
-                "success",
-                "objective__kind",
+        rows = [
+            GradeRow(pk, position, unit, score or Decimal(0), band, success, kind)
+            for pk, position, unit, score, band, success, kind in (
+                ObjectiveSnapshot.objects.filter(cycle=cycle, objective__in=scope).values_list(
+                    "objective_id",
+                    "objective__position",
+                    "unit_id",
+                    "score",
+                    "band",
+                    "success",
+                    "objective__kind",
+                )
             )
+        ]
+    sections = [
+        SectionTotals(name, unit, found)
+        for unit, name, found in by_department(
+            rows, lambda row: row.unit_id, lambda row: (row.position, row.objective_id)
         )
-    units = {unit.pk: unit for unit in OrgUnit.objects.all()}
-    sections: dict[int | None, SectionTotals] = {}
-    for pk, _position, unit_id, score, _band, success, _kind in sorted(
-        raw, key=lambda row: (row[1], row[0])
-    ):
-        unit = department_of(units, unit_id)
-        key = unit.pk if unit else None
-        if key not in sections:
-            name = unit.name if unit else _("Projects and people outside units")
-            sections[key] = SectionTotals(name, unit, [], [], 0)
-        section = sections[key]
-        section.objective_ids.append(pk)
-        section.scores.append(score or Decimal(0))
-        section.successes += bool(success)
-    ordered = sorted(
-        sections.values(), key=lambda s: (s.unit is None, s.unit.path if s.unit else "")
-    )
-    rows = [
-        (score or Decimal(0), band, success, kind) for _, _, _, score, band, success, kind in raw
     ]
-    return ReviewTotals(rows, ordered)
+    return ReviewTotals(rows, sections)

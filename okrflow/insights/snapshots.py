@@ -24,10 +24,12 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from okrflow.audit.log import to_json_value
@@ -60,6 +62,7 @@ BATCH = 500
 UNPLACED = 2_000_000_000  # map order of an objective the map has not placed yet: last
 
 Progress = Callable[[str], None]
+Places = dict[int, tuple[int, int]]  # objective id → (order, depth) in the alignment map
 
 
 def live_limit() -> int:
@@ -122,6 +125,12 @@ def fingerprint(cycle: Cycle, day: datetime.date) -> str:
     return hashlib.sha256("|".join(described).encode()).hexdigest()
 
 
+def is_current(cycle: Cycle, refresh: InsightRefresh | None, today: datetime.date) -> bool:
+    """Tell whether stored figures are of the cycle's data as it is now, on this day."""
+    day = insight_day(cycle, today)
+    return refresh is not None and refresh.fingerprint == fingerprint(cycle, day)
+
+
 def stored_insights(cycle: Cycle, today: datetime.date | None = None) -> InsightRefresh | None:
     """Return the cycle's stored insights, refreshed first when the cycle is small and stale.
 
@@ -131,8 +140,7 @@ def stored_insights(cycle: Cycle, today: datetime.date | None = None) -> Insight
     refresh = InsightRefresh.objects.filter(cycle=cycle).first()
     if refresh is not None and refresh.key_results > live_limit():
         return refresh
-    day = insight_day(cycle, today)
-    if refresh is not None and refresh.fingerprint == fingerprint(cycle, day):
+    if is_current(cycle, refresh, today):
         return refresh
     if refresh is None and cycle_key_results(cycle) > live_limit():
         return None
@@ -141,14 +149,8 @@ def stored_insights(cycle: Cycle, today: datetime.date | None = None) -> Insight
 
 def cycle_key_results(cycle: Cycle) -> int:
     return KeyResult.objects.filter(
-        objective__cycle=cycle, objective__state__in=live_states(), is_archived=False
+        objective__in=visible_objectives(None, cycle), is_archived=False
     ).count()
-
-
-def live_states() -> list[str]:
-    from okrflow.okrs.models import ObjectiveState
-
-    return [state for state in ObjectiveState.values if state != ObjectiveState.ARCHIVED]
 
 
 def refresh_cycle(
@@ -174,15 +176,8 @@ def refresh_cycle(
         stored = InsightRefresh.objects.filter(cycle=cycle).first()
         if stored is not None and stored.fingerprint == mark:
             return stored
-    say("measuring and forecasting")
-    insights = collect_insights(cycle, visible_objectives(None, cycle), today)
-    say("looking for risks")
-    risks = find_risks(insights)
-    places = {
-        row.insight.objective.pk: (order, row.depth)
-        for order, row in enumerate(build_alignment_map(insights))
-    }
-    objectives, cells = objective_rows(insights, places)
+    say("measuring, forecasting and looking for risks")
+    rows = compute_rows(cycle, visible_objectives(None, cycle), today, map_places)
     say("storing")
     with transaction.atomic():
         refresh, _ = InsightRefresh.objects.select_for_update().get_or_create(
@@ -190,21 +185,54 @@ def refresh_cycle(
         )
         if only_if_changed and refresh.fingerprint == mark:
             return refresh  # another request stored these figures while this one computed
-        ObjectiveSnapshot.objects.filter(cycle=cycle).delete()
-        HeatSnapshot.objects.filter(cycle=cycle).delete()
-        RiskSnapshot.objects.filter(cycle=cycle).delete()
-        ObjectiveSnapshot.objects.bulk_create(objectives, batch_size=BATCH)
-        HeatSnapshot.objects.bulk_create(cells, batch_size=BATCH)
-        RiskSnapshot.objects.bulk_create(risk_rows(cycle, risks), batch_size=BATCH)
+        rows.replace(cycle)
         refresh.computed_on = day
         refresh.computed_at = timezone.now()
         refresh.fingerprint = mark
-        refresh.objectives = len(objectives)
-        refresh.key_results = sum(row.key_results for row in objectives)
+        refresh.objectives = len(rows.objectives)
+        refresh.key_results = sum(row.key_results for row in rows.objectives)
         refresh.seconds = round(time.perf_counter() - started, 3)
         refresh.save()
     update_statistics([ObjectiveSnapshot, HeatSnapshot, RiskSnapshot])
     return refresh
+
+
+@dataclass
+class Rows:
+    """The stored rows of some objectives of a cycle, computed and not yet written."""
+
+    objectives: list[ObjectiveSnapshot]
+    cells: list[HeatSnapshot]
+    risks: list[RiskSnapshot]
+
+    def replace(self, cycle: Cycle, objective_ids: set[int] | None = None) -> None:
+        """Put these rows in place of the cycle's (or of the given objectives') stored ones."""
+        only = {} if objective_ids is None else {"objective_id__in": objective_ids}
+        for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
+            model.objects.filter(cycle=cycle, **only).delete()
+        ObjectiveSnapshot.objects.bulk_create(self.objectives, batch_size=BATCH)
+        HeatSnapshot.objects.bulk_create(self.cells, batch_size=BATCH)
+        RiskSnapshot.objects.bulk_create(self.risks, batch_size=BATCH)
+
+
+def compute_rows(
+    cycle: Cycle,
+    queryset: QuerySet[Objective],
+    today: datetime.date,
+    places: Callable[[CycleInsights], Places],
+) -> Rows:
+    """Measure, forecast and judge the objectives, and turn the result into rows to store."""
+    insights = collect_insights(cycle, queryset, today)
+    objectives, cells = objective_rows(insights, places(insights))
+    return Rows(objectives, cells, risk_rows(cycle, find_risks(insights)))
+
+
+def map_places(insights: CycleInsights) -> Places:
+    """Place every objective in the alignment map: parents first, children below."""
+    return {
+        row.insight.objective.pk: (order, row.depth)
+        for order, row in enumerate(build_alignment_map(insights))
+    }
 
 
 def update_statistics(models: list[Any]) -> None:
@@ -233,20 +261,13 @@ def refresh_objectives(
     if not InsightRefresh.objects.filter(cycle=cycle).exists():
         return  # nothing stored yet: the first full refresh computes everything
     queryset = visible_objectives(None, cycle).filter(pk__in=objective_ids)
-    insights = collect_insights(cycle, queryset, today)
-    risks = find_risks(insights)
-    objectives, cells = objective_rows(insights, placed(cycle, insights))
+    rows = compute_rows(cycle, queryset, today, lambda insights: placed(cycle, insights))
     try:
         with transaction.atomic():
             # A full refresh rewriting the cycle holds this row: do not make the person who just
             # checked in wait for it; that refresh or the next one brings the change in.
             InsightRefresh.objects.select_for_update(nowait=True).filter(cycle=cycle).first()
-            ObjectiveSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
-            HeatSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
-            RiskSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
-            ObjectiveSnapshot.objects.bulk_create(objectives, batch_size=BATCH)
-            HeatSnapshot.objects.bulk_create(cells, batch_size=BATCH)
-            RiskSnapshot.objects.bulk_create(risk_rows(cycle, risks), batch_size=BATCH)
+            rows.replace(cycle, objective_ids)
     except DatabaseError:
         logger.info("Cycle %s is being refreshed; its next refresh includes this change.", cycle)
 
@@ -274,9 +295,6 @@ def placed(cycle: Cycle, insights: CycleInsights) -> Places:
 
 def clamp(value: float) -> float:
     return min(1.0, max(0.0, value))
-
-
-Places = dict[int, tuple[int, int]]  # objective id → (order, depth) in the alignment map
 
 
 def objective_rows(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from okrflow.engine.focus import OwnerKind
 from okrflow.front import browse_data as data
 from okrflow.front.cycle_choice import chosen_cycle
-from okrflow.front.folding import Folded
+from okrflow.front.folding import Folded, folded_contains
 from okrflow.front.tree_scope import scope_tree
 from okrflow.okrs.focus_report import FocusLine
 from okrflow.okrs.measure import ObjectiveReport
@@ -253,7 +253,7 @@ def people(request: HttpRequest) -> HttpResponse:
         directory = directory.filter(unit__path__startswith=unit.path)
     if query:
         directory = directory.filter(
-            data.text_filter(["full_name", "job_title", "user__username"], query)
+            folded_contains(["full_name", "job_title", "user__username"], query)
         )
     if cycle is not None:
         directory = directory.annotate(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -84,22 +84,14 @@ def cycle_status_counts(cycle: Any, visible: Any) -> tuple[Any, dict[str, int]] 
 
     Returns (when they were computed, counts), or None while a large cycle has none stored.
     """
-    from okrflow.insights.models import ObjectiveSnapshot
     from okrflow.insights.snapshots import stored_insights
+    from okrflow.insights.stored import Scope, summarise_stored
 
     refresh = stored_insights(cycle)
     if refresh is None:
         return None
-    counts = {status.value: 0 for status in Status}
-    rows = (
-        ObjectiveSnapshot.objects.filter(cycle=cycle, objective__in=visible.values("pk"))
-        .order_by()
-        .values_list("status")
-        .annotate(count=Count("id"))
-    )
-    for status, count in rows:
-        counts[status] = counts.get(status, 0) + count
-    return refresh.computed_at, counts
+    summary = summarise_stored(Scope(cycle, refresh, visible.values("pk")), {})
+    return refresh.computed_at, summary.statuses
 
 
 @require_POST

@@ -63,9 +63,7 @@ def stored_scope(cycle: Cycle, queryset: QuerySet[Objective]) -> Scope | None:
     return Scope(cycle, refresh, queryset.values("pk"))
 
 
-def load_slice(cycle: Cycle, queryset: QuerySet[Objective], count: int) -> tuple[PageData, int]:
-    """Collect live insights for the first `count` objectives only; return them and the total."""
+def load_first(cycle: Cycle, queryset: QuerySet[Objective], count: int) -> PageData:
+    """Collect live insights for the first `count` objectives only (the lists with sparklines)."""
     ids = list(queryset.values_list("pk", flat=True)[:count])
-    total = len(ids) if len(ids) < count else queryset.count()
-    chosen = Objective.objects.filter(pk__in=ids).order_by("position", "id")
-    return load_page(cycle, chosen), total
+    return load_page(cycle, Objective.objects.filter(pk__in=ids).order_by("position", "id"))

@@ -33,7 +33,7 @@ from okrflow.insights.stored import (
     with_objects,
 )
 from okrflow.insights.views.common import (
-    load_slice,
+    load_first,
     objectives_of_unit,
     page_cycle,
     require_member,
@@ -48,9 +48,8 @@ RISKS_ON_DASHBOARD = 8
 RISKS_ON_UNIT_PAGE = 6
 MAP_DEPTH_ON_DASHBOARD = 2
 HEAT_DEPTH_ON_DASHBOARD = 2  # company, departments, teams …
-HEAT_ROWS_ON_DASHBOARD = (
-    60  # … unless there are more units than this: then teams are on their pages
-)
+# … unless more units than this are that deep: then teams are on their departments' pages.
+HEAT_ROWS_ON_DASHBOARD = 60
 MAP_ROWS_ON_DASHBOARD = 150
 OBJECTIVES_LISTED = 30
 RISKS_PER_PAGE = 100
@@ -147,7 +146,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     if scope is None:
         return not_ready(request, "insights/unit.html", cycle, {"unit": unit})
     units = list(OrgUnit.objects.filter(path__startswith=unit.path).order_by("path"))
-    listed, total = load_slice(cycle, queryset, OBJECTIVES_LISTED)
+    listed = load_first(cycle, queryset, OBJECTIVES_LISTED)
     access = access_for(request.user)
     calibration, people = unit_calibration(unit)
     may_see_people = access.is_admin or unit.pk in access.led_unit_ids
@@ -161,7 +160,6 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             **scope_figures(scope, RISKS_ON_UNIT_PAGE),
             "heat": stored_heat_map(scope, units, unit.depth + 1),
             "objective_rows": objective_rows(listed),
-            "objectives_total": total,
             "compliance": summarise_compliance(compliance_totals_for(cycle, unit, timezone.now())),
             "calibration": reliability_view(calibration),
             "calibration_people": people if may_see_people else None,
@@ -185,8 +183,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     scope = stored_scope(cycle, queryset)
     if scope is None:
         return not_ready(request, "insights/person.html", cycle, {"person": person})
-    counts = risk_counts(scope)
-    listed, total = load_slice(cycle, queryset, OBJECTIVES_LISTED)
+    listed = load_first(cycle, queryset, OBJECTIVES_LISTED)
     access = access_for(request.user)
     may_see_calibration = (
         access.is_admin
@@ -199,12 +196,8 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "cycle": cycle,
             "person": person,
-            "refresh": scope.refresh,
-            "summary": summarise_stored(scope, counts),
-            "risks": risk_rows(list(with_objects(scope.risks())[:RISKS_PER_PAGE])),
-            "risk_count": sum(counts.values()),
+            **scope_figures(scope, RISKS_PER_PAGE),
             "objective_rows": objective_rows(listed),
-            "objectives_total": total,
             "calibration": reliability_view(person_calibration(person))
             if may_see_calibration
             else None,

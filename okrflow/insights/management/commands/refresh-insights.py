@@ -11,9 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from okrflow.cycles.models import Cycle
-from okrflow.insights.collect import insight_day
 from okrflow.insights.models import InsightRefresh, RiskSnapshot
-from okrflow.insights.snapshots import fingerprint, refresh_cycle
+from okrflow.insights.snapshots import is_current, refresh_cycle
 
 
 def cycles_to_refresh(name: str | None) -> list[Cycle]:
@@ -27,12 +26,6 @@ def cycles_to_refresh(name: str | None) -> list[Cycle]:
         | Q(insight_refresh__computed_at__lt=F("closing__closed_at"))
     )
     return list(Cycle.objects.filter(~Q(state="closed") | waiting).order_by("start_date", "id"))
-
-
-def is_stale(cycle: Cycle) -> bool:
-    stored = InsightRefresh.objects.filter(cycle=cycle).first()
-    day = insight_day(cycle, timezone.localdate())
-    return stored is None or stored.fingerprint != fingerprint(cycle, day)
 
 
 class Command(BaseCommand):
@@ -53,7 +46,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         results = []
         for cycle in cycles_to_refresh(options["cycle"]):
-            if options["if_changed"] and not is_stale(cycle):
+            stored = InsightRefresh.objects.filter(cycle=cycle).first()
+            if options["if_changed"] and is_current(cycle, stored, timezone.localdate()):
                 results.append({"cycle": cycle.name, "skipped": True})
                 continue
 
