@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -46,7 +47,8 @@ def company_goal(world: World):  # type: ignore[no-untyped-def]
     return objective
 
 
-def test_a_healthy_key_result_raises_nothing(world: World, company_goal, today) -> None:  # type: ignore[no-untyped-def]
+def visits(world: World, company_goal: Any) -> Any:
+    """Marketing's committed "Own SEO" objective, aligned to the company's, with one KR 0 → 100."""
     _, (kr,) = objective_with(
         world,
         world.marketing,
@@ -54,6 +56,11 @@ def test_a_healthy_key_result_raises_nothing(world: World, company_goal, today) 
         [{"title": "Visits", "start_value": 0, "target_value": 100}],
         parent=company_goal,
     )
+    return kr
+
+
+def test_a_healthy_key_result_raises_nothing(world: World, company_goal, today) -> None:  # type: ignore[no-untyped-def]
+    kr = visits(world, company_goal)
     record_weekly(kr, [8, 16, 23, 31, 39, 46, 54, 62])
     assert kr.pk not in risks_by_kr(world)
 
@@ -61,13 +68,7 @@ def test_a_healthy_key_result_raises_nothing(world: World, company_goal, today) 
 def test_behind_pace_is_an_end_of_cycle_risk_weeks_before_the_end(
     world: World, company_goal, today
 ) -> None:  # type: ignore[no-untyped-def]
-    _, (kr,) = objective_with(
-        world,
-        world.marketing,
-        "Own SEO",
-        [{"title": "Visits", "start_value": 0, "target_value": 100}],
-        parent=company_goal,
-    )
+    kr = visits(world, company_goal)
     record_weekly(kr, [4, 8, 12, 16, 20, 24, 28, 32])
     assert risks_by_kr(world)[kr.pk] == ["end_of_cycle:forecast_below_bar"]
 
@@ -208,13 +209,7 @@ def test_okrflow_risks_prints_json(world: World, company_goal, today) -> None:  
     import io
     import json
 
-    _, (kr,) = objective_with(
-        world,
-        world.marketing,
-        "Own SEO",
-        [{"title": "Visits", "start_value": 0, "target_value": 100}],
-        parent=company_goal,
-    )
+    kr = visits(world, company_goal)
     record_weekly(kr, [4, 8, 12, 16, 20, 24, 28, 32])
     out = io.StringIO()
     call_command("risks", "--json", "--cycle", "Q2 2026", stdout=out)
@@ -239,13 +234,7 @@ def test_okrflow_risks_prints_json(world: World, company_goal, today) -> None:  
 def test_nothing_is_flagged_in_a_closed_cycle(world: World, company_goal, today) -> None:  # type: ignore[no-untyped-def]
     from okrflow.insights.actions import close_cycle
 
-    _, (kr,) = objective_with(
-        world,
-        world.marketing,
-        "Own SEO",
-        [{"title": "Visits", "start_value": 0, "target_value": 100}],
-        parent=company_goal,
-    )
+    kr = visits(world, company_goal)
     record_weekly(kr, [4, 8, 12])
     close_cycle(None, world.cycle)
     world.cycle.refresh_from_db()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from okrflow.cycles.models import Cycle
@@ -32,14 +35,6 @@ def require_member(request: HttpRequest) -> None:
         raise Http404
 
 
-def page_cycle(request: HttpRequest) -> Cycle | None:
-    return chosen_cycle(request)
-
-
-def visible(request: HttpRequest, cycle: Cycle) -> QuerySet[Objective]:
-    return visible_objectives(request.user, cycle)
-
-
 def objectives_of_unit(unit: OrgUnit) -> QuerySet[Objective]:
     """Select the objectives of a unit and everything below it: units, people, projects."""
     return Objective.objects.filter(
@@ -55,15 +50,33 @@ def load_page(cycle: Cycle, queryset: QuerySet[Objective]) -> PageData:
     return PageData(cycle, insights, find_risks(insights))
 
 
-def stored_scope(cycle: Cycle, queryset: QuerySet[Objective]) -> Scope | None:
-    """Return the stored insights of the given objectives (None while a large cycle waits)."""
+Narrow = Callable[[QuerySet[Objective]], QuerySet[Objective]]
+
+
+def stored_page(
+    request: HttpRequest,
+    template: str,
+    narrow: Narrow = lambda objectives: objectives,
+    extra: dict[str, Any] | None = None,
+) -> Scope | HttpResponse:
+    """Return the stored insights of the objectives a page shows of the chosen cycle.
+
+    When there is no cycle, or a large one has no figures yet, return the page saying so.
+    """
+    cycle = chosen_cycle(request)
+    if cycle is None:
+        return render(request, template, {"cycle": None, **(extra or {})})
     refresh = stored_insights(cycle)
     if refresh is None:
-        return None
-    return Scope(cycle, refresh, queryset.values("pk"))
+        return render(request, template, {"cycle": cycle, "not_ready": True, **(extra or {})})
+    return Scope(cycle, refresh, narrow(visible_objectives(request.user, cycle)).values("pk"))
 
 
-def load_first(cycle: Cycle, queryset: QuerySet[Objective], count: int) -> PageData:
-    """Collect live insights for the first `count` objectives only (the lists with sparklines)."""
-    ids = list(queryset.values_list("pk", flat=True)[:count])
-    return load_page(cycle, Objective.objects.filter(pk__in=ids).order_by("position", "id"))
+def load_first(scope: Scope, count: int) -> PageData:
+    """Collect live insights for the first `count` objectives in view (the lists with sparklines)."""
+    ids = list(
+        Objective.objects.filter(pk__in=scope.objective_ids)
+        .order_by("position", "id")
+        .values_list("pk", flat=True)[:count]
+    )
+    return load_page(scope.cycle, Objective.objects.filter(pk__in=ids).order_by("position", "id"))

@@ -35,10 +35,8 @@ from okrflow.insights.stored import (
 from okrflow.insights.views.common import (
     load_first,
     objectives_of_unit,
-    page_cycle,
     require_member,
-    stored_scope,
-    visible,
+    stored_page,
 )
 from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
@@ -53,17 +51,6 @@ HEAT_ROWS_ON_DASHBOARD = 60
 MAP_ROWS_ON_DASHBOARD = 150
 OBJECTIVES_LISTED = 30
 RISKS_PER_PAGE = 100
-
-
-def empty(request: HttpRequest, template: str, extra: dict[str, Any] | None = None) -> HttpResponse:
-    return render(request, template, {"cycle": None, **(extra or {})})
-
-
-def not_ready(
-    request: HttpRequest, template: str, cycle: Any, extra: dict[str, Any] | None = None
-) -> HttpResponse:
-    """Render a page whose large cycle has no stored insights yet."""
-    return render(request, template, {"cycle": cycle, "not_ready": True, **(extra or {})})
 
 
 def scope_figures(scope: Scope, risks_shown: int) -> dict[str, Any]:
@@ -95,12 +82,10 @@ def objective_rows(data: Any) -> list[dict[str, Any]]:
 def company(request: HttpRequest) -> HttpResponse:
     """Show the whole company: status, heat map by unit, risks, check-ins and the alignment map."""
     require_member(request)
-    cycle = page_cycle(request)
-    if cycle is None:
-        return empty(request, "insights/company.html")
-    scope = stored_scope(cycle, visible(request, cycle))
-    if scope is None:
-        return not_ready(request, "insights/company.html", cycle)
+    scope = stored_page(request, "insights/company.html")
+    if isinstance(scope, HttpResponse):
+        return scope
+    cycle = scope.cycle
     units = list(OrgUnit.objects.order_by("path"))
     heat_depth = HEAT_DEPTH_ON_DASHBOARD
     while heat_depth > 1 and sum(u.depth <= heat_depth for u in units) > HEAT_ROWS_ON_DASHBOARD:
@@ -138,15 +123,17 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Show one unit with the units below it: status, heat map, risks, check-ins, calibration."""
     require_member(request)
     unit = get_object_or_404(OrgUnit.objects.select_related("lead", "parent"), pk=unit_id)
-    cycle = page_cycle(request)
-    if cycle is None:
-        return empty(request, "insights/unit.html", {"unit": unit})
-    queryset = visible(request, cycle).filter(pk__in=objectives_of_unit(unit))
-    scope = stored_scope(cycle, queryset)
-    if scope is None:
-        return not_ready(request, "insights/unit.html", cycle, {"unit": unit})
+    scope = stored_page(
+        request,
+        "insights/unit.html",
+        lambda objectives: objectives.filter(pk__in=objectives_of_unit(unit)),
+        {"unit": unit},
+    )
+    if isinstance(scope, HttpResponse):
+        return scope
+    cycle = scope.cycle
     units = list(OrgUnit.objects.filter(path__startswith=unit.path).order_by("path"))
-    listed = load_first(cycle, queryset, OBJECTIVES_LISTED)
+    listed = load_first(scope, OBJECTIVES_LISTED)
     access = access_for(request.user)
     calibration, people = unit_calibration(unit)
     may_see_people = access.is_admin or unit.pk in access.led_unit_ids
@@ -173,17 +160,19 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     """Show one person's objectives and key results, their risks and their calibration."""
     require_member(request)
     person = get_object_or_404(Person.objects.select_related("unit", "user"), pk=person_id)
-    cycle = page_cycle(request)
-    if cycle is None:
-        return empty(request, "insights/person.html", {"person": person})
     theirs = Objective.objects.filter(Q(owner_person=person) | Q(key_results__owner=person)).values(
         "pk"
     )
-    queryset = visible(request, cycle).filter(pk__in=theirs)
-    scope = stored_scope(cycle, queryset)
-    if scope is None:
-        return not_ready(request, "insights/person.html", cycle, {"person": person})
-    listed = load_first(cycle, queryset, OBJECTIVES_LISTED)
+    scope = stored_page(
+        request,
+        "insights/person.html",
+        lambda objectives: objectives.filter(pk__in=theirs),
+        {"person": person},
+    )
+    if isinstance(scope, HttpResponse):
+        return scope
+    cycle = scope.cycle
+    listed = load_first(scope, OBJECTIVES_LISTED)
     access = access_for(request.user)
     may_see_calibration = (
         access.is_admin
@@ -211,12 +200,10 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
 def facts(request: HttpRequest) -> HttpResponse:
     """Measure the article's five benefits: Focus, Alignment, Commitment, Tracking, Stretching."""
     require_member(request)
-    cycle = page_cycle(request)
-    if cycle is None:
-        return empty(request, "insights/facts.html")
-    scope = stored_scope(cycle, visible(request, cycle))
-    if scope is None:
-        return not_ready(request, "insights/facts.html", cycle)
+    scope = stored_page(request, "insights/facts.html")
+    if isinstance(scope, HttpResponse):
+        return scope
+    cycle = scope.cycle
     panels = {panel.key: panel for panel in build_facts(scope, timezone.now())}
     return render(
         request,
@@ -230,17 +217,18 @@ def facts(request: HttpRequest) -> HttpResponse:
 def risks(request: HttpRequest) -> HttpResponse:
     """List every risk of the cycle, filtered by kind or severity."""
     require_member(request)
-    cycle = page_cycle(request)
-    if cycle is None:
-        return empty(request, "insights/risks.html")
-    queryset = visible(request, cycle)
     unit_id = request.GET.get("unit", "")
     chosen_unit = OrgUnit.objects.filter(pk=int(unit_id)).first() if unit_id.isdigit() else None
-    if chosen_unit is not None:
-        queryset = queryset.filter(pk__in=objectives_of_unit(chosen_unit))
-    scope = stored_scope(cycle, queryset)
-    if scope is None:
-        return not_ready(request, "insights/risks.html", cycle)
+    scope = stored_page(
+        request,
+        "insights/risks.html",
+        lambda objectives: (
+            objectives.filter(pk__in=objectives_of_unit(chosen_unit)) if chosen_unit else objectives
+        ),
+    )
+    if isinstance(scope, HttpResponse):
+        return scope
+    cycle = scope.cycle
     kind = request.GET.get("kind", "")
     severity = request.GET.get("severity", "")
     chosen = scope.risks()
