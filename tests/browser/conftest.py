@@ -42,12 +42,45 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+class RequestsInFlight:
+    """Count the page's requests that have started and not yet finished or failed."""
+
+    def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
+        self.pending: set[object] = set()
+        # Playwright wraps the handlers, so they must be Python functions, not bound built-ins.
+        page.on("request", lambda request: self.pending.add(request))
+        page.on("requestfinished", lambda request: self.pending.discard(request))
+        page.on("requestfailed", lambda request: self.pending.discard(request))
+
+    def wait_until_done(self, page, limit_ms: int = 30_000) -> None:  # type: ignore[no-untyped-def]
+        """Let Playwright deliver its events until no request is in flight."""
+        waited = 0
+        while self.pending and waited < limit_ms:
+            page.wait_for_timeout(25)  # pumps Playwright's event loop; no fixed sleep is relied on
+            waited += 25
+        if self.pending:
+            raise AssertionError(f"{len(self.pending)} request(s) still in flight after the test")
+
+
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def page(browser, live_server, transactional_db):  # type: ignore[no-untyped-def]
+    """A fresh browser page, closed only once every request it made has been answered.
+
+    Depending on `transactional_db` puts this fixture's teardown *before* the database flush:
+    a request the live server is still serving (an htmx check fired by the test's last
+    keystroke) would otherwise hold locks that the flush's TRUNCATE waits on, a deadlock on
+    PostgreSQL under load.
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    in_flight = RequestsInFlight(page)
     yield page
+    in_flight.wait_until_done(page)
+    # Leaving the document cancels htmx's delayed triggers ("input changed delay:600ms");
+    # one that fired meanwhile is waited for too.
+    page.goto("about:blank")
+    in_flight.wait_until_done(page)
     context.close()
 
 
