@@ -509,3 +509,25 @@ def test_the_largest_value_round_trips_and_one_past_it_is_refused(world: World) 
     with pytest.raises(ValidationError) as error:
         update_key_result(world.member.user, kr, start_value="9999999999999999")
     assert messages_of(error.value) == ["Start value must be less than 10,000,000,000,000,000."]
+
+
+def test_closing_a_cycle_stores_a_huge_raw_progress_within_its_column(
+    client: Client, world: World
+) -> None:
+    """Progress far beyond 100% (a tiny target, a huge value) is kept at the column's limit."""
+    from okrflow.insights.actions import close_cycle
+    from okrflow.insights.models import KeyResultGrade
+
+    objective = create_objective(
+        None, cycle=world.cycle, title="Tiny target", owner=world.member
+    ).value
+    kr = create_key_result(
+        None, objective, title="Visits", start_value="0", target_value="0.0001"
+    ).value
+    record_key_result_value(None, kr, value="9999999999")
+    close_cycle(world.admin.user, world.cycle)
+    grade = KeyResultGrade.objects.get(key_result=kr)
+    assert grade.progress == Decimal("99999999.9999")
+    assert grade.score == Decimal("1.00")
+    signed_in(client, world, "member")
+    assert client.get(f"/insights/cycles/{world.cycle.pk}/review/").status_code == 200
