@@ -25,6 +25,7 @@ from django.utils import translation
 from okrflow.action_support import column_problem, to_decimal
 from okrflow.audit.models import AuditEntry
 from okrflow.checkins.actions import record_checkin
+from okrflow.checkins.models import CheckIn, KeyResultCheckIn
 from okrflow.okrs.actions import (
     align_objective,
     change_key_result_target,
@@ -56,7 +57,16 @@ def messages_of(error: ValidationError) -> list[str]:
 def saved_counts() -> tuple[int, ...]:
     return tuple(
         model.objects.count()
-        for model in (Objective, KeyResult, KeyResultValue, Alignment, TargetVersion, AuditEntry)
+        for model in (
+            Objective,
+            KeyResult,
+            KeyResultValue,
+            Alignment,
+            TargetVersion,
+            CheckIn,
+            KeyResultCheckIn,
+            AuditEntry,
+        )
     )
 
 
@@ -531,3 +541,21 @@ def test_closing_a_cycle_stores_a_huge_raw_progress_within_its_column(
     assert grade.score == Decimal("1.00")
     signed_in(client, world, "member")
     assert client.get(f"/insights/cycles/{world.cycle.pk}/review/").status_code == 200
+
+
+def test_check_in_form_answers_with_the_columns_message(client: Client, world: World) -> None:
+    import time_machine
+
+    from tests.checkins.conftest import WEDNESDAY, make_member_krs
+
+    with time_machine.travel(WEDNESDAY, tick=False):
+        krs = make_member_krs(world)
+        data = {"cycle": str(world.cycle.pk), "week": WEEK.isoformat(), "action": "submit"}
+        for kr, value in zip(krs.all, ["2800.00001", "50", "0", "1"], strict=True):
+            data |= {f"kr-{kr.pk}-value": value, f"kr-{kr.pk}-confidence": "medium"}
+        data |= {"progress": "Moving", "obstacles": "", "solutions": "", "confidence": "high"}
+        before = saved_counts()
+        response = signed_in(client, world, "member").post("/checkins/", data)
+    assert response.status_code == 200
+    assert "Value: use at most 4 decimal places." in response.content.decode()
+    assert saved_counts() == before

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -203,3 +205,46 @@ def test_review_pdf_with_control_characters_and_markup(
     Objective.objects.filter(pk=controlled.pk).update(title=CONTROL_TITLE + " <b>& </para>")
     content = review(client, world, "pdf")
     assert content.startswith(b"%PDF")
+
+
+def test_every_csv_and_xlsx_the_app_writes_goes_through_the_one_writer() -> None:
+    """A new export cannot forget the rules: only okrflow/spreadsheets.py writes CSV, and any
+    module that builds a workbook uses its helpers (the next test checks how)."""
+    package = Path(__file__).resolve().parents[1] / "okrflow"
+    offenders = []
+    for path in package.rglob("*.py"):
+        if path.name == "spreadsheets.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        if re.search(r"csv\.(writer|DictWriter)\(", source):
+            offenders.append(f"{path.relative_to(package)}: a CSV writer of its own")
+        if "Workbook(" in source and "okrflow.spreadsheets import" not in source:
+            offenders.append(f"{path.relative_to(package)}: a workbook without the writer")
+    assert offenders == []
+
+
+def test_xlsx_rows_are_only_appended_by_the_writer(
+    client: Client,
+    world: World,
+    hostile: tuple[Objective, Objective],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both workbooks add rows only through `append_row` (which cleans and types every cell)."""
+    import inspect
+
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    callers: set[str] = set()
+    original = Worksheet.append
+
+    def recording_append(self: Worksheet, iterable: object) -> None:
+        frame = inspect.currentframe()
+        assert frame is not None and frame.f_back is not None
+        callers.add(frame.f_back.f_globals["__name__"])
+        original(self, iterable)
+
+    monkeypatch.setattr(Worksheet, "append", recording_append)
+    signed_in(client, world)
+    assert client.get(f"/library/export/{world.cycle.pk}/xlsx/").status_code == 200
+    assert client.get(f"/insights/cycles/{world.cycle.pk}/report.xlsx").status_code == 200
+    assert callers == {"okrflow.spreadsheets"}

@@ -226,7 +226,7 @@ def write_xlsx(rows: Iterable[dict[str, Any]], sheet_title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = safe_sheet_title(sheet_title or "OKRs", "OKRs")
-    sheet.append(list(COLUMNS))
+    append_row(sheet, list(COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F5EFF")
