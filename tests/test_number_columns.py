@@ -186,6 +186,11 @@ def test_the_largest_and_smallest_weights_are_accepted() -> None:
             {"shape": "relative", "start_value": "9000000000000000", "relative_change": "100"},
             "Target value must be less than 10,000,000,000,000,000.",
         ),
+        # start and target equal once the computed target is rounded to the column
+        (
+            {"shape": "relative", "start_value": "0.0001", "relative_change": "1"},
+            "The target must differ from the starting value.",
+        ),
         (
             {"shape": "recurring", "per_period": "1.5", "period": "week"},
             "Enter a whole number of times, at least 1.",
