@@ -42,7 +42,7 @@ def to_decimal(
     """Coerce user input to a finite Decimal, or raise a field error in the user's language.
 
     With `column` (a model field, e.g. `KeyResult._meta.get_field("weight")`) the number must
-    also fit that column exactly: its digits, decimal places and validators (see `fit_column`).
+    also fit that column exactly: its digits, decimal places and validators (`column_problem`).
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
