@@ -501,6 +501,8 @@ def test_web_preview_meets_an_enforced_focus_limit_like_the_import(
     before = saved_counts()
     preview = client.post("/library/import/", data | {"action": "preview"})
     assert not preview.context["preview"].can_import
+    problems = preview.context["preview"].errors
+    assert problems and all(p.message in preview.content.decode() for p in problems)
     assert saved_counts() == before
     assert not Objective.objects.filter(state=ObjectiveState.DRAFT).exists()
 
