@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from okrflow.engine.numbers import parse_number
+from okrflow.engine.numbers import format_number, parse_number
 
 T = TypeVar("T")
+SQLITE_DIGITS = Context(prec=15)
 
 
 @dataclass
@@ -27,8 +32,18 @@ def deny(message: str | None = None) -> PermissionDenied:
     return PermissionDenied(message or _("You do not have permission to do this."))
 
 
-def to_decimal(value: Any, field_name: str, *, required: bool = False) -> Decimal | None:
-    """Coerce user input to a finite Decimal, or raise a field error in the user's language."""
+def to_decimal(
+    value: Any,
+    field_name: str,
+    *,
+    required: bool = False,
+    column: models.Field[Any, Any] | None = None,
+) -> Decimal | None:
+    """Coerce user input to a finite Decimal, or raise a field error in the user's language.
+
+    With `column` (a model field, e.g. `KeyResult._meta.get_field("weight")`) the number must
+    also fit that column exactly: its digits, decimal places and validators (`column_problem`).
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise ValidationError({field_name: _("This value is required.")})
@@ -48,7 +63,108 @@ def to_decimal(value: Any, field_name: str, *, required: bool = False) -> Decima
         raise ValidationError({field_name: _("Enter a finite number, not NaN or infinity.")})
     if abs(number) >= Decimal("1e16"):
         raise ValidationError({field_name: _("This number is too large.")})
+    if column is not None:
+        problem = column_problem(number, column)
+        if problem:
+            raise ValidationError({field_name: problem})
     return number
+
+
+def column_problem(number: Decimal, column: models.Field[Any, Any]) -> str | None:
+    """Say why `number` cannot be stored in `column` exactly, or None when it can.
+
+    The limits come from the model field itself (digits, decimal places, integer range,
+    min/max validators), so a new column is covered without a list to keep up to date. Extra
+    decimal places are refused rather than rounded: a weight of 0,004 would silently become 0.
+    """
+    label = capfirst(str(column.verbose_name))
+    places = decimal_places_of(column)
+    if decimals_in(number) > places:
+        if places == 0:
+            return _("%(field)s: enter a whole number.") % {"field": label}
+        return ngettext(
+            "%(field)s: use at most %(places)d decimal place.",
+            "%(field)s: use at most %(places)d decimal places.",
+            places,
+        ) % {"field": label, "places": places}
+    if isinstance(column, models.DecimalField):
+        limit = Decimal(10) ** (column.max_digits - column.decimal_places)
+        # SQLite keeps 15 significant digits (Django reads them back so): 9999999999999999
+        # would come back as 10^16, which no longer fits the column and breaks every page
+        # that reads it. The same limit on every database keeps the rule one rule.
+        stored = SQLITE_DIGITS.create_decimal_from_float(float(number))
+        if number >= limit or stored >= limit:
+            return _("%(field)s must be less than %(limit)s.") % {
+                "field": label,
+                "limit": shown(limit),
+            }
+        if number <= -limit or stored <= -limit:
+            return _("%(field)s must be greater than %(limit)s.") % {
+                "field": label,
+                "limit": shown(-limit),
+            }
+    low, high = validator_bounds(column)
+    if low is not None and number < low:
+        return _("%(field)s must be at least %(min)s.") % {"field": label, "min": shown(low)}
+    if high is not None and number > high:
+        return _("%(field)s must be at most %(max)s.") % {"field": label, "max": shown(high)}
+    return None
+
+
+def fit_column(
+    number: Decimal | int | None, field_name: str, column: models.Field[Any, Any]
+) -> None:
+    """Raise a field error when a (possibly computed) number does not fit its column."""
+    if number is None:
+        return
+    exact = Decimal(str(number)) if isinstance(number, float) else Decimal(number)
+    problem = column_problem(exact, column)
+    if problem:
+        raise ValidationError({field_name: problem})
+
+
+def decimals_in(number: Decimal) -> int:
+    """How many decimal places a number really has ("1.50" has 1), without rounding it."""
+    _sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0 or not any(digits):
+        return 0
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -exponent - trailing_zeros)
+
+
+def decimal_places_of(column: models.Field[Any, Any]) -> int:
+    if isinstance(column, models.DecimalField):
+        return int(column.decimal_places)
+    return 0  # integer columns
+
+
+def validator_bounds(column: models.Field[Any, Any]) -> tuple[Decimal | None, Decimal | None]:
+    """The tightest minimum and maximum among the field's validators.
+
+    Integer fields add their database range (e.g. 0–32767 for a positive small integer) as
+    validators; fields may add their own (a gap between 0 and 1).
+    """
+    low: Decimal | None = None
+    high: Decimal | None = None
+    for validator in column.validators:
+        limit = getattr(validator, "limit_value", None)
+        if callable(limit) or limit is None:
+            continue
+        if isinstance(validator, MinValueValidator):
+            value = Decimal(str(limit))
+            low = value if low is None else max(low, value)
+        elif isinstance(validator, MaxValueValidator):
+            value = Decimal(str(limit))
+            high = value if high is None else min(high, value)
+    return low, high
+
+
+def shown(number: Decimal) -> str:
+    """A limit written the way the person reads numbers ("10.000" in vi, "10,000" in en)."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or "vi")[:2]
+    return format_number(number, language if language in ("vi", "en") else "en", max_decimals=4)
 
 
 def read_number_text(text: str, field_name: str) -> Decimal:

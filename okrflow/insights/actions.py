@@ -98,6 +98,13 @@ def grade_cycle(
     return result
 
 
+def stored_progress(progress: float) -> Decimal:
+    """Raw progress as its column holds it: a tiny target can give 10^13 %, kept at the limit."""
+    column = KeyResultGrade._meta.get_field("progress")
+    limit = Decimal(10) ** (column.max_digits - column.decimal_places) - Decimal("0.0001")
+    return max(-limit, min(limit, Decimal(str(round(progress, 4)))))
+
+
 @transaction.atomic
 def close_cycle(
     actor: Any,
@@ -143,7 +150,7 @@ def close_cycle(
                     key_result_id=kr_grade.key_result_id,
                     final_value=result.final_values.get(kr_grade.key_result_id),
                     target_used=kr_grade.target,
-                    progress=Decimal(str(round(kr_grade.progress, 4))),
+                    progress=stored_progress(kr_grade.progress),
                     score=kr_grade.score,
                     band=kr_grade.band.value,
                 )

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -114,6 +116,16 @@ def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: A
         entries = _pending.entries = []
     entries.append(instance)
     transaction.on_commit(refresh_pending)
+
+
+@contextmanager
+def rolled_back_entries() -> Iterator[None]:
+    """Forget the audit entries written inside a block that rolls back (an import's dry run)."""
+    kept = list(getattr(_pending, "entries", None) or [])
+    try:
+        yield
+    finally:
+        _pending.entries = kept
 
 
 def forget_pending() -> None:

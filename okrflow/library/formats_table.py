@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 
 from okrflow.library.formats_text import decode_text
 from okrflow.library.plans import Problem, RawKeyResult, RawObjective, ReadResult
+from okrflow.spreadsheets import FORMULA_STARTS, append_row, csv_bytes
+from okrflow.spreadsheets import sheet_title as safe_sheet_title
 
 OBJECTIVE_COLUMNS = (
     "scope",
@@ -76,7 +78,6 @@ ALIASES = {
     "chủ_sở_hữu": "owner",
     "người_phụ_trách": "owner",
 }
-FORMULA_STARTS = ("=", "+", "-", "@")
 MAX_ROWS = 20_000
 
 
@@ -194,13 +195,6 @@ def read_xlsx(content: bytes) -> ReadResult:
         workbook.close()
 
 
-def guard_formula(value: Any) -> Any:
-    """Prefix text a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def number_text(value: Decimal | None, lang: str) -> str:
     """Write a number without grouping, with the language's decimal mark."""
     if value is None:
@@ -210,25 +204,18 @@ def number_text(value: Decimal | None, lang: str) -> str:
 
 
 def write_csv(rows: Iterable[dict[str, Any]], lang: str) -> bytes:
-    """Write rows (dicts keyed by COLUMNS) as CSV, UTF-8 with a byte-order mark for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([csv_cell(row.get(name), lang) for name in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """Write rows (dicts keyed by COLUMNS) as CSV through the app's one spreadsheet writer."""
+    table = ([csv_value(row.get(name), lang) for name in COLUMNS] for row in rows)
+    return csv_bytes([list(COLUMNS), *table])
 
 
-def csv_cell(value: Any, lang: str) -> str:
-    if value is None:
-        return ""
+def csv_value(value: Any, lang: str) -> Any:
+    """A cell in the reader's style: numbers with the language's decimal mark, "yes" for true."""
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, Decimal):
         return number_text(value, lang)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(guard_formula(str(value)))
+    return value
 
 
 def write_xlsx(rows: Iterable[dict[str, Any]], sheet_title: str) -> bytes:
@@ -238,16 +225,14 @@ def write_xlsx(rows: Iterable[dict[str, Any]], sheet_title: str) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = (sheet_title or "OKRs")[:31].replace("/", "-")
-    sheet.append(list(COLUMNS))
+    sheet.title = safe_sheet_title(sheet_title or "OKRs", "OKRs")
+    append_row(sheet, list(COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F5EFF")
     for row in rows:
-        sheet.append([xlsx_value(row.get(name)) for name in COLUMNS])
+        append_row(sheet, [xlsx_value(row.get(name)) for name in COLUMNS])
         for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"
             if isinstance(cell.value, datetime.date):
                 cell.number_format = "dd/mm/yyyy"
     widths = {"objective": 48, "key_result": 60, "owner": 24, "description": 30, "tags": 18}

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from okrflow.insights.live_updates import rolled_back_entries
 from okrflow.library.plans import Problem
 from okrflow.library.preview import ImportPreview
 from okrflow.okrs.actions import align_objective, create_key_result, create_objective
@@ -87,3 +88,26 @@ def run_import(actor: Any, preview: ImportPreview) -> ImportResult:
         ) from error
     warnings = [w for group in (*owner_warnings.values(), *count_warnings.values()) for w in group]
     return ImportResult(created, key_results, list(dict.fromkeys(warnings)))
+
+
+class _Rehearsed(Exception):
+    """Raised at the end of a rehearsal so that its transaction rolls back."""
+
+
+def rehearse_import(actor: Any, preview: ImportPreview) -> list[Problem]:
+    """Run the real import and undo it; return what stopped it (nothing: the import will pass).
+
+    The dry run and the preview page call this, so they meet exactly the checks of the real
+    run — every action, every column's range and precision — and can never say "OK" before
+    the real import fails.
+    """
+    if not preview.can_import:
+        return []
+    try:
+        with rolled_back_entries(), transaction.atomic():
+            run_import(actor, preview)
+            raise _Rehearsed
+    except _Rehearsed:
+        return []
+    except ImportFailed as failure:
+        return failure.problems

@@ -29,7 +29,7 @@ from okrflow.library.plans import (
     ReadResult,
 )
 from okrflow.okrs.actions.key_results import relative_target_value, validate_key_result
-from okrflow.okrs.actions.objectives import owner_fields
+from okrflow.okrs.actions.objectives import contribution_weight, owner_fields
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation, OrgUnit, Person, Project
@@ -239,6 +239,11 @@ class PreviewBuilder:
                         "ref": link.ref
                     }
                     self.error(message, plan.line, plan.where)
+                try:
+                    contribution_weight(link.weight)  # the check `align_objective` runs
+                except ValidationError as error:
+                    for message in error.messages:
+                        self.error(message, plan.line, plan.where)
 
 
 def build_preview(

@@ -29,7 +29,7 @@ from okrflow.library.formats import (
     read_file,
 )
 from okrflow.library.forms import ImportForm
-from okrflow.library.importer import ImportFailed, ImportResult, run_import
+from okrflow.library.importer import ImportFailed, ImportResult, rehearse_import, run_import
 from okrflow.library.owners import owner_from_choice
 from okrflow.library.preview import ImportPreview, build_preview
 from okrflow.library.views import page_cycle, require_member, user_language
@@ -85,6 +85,9 @@ def preview_context(
         default_owner=owner,
         number_lang=user_language(request),
     )
+    if request.POST.get("action") != "confirm":
+        # The preview is the dry run: it meets every check the confirmed import will meet.
+        preview.problems = rehearse_import(request.user, preview) + preview.problems
     carried = form.data.copy()
     carried.pop("file", None)
     carried["checked"] = fingerprint(content, form, format_name)

@@ -9,8 +9,9 @@ import pytest
 from openpyxl import Workbook
 
 from okrflow.library.formats import detect_format, read_file
-from okrflow.library.formats_table import cell_text, guard_formula, number_text
+from okrflow.library.formats_table import cell_text, number_text
 from okrflow.library.values import CellError, read_bool, read_date, read_decimal, read_tags
+from okrflow.spreadsheets import csv_cell
 
 
 def text(content: str) -> bytes:
@@ -182,8 +183,8 @@ def test_cell_readers() -> None:
 
 
 def test_formula_cells_are_guarded_both_ways() -> None:
-    assert guard_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert guard_formula("-5% churn") == "'-5% churn"
+    assert csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert csv_cell("-5% churn") == "'-5% churn"
     assert cell_text("'=HYPERLINK(1)") == "=HYPERLINK(1)"
     assert cell_text("'quoted") == "'quoted"
     assert number_text(None, "vi") == ""

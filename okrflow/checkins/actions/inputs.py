@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from okrflow.action_support import deny, to_decimal
 from okrflow.checkins.confidence import ConfidenceLevel, probability_of
+from okrflow.checkins.models import KeyResultCheckIn
 from okrflow.checkins.scope import may_see
 from okrflow.cycles.models import Cycle, CycleState
 from okrflow.okrs.actions.common import require_open_cycle
@@ -105,7 +106,7 @@ def coerce_value(kr: KeyResult, raw: Any, field_name: str, *, required: bool) ->
     """Read a key result's new value and check it fits the key result's shape."""
     if kr.shape == Shape.MILESTONE and isinstance(raw, str):
         raw = {"done": "1", "not_done": "0"}.get(raw, raw)
-    number = to_decimal(raw, field_name)
+    number = to_decimal(raw, field_name, column=KeyResultCheckIn._meta.get_field("value"))
     if number is None:
         if required:
             message = (

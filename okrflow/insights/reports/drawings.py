@@ -7,6 +7,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from okrflow.insights.reports.rows import BAND_COLOURS, BAND_LABELS
+from okrflow.spreadsheets import allowed_text
 
 FONT, BOLD = "OkrflowSans", "OkrflowSans-Bold"
 INK = colors.HexColor("#17202e")
@@ -43,7 +44,7 @@ def score_bars(items: list[tuple[str, float, str]], width: float) -> Drawing:
         )
     for index, (label, score, band) in enumerate(items):
         y = height - (index + 1) * row
-        short = fit(label, label_width - 8, 7.5)
+        short = fit(allowed_text(label), label_width - 8, 7.5)
         drawing.add(String(0, y + 3, short, fontName=FONT, fontSize=7.5, fillColor=INK))
         drawing.add(
             Rect(

@@ -41,6 +41,7 @@ from okrflow.insights.reports.styles import (
 )
 from okrflow.insights.review import CycleReview, ObjectiveLine, ReviewSection
 from okrflow.org.models import Organisation
+from okrflow.spreadsheets import allowed_text
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -48,7 +49,7 @@ TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
 
 def text(value: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(value).replace("\n", "<br/>"), style)
+    return Paragraph(escape(allowed_text(value)).replace("\n", "<br/>"), style)
 
 
 def title_page(review: CycleReview, s: dict[str, ParagraphStyle]) -> list:
@@ -167,7 +168,9 @@ def objective_block(line: ObjectiveLine, s: dict[str, ParagraphStyle]) -> list:
             (_("Lessons"), reflection.lessons),
         ):
             if value:
-                block.append(Paragraph(f"<b>{escape(label)}:</b> {escape(value)}", s["cell"]))
+                block.append(
+                    Paragraph(f"<b>{escape(label)}:</b> {escape(allowed_text(value))}", s["cell"])
+                )
     if line.carried_to is not None:
         block.append(
             text(_("Carried into %(cycle)s.") % {"cycle": line.carried_to.cycle.name}, s["small"])
@@ -220,7 +223,9 @@ def review_pdf(review: CycleReview, language: str) -> bytes:
         canvas.setFont(FONT, 8)
         canvas.setFillColor(MUTED)
         canvas.drawString(
-            MARGIN, 10 * mm, f"okrflow · {_('Quarterly review')} · {review.cycle.name}"
+            MARGIN,
+            10 * mm,
+            f"okrflow · {_('Quarterly review')} · {allowed_text(review.cycle.name)}",
         )
         canvas.drawRightString(
             PAGE_WIDTH - MARGIN, 10 * mm, _("Page %(number)d") % {"number": document.page}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -27,6 +26,7 @@ from okrflow.insights.reports.rows import (
     value_text,
 )
 from okrflow.insights.review import CycleReview
+from okrflow.spreadsheets import append_row, csv_bytes, sheet_title
 
 HEADER_FILL = PatternFill("solid", fgColor="1F5EFF")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -37,13 +37,13 @@ BAND_FONTS = {
 
 
 def _table(sheet: Worksheet, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=2):
@@ -62,43 +62,46 @@ def review_xlsx(review: CycleReview, language: str) -> bytes:
     """Write the review as an Excel workbook."""
     book = Workbook()
     summary = book.active
-    summary.title = _("Summary")[:31]
-    summary.append([_("Quarterly review"), review.cycle.name])
+    summary.title = sheet_title(_("Summary"))
+    append_row(summary, [_("Quarterly review"), review.cycle.name])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append(
-        [_("Period"), f"{review.cycle.start_date:%d/%m/%Y} – {review.cycle.end_date:%d/%m/%Y}"]
+    append_row(
+        summary,
+        [_("Period"), f"{review.cycle.start_date:%d/%m/%Y} – {review.cycle.end_date:%d/%m/%Y}"],
     )
-    summary.append(
-        [_("Status"), _("Final grades") if review.is_final else _("Preview: the cycle is open")]
+    append_row(
+        summary,
+        [_("Status"), _("Final grades") if review.is_final else _("Preview: the cycle is open")],
     )
-    summary.append([_("Generated"), timezone.localtime().strftime("%d/%m/%Y %H:%M")])
-    summary.append([])
+    append_row(summary, [_("Generated"), timezone.localtime().strftime("%d/%m/%Y %H:%M")])
+    append_row(summary, [])
     for label, value in headline(review):
-        summary.append([label, value])
-    summary.append([])
-    summary.append([_("Unit"), _("Objectives"), _("Mean score"), _("Successful")])
+        append_row(summary, [label, value])
+    append_row(summary, [])
+    append_row(summary, [_("Unit"), _("Objectives"), _("Mean score"), _("Successful")])
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
     for section in review.sections:
         mean = section.mean_score
-        summary.append(
+        append_row(
+            summary,
             [
                 section.name,
                 len(section.lines),
                 float(mean) if mean is not None else None,
                 section.successes,
-            ]
+            ],
         )
     summary.column_dimensions["A"].width = 40
     summary.column_dimensions["B"].width = 30
-    objectives = book.create_sheet(_("Objectives")[:31])
+    objectives = book.create_sheet(sheet_title(_("Objectives")))
     _table(
         objectives,
         objective_headers(),
         objective_rows(review),
         [22, 48, 22, 14, 8, 10, 9, 36, 36, 36, 14],
     )
-    key_results = book.create_sheet(_("Key results")[:31])
+    key_results = book.create_sheet(sheet_title(_("Key results")))
     _table(key_results, key_result_headers(), key_result_rows(review), [22, 40, 48, 18, 18, 8, 10])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -107,23 +110,20 @@ def review_xlsx(review: CycleReview, language: str) -> bytes:
 
 def review_csv(review: CycleReview, language: str) -> bytes:
     """Write one row per key result, with its objective's grade, as UTF-8 CSV (with a BOM)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            _("Cycle"),
-            *key_result_headers(),
-            _("Owner"),
-            _("Kind"),
-            _("Objective score"),
-            _("Objective band"),
-            _("Success"),
-        ]
-    )
+    header = [
+        _("Cycle"),
+        *key_result_headers(),
+        _("Owner"),
+        _("Kind"),
+        _("Objective score"),
+        _("Objective band"),
+        _("Success"),
+    ]
+    rows: list[list[Any]] = [header]
     for section in review.sections:
         for line in section.lines:
             for kr_line in line.key_results:
-                writer.writerow(
+                rows.append(
                     [
                         review.cycle.name,
                         section.name,
@@ -140,5 +140,4 @@ def review_csv(review: CycleReview, language: str) -> bytes:
                         success_word(line),
                     ]
                 )
-    # Excel opens UTF-8 only with a byte-order mark; Vietnamese text needs it.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(rows)

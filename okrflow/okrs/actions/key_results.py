@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from okrflow.action_support import Outcome, deny, to_decimal
+from okrflow.action_support import Outcome, deny, fit_column, to_decimal
 from okrflow.audit.log import record_change, snapshot
 from okrflow.engine.focus import check_objective_focus
 from okrflow.okrs.actions.common import (
@@ -62,7 +62,7 @@ def coerce_changes(changes: dict[str, Any]) -> dict[str, Any]:
     for name, value in changes.items():
         try:
             if name in NUMBER_FIELDS:
-                clean[name] = to_decimal(value, name)
+                clean[name] = to_decimal(value, name, column=KeyResult._meta.get_field(name))
             elif name in TEXT_FIELDS:
                 clean[name] = (value or "").strip()
             elif name == "per_period":
@@ -105,6 +105,13 @@ def validate_key_result(kr: KeyResult) -> None:
         add("period", _("Choose per week or per month."))
     if kr.currency and kr.currency not in Currency.values:
         add("currency", _("Choose VND or USD."))
+    for name in (*NUMBER_FIELDS, "per_period"):
+        # Every figure, typed or computed (a relative target), must fit its column exactly.
+        try:
+            fit_column(getattr(kr, name), name, KeyResult._meta.get_field(name))
+        except ValidationError as error:
+            for message in error.message_dict[name]:
+                add(name, message)
     if kr.weight is None or kr.weight <= 0:
         add("weight", _("The weight must be greater than 0."))
     cycle = kr.objective.cycle
@@ -308,7 +315,9 @@ def change_key_result_target(
         raise ValidationError({"reason": _("Say why the target changes.")})
     if kr.shape in (Shape.MILESTONE, Shape.RECURRING):
         raise ValidationError({"new_target": _("This shape of key result has no numeric target.")})
-    target = to_decimal(new_target, "new_target", required=True)
+    target = to_decimal(
+        new_target, "new_target", required=True, column=KeyResult._meta.get_field("target_value")
+    )
     if kr.shape == Shape.RELATIVE:
         raise ValidationError(
             {"new_target": _("Change the percentage of a relative key result instead.")}
@@ -363,7 +372,9 @@ def record_key_result_value(
     if actor is not None and not access_for(actor).can_update_key_result(kr):
         raise deny(_("You cannot update this key result."))
     require_open_cycle(kr.objective.cycle)
-    number = to_decimal(value, "value", required=True)
+    number = to_decimal(
+        value, "value", required=True, column=KeyResultValue._meta.get_field("value")
+    )
     assert number is not None
     if kr.shape == Shape.MILESTONE and number not in (Decimal(0), Decimal(1)):
         raise ValidationError({"value": _("A milestone is either done (1) or not done (0).")})

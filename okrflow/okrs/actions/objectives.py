@@ -244,6 +244,15 @@ def ancestor_ids(objective_id: int) -> set[int]:
     return found
 
 
+def contribution_weight(weight: Any) -> Decimal:
+    """Read an alignment's contribution weight; the import's preview runs this same check."""
+    value = to_decimal(weight, "weight", required=True, column=Alignment._meta.get_field("weight"))
+    assert value is not None
+    if value <= 0:
+        raise ValidationError({"weight": _("The contribution weight must be greater than 0.")})
+    return value
+
+
 @transaction.atomic
 def align_objective(
     actor: Any,
@@ -261,10 +270,7 @@ def align_objective(
     require_open_cycle(child.cycle)
     if actor is not None and not access_for(actor).can_view_objective(parent):
         raise deny(_("You cannot align to an objective you cannot see."))
-    weight_value = to_decimal(weight, "weight", required=True)
-    assert weight_value is not None
-    if weight_value <= 0:
-        raise ValidationError({"weight": _("The contribution weight must be greater than 0.")})
+    weight_value = contribution_weight(weight)
     if parent.pk == child.pk:
         raise ValidationError({"parent": _("An objective cannot be aligned to itself.")})
     if child.pk in ancestor_ids(parent.pk):

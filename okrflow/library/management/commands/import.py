@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from okrflow.engine.numbers import LANGUAGES
 from okrflow.library.cli import finding_lines, problem_lines, read_input
 from okrflow.library.formats import FORMATS, read_file
-from okrflow.library.importer import ImportFailed, run_import
+from okrflow.library.importer import ImportFailed, rehearse_import, run_import
 from okrflow.library.owners import resolve_owner
 from okrflow.library.preview import ImportPreview, build_preview
 from okrflow.okrs.management.commands.okrs import find_cycle
@@ -72,6 +72,8 @@ class Command(BaseCommand):
             lang=lang,
             number_lang=lang or "vi",
         )
+        if options["dry_run"]:
+            preview.problems = rehearse_import(None, preview) + preview.problems
         self.report(preview, options["json"])
         if preview.errors:
             raise CommandError(
