@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from okrflow.checkins.actions import CheckInInput, record_checkin
 from okrflow.checkins.confidence import ConfidenceLevel, level_of
 from okrflow.checkins.models import CheckIn
-from okrflow.checkins.schedule import due_moment, local_today
+from okrflow.checkins.schedule import due_moment, local_today, measured_day
 from okrflow.checkins.scope import effective_checkin, key_results_for, may_see
 from okrflow.checkins.selectors import (
     chain_of,
@@ -91,7 +91,14 @@ def mine_context(
         "chain": chain,
         "feedback": [item for entry in chain for item in feedback.get(entry.pk, [])],
         "rows": build_rows(
-            person, cycle, key_results, today, draft=draft, posted=posted, errors=errors
+            person,
+            cycle,
+            key_results,
+            today,
+            draft=draft,
+            posted=posted,
+            errors=errors,
+            as_of=measured_day(cycle, week),
         ),
         "errors": errors or {},
         "general_errors": (errors or {}).get(ALL, []),

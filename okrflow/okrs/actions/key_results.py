@@ -354,7 +354,12 @@ def record_key_result_value(
     source: str = KeyResultValue.Source.MANUAL,
     note: str = "",
 ) -> KeyResultValue:
-    """Append a new value to a key result's history and make it the current value."""
+    """Append a value to a key result's history; the current value is the newest by measured date.
+
+    Values arrive in any order (a late check-in for an earlier week, a correction), so the
+    current value is read back from the history, never taken from the value just recorded.
+    Two values measured on the same day: the one recorded later wins (it re-measured that day).
+    """
     kr = (
         KeyResult.objects.select_for_update(of=("self",))
         .select_related("objective__cycle")
