@@ -68,7 +68,9 @@ def mine_context(
     checkin = effective_checkin(person, cycle, week.start)
     key_results = key_results_for(person, cycle)
     draft = checkin if checkin is not None and not checkin.is_submitted else None
-    marks = week_marks(person, cycle)
+    # Nothing to check in (no key result in the cycle): nothing is due, overdue or missed.
+    expected = bool(key_results)
+    marks = week_marks(person, cycle, expected=expected)
     missed = [w for w, mark in marks if mark == Timeliness.MISSED and w != week]
     chain = chain_of(checkin) if checkin is not None and checkin.is_submitted else []
     feedback = feedback_by_checkin(chain)
@@ -85,7 +87,8 @@ def mine_context(
         "week": week,
         "is_current": place.is_current,
         "due_moment": moment,
-        "is_overdue": moment is not None and timezone.now() > moment,
+        "is_overdue": expected and moment is not None and timezone.now() > moment,
+        "nothing_due": not expected,
         "checkin": checkin,
         "is_submitted": checkin is not None and checkin.is_submitted,
         "chain": chain,
