@@ -107,6 +107,24 @@ def test_the_late_form_prefills_that_weeks_values(client: Client, world: World, 
     assert rows[krs.open_rate.pk].value == "48"
 
 
+def test_a_late_check_in_through_the_page_says_where_its_values_went(
+    client: Client, world: World, krs: Krs
+) -> None:
+    record_key_result_value(None, krs.followers, value="3,000")  # today, newer than 27/4
+    data = {"cycle": str(world.cycle.pk), "week": HOLIDAY_WEEK.isoformat(), "action": "submit"}
+    for kr, value in zip(krs.all, ("2,200", "47", "0", "4"), strict=True):
+        data |= {f"kr-{kr.pk}-value": value, f"kr-{kr.pk}-confidence": "medium"}
+    data |= {"progress": "Late", "obstacles": "", "solutions": "", "confidence": "medium"}
+    response = signed_in(client, world.member).post("/checkins/", data)
+    assert response.status_code == 302
+    krs.followers.refresh_from_db()
+    assert krs.followers.current_value == Decimal("3000")
+    page = client.get(response["Location"]).content.decode()
+    assert "Checked in for this earlier week." in page
+    assert "Its values are recorded at that week" in page
+    assert "Checked in for this week." not in page
+
+
 # --- any order of the same submissions gives the same history and current value ----------------
 
 # The weeks before the frozen Wednesday (13/5) and the day each one's values are measured on.
