@@ -13,7 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okrflow.checkins.actions import CheckInInput, LineInput, correct_checkin, record_checkin
-from okrflow.okrs.actions import create_key_result, create_objective, record_key_result_value
+from okrflow.okrs.actions import (
+    create_key_result,
+    create_objective,
+    record_key_result_value,
+    update_key_result,
+)
 from okrflow.okrs.models import KeyResult, KeyResultValue
 from tests.checkins.conftest import (
     LAST_WEEK,
@@ -87,6 +92,13 @@ def test_an_older_manual_value_does_not_replace_the_current_one(world: World, kr
     krs.followers.refresh_from_db()
     assert krs.followers.current_value == Decimal("2700")
     assert krs.followers.values.order_by("-id").first().measured_on == TODAY
+
+
+def test_the_current_value_cannot_be_edited_around_the_history(world: World, krs: Krs) -> None:
+    with pytest.raises(TypeError):
+        update_key_result(None, krs.followers, current_value="9000")
+    krs.followers.refresh_from_db()
+    assert krs.followers.current_value == Decimal("2500")
 
 
 def test_the_late_form_prefills_that_weeks_values(client: Client, world: World, krs: Krs) -> None:

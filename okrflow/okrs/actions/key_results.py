@@ -39,7 +39,8 @@ from okrflow.org.models import Organisation, Person
 NUMBER_FIELDS = ("start_value", "target_value", "current_value", "relative_change", "weight")
 TEXT_FIELDS = ("title", "unit", "baseline_label")
 EDITABLE_FIELDS = (
-    *NUMBER_FIELDS,
+    # The current value is read from the value history (`record_key_result_value`), never edited.
+    *(name for name in NUMBER_FIELDS if name != "current_value"),
     *TEXT_FIELDS,
     "shape",
     "direction",
