@@ -6,7 +6,10 @@ checks in on the week's due day - the day before a public holiday when the check
 which `okrflow.engine.cadence` works out - with confidences that drift towards each key result's
 `confidence` hint and obstacles from its `obstacle` hint. A few check-ins are late, a few are
 missed, managers comment on the recent ones, and the specialist's last week has a finished 1:1
-with an agreed action that is still open. When no check-in day of the window is a holiday, no
+with an agreed action that is still open. One person (`CATCH_UP_PERSON`) fills in a week a
+week late, as the check-in page invites: its values sit at that week's check-in day, so the
+history stays in order and each key result's current value stays the newest measured one.
+When no check-in day of the window is a holiday, no
 week is shifted: the same code shifts one whenever the window holds a holiday (Q2 holds 1/5).
 
 The rows are written directly, not through `record_checkin`, because they replay the past
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -58,6 +61,9 @@ COMMENTS = (
     "Số liệu rõ ràng. Em thử đề xuất thêm 1 phương án dự phòng.",
 )
 RECOGNITIONS = ("Làm tốt lắm!", "Tuần này tiến độ rất tốt, cảm ơn em!")
+# Whose check-in of the third-last demo week comes in a week late (the late check-in done right).
+CATCH_UP_PERSON = "seo.marketing"
+CATCH_UP_WEEKS_BACK = 3
 
 
 @dataclass
@@ -67,6 +73,7 @@ class DemoCheckins:
     late: int
     comments: int
     shifted_weeks: list[datetime.date]
+    caught_up: list[tuple[str, datetime.date]] = field(default_factory=list)
 
 
 def roll(*parts: object) -> int:
@@ -106,10 +113,19 @@ def demo_weeks(cycle: Cycle, today: datetime.date) -> list[CheckinWeek]:
     ]
 
 
-def submitted_at(cycle: Cycle, week: CheckinWeek, username: str, late: bool) -> datetime.datetime:
-    moment = due_moment(cycle, week)
+def submitted_at(
+    cycle: Cycle,
+    week: CheckinWeek,
+    username: str,
+    late: bool,
+    caught_up_in: CheckinWeek | None = None,
+) -> datetime.datetime:
+    moment = due_moment(cycle, caught_up_in or week)
     assert moment is not None
-    if late:
+    if caught_up_in is not None:
+        # Filled in the morning after the next week's check-in day.
+        moment += datetime.timedelta(hours=16)
+    elif late:
         moment += datetime.timedelta(hours=16, minutes=roll(username, week.start, "m") % 50)
     else:
         moment -= datetime.timedelta(minutes=20 + roll(username, week.start, "m") * 2)
@@ -136,13 +152,33 @@ def build_demo_checkins(
             chance = roll(person.user.username, week.start)
             if last and person.user.username == "specialist.marketing":
                 chance = 99  # the specialist's last week leads to the demo's 1:1: on time
-            if chance < 8:
+            caught_up = (
+                person.user.username == CATCH_UP_PERSON
+                and index == len(weeks) - CATCH_UP_WEEKS_BACK
+            )
+            if chance < 8 and not caught_up:
                 summary.missed += 1
                 continue
-            late = 8 <= chance < 20
+            if caught_up:
+                summary.caught_up.append((person.user.username, week.start))
+            late = caught_up or 8 <= chance < 20
             summary.late += late
             checkin = write_checkin(
-                cycle, person, week, key_results, demo_values, specs, index, len(weeks), late
+                cycle,
+                person,
+                week,
+                key_results,
+                demo_values,
+                specs,
+                index,
+                len(weeks),
+                submitted_at(
+                    cycle,
+                    week,
+                    person.user.username,
+                    late,
+                    weeks[index + 1] if caught_up else None,
+                ),
             )
             summary.checkins += 1
             if index >= len(weeks) - 3 and person.manager is not None:
@@ -177,7 +213,7 @@ def write_checkin(
     specs: dict[tuple[str, str], content.KeyResult],
     index: int,
     weeks: int,
-    late: bool,
+    moment: datetime.datetime,
 ) -> CheckIn:
     username = person.user.username
     lines: list[KeyResultCheckIn] = []
@@ -212,7 +248,7 @@ def write_checkin(
         cycle=cycle,
         week=week.start,
         state=CheckInState.SUBMITTED,
-        submitted_at=submitted_at(cycle, week, username, late),
+        submitted_at=moment,
         progress=f"Đã cập nhật {len(lines)} kết quả then chốt trong tuần.",
         # The two obstacles behind the least confident key results, as a person would write.
         obstacles="\n".join(dict.fromkeys(text for _rank, text in sorted(obstacles)[:2])),

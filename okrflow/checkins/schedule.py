@@ -38,6 +38,19 @@ def week_of(cycle: Cycle, start: datetime.date) -> CheckinWeek | None:
     return next((week for week in weeks_of(cycle) if week.start == start), None)
 
 
+def measured_day(
+    cycle: Cycle, week: CheckinWeek, now: datetime.datetime | None = None
+) -> datetime.date:
+    """Return the day a week's check-in values are measured on: its check-in day, or today.
+
+    A late check-in for an earlier week reports how things stood that week, so its values
+    belong at that week's check-in day (the day before a holiday when one moved it), never at
+    the day it was typed in: the history stays in order and the current value stays the newest.
+    A check-in written before its day measures today (a value cannot be dated in the future).
+    """
+    return min(week.due or week.nominal, local_today(cycle, now))
+
+
 def current_week(cycle: Cycle, now: datetime.datetime | None = None) -> CheckinWeek | None:
     """Return this week's check-in week, or None when today is outside the cycle's weeks."""
     return week_of(cycle, cadence.week_start(local_today(cycle, now)))

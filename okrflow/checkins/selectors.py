@@ -57,8 +57,14 @@ def chain_of(checkin: CheckIn) -> list[CheckIn]:
     )
 
 
-def week_marks(person: Person, cycle: Cycle) -> list[tuple[CheckinWeek, Timeliness]]:
-    """Return how each open week of the cycle stands for this person."""
+def week_marks(
+    person: Person, cycle: Cycle, *, expected: bool = True
+) -> list[tuple[CheckinWeek, Timeliness]]:
+    """Return how each open week of the cycle stands for this person.
+
+    Someone with no key result in the cycle (`expected=False`) owes no check-in: a week they
+    did not write is "not due", never missed (compliance and reminders leave them out too).
+    """
     submitted = dict(
         CheckIn.objects.submitted()
         .originals()
@@ -66,10 +72,11 @@ def week_marks(person: Person, cycle: Cycle) -> list[tuple[CheckinWeek, Timeline
         .values_list("week", "submitted_at")
     )
     now = timezone.now()
-    return [
-        (
-            week,
-            judge_week(week, submitted.get(week.start), now, cycle.checkin_hour, cycle.time_zone),
-        )
-        for week in open_weeks(cycle)
-    ]
+    marks = []
+    for week in open_weeks(cycle):
+        moment = submitted.get(week.start)
+        if moment is None and not expected:
+            marks.append((week, Timeliness.NOT_DUE))
+            continue
+        marks.append((week, judge_week(week, moment, now, cycle.checkin_hour, cycle.time_zone)))
+    return marks

@@ -142,6 +142,11 @@ def build_demo(
         f"Cycle {cycle.name}: {len(objectives)} objectives, {key_results} key results, "
         f"{values} weekly values, {checkins.checkins} check-ins."
     )
+    for username, week in checkins.caught_up:
+        say(
+            f"{username} checked in the week of {week.isoformat()} a week late: its values sit "
+            "at that week, the key results' current values stay the newest."
+        )
     return DemoSummary(True, cycle, len(objectives), key_results, values, checkins)
 
 

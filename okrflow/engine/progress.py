@@ -38,11 +38,22 @@ Status
 * behind by more than ``off_track_gap`` (default 0.25) -> OFF_TRACK. 25 points is about three
   weeks behind, which a weekly check-in rhythm should not let pass silently.
 * progress of 1 or more -> DONE.
+* no value recorded yet -> NO_DATA (see below).
 
 The success bar scales the pace line: committed key results use 1.0, aspirational ones 0.7, so an
 aspirational key result is on track half-way through the cycle at 35%. Milestones have no pace
 line (their expected progress is 0 before the due date and 1 from it): they are AT_RISK within ``milestone_at_risk_days`` (default 14, two weekly check-ins to react)
 of their due date and OFF_TRACK once it has passed.
+
+No data yet
+-----------
+A key result without any recorded value (``current is None``) has nothing to judge: calling it
+off track from its first second would flood the totals with results nobody has measured yet. It
+is NO_DATA while its due date has not passed, and counts in no on-track/at-risk/off-track total.
+Time still counts where it settles the matter without a value: a milestone not reported done
+within ``milestone_at_risk_days`` of its due date is AT_RISK as usual, and any key result still
+without a value after its due date is OFF_TRACK (the cycle's result is known: nothing was
+reached). An objective is NO_DATA when it has no key result with data (``objective_has_data``).
 
 Problem codes returned by ``figure_problems``
 ----------------------------------------------
@@ -68,7 +79,7 @@ counts as no progress, so one broken key result cannot break a dashboard.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -110,6 +121,7 @@ class Status(StrEnum):
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     DONE = "done"
+    NO_DATA = "no_data"
 
 
 @dataclass(frozen=True)
@@ -475,9 +487,13 @@ def key_result_status(
     success_bar: float = 1.0,
     thresholds: StatusThresholds = StatusThresholds(),
 ) -> Status:
-    """Return the key result's status on a day."""
+    """Return the key result's status on a day (NO_DATA while nothing is recorded and due)."""
     if kr.shape is Shape.MILESTONE:
-        return _milestone_status(kr, on, thresholds)
+        status = _milestone_status(kr, on, thresholds)
+        # Nothing recorded is "not done": only the time left can judge it, as for a 0.
+        return Status.NO_DATA if kr.current is None and status is Status.ON_TRACK else status
+    if kr.current is None:
+        return Status.OFF_TRACK if on > kr.due_date else Status.NO_DATA
     return status_for_gap(
         key_result_progress(kr), key_result_expected(kr, on), success_bar, thresholds
     )
@@ -496,6 +512,13 @@ def _milestone_status(kr: KeyResultFigures, on: date, thresholds: StatusThreshol
 
 
 # --- objectives ------------------------------------------------------------------------------
+
+
+def objective_has_data(
+    key_result_statuses: Iterable[Status], children_have_data: bool = False
+) -> bool:
+    """Tell whether an objective has anything to judge: a key result or child with data."""
+    return children_have_data or any(s is not Status.NO_DATA for s in key_result_statuses)
 
 
 def objective_progress(parts: Sequence[tuple[float, Decimal]]) -> float:

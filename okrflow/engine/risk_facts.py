@@ -85,6 +85,8 @@ class KeyResultFacts:
     initiatives_done: tuple[date, ...] = ()
     # The pace on the day the effort window opens (today - effort_days); None: a straight line.
     pace_before: float | None = None
+    # The day the key result was added; None: it existed from its window's start.
+    added_on: date | None = None
 
 
 @dataclass(frozen=True)

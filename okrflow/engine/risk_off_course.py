@@ -36,7 +36,8 @@ def _last_update(kr: KeyResultFacts) -> date | None:
 
 def _stale_risk(kr: KeyResultFacts, today: date, settings: RiskSettings) -> Risk | None:
     last = _last_update(kr)
-    since = last or kr.start_date
+    # A key result added mid-cycle with no data yet has been quiet only since it was added.
+    since = last or max(kr.start_date, kr.added_on or kr.start_date)
     quiet = (today - since).days
     if quiet < settings.stale_days:
         return None

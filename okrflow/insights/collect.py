@@ -102,7 +102,8 @@ class ObjectiveInsight:
         forecast = self.forecast
         if self.report.status == Status.DONE:
             return "done"
-        if forecast is None:
+        # Nothing measured yet: a forecast from no values would call it "short" from day one.
+        if forecast is None or self.report.status == Status.NO_DATA:
             return "unknown"
         if forecast >= self.bar - 0.005:
             return "likely"

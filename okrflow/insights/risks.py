@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from okrflow.engine.risk import (
     CheckinFact,
@@ -71,6 +72,7 @@ def key_result_facts(
         forecast_points=forecast.points if forecast else 0,
         initiatives_done=tuple(kri.initiatives_done),
         pace_before=kri.pace_on(on - datetime.timedelta(days=effort_days)),
+        added_on=timezone.localdate(kri.key_result.created_at),
     )
 
 

@@ -219,13 +219,46 @@ def measure_objectives(
         rolled = engine.roll_up_progress(nodes, include_children=True)
         for report in reports:
             report.progress = rolled[report.objective.pk]
+    with_data = objectives_with_data(reports, loaded, organisation.include_children_in_progress)
     for report in reports:
-        report.status = objective_status(report, thresholds)
+        report.status = objective_status(
+            report, thresholds, has_data=report.objective.pk in with_data
+        )
     return reports
 
 
-def objective_status(report: ObjectiveReport, thresholds: engine.StatusThresholds) -> engine.Status:
-    """Judge an objective against its pace line, by its kind's success bar."""
+def objectives_with_data(
+    reports: list[ObjectiveReport], loaded: LoadedObjectives, include_children: bool
+) -> set[int]:
+    """Return the objectives with something to judge: a key result with data, or (when children
+    count in progress) an aligned child with data, however deep."""
+    with_data = {
+        report.objective.pk
+        for report in reports
+        if engine.objective_has_data(kr.status for kr in report.key_results)
+    }
+    if not include_children:
+        return with_data
+    # Walk up from every objective with data to its parents: each edge is read once.
+    pending = list(with_data)
+    while pending:
+        child = pending.pop()
+        for link in loaded.parent_links.get(child, []):
+            if link.parent_id not in with_data:
+                with_data.add(link.parent_id)
+                pending.append(link.parent_id)
+    return with_data
+
+
+def objective_status(
+    report: ObjectiveReport, thresholds: engine.StatusThresholds, *, has_data: bool = True
+) -> engine.Status:
+    """Judge an objective against its pace line, by its kind's success bar.
+
+    An objective with nothing measured yet (`objectives_with_data`) is NO_DATA, not off track.
+    """
+    if not has_data:
+        return engine.Status.NO_DATA
     if report.key_results and all(r.status == engine.Status.DONE for r in report.key_results):
         return engine.Status.DONE
     bar = SUCCESS_BAR.get(ObjectiveKind(report.objective.kind), 1.0)

@@ -300,7 +300,11 @@ class KeyResult(models.Model):
 
 
 class KeyResultValue(models.Model):
-    """One recorded value of a key result; append-only, the latest is the current value."""
+    """One recorded value of a key result; append-only, the newest measured is the current value.
+
+    `measured_on` is the day the value describes (a late check-in's values sit at their week),
+    not the day it was typed in; `created_at` keeps that.
+    """
 
     class Source(models.TextChoices):
         MANUAL = "manual", _("Manual update")

@@ -72,7 +72,7 @@ def test_lead_follows_a_risk_to_its_chart(page, live_server, live_world: World) 
 
     page.goto(f"{live_server.url}/insights/?cycle=")
     page.wait_for_selector(".ins-heat")
-    assert page.locator(".ins-stat").count() == 6
+    assert page.locator(".ins-stat").count() == 7  # objectives, five statuses, forecast
     assert page.locator(".ins-heat tbody tr").count() >= 2  # company and marketing rows
     risk = page.locator(".ins-risk.kind-end_of_cycle", has_text="Website visits")
     assert risk.count() == 1

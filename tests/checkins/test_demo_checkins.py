@@ -76,3 +76,22 @@ def test_erase_checkins_lets_the_demo_reset(demo) -> None:  # type: ignore[no-un
     erase_checkins()
     assert not CheckIn.objects.exists()
     erase_everything()
+
+
+def test_a_week_filled_in_a_week_late_sits_at_its_week(demo) -> None:  # type: ignore[no-untyped-def]
+    cycle, made, _values = demo
+    ((username, week),) = made.caught_up
+    late = CheckIn.objects.get(cycle=cycle, person__user__username=username, week=week)
+    next_due = min(
+        c.week for c in CheckIn.objects.filter(cycle=cycle, week__gt=week).order_by("week")
+    ) + datetime.timedelta(days=4)
+    # Submitted after the following week's check-in day...
+    assert local_now(cycle, late.submitted_at).date() > next_due
+    lines = list(late.lines.select_related("value_record", "key_result"))
+    assert lines
+    for line in lines:
+        # ...its values sit at its own week, and the current value is the newest measured one.
+        assert week <= line.value_record.measured_on < week + datetime.timedelta(days=7)
+        newest = line.key_result.values.order_by("-measured_on", "-id").first()
+        assert newest.measured_on > line.value_record.measured_on
+        assert line.key_result.current_value == newest.value

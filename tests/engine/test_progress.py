@@ -26,6 +26,7 @@ from okrflow.engine.progress import (
     key_result_expected,
     key_result_progress,
     key_result_status,
+    objective_has_data,
     objective_progress,
     occurrences_expected_by,
     raw_key_result_progress,
@@ -784,3 +785,70 @@ def test_roll_up_of_a_full_cycle_terminates(
     # Every objective in the ring has the same own progress, so any way of breaking the
     # cycle must leave each of them exactly there.
     assert all(progress == pytest.approx(own) for progress in rolled.values())
+
+
+# --- no data yet -------------------------------------------------------------------------------
+
+NO_VALUE_SHAPES = [
+    make_kr(Shape.METRIC, start=D(0), target=D(100)),
+    make_kr(Shape.THRESHOLD, target=D(30), direction=Direction.AT_MOST),
+    make_kr(Shape.RECURRING, per_period=1, period=Period.WEEK),
+    make_kr(Shape.RELATIVE, start=D(1000), relative_change=D(20)),
+]
+
+
+@pytest.mark.parametrize("kr", NO_VALUE_SHAPES, ids=lambda kr: kr.shape.value)
+@pytest.mark.parametrize("on", [Q1_START, date(2025, 2, 15), Q1_DUE])
+def test_a_key_result_without_a_value_has_no_data_yet_until_it_is_due(
+    kr: KeyResultFigures, on: date
+) -> None:
+    assert key_result_status(kr, on) is Status.NO_DATA
+    # With a value the same key result is judged against its pace again.
+    assert key_result_status(replace(kr, current=D(0)), on) is not Status.NO_DATA
+
+
+@pytest.mark.parametrize("kr", NO_VALUE_SHAPES, ids=lambda kr: kr.shape.value)
+def test_a_key_result_still_without_a_value_after_its_due_date_is_off_track(
+    kr: KeyResultFigures,
+) -> None:
+    assert key_result_status(kr, Q1_DUE + timedelta(days=1)) is Status.OFF_TRACK
+
+
+def test_a_milestone_without_a_value_is_judged_by_the_time_left_only() -> None:
+    hire = make_kr(Shape.MILESTONE)
+    assert key_result_status(hire, date(2025, 2, 1)) is Status.NO_DATA
+    assert key_result_status(hire, Q1_DUE - timedelta(days=14)) is Status.AT_RISK
+    assert key_result_status(hire, Q1_DUE + timedelta(days=1)) is Status.OFF_TRACK
+    assert key_result_status(replace(hire, current=D(0)), date(2025, 2, 1)) is Status.ON_TRACK
+
+
+def test_any_value_ends_the_no_data_state() -> None:
+    kr = make_kr(Shape.METRIC, start=D(0), target=D(100), current=D(0))
+    assert key_result_status(kr, Q1_START) is Status.ON_TRACK
+    assert key_result_status(replace(kr, current=D(100)), Q1_START) is Status.DONE
+
+
+@given(
+    start=st.integers(-1000, 1000),
+    target=st.integers(-1000, 1000),
+    day=st.integers(0, 89),
+    shape=st.sampled_from(list(Shape)),
+)
+def test_only_a_missing_value_gives_no_data(
+    start: int, target: int, day: int, shape: Shape
+) -> None:
+    kr = make_kr(shape, start=D(start), target=D(target), per_period=1, period=Period.MONTH)
+    if shape is Shape.THRESHOLD:
+        kr = replace(kr, direction=Direction.AT_LEAST)
+    on = Q1_START + timedelta(days=day)
+    assert key_result_status(kr, on) in (Status.NO_DATA, Status.AT_RISK)
+    for current in (D(0), D(start), D(target)):
+        assert key_result_status(replace(kr, current=current), on) is not Status.NO_DATA
+
+
+def test_an_objective_has_data_once_one_key_result_or_child_has() -> None:
+    assert not objective_has_data([])
+    assert not objective_has_data([Status.NO_DATA, Status.NO_DATA])
+    assert objective_has_data([Status.NO_DATA, Status.OFF_TRACK])
+    assert objective_has_data([Status.NO_DATA], children_have_data=True)
+    assert objective_has_data([Status.DONE])

@@ -295,3 +295,13 @@ def test_a_key_result_on_pace_that_paused_is_not_off_course() -> None:
     values = tuple((day, min(pace(day) + 0.2, 0.6)) for day in days)
     facts = healthy(values=values, checkins=(), progress=0.6)
     assert "off_course:effort_without_movement" not in kinds(facts)
+
+
+def test_a_key_result_added_mid_cycle_is_quiet_only_since_it_was_added() -> None:
+    facts = replace(healthy(), values=(), checkins=(), chance_of_bar=None)
+    added_last_week = replace(facts, added_on=TODAY - WEEK)
+    assert kinds(added_last_week) == []
+    added_a_month_ago = replace(facts, added_on=TODAY - 4 * WEEK)
+    assert kinds(added_a_month_ago) == ["off_course:never_updated"]
+    (risk,) = detect_risks([added_a_month_ago], [], TODAY, RiskSettings())
+    assert risk.params["days"] == 28

@@ -20,9 +20,10 @@ from okrflow.checkins.actions.inputs import (
     require_checkin_rights,
 )
 from okrflow.checkins.models import CheckIn, CheckInState, KeyResultCheckIn
-from okrflow.checkins.schedule import local_today, week_of
+from okrflow.checkins.schedule import local_today, measured_day, week_of
 from okrflow.checkins.scope import key_results_for
 from okrflow.cycles.models import Cycle
+from okrflow.engine.cadence import CheckinWeek
 from okrflow.okrs.actions import record_key_result_value
 from okrflow.okrs.models import KeyResult, KeyResultValue
 from okrflow.org.models import Person
@@ -40,13 +41,14 @@ def checkin_snapshot(checkin: CheckIn) -> dict[str, Any]:
     return snapshot(checkin) | {"lines": lines}
 
 
-def require_open_week(cycle: Cycle, week: datetime.date) -> None:
-    """Refuse a week outside the cycle or still ahead."""
+def require_open_week(cycle: Cycle, week: datetime.date) -> CheckinWeek:
+    """Return the cycle week; refuse a week outside the cycle or still ahead."""
     found = week_of(cycle, week)
     if found is None:
         raise ValidationError({"week": _("This week is not part of the cycle.")})
     if found.start > local_today(cycle):
         raise ValidationError({"week": _("This week has not started yet; check in when it comes.")})
+    return found
 
 
 def already_submitted_error(week: datetime.date) -> ValidationError:
@@ -146,7 +148,7 @@ def record_checkin(
     require_checkin_rights(actor, person)
     cycle = Cycle.objects.get(pk=cycle.pk)
     require_checkin_cycle(cycle)
-    require_open_week(cycle, week)
+    cycle_week = require_open_week(cycle, week)
     allowed = {kr.pk: kr for kr in key_results_for(person, cycle)}
     key_results = permitted_key_results(actor, allowed, list(data.lines))
     clean = clean_checkin(data, key_results, submit=submit)
@@ -157,7 +159,7 @@ def record_checkin(
     fill(checkin, clean)
     lines = write_lines(checkin, clean)
     if submit:
-        record_values(actor, lines, local_today(cycle))
+        record_values(actor, lines, measured_day(cycle, cycle_week))
         checkin.state = CheckInState.SUBMITTED
         checkin.submitted_at = timezone.now()
         checkin.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -229,13 +231,17 @@ def correct_checkin(actor: Any, checkin: CheckIn, *, data: CheckInInput) -> Chec
             line.save(update_fields=["value_record"])
         else:
             changed.append(line)
+    week = week_of(target.cycle, target.week)
     for line in changed:
         old = previous.get(line.key_result_id)
-        measured_on = (
-            old.value_record.measured_on
-            if old is not None and old.value_record is not None
-            else local_today(target.cycle)
-        )
+        # A correction fixes that week's measurement: it keeps the corrected value's date, and a
+        # value new to the correction belongs to the week too, never to the day of the fix.
+        if old is not None and old.value_record is not None:
+            measured_on = old.value_record.measured_on
+        elif week is not None:
+            measured_on = measured_day(target.cycle, week)
+        else:
+            measured_on = local_today(target.cycle)
         record_values(actor, [line], measured_on, note=_("Correction of a check-in"))
     record_change(
         actor=actor,

@@ -22,7 +22,7 @@ from okrflow.checkins.actions import (
 )
 from okrflow.checkins.confidence import ConfidenceLevel, level_of
 from okrflow.checkins.models import CheckIn
-from okrflow.checkins.schedule import local_today, week_of
+from okrflow.checkins.schedule import local_today, measured_day, week_of
 from okrflow.checkins.scope import key_results_for, may_manage, may_see
 from okrflow.checkins.selectors import chain_of, feedback_by_checkin
 from okrflow.checkins.views.common import (
@@ -161,11 +161,12 @@ def correct(request: HttpRequest, checkin_id: int) -> HttpResponse:
     reported = [line.key_result for line in checkin.lines.select_related("key_result__objective")]
     current = key_results_for(person, cycle)
     key_results = current + [kr for kr in reported if kr.pk not in {k.pk for k in current}]
+    week = week_of(cycle, checkin.week)
     context = {
         "checkin": checkin,
         "person": person,
         "cycle": cycle,
-        "week": week_of(cycle, checkin.week),
+        "week": week,
         "rows": build_rows(
             person,
             cycle,
@@ -174,6 +175,7 @@ def correct(request: HttpRequest, checkin_id: int) -> HttpResponse:
             draft=checkin,
             posted=posted,
             errors=errors,
+            as_of=None if week is None else measured_day(cycle, week),
         ),
         "errors": errors,
         "general_errors": errors.get(ALL, []),

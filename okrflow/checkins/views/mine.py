@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from okrflow.checkins.actions import CheckInInput, record_checkin
 from okrflow.checkins.confidence import ConfidenceLevel, level_of
 from okrflow.checkins.models import CheckIn
-from okrflow.checkins.schedule import due_moment, local_today
+from okrflow.checkins.schedule import due_moment, local_today, measured_day
 from okrflow.checkins.scope import effective_checkin, key_results_for, may_see
 from okrflow.checkins.selectors import (
     chain_of,
@@ -68,7 +68,9 @@ def mine_context(
     checkin = effective_checkin(person, cycle, week.start)
     key_results = key_results_for(person, cycle)
     draft = checkin if checkin is not None and not checkin.is_submitted else None
-    marks = week_marks(person, cycle)
+    # Nothing to check in (no key result in the cycle): nothing is due, overdue or missed.
+    expected = bool(key_results)
+    marks = week_marks(person, cycle, expected=expected)
     missed = [w for w, mark in marks if mark == Timeliness.MISSED and w != week]
     chain = chain_of(checkin) if checkin is not None and checkin.is_submitted else []
     feedback = feedback_by_checkin(chain)
@@ -85,13 +87,21 @@ def mine_context(
         "week": week,
         "is_current": place.is_current,
         "due_moment": moment,
-        "is_overdue": moment is not None and timezone.now() > moment,
+        "is_overdue": expected and moment is not None and timezone.now() > moment,
+        "nothing_due": not expected,
         "checkin": checkin,
         "is_submitted": checkin is not None and checkin.is_submitted,
         "chain": chain,
         "feedback": [item for entry in chain for item in feedback.get(entry.pk, [])],
         "rows": build_rows(
-            person, cycle, key_results, today, draft=draft, posted=posted, errors=errors
+            person,
+            cycle,
+            key_results,
+            today,
+            draft=draft,
+            posted=posted,
+            errors=errors,
+            as_of=measured_day(cycle, week),
         ),
         "errors": errors or {},
         "general_errors": (errors or {}).get(ALL, []),

@@ -65,13 +65,16 @@ def typed(kr: KeyResult, value: Decimal | None) -> str:
     return format_number(Decimal(value), (get_language() or "vi")[:2], max_decimals=4)
 
 
-def last_values(key_results: list[KeyResult]) -> dict[int, tuple[Decimal, datetime.date]]:
-    """Return each key result's latest value and its date (one query)."""
+def last_values(
+    key_results: list[KeyResult], as_of: datetime.date | None = None
+) -> dict[int, tuple[Decimal, datetime.date]]:
+    """Return each key result's newest value and its date, on or before `as_of` (one query)."""
     found: dict[int, tuple[Decimal, datetime.date]] = {}
-    for kr_id, value, day in (
-        KeyResultValue.objects.filter(key_result__in=key_results)
-        .order_by("key_result_id", "measured_on", "id")
-        .values_list("key_result_id", "value", "measured_on")
+    values = KeyResultValue.objects.filter(key_result__in=key_results)
+    if as_of is not None:
+        values = values.filter(measured_on__lte=as_of)
+    for kr_id, value, day in values.order_by("key_result_id", "measured_on", "id").values_list(
+        "key_result_id", "value", "measured_on"
     ):
         found[kr_id] = (value, day)
     return found
@@ -86,10 +89,15 @@ def build_rows(
     draft: CheckIn | None = None,
     posted: CheckInInput | None = None,
     errors: dict[str, list[str]] | None = None,
+    as_of: datetime.date | None = None,
 ) -> list[FormRow]:
-    """Return the form's rows: what was typed, else the draft, else the latest values."""
+    """Return the form's rows: what was typed, else the draft, else the values as of the week.
+
+    `as_of` is the day the week's values are measured on: a late check-in for an earlier week
+    starts from how things stood then, not from values recorded since.
+    """
     errors = errors or {}
-    history = last_values(key_results)
+    history = last_values(key_results, as_of)
     confidences = latest_confidences(person, key_results)
     saved = {line.key_result_id: line for line in draft.lines.all()} if draft else {}
     thresholds = Organisation.current().status_thresholds()

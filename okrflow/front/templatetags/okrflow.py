@@ -49,6 +49,7 @@ def status_label(status: Any) -> str:
         "at_risk": _("At risk"),
         "off_track": _("Off track"),
         "done": _("Done"),
+        "no_data": _("No data yet"),
     }
     return labels.get(str(status), str(status))
 

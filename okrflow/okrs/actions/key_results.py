@@ -39,7 +39,8 @@ from okrflow.org.models import Organisation, Person
 NUMBER_FIELDS = ("start_value", "target_value", "current_value", "relative_change", "weight")
 TEXT_FIELDS = ("title", "unit", "baseline_label")
 EDITABLE_FIELDS = (
-    *NUMBER_FIELDS,
+    # The current value is read from the value history (`record_key_result_value`), never edited.
+    *(name for name in NUMBER_FIELDS if name != "current_value"),
     *TEXT_FIELDS,
     "shape",
     "direction",
@@ -363,7 +364,12 @@ def record_key_result_value(
     source: str = KeyResultValue.Source.MANUAL,
     note: str = "",
 ) -> KeyResultValue:
-    """Append a new value to a key result's history and make it the current value."""
+    """Append a value to a key result's history; the current value is the newest by measured date.
+
+    Values arrive in any order (a late check-in for an earlier week, a correction), so the
+    current value is read back from the history, never taken from the value just recorded.
+    Two values measured on the same day: the one recorded later wins (it re-measured that day).
+    """
     kr = (
         KeyResult.objects.select_for_update(of=("self",))
         .select_related("objective__cycle")
