@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "okrflow.library",
     "okrflow.front",
     "okrflow.demo",
+    "okrflow.backup",
 ]
 
 MIDDLEWARE = [
