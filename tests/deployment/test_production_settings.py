@@ -18,7 +18,9 @@ PRODUCTION = {
     "OKRFLOW_DEBUG": "0",
     "OKRFLOW_SECRET_KEY": "k3X9-this-is-a-test-only-secret-of-sufficient-length-q8Zr2Lm5Pw7",
     "OKRFLOW_ALLOWED_HOSTS": "okr.example.com",
+    "OKRFLOW_BASE_URL": "https://okr.example.com",
     "OKRFLOW_BEHIND_TLS_PROXY": "1",
+    "OKRFLOW_REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
