@@ -21,6 +21,7 @@ from django.test import Client
 from okrflow.backup.copies import postgresql_tool
 from okrflow.org.actions import create_unit
 from okrflow.org.models import OrgUnit
+from tests.deployment.databases import conninfo, database_url, recreate_database
 
 ROOT = Path(__file__).resolve().parents[2]
 Checksums = dict[str, tuple[int, str]]
@@ -43,22 +44,10 @@ def sqlite_checksums(path: str) -> Checksums:
         db.close()
 
 
-def postgresql_conninfo(name: str) -> str:
-    settings = connection.settings_dict
-    parts = {
-        "dbname": name,
-        "host": settings.get("HOST"),
-        "port": settings.get("PORT"),
-        "user": settings.get("USER"),
-        "password": settings.get("PASSWORD"),
-    }
-    return " ".join(f"{key}={value}" for key, value in parts.items() if value)
-
-
 def postgresql_checksums(name: str) -> Checksums:
     import psycopg
 
-    with psycopg.connect(postgresql_conninfo(name)) as db:
+    with psycopg.connect(conninfo(name)) as db:
         tables = [
             row[0]
             for row in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
@@ -86,25 +75,12 @@ def fresh_database(tmp_path: Path) -> Iterator[tuple[str, Any]]:
         path = tmp_path / "fresh.sqlite3"
         yield f"sqlite:///{path}", lambda: sqlite_checksums(str(path))
         return
-    import psycopg
-
     name = f"{connection.settings_dict['NAME']}_fresh"
-    settings = connection.settings_dict
-    with psycopg.connect(postgresql_conninfo("postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
+    recreate_database(name)
     try:
-        user = settings.get("USER") or "postgres"
-        password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-        host = settings.get("HOST") or "127.0.0.1"
-        port = settings.get("PORT") or 5432
-        yield (
-            f"postgres://{user}{password}@{host}:{port}/{name}",
-            lambda: postgresql_checksums(name),
-        )
+        yield database_url(name), lambda: postgresql_checksums(name)
     finally:
-        with psycopg.connect(postgresql_conninfo("postgres"), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        recreate_database(name, create=False)
 
 
 def okrflow_command(

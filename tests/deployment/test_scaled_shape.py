@@ -25,6 +25,8 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 
+from tests.deployment.databases import database_url, recreate_database
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_DB = 13  # one of Redis' 16 numbered databases, kept for this test
@@ -68,37 +70,6 @@ def run(command: list[str], env: dict[str, str], cwd: Path) -> str:
     result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
     return result.stdout
-
-
-def server_conninfo() -> str:
-    """libpq connection string to the PostgreSQL server's maintenance database."""
-    settings = connection.settings_dict
-    parts = (
-        ("dbname", "postgres"),
-        ("host", settings.get("HOST")),
-        ("port", settings.get("PORT")),
-        ("user", settings.get("USER")),
-        ("password", settings.get("PASSWORD")),
-    )
-    return " ".join(f"{key}={value}" for key, value in parts if value)
-
-
-def recreate_database(name: str, create: bool = True) -> None:
-    import psycopg
-
-    with psycopg.connect(server_conninfo(), autocommit=True) as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            server.execute(f'CREATE DATABASE "{name}"')
-
-
-def database_url(name: str) -> str:
-    settings = connection.settings_dict
-    user = settings.get("USER") or "postgres"
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-    host = settings.get("HOST") or "127.0.0.1"
-    port = settings.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{name}"
 
 
 @pytest.fixture
