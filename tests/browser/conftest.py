@@ -44,6 +44,21 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
+    # Playwright's wait_for_function polls by evaluating its predicate in the page, which the
+    # app's Content-Security-Policy (no eval) refuses; test_content_security_policy.py checks
+    # the pages under the policy with `csp_page`.
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="vi-VN", bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def csp_page(browser):  # type: ignore[no-untyped-def]
+    """A page that obeys the app's Content-Security-Policy, as every real browser does."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(10_000)

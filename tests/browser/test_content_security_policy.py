@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from okrflow.library.catalog import all_templates
 from tests.conftest import PASSWORD, World, make_objective
@@ -25,7 +26,8 @@ def violations_of(messages: list[str]) -> list[str]:
     return [m for m in messages if "Content Security Policy" in m or "CSP violation" in m]
 
 
-def test_the_main_pages_report_no_csp_violation(page, live_server, live_world: World) -> None:  # type: ignore[no-untyped-def]
+def test_the_main_pages_report_no_csp_violation(csp_page, live_server, live_world: World) -> None:  # type: ignore[no-untyped-def]
+    page = csp_page
     User.objects.filter(pk=live_world.admin.user_id).update(is_staff=True, is_superuser=True)
     objective = make_objective(live_world, live_world.marketing, "Own the SEO for brand consulting")
     key_result = objective.key_results.get()
@@ -82,7 +84,7 @@ def test_the_main_pages_report_no_csp_violation(page, live_server, live_world: W
     assert not page.is_visible("#id_kr-0-target_value")
     rows = page.locator(".kr-row").count()
     page.click("#add-kr")
-    page.wait_for_function(f"document.querySelectorAll('.kr-row').length === {rows + 1}")
+    expect(page.locator(".kr-row")).to_have_count(rows + 1)
     assert page.input_value("#kr-count") == str(rows + 1)
     page.wait_for_load_state("networkidle")
     # The cycle picker submits its form on change without an inline handler.
@@ -93,11 +95,10 @@ def test_the_main_pages_report_no_csp_violation(page, live_server, live_world: W
     assert violations_of(messages) == []
 
     # The check itself sees a violation when there is one: an inline script is blocked.
-    page.evaluate(
-        "() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
-        " document.head.appendChild(s); }"
-    )
-    page.wait_for_function("() => true")
+    with page.expect_console_message(lambda message: bool(violations_of([message.text]))):
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
+            " document.head.appendChild(s); }"
+        )
     assert page.evaluate("() => window.ran") is None
-    page.wait_for_timeout(200)
     assert violations_of(messages) != []

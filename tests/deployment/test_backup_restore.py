@@ -86,7 +86,7 @@ def fresh_database(tmp_path: Path) -> Iterator[tuple[str, Any]]:
 def okrflow_command(
     database_url: str, tmp_path: Path, *arguments: str
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OKRFLOW_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OKRFLOW_", "DJANGO_"))}
     env.update(OKRFLOW_DATABASE_URL=database_url, OKRFLOW_DATA_DIR=str(tmp_path))
     return subprocess.run(
         [sys.executable, "-m", "okrflow", *arguments],

@@ -59,7 +59,7 @@ def objects_of(path: Path) -> list[str]:
 def test_the_demo_moves_from_sqlite_to_postgresql(tmp_path: Path) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the move needs a PostgreSQL server: set OKRFLOW_DATABASE_URL")
-    base = {k: v for k, v in os.environ.items() if not k.startswith("OKRFLOW_")}
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("OKRFLOW_", "DJANGO_"))}
     sqlite_env = {**base, "OKRFLOW_DATA_DIR": str(tmp_path / "embedded")}
     okrflow(sqlite_env, "migrate", "--no-input", "-v", "0")
     okrflow(sqlite_env, "demo")

@@ -25,9 +25,9 @@ PRODUCTION = {
 
 
 def okrflow_env(tmp_path: Path, **variables: str) -> dict[str, str]:
-    """The environment of a fresh okrflow process: none of this run's OKRFLOW_ settings but
-    the database, plus the given ones."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OKRFLOW_")}
+    """The environment of a fresh okrflow process: none of this run's OKRFLOW_ and DJANGO_
+    settings (the browser tests allow async-unsafe calls) but the database, plus the given ones."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OKRFLOW_", "DJANGO_"))}
     if "OKRFLOW_DATABASE_URL" in os.environ:
         env["OKRFLOW_DATABASE_URL"] = os.environ["OKRFLOW_DATABASE_URL"]
     env["OKRFLOW_DATA_DIR"] = str(tmp_path)
