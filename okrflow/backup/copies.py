@@ -66,9 +66,16 @@ def file_header(path: Path) -> bytes:
         return handle.read(16)
 
 
+def refuse_the_live_file(path: Path) -> None:
+    """A SQLite backup can be neither written over nor read from the database file itself."""
+    if connection.vendor == "sqlite" and path.resolve() == Path(sqlite_file()).resolve():
+        raise CommandError(f"{path} is the database itself; choose another file.")
+
+
 def backup(target: Path) -> None:
     """Write a backup of the current database to `target` (replaced only once complete)."""
     kind = database_kind()
+    refuse_the_live_file(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     try:
@@ -84,6 +91,7 @@ def backup(target: Path) -> None:
 def restore(source: Path, force: bool) -> None:
     """Replace the current database with the backup at `source`."""
     kind = database_kind()
+    refuse_the_live_file(source)
     header = file_header(source)
     if kind == "sqlite":
         if header.startswith(PG_DUMP_HEADER):

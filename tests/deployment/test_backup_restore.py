@@ -143,6 +143,16 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path, db: None) -
         call_command("restore", str(tmp_path / "missing.backup"))
 
 
+def test_the_sqlite_file_itself_is_neither_target_nor_source(db: None) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL has no database file")
+    live = str(connection.settings_dict["NAME"])
+    with pytest.raises(CommandError, match="is the database itself"):
+        call_command("backup", live)
+    with pytest.raises(CommandError, match="is the database itself"):
+        call_command("restore", live, force=True)
+
+
 def test_restore_names_the_other_kind_of_backup(tmp_path: Path, db: None) -> None:
     other = tmp_path / "other.backup"
     if connection.vendor == "sqlite":
