@@ -122,6 +122,8 @@ def run_one(database: str, people: int) -> dict[str, object]:
         subprocess.run(["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
         env["OKRFLOW_DATABASE_URL"] = f"{base}/{name}"
     env["OKRFLOW_DATA_DIR"] = workdir
+    # Django's test client talks plain HTTP: production's redirect to HTTPS would answer 301.
+    env.setdefault("OKRFLOW_HTTPS", "0")
     output = subprocess.run(
         [sys.executable, __file__, "--child", str(people)],
         env=env,

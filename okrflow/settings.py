@@ -6,6 +6,7 @@ The scaled shape sets OKRFLOW_DATABASE_URL (PostgreSQL), OKRFLOW_REDIS_URL and t
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 import tempfile
@@ -43,10 +44,11 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("OKRFLOW_DEBUG", False)
-# The embedded default key is only for a local demo; the scaled shape must set its own.
-SECRET_KEY = os.environ.get(
-    "OKRFLOW_SECRET_KEY", "okrflow-embedded-demo-key-change-me-in-production"
-)
+# The embedded default key is public: only for a local demo. okrflow.wsgi (gunicorn, runserver)
+# refuses to serve with it when debug is off; commands that serve no one (migrate, okrs, check)
+# still run with it.
+DEMO_SECRET_KEY = "okrflow-embedded-demo-key-change-me-in-production"
+SECRET_KEY = os.environ.get("OKRFLOW_SECRET_KEY", "").strip() or DEMO_SECRET_KEY
 ALLOWED_HOSTS = env_list("OKRFLOW_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("OKRFLOW_CSRF_TRUSTED_ORIGINS", "")
 
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
+    "axes",
     "okrflow.audit",
     "okrflow.org",
     "okrflow.cycles",
@@ -68,6 +72,7 @@ INSTALLED_APPS = [
     "okrflow.library",
     "okrflow.front",
     "okrflow.demo",
+    "okrflow.backup",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +87,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "okrflow.urls"
@@ -142,6 +150,67 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+# --- HTTPS, behind a proxy or not --------------------------------------------------------
+# Production (debug off) is served over HTTPS by default: plain-HTTP requests are redirected,
+# cookies are sent only over HTTPS and browsers are told to stay on HTTPS (HSTS).
+# OKRFLOW_HTTPS=0 serves plain HTTP (a trial on a private network). The test suite talks plain
+# HTTP to Django's test client and live server, so under pytest the default is off too.
+HTTPS = env_bool("OKRFLOW_HTTPS", not DEBUG and "pytest" not in sys.modules)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+# A year, subdomains included, preloadable; OKRFLOW_HSTS_SECONDS=0 turns HSTS off.
+SECURE_HSTS_SECONDS = env_int("OKRFLOW_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+# Behind nginx (or another proxy) that ends TLS and sets X-Forwarded-Proto / X-Forwarded-For.
+# Only set it when the proxy overwrites those headers: otherwise a client could forge them.
+BEHIND_TLS_PROXY = env_bool("OKRFLOW_BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Content-Security-Policy (django-csp), on in every mode -------------------------------
+# Scripts only from okrflow's own static files (no inline script, no eval: htmx's hx-on and
+# js: values are not used). Style sheets only from static files too; style *attributes* stay
+# allowed because progress bars set their width inline. htmx's own indicator <style> is
+# switched off in base.html (htmx-config) and lives in okrflow.css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Failed sign-ins (django-axes) --------------------------------------------------------
+# After OKRFLOW_SIGN_IN_FAILURE_LIMIT wrong passwords in a row for one username from one
+# address, that pair is refused (even with the right password) for
+# OKRFLOW_SIGN_IN_LOCKOUT_MINUTES; a successful sign-in resets the count. Username and address
+# together, so that one person's typos do not lock out a whole office behind one address.
+AUTHENTICATION_BACKENDS = [
+    "okrflow.front.sign_in.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("OKRFLOW_SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("OKRFLOW_SIGN_IN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lockout lasts from the last counted failure; retries while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "okrflow.front.sign_in.locked_out"
+AXES_CLIENT_IP_CALLABLE = "okrflow.front.sign_in.client_ip"
+# Successful sign-ins are not logged: the failures are what the throttle needs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

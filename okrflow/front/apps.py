@@ -9,4 +9,4 @@ class FrontConfig(AppConfig):
     verbose_name = _("Web app")
 
     def ready(self) -> None:
-        from okrflow.front import folding  # noqa: F401 - registers the SQLite fold function
+        from okrflow.front import checks, folding  # noqa: F401 - register the check and SQLite fold

@@ -62,16 +62,11 @@ class RequestsInFlight:
             raise AssertionError(f"{len(self.pending)} request(s) still in flight after the test")
 
 
-@pytest.fixture
-def page(browser, live_server, transactional_db):  # type: ignore[no-untyped-def]
-    """A fresh browser page, closed only once every request it made has been answered.
-
-    Depending on `transactional_db` puts this fixture's teardown *before* the database flush:
-    a request the live server is still serving (an htmx check fired by the test's last
-    keystroke) would otherwise hold locks that the flush's TRUNCATE waits on, a deadlock on
-    PostgreSQL under load.
-    """
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+def open_page(browser, *, bypass_csp: bool) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """Yield a fresh page, closed only once every request it made has been answered."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="vi-VN", bypass_csp=bypass_csp
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     in_flight = RequestsInFlight(page)
@@ -82,6 +77,26 @@ def page(browser, live_server, transactional_db):  # type: ignore[no-untyped-def
     page.goto("about:blank")
     in_flight.wait_until_done(page)
     context.close()
+
+
+# Both page fixtures depend on `transactional_db` so that their teardown runs *before* the
+# database flush: a request the live server is still serving (an htmx check fired by the
+# test's last keystroke) would otherwise hold locks that the flush's TRUNCATE waits on, a
+# deadlock on PostgreSQL under load.
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):  # type: ignore[no-untyped-def]
+    # Playwright's wait_for_function polls by evaluating its predicate in the page, which the
+    # app's Content-Security-Policy (no eval) refuses; test_content_security_policy.py checks
+    # the pages under the policy with `csp_page`.
+    yield from open_page(browser, bypass_csp=True)
+
+
+@pytest.fixture
+def csp_page(browser, live_server, transactional_db):  # type: ignore[no-untyped-def]
+    """A page that obeys the app's Content-Security-Policy, as every real browser does."""
+    yield from open_page(browser, bypass_csp=False)
 
 
 @pytest.fixture

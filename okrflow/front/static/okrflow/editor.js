@@ -23,6 +23,23 @@
     box.textContent = notes.join(" ");
   }
 
+  // A key result's shape picker shows the fields of that shape.
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("[data-kr-shape]");
+    if (select) select.closest(".kr-row").dataset.shape = select.value;
+  });
+
+  // "Add a key result" (htmx) asks for the row numbered by #kr-count, then counts it.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.elt.id !== "add-kr") return;
+    event.detail.parameters.index = document.getElementById("kr-count").value;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt.id !== "add-kr" || !event.detail.successful) return;
+    var count = document.getElementById("kr-count");
+    count.value = parseInt(count.value, 10) + 1;
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".parse-button");
     if (!button) return;
