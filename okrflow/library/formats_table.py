@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from okrflow.library.formats_text import decode_text
 from okrflow.library.plans import Problem, RawKeyResult, RawObjective, ReadResult
+from okrflow.library.uploads import check_zip
 
 OBJECTIVE_COLUMNS = (
     "scope",
@@ -179,6 +180,7 @@ def read_xlsx(content: bytes) -> ReadResult:
     """Read the first sheet of an XLSX workbook."""
     from openpyxl import load_workbook
 
+    check_zip(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:

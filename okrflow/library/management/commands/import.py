@@ -55,14 +55,17 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the preview as JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        content, format_name = read_input(options["file"], options["format"])
+        # The cycle and owner are settled before the file is read, as on the web page.
         cycle = find_cycle(options["cycle"])
+        if cycle.is_closed:
+            raise CommandError(f"{cycle.name} is closed: nothing can be imported into it.")
         default_owner = None
         if options["owner"]:
             match = resolve_owner(options["owner"])
             if match.owner is None:
                 raise CommandError(f"--owner: {match.error}")
             default_owner = match.owner
+        content, format_name = read_input(options["file"], options["format"])
         lang = options["lang"]
         preview = build_preview(
             read_file(content, format_name),
