@@ -13,7 +13,7 @@ from okrflow.library.formats_json import read_json
 from okrflow.library.formats_table import read_csv, read_xlsx
 from okrflow.library.formats_text import read_markdown, read_text
 from okrflow.library.plans import Problem, ReadResult
-from okrflow.library.uploads import UnsafeFile, check_size
+from okrflow.library.uploads import UnsafeFile
 
 FORMATS = ("text", "md", "csv", "xlsx", "json")
 FORMAT_LABELS = {
@@ -76,7 +76,6 @@ def read_file(content: bytes, format_name: str) -> ReadResult:
         result.problems.append(Problem(_("Unknown format “%(name)s”.") % {"name": format_name}))
         return result
     try:
-        check_size(content)
         return READERS[format_name](content)
     except UnsafeFile as error:
         message = str(error)
