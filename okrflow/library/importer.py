@@ -113,9 +113,9 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
     written meanwhile (the cycle still open, the focus limits) run again here.
     """
     require_open_cycle(Cycle.objects.get(pk=preview.cycle.pk))
-    position = Objective.objects.filter(cycle=preview.cycle).count()
+    first_position = Objective.objects.filter(cycle=preview.cycle).count()
     for index, objective in enumerate(staged.objectives):
-        objective.position = position + index
+        objective.position = first_position + index
     Objective.objects.bulk_create(staged.objectives)
     tags: dict[str, Any] = {}  # as written in the file → the Tag (None for a blank name)
     tag_names: dict[int, list[str]] = {}
