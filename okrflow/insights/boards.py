@@ -144,6 +144,9 @@ def risk_rows(items: list[RiskItem], user: Any) -> list[RiskRow]:
     """Word each risk in the active language, for this reader (check-in text only if theirs)."""
     reader = CheckinReader(user)
     reader.prepare({pk for item in items for pk in checkin_people(item.risk) or ()})
+    reader.prepare_objectives(
+        {int(i.risk.params["parent_id"]) for i in items if i.risk.code == "parent_archived"}
+    )
     return [
         RiskRow(
             item,

@@ -134,7 +134,7 @@ def evidence(risk: Risk, reader: CheckinReader | None = None) -> str:
             "day": _day(p["day"]),
             "obstacle": str(p["obstacle"])[:200],
         }
-    return _off_course_or_below_evidence(risk)
+    return _off_course_or_below_evidence(risk, reader)
 
 
 def _private_checkin_evidence(risk: Risk) -> str:
@@ -155,7 +155,7 @@ def _private_checkin_evidence(risk: Risk) -> str:
     ) % {"gap": percent(float(p["gap"])), "checkins": p["checkins"], "obstacles": p["obstacles"]}
 
 
-def _off_course_or_below_evidence(risk: Risk) -> str:
+def _off_course_or_below_evidence(risk: Risk, reader: CheckinReader | None) -> str:
     p = risk.params
     if risk.code == "stale":
         return ngettext(
@@ -183,6 +183,9 @@ def _off_course_or_below_evidence(risk: Risk) -> str:
     if risk.code == "not_aligned":
         return _("Not aligned to any objective above it: nobody can see what it serves.")
     if risk.code == "parent_archived":
+        if reader is not None and not reader.may_see_objective(int(p["parent_id"])):
+            # A private parent's title is not the reader's to learn.
+            return _("Aligned to an objective you cannot see, which is archived.")
         return _("Aligned to “%(parent)s”, which is archived.") % {"parent": p["parent"]}
     if risk.code == "behind_despite_checkins":
         return _(

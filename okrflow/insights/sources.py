@@ -172,8 +172,10 @@ class CheckinReader:
     def __init__(self, user: Any) -> None:
         from okrflow.org.access import access_for
 
+        self.user = user
         self.access = None if user is None else access_for(user)
         self.known: dict[int, bool] = {}
+        self.objectives: dict[int, bool] = {}
 
     def prepare(self, person_ids: set[int]) -> None:
         """Decide for many people at once (one query), before a page asks about each."""
@@ -200,3 +202,24 @@ class CheckinReader:
             return self.access.is_admin
         self.prepare(person_ids)
         return all(self.known.get(pk, False) for pk in person_ids)
+
+    def prepare_objectives(self, objective_ids: set[int]) -> None:
+        """Learn which of these objectives the reader may see (one query), for evidence that
+        names another objective (an archived parent)."""
+        wanted = {pk for pk in objective_ids if pk not in self.objectives}
+        if self.access is None or not wanted:
+            return
+        from okrflow.okrs.models import Objective
+
+        visible = set(
+            Objective.objects.visible_to(self.user)
+            .filter(pk__in=wanted)
+            .values_list("pk", flat=True)
+        )
+        self.objectives.update({pk: pk in visible for pk in wanted})
+
+    def may_see_objective(self, objective_id: int) -> bool:
+        if self.access is None:
+            return True
+        self.prepare_objectives({objective_id})
+        return self.objectives[objective_id]

@@ -161,3 +161,47 @@ def test_the_risks_command_as_a_person(world: World, planted: dict[str, Any], li
     assert blockers and "obstacle" not in blockers[0]["params"]
     drops = [row for row in as_outsider if row["code"] == "confidence_drop"]
     assert drops and "before" not in drops[0]["params"]
+
+
+PRIVATE_PARENT = "Quietly buy Sao Mai Media"
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("admin", True),
+        ("sales_head", True),
+        ("lead", False),
+        ("member", False),
+        ("outsider", False),
+    ],
+)
+def test_an_archived_private_parent_is_not_named_to_those_who_cannot_see_it(
+    client: Client, world: World, persona: str, sees: bool
+) -> None:
+    from okrflow.okrs.actions import archive_objective
+
+    secret, _ = objective_with(
+        world,
+        world.sales_head,
+        PRIVATE_PARENT,
+        [{"title": "Deal", "start_value": 0, "target_value": 1, "owner": world.sales_head}],
+    )
+    secret.is_private = True
+    secret.save()
+    objective_with(
+        world,
+        world.member,
+        "Write the launch posts",
+        [{"title": "Posts", "start_value": 0, "target_value": 10}],
+        parent=secret,
+    )
+    archive_objective(None, secret)
+    insights = collect_insights(world.cycle, visible_objectives(None, world.cycle), TODAY)
+    orphans = [i for i in find_risks(insights) if i.risk.code == "parent_archived"]
+    assert len(orphans) == 1
+    worded = evidence(orphans[0].risk, CheckinReader(getattr(world, persona).user))
+    assert (PRIVATE_PARENT in worded) is sees
+    body = page(client, world, persona, f"/insights/risks/?cycle={world.cycle.pk}")
+    assert (PRIVATE_PARENT in body) is sees
+    assert sees or "Aligned to an objective you cannot see, which is archived." in body
