@@ -292,3 +292,31 @@ def test_the_command_refuses_a_big_file_unread_and_a_bomb_with_a_message(
         call_command("import", str(bomb), "--cycle", "Q2 2026", stdout=out)
     assert "MB; the limit is 25 MB" in out.getvalue()
     assert Objective.objects.count() == 0
+
+
+def with_part(name: str, data: bytes) -> bytes:
+    """A real workbook with one part replaced."""
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, data if info.filename == name else source.read(info))
+    return out.getvalue()
+
+
+PARTS = [info.filename for info in zipfile.ZipFile(io.BytesIO(workbook_bytes())).infolist()]
+
+
+@pytest.mark.parametrize("part", PARTS)
+@pytest.mark.parametrize("data", [b"garbage<<", b"", b"<?xml version='1.0'?><x/>"])
+def test_a_damaged_workbook_part_is_a_problem_not_a_crash(part: str, data: bytes) -> None:
+    result = read_file(with_part(part, data), "xlsx")
+    assert result.problems or result.objectives == []
+
+
+def test_a_damaged_workbook_upload_is_answered(client: Client, world: World) -> None:
+    signed_in(client, world, "member")
+    upload = SimpleUploadedFile("okrs.xlsx", with_part("xl/workbook.xml", b"garbage<<"))
+    response = client.post("/library/import/", {"cycle": world.cycle.pk, "file": upload})
+    assert response.status_code == 200
+    assert "This is not an XLSX workbook" in response.content.decode()
