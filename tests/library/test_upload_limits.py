@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import translation
 from openpyxl import Workbook
 
+from okrflow.audit.models import AuditEntry
 from okrflow.library import formats
 from okrflow.library.formats import read_file
 from okrflow.library.owners import choice_value
@@ -320,3 +321,33 @@ def test_a_damaged_workbook_upload_is_answered(client: Client, world: World) -> 
     response = client.post("/library/import/", {"cycle": world.cycle.pk, "file": upload})
     assert response.status_code == 200
     assert "This is not an XLSX workbook" in response.content.decode()
+
+
+def test_the_command_as_a_person_is_refused_before_the_file_is_read(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in formats.READERS:
+        monkeypatch.setitem(formats.READERS, name, parser_that_must_not_run)
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(zip_bomb(MAX_UNPACKED_BYTES + 5_000_000))
+    get_user_model().objects.create_user("stranger", password=PASSWORD)
+    args = ("import", str(bomb), "--cycle", "Q2 2026")
+    with pytest.raises(CommandError, match="not a member"):
+        call_command(*args, "--as", "stranger", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="cannot create objectives for that --owner"):
+        call_command(*args, "--as", "outsider", "--owner", "unit:Marketing", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="no user named"):
+        call_command(*args, "--as", "nobody", stdout=io.StringIO())
+
+
+def test_the_command_as_a_person_imports_with_their_rights(world: World, tmp_path: Path) -> None:
+    text = tmp_path / "okrs.txt"
+    text.write_text("Marketing\nO: Grow\n- KR1: Reach 10 leads by 30/6\n", encoding="utf-8")
+    args = ("import", str(text), "--cycle", "Q2 2026", "--lang", "en")
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command(*args, "--as", "specialist.marketing", stdout=io.StringIO())
+    assert Objective.objects.count() == 0
+    call_command(*args, "--as", "head.marketing", stdout=io.StringIO())
+    objective = Objective.objects.get()
+    assert objective.owner_unit == world.marketing
+    assert AuditEntry.objects.filter(action="create_objective").get().actor == world.lead.user
