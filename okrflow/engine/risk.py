@@ -19,6 +19,7 @@ from okrflow.engine.risk_facts import (
     RiskKind,
     RiskSettings,
     Severity,
+    checkin_people,
     make_risk,
 )
 from okrflow.engine.risk_off_course import (
@@ -163,6 +164,7 @@ def sudden_risks(kr: KeyResultFacts, today: date, settings: RiskSettings) -> lis
                     before=previous.confidence,
                     after=latest.confidence,
                     day=latest.day.isoformat(),
+                    checkin_people=checkin_people(previous, latest),
                 )
             )
     # Obstacles may list several lines (one per problem): only lines the previous check-in did
@@ -179,6 +181,7 @@ def sudden_risks(kr: KeyResultFacts, today: date, settings: RiskSettings) -> lis
                 "remove_blocker",
                 obstacle=join_obstacles(fresh),
                 day=latest.day.isoformat(),
+                checkin_people=checkin_people(latest),
             )
         )
     return risks
@@ -197,7 +200,8 @@ def below_expectations_risk(kr: KeyResultFacts, today: date, settings: RiskSetti
         return None
     if any(c.progress is None or c.progress > c.pace - settings.below_gap for c in run):
         return None
-    obstacles = [c.obstacle.strip() for c in run if c.obstacle.strip()]
+    with_obstacles = [c for c in run if c.obstacle.strip()]
+    obstacles = [c.obstacle.strip() for c in with_obstacles]
     if len(obstacles) < settings.below_min_obstacles:
         return None
     if not _regular(kr.checkins, today, settings):
@@ -215,6 +219,7 @@ def below_expectations_risk(kr: KeyResultFacts, today: date, settings: RiskSetti
         gap=gap,
         obstacles=len(obstacles),
         obstacle=join_obstacles(obstacle_lines(obstacles[-1])),
+        checkin_people=checkin_people(with_obstacles[-1]),
     )
 
 

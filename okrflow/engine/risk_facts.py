@@ -60,6 +60,9 @@ class CheckinFact:
     confidence: float | None = None
     obstacle: str = ""
     blocking: bool = False
+    # Whose check-in this is: its confidence and obstacle are theirs to share (with their
+    # managers and admins), so evidence quoting them records whose they are.
+    person_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -141,3 +144,9 @@ def make_risk(
         suggestion,
         dict(params),
     )
+
+
+def checkin_people(*checkins: CheckinFact) -> str:
+    """Record whose check-ins a risk's evidence quotes, as "3,7" (params hold only scalars)."""
+    ids = sorted({c.person_id for c in checkins if c.person_id is not None})
+    return ",".join(str(pk) for pk in ids)

@@ -9,8 +9,15 @@ from typing import Any
 
 from okrflow.cycles.models import Cycle
 from okrflow.insights.collect import CycleInsights, KeyResultInsight, ObjectiveInsight
-from okrflow.insights.risk_text import evidence, kind_label, severity_label, suggestion
+from okrflow.insights.risk_text import (
+    checkin_people,
+    evidence,
+    kind_label,
+    severity_label,
+    suggestion,
+)
 from okrflow.insights.risks import RiskItem
+from okrflow.insights.sources import CheckinReader
 from okrflow.org.models import OrgUnit, Person
 
 WEEK = datetime.timedelta(days=7)
@@ -133,14 +140,19 @@ class RiskRow:
         return self.item.risk
 
 
-def risk_rows(items: list[RiskItem]) -> list[RiskRow]:
-    """Word each risk in the active language."""
+def risk_rows(items: list[RiskItem], user: Any) -> list[RiskRow]:
+    """Word each risk in the active language, for this reader (check-in text only if theirs)."""
+    reader = CheckinReader(user)
+    reader.prepare({pk for item in items for pk in checkin_people(item.risk) or ()})
+    reader.prepare_objectives(
+        {int(i.risk.params["parent_id"]) for i in items if i.risk.code == "parent_archived"}
+    )
     return [
         RiskRow(
             item,
             kind_label(item.risk.kind),
             severity_label(item.risk.severity),
-            evidence(item.risk),
+            evidence(item.risk, reader),
             suggestion(item.risk.suggestion),
         )
         for item in items

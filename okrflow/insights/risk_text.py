@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from okrflow.engine.risk import Risk, RiskKind, Severity
 from okrflow.front.templatetags.okrflow import percent, short_date
+from okrflow.insights.sources import CheckinReader
 
 
 def kind_label(kind: str) -> str:
@@ -52,9 +53,53 @@ def _day(value: Any) -> str:
     return short_date(value)
 
 
-def evidence(risk: Risk) -> str:
-    """Say, with the numbers, why the rule fired."""
+# Evidence worded from someone's check-in: its confidences and obstacles are private to the
+# person, their managers and admins.
+CHECKIN_CODES = ("confidence_drop", "new_blocker", "behind_despite_checkins")
+
+
+def checkin_people(risk: Risk) -> set[int] | None:
+    """Return whose check-ins the evidence quotes; None for a risk stored before it was kept."""
+    recorded = risk.params.get("checkin_people")
+    if recorded is None:
+        return None
+    return {int(pk) for pk in str(recorded).split(",") if pk.strip().isdigit()}
+
+
+# What each check-in code's figures quote from the check-in itself.
+CHECKIN_PARAMS = {
+    "confidence_drop": ("before", "after"),
+    "new_blocker": ("obstacle",),
+    "behind_despite_checkins": ("obstacle",),
+}
+
+
+def quotes_hidden_checkin(risk: Risk, reader: CheckinReader | None) -> bool:
+    """Tell whether the risk's evidence quotes a check-in this reader may not read."""
+    return (
+        reader is not None
+        and risk.code in CHECKIN_CODES
+        and not reader.may_read(checkin_people(risk))
+    )
+
+
+def shareable_params(risk: Risk, reader: CheckinReader | None = None) -> dict[str, Any]:
+    """Return the evidence figures without what a check-in the reader may not read says."""
+    if not quotes_hidden_checkin(risk, reader):
+        return dict(risk.params)
+    hidden = CHECKIN_PARAMS.get(risk.code, ())
+    return {key: value for key, value in risk.params.items() if key not in hidden}
+
+
+def evidence(risk: Risk, reader: CheckinReader | None = None) -> str:
+    """Say, with the numbers, why the rule fired.
+
+    With a `reader`, a check-in's confidences and obstacles are quoted only when the reader may
+    read that check-in; anyone else learns that confidence fell or obstacles were raised.
+    """
     p = risk.params
+    if quotes_hidden_checkin(risk, reader):
+        return _private_checkin_evidence(risk)
     if risk.code == "forecast_below_bar":
         return _(
             "Forecast %(expected)s by %(due)s (80%% band %(low)s–%(high)s) against a bar of "
@@ -89,10 +134,28 @@ def evidence(risk: Risk) -> str:
             "day": _day(p["day"]),
             "obstacle": str(p["obstacle"])[:200],
         }
-    return _off_course_or_below_evidence(risk)
+    return _off_course_or_below_evidence(risk, reader)
 
 
-def _off_course_or_below_evidence(risk: Risk) -> str:
+def _private_checkin_evidence(risk: Risk) -> str:
+    """Word check-in evidence without what the check-in says."""
+    p = risk.params
+    if risk.code == "confidence_drop":
+        return _("The owner's confidence fell at the check-in of %(day)s.") % {
+            "day": _day(p["day"])
+        }
+    if risk.code == "new_blocker":
+        return _(
+            "A new obstacle was raised on %(day)s; only the person, their managers and admins "
+            "can read it."
+        ) % {"day": _day(p["day"])}
+    return _(
+        "Checked in regularly, yet behind pace by %(gap)s for %(checkins)s check-ins in a row, "
+        "with obstacles raised %(obstacles)s times."
+    ) % {"gap": percent(float(p["gap"])), "checkins": p["checkins"], "obstacles": p["obstacles"]}
+
+
+def _off_course_or_below_evidence(risk: Risk, reader: CheckinReader | None) -> str:
     p = risk.params
     if risk.code == "stale":
         return ngettext(
@@ -120,6 +183,9 @@ def _off_course_or_below_evidence(risk: Risk) -> str:
     if risk.code == "not_aligned":
         return _("Not aligned to any objective above it: nobody can see what it serves.")
     if risk.code == "parent_archived":
+        if reader is not None and not reader.may_see_objective(int(p["parent_id"])):
+            # A private parent's title is not the reader's to learn.
+            return _("Aligned to an objective you cannot see, which is archived.")
         return _("Aligned to “%(parent)s”, which is archived.") % {"parent": p["parent"]}
     if risk.code == "behind_despite_checkins":
         return _(

@@ -50,6 +50,7 @@ def key_result_facts(
                 confidence=line.confidence,
                 obstacle=line.obstacle,
                 blocking=line.blocking,
+                person_id=line.person_id,
             )
         )
     forecast = kri.forecast

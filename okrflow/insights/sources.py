@@ -159,3 +159,67 @@ def confidence_outcomes(**filters: Any) -> list[tuple[float, Decimal, str, int, 
         (float(confidence), score, kind, person_id, unit_id, kr_id)
         for confidence, score, kind, person_id, unit_id, kr_id in rows
     ]
+
+
+class CheckinReader:
+    """Tell whose check-ins a reader may read: their own, their reports', everyone's for admins.
+
+    The same rule as the check-in pages (which answer 404 to anyone else), so risk evidence and
+    a key result's history quote a check-in's obstacles and confidences only to those readers.
+    `user=None` is the system (commands run by an administrator): it reads everything.
+    """
+
+    def __init__(self, user: Any) -> None:
+        from okrflow.org.access import access_for
+
+        self.user = user
+        self.access = None if user is None else access_for(user)
+        self.known: dict[int, bool] = {}
+        self.objectives: dict[int, bool] = {}
+
+    def prepare(self, person_ids: set[int]) -> None:
+        """Decide for many people at once (one query), before a page asks about each."""
+        wanted = {pk for pk in person_ids if pk not in self.known}
+        if self.access is None or not wanted:
+            return
+        try:
+            from okrflow.checkins.scope import may_see
+        except ImportError:
+            return
+        from okrflow.org.models import Person
+
+        for person in Person.objects.filter(pk__in=wanted).only("pk", "unit_id"):
+            self.known[person.pk] = may_see(self.access, person)
+
+    def may_read(self, person_ids: set[int] | None) -> bool:
+        """Tell whether every one of these people's check-ins is readable.
+
+        None means "not recorded" (a risk stored before the people were): admins only.
+        """
+        if self.access is None:
+            return True
+        if person_ids is None:
+            return self.access.is_admin
+        self.prepare(person_ids)
+        return all(self.known.get(pk, False) for pk in person_ids)
+
+    def prepare_objectives(self, objective_ids: set[int]) -> None:
+        """Learn which of these objectives the reader may see (one query), for evidence that
+        names another objective (an archived parent)."""
+        wanted = {pk for pk in objective_ids if pk not in self.objectives}
+        if self.access is None or not wanted:
+            return
+        from okrflow.okrs.models import Objective
+
+        visible = set(
+            Objective.objects.visible_to(self.user)
+            .filter(pk__in=wanted)
+            .values_list("pk", flat=True)
+        )
+        self.objectives.update({pk: pk in visible for pk in wanted})
+
+    def may_see_objective(self, objective_id: int) -> bool:
+        if self.access is None:
+            return True
+        self.prepare_objectives({objective_id})
+        return self.objectives[objective_id]

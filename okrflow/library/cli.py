@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from okrflow.library.checking import CheckedFinding
 from okrflow.library.formats import FORMATS, detect_format
 from okrflow.library.plans import Problem
+from okrflow.library.uploads import MAX_COMMAND_IMPORT_BYTES, too_large_message
 
 
 def read_input(path: str, format_name: str | None) -> tuple[bytes, str]:
@@ -17,6 +18,9 @@ def read_input(path: str, format_name: str | None) -> tuple[bytes, str]:
     if not file.is_file():
         raise CommandError(f"No such file: {path}")
     try:
+        # Refused by its size before a byte is read, as the web upload is.
+        if file.stat().st_size > MAX_COMMAND_IMPORT_BYTES:
+            raise CommandError(f"{path}: {too_large_message(MAX_COMMAND_IMPORT_BYTES)}")
         content = file.read_bytes()
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror}") from error

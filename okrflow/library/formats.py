@@ -13,6 +13,7 @@ from okrflow.library.formats_json import read_json
 from okrflow.library.formats_table import read_csv, read_xlsx
 from okrflow.library.formats_text import read_markdown, read_text
 from okrflow.library.plans import Problem, ReadResult
+from okrflow.library.uploads import UnsafeFile
 
 FORMATS = ("text", "md", "csv", "xlsx", "json")
 FORMAT_LABELS = {
@@ -76,6 +77,8 @@ def read_file(content: bytes, format_name: str) -> ReadResult:
         return result
     try:
         return READERS[format_name](content)
+    except UnsafeFile as error:
+        message = str(error)
     except UnicodeDecodeError:
         message = _("The file is not UTF-8 text. Save it as UTF-8 and try again.")
     except (ValueError, csv.Error) as error:

@@ -27,6 +27,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from okrflow.library.plans import Problem, RawKeyResult, RawObjective, ReadResult
+from okrflow.library.uploads import check_json
 
 FORMAT_NAME = "okrflow-okrs"
 VERSION = 1
@@ -116,6 +117,7 @@ def read_objective(data: Any, where: str, result: ReadResult) -> None:
 def read_json(content: bytes) -> ReadResult:
     """Read an okrflow JSON export (or a bare list of objectives)."""
     result = ReadResult(format="json")
+    check_json(content)
     try:
         data = json.loads(content.decode("utf-8-sig"), parse_float=Decimal)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from okrflow.library.formats_text import decode_text
 from okrflow.library.plans import Problem, RawKeyResult, RawObjective, ReadResult
+from okrflow.library.uploads import check_zip
 from okrflow.spreadsheets import FORMULA_STARTS, append_row, csv_bytes
 from okrflow.spreadsheets import sheet_title as safe_sheet_title
 
@@ -169,30 +169,47 @@ def read_csv(content: bytes) -> ReadResult:
     return rows_to_objectives(rows, "csv")
 
 
+class TooManyRows(ValueError):
+    """A file with more rows than an import may have."""
+
+
 def limited(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
     for index, row in enumerate(rows):
         if index > MAX_ROWS:
-            raise ValueError(f"more than {MAX_ROWS} rows")
+            raise TooManyRows(f"more than {MAX_ROWS} rows")
         yield row
 
 
 def read_xlsx(content: bytes) -> ReadResult:
-    """Read the first sheet of an XLSX workbook."""
+    """Read the first sheet of an XLSX workbook.
+
+    openpyxl parses the workbook's XML parts as it meets them, and a damaged or hostile part
+    raises whatever its parser raises (ParseError, IndexError, …): any such failure, and only
+    openpyxl's, is the file's problem, told to the person, never a server error.
+    """
     from openpyxl import load_workbook
 
+    check_zip(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        result = ReadResult(format="xlsx")
-        message = _("This is not an XLSX workbook (%(error)s).") % {"error": str(error)[:80]}
-        result.problems.append(Problem(message))
-        return result
-    try:
-        sheet = workbook.worksheets[0]
-        rows = enumerate(limited(list(r) for r in sheet.iter_rows(values_only=True)), start=1)
-        return rows_to_objectives(rows, "xlsx")
-    finally:
-        workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            rows = list(limited(list(r) for r in sheet.iter_rows(values_only=True)))
+        finally:
+            workbook.close()
+    except TooManyRows:
+        raise  # read_file words it like the CSV reader's
+    except Exception as error:  # whatever a hostile part raises: see above
+        return unreadable_workbook(error)
+    return rows_to_objectives(enumerate(rows, start=1), "xlsx")
+
+
+def unreadable_workbook(error: Exception) -> ReadResult:
+    result = ReadResult(format="xlsx")
+    detail = str(error)[:80] or type(error).__name__
+    message = _("This is not an XLSX workbook (%(error)s).") % {"error": detail}
+    result.problems.append(Problem(message))
+    return result
 
 
 def number_text(value: Decimal | None, lang: str) -> str:

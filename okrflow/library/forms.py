@@ -11,8 +11,11 @@ from okrflow.cycles.models import Cycle, CycleState
 from okrflow.library.formats import FORMAT_LABELS
 from okrflow.library.labels import LANGUAGE_LABELS, LEVEL_LABELS, MARKETING_LABELS
 from okrflow.library.owners import owner_choices
+from okrflow.library.uploads import MAX_IMPORT_BYTES, too_large_message
 
-MAX_UPLOAD_BYTES = 1_000_000
+MAX_UPLOAD_BYTES = MAX_IMPORT_BYTES
+# The confirm step carries a binary file back as base64: four characters for three bytes.
+MAX_PAYLOAD_CHARS = (MAX_IMPORT_BYTES + 2) // 3 * 4
 LANGUAGE_CHOICES = list(LANGUAGE_LABELS.items())
 
 
@@ -67,19 +70,38 @@ class ImportForm(forms.Form):
     payload_name = forms.CharField(required=False, widget=forms.HiddenInput)
     checked = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, upload_too_large: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cycle"].queryset = open_cycles()
         self.fields["owner"].choices = [("", _("— as the file says —")), *owner_choices(user)]
+        # The upload handler stopped reading the file at the limit and left it out.
+        self.upload_too_large = upload_too_large
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
         if upload is not None and upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 1 MB."))
+            raise forms.ValidationError(too_large_message())
         return upload
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data.get("text") or ""
+        if len(text.encode("utf-8", errors="replace")) > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(too_large_message())
+        return text
+
+    def clean_payload(self) -> str:
+        payload = self.cleaned_data.get("payload") or ""
+        if len(payload) > MAX_PAYLOAD_CHARS:
+            raise forms.ValidationError(too_large_message())
+        return payload
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.upload_too_large:
+            self.add_error("file", too_large_message())
+            return data
         if not (data.get("file") or (data.get("text") or "").strip() or data.get("payload")):
             raise forms.ValidationError(_("Choose a file or paste the text to import."))
         return data

@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
+from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
+from okrflow.audit.log import snapshot
+from okrflow.audit.models import AuditEntry
+from okrflow.cycles.models import Cycle
 from okrflow.insights.live_updates import rolled_back_entries
 from okrflow.library.plans import Problem
 from okrflow.library.preview import ImportPreview
-from okrflow.okrs.actions import align_objective, create_key_result, create_objective
-from okrflow.okrs.models import Objective
+from okrflow.okrs.actions.common import require_open_cycle
+from okrflow.okrs.actions.key_results import (
+    build_key_result,
+    check_key_result_count,
+    first_value,
+)
+from okrflow.okrs.actions.objectives import (
+    build_objective,
+    check_alignment,
+    check_owner_objectives,
+    resolve_tags,
+)
+from okrflow.okrs.models import Alignment, KeyResult, KeyResultValue, Objective
+from okrflow.org.access import access_for
+from okrflow.org.models import Organisation
 
 
 class ImportFailed(Exception):
@@ -39,55 +58,221 @@ def error_messages(error: ValidationError | PermissionDenied) -> list[str]:
     return list(error.messages)
 
 
-@transaction.atomic
-def run_import(actor: Any, preview: ImportPreview) -> ImportResult:
-    """Create every objective and key result of a clean preview, or nothing at all."""
+@dataclass
+class Staged:
+    """A file's objectives and key results, checked and built but not yet written."""
+
+    objectives: list[Objective] = field(default_factory=list)
+    key_results: list[list[KeyResult]] = field(default_factory=list)
+
+
+class Place:
+    """Where in the file the import is, so that a refusal points at the row that caused it."""
+
+    def __init__(self) -> None:
+        self.line: int | None = None
+        self.where = ""
+
+    def at(self, plan: Any) -> None:
+        self.line, self.where = plan.line or None, plan.where
+
+
+def stage(actor: Any, preview: ImportPreview, place: Place) -> Staged:
+    """Run every check of the objective and key-result actions on the whole file, writing nothing.
+
+    This is the slow part of an import (thousands of rows, each checked the way the actions
+    check them) and it runs before the write transaction, so that on SQLite other writers are
+    not kept waiting while a large file is checked.
+    """
+    access = access_for(actor) if actor is not None else None
+    staged = Staged()
+    for plan in preview.objectives:
+        place.at(plan)
+        objective = build_objective(
+            access,
+            cycle=preview.cycle,
+            title=plan.title,
+            owner=plan.owner,
+            kind=plan.kind,
+            description=plan.description,
+            is_private=plan.is_private,
+            state=plan.state,
+        )
+        staged.objectives.append(objective)
+        built = []
+        for kr in plan.key_results:
+            place.at(kr)
+            built.append(build_key_result(actor, objective, **kr.action_fields()))
+        staged.key_results.append(built)
+    return staged
+
+
+def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Place) -> list[str]:
+    """Write a staged file in bulk, with an audit row for every created row; return warnings.
+
+    Runs inside the import's transaction: the checks that depend on what others may have
+    written meanwhile (the cycle still open, the focus limits) run again here.
+    """
+    require_open_cycle(Cycle.objects.get(pk=preview.cycle.pk))
+    first_position = Objective.objects.filter(cycle=preview.cycle).count()
+    for index, objective in enumerate(staged.objectives):
+        objective.position = first_position + index
+    Objective.objects.bulk_create(staged.objectives)
+    tags: dict[str, Any] = {}  # as written in the file → the Tag (None for a blank name)
+    tag_names: dict[int, list[str]] = {}
+    links = []
+    for plan, objective in zip(preview.objectives, staged.objectives, strict=True):
+        place.at(plan)
+        for name in plan.tags or []:
+            if name not in tags:
+                tags[name] = next(iter(resolve_tags([name])), None)
+        chosen = {tags[name] for name in plan.tags or [] if tags[name] is not None}
+        tag_names[objective.pk] = sorted(tag.name for tag in chosen)
+        links += [Objective.tags.through(objective=objective, tag=tag) for tag in chosen]
+    Objective.tags.through.objects.bulk_create(links)
+    key_results: list[KeyResult] = []
+    for objective, built in zip(staged.objectives, staged.key_results, strict=True):
+        for position, kr in enumerate(built):
+            kr.objective = objective  # saved now: the key result takes its id
+            kr.position = position
+            key_results.append(kr)
+    KeyResult.objects.bulk_create(key_results)
+    KeyResultValue.objects.bulk_create(
+        [first_value(actor, kr) for kr in key_results if kr.current_value is not None]
+    )
+    record_many(
+        actor,
+        [
+            (
+                "create_objective",
+                objective,
+                snapshot(objective) | {"tags": tag_names[objective.pk]},
+                objective.title,
+            )
+            for objective in staged.objectives
+        ]
+        + [("create_key_result", kr, snapshot(kr), kr.title) for kr in key_results],
+    )
+    # The focus rules, on the final counts (the actions warn after each row; only the final
+    # count matters): the same checks, warnings and, when enforced, refusals.
+    # A refusal points at the owner's last objective and the objective's last key result.
+    organisation = Organisation.current()
+    last_of_owner: dict[tuple[Any, ...], tuple[Any, Objective]] = {}
+    count_warnings: list[str] = []
+    live_key_results = dict(
+        KeyResult.objects.filter(objective__in=staged.objectives, is_archived=False)
+        .values("objective_id")
+        .annotate(count=Count("id"))
+        .values_list("objective_id", "count")
+    )
+    for plan, objective in zip(preview.objectives, staged.objectives, strict=True):
+        owner = (objective.owner_person_id, objective.owner_unit_id, objective.owner_project_id)
+        last_of_owner[owner] = (plan, objective)
+        if plan.key_results:
+            place.at(plan.key_results[-1])
+            count = live_key_results.get(objective.pk, 0)
+            count_warnings += check_key_result_count(objective, organisation, count)
+    warnings = []
+    for plan, objective in last_of_owner.values():
+        place.at(plan)
+        warnings += check_owner_objectives(objective, organisation)
+    return warnings + count_warnings
+
+
+def record_many(actor: Any, changes: list[tuple[str, Any, dict[str, Any], str]]) -> None:
+    """Write the audit rows of created objects in one statement (what `record_change` writes).
+
+    Bulk inserts send no signals: the live insight updates hear of each row here instead.
+    """
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    entries = AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=user,
+                action=action,
+                object_type=instance._meta.model_name or "",
+                object_id=instance.pk,
+                summary=summary[:300],
+                before=None,
+                after=after,
+            )
+            for action, instance, after, summary in changes
+        ]
+    )
+    for entry in entries:
+        post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
+
+
+def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: Place) -> None:
+    """Link the file's objectives to their parents in the file, checked as `align_objective`
+    checks a link, and written in bulk with an audit row each."""
+    by_ref = {
+        plan.ref: objective
+        for plan, objective in zip(preview.objectives, staged.objectives, strict=True)
+        if plan.ref
+    }
+    # The objectives are new: their only alignments are the ones this file makes.
+    parents_of: dict[int, set[int]] = defaultdict(set)
+
+    def ancestors(start: int) -> set[int]:
+        found: set[int] = set()
+        frontier = {start}
+        while frontier:
+            above = {p for pk in frontier for p in parents_of[pk]} - found
+            found |= above
+            frontier = above
+        return found
+
+    links: dict[tuple[int, int], Alignment] = {}
+    for plan, child in zip(preview.objectives, staged.objectives, strict=True):
+        place.at(plan)
+        for link in plan.parents:
+            parent = by_ref[link.ref]
+            weight = check_alignment(
+                actor, child, parent, link.weight, lambda parent=parent: ancestors(parent.pk)
+            )
+            if link.primary:
+                for (child_id, _parent_id), other in links.items():
+                    if child_id == child.pk:
+                        other.is_primary = False
+            links[(child.pk, parent.pk)] = Alignment(
+                child=child, parent=parent, is_primary=link.primary, weight=weight
+            )
+            parents_of[child.pk].add(parent.pk)
+    created = Alignment.objects.bulk_create(list(links.values()))
+    record_many(
+        actor,
+        [
+            ("align_objective", link, snapshot(link), f"{link.child.title} → {link.parent.title}")
+            for link in created
+        ],
+    )
+
+
+def run_import(actor: Any, preview: ImportPreview, *, rehearsal: bool = False) -> ImportResult:
+    """Create every objective and key result of a clean preview, or nothing at all.
+
+    The whole file is checked first, outside any transaction, by the actions' own checks; then
+    one short transaction writes it in bulk (with an audit row for every row) and links the
+    alignments through `align_objective`. A large file therefore holds the database's write
+    lock for a moment, not for the minutes its row-by-row creation took on SQLite.
+    """
     if not preview.can_import:
         raise ImportFailed(preview.errors or [Problem(_("There is nothing to import."))])
-    created: list[Objective] = []
-    by_ref: dict[str, Objective] = {}
-    # The actions warn after every row ("2 key results so far"); only the final count matters.
-    owner_warnings: dict[tuple[str, int], list[str]] = {}
-    count_warnings: dict[int, list[str]] = {}
-    key_results = 0
-    line: int | None = None
-    where = ""
+    place = Place()
     try:
-        for plan in preview.objectives:
-            line, where = plan.line or None, plan.where
-            outcome = create_objective(
-                actor,
-                cycle=preview.cycle,
-                title=plan.title,
-                owner=plan.owner,
-                kind=plan.kind,
-                description=plan.description,
-                is_private=plan.is_private,
-                tags=plan.tags,
-                state=plan.state,
-            )
-            objective = outcome.value
-            owner_warnings[(plan.owner_kind or "", plan.owner.pk)] = outcome.warnings
-            created.append(objective)
-            if plan.ref:
-                by_ref[plan.ref] = objective
-            for kr in plan.key_results:
-                line, where = kr.line or None, kr.where
-                kr_outcome = create_key_result(actor, objective, **kr.action_fields())
-                count_warnings[objective.pk] = kr_outcome.warnings
-                key_results += 1
-        for plan, objective in zip(preview.objectives, created, strict=True):
-            line, where = plan.line or None, plan.where
-            for link in plan.parents:
-                align_objective(
-                    actor, objective, by_ref[link.ref], primary=link.primary, weight=link.weight
-                )
+        staged = stage(actor, preview, place)
+        with transaction.atomic():
+            warnings = write_staged(actor, preview, staged, place)
+            write_alignments(actor, preview, staged, place)
+            if rehearsal:
+                raise _Rehearsed  # leaves the transaction by rolling it back
     except (ValidationError, PermissionDenied) as error:
         raise ImportFailed(
-            [Problem(message, line, where=where) for message in error_messages(error)]
+            [Problem(message, place.line, where=place.where) for message in error_messages(error)]
         ) from error
-    warnings = [w for group in (*owner_warnings.values(), *count_warnings.values()) for w in group]
-    return ImportResult(created, key_results, list(dict.fromkeys(warnings)))
+    key_results = sum(len(built) for built in staged.key_results)
+    return ImportResult(staged.objectives, key_results, list(dict.fromkeys(warnings)))
 
 
 class _Rehearsed(Exception):
@@ -99,15 +284,16 @@ def rehearse_import(actor: Any, preview: ImportPreview) -> list[Problem]:
 
     The dry run and the preview page call this, so they meet exactly the checks of the real
     run — every action, every column's range and precision — and can never say "OK" before
-    the real import fails.
+    the real import fails. Like the real run it checks the file before it writes, so the
+    rehearsal holds the write lock only for the short bulk write it then undoes.
     """
     if not preview.can_import:
         return []
     try:
-        with rolled_back_entries(), transaction.atomic():
-            run_import(actor, preview)
-            raise _Rehearsed
+        with rolled_back_entries():
+            run_import(actor, preview, rehearsal=True)
     except _Rehearsed:
         return []
     except ImportFailed as failure:
         return failure.problems
+    return []

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from okrflow.cycles.models import Cycle
@@ -32,6 +33,7 @@ from okrflow.library.forms import ImportForm
 from okrflow.library.importer import ImportFailed, ImportResult, rehearse_import, run_import
 from okrflow.library.owners import owner_from_choice
 from okrflow.library.preview import ImportPreview, build_preview
+from okrflow.library.uploads import LimitedUploadHandler
 from okrflow.library.views import page_cycle, require_member, user_language
 
 
@@ -129,16 +131,31 @@ def announce(request: HttpRequest, preview: ImportPreview, result: ImportResult)
         messages.warning(request, warning)
 
 
+@csrf_exempt  # checked in import_upload, once the upload limit is in place
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_okrs(request: HttpRequest) -> HttpResponse:
     """Upload or paste OKRs, see what would be created and every problem, then confirm."""
+    # Nothing of the request body has been read yet (the CSRF check would read it all): who
+    # may import is settled first, and the upload is then read only up to the limit.
     require_member(request)
     if request.method == "GET":
         cycle = page_cycle(request)
         form = ImportForm(initial={"cycle": cycle}, user=request.user)
         return render(request, "library/import.html", {"form": form, "section": "import"})
-    form = ImportForm(request.POST, request.FILES, user=request.user)
+    request.upload_handlers.insert(0, LimitedUploadHandler(request))
+    return import_upload(request)
+
+
+@csrf_protect
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Check the form (cycle, owner, sizes), then read the file and preview or import it."""
+    form = ImportForm(
+        request.POST,
+        request.FILES,
+        user=request.user,
+        upload_too_large=getattr(request, "upload_too_large", False),
+    )
     if not form.is_valid():
         return render(
             request, "library/import.html", {"form": form, "section": "import"}, status=400

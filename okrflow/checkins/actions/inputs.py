@@ -147,8 +147,12 @@ def permitted_key_results(
     chosen: list[KeyResult] = []
     strangers = [kr_id for kr_id in wanted if kr_id not in allowed]
     if strangers:
-        stranger = KeyResult.objects.filter(pk__in=strangers).first()
-        if stranger is None:
+        stranger = KeyResult.objects.filter(pk__in=strangers).select_related("objective").first()
+        # A key result the actor may not see is answered exactly like one that does not exist:
+        # neither its title nor its existence may leak (looping over ids would list them all).
+        if stranger is None or (
+            access is not None and not access.can_view_objective(stranger.objective)
+        ):
             raise ValidationError(_("One of these key results no longer exists. Reload the page."))
         raise deny(
             _("“%(title)s” is not in this check-in: you cannot check in on it.")
@@ -157,6 +161,8 @@ def permitted_key_results(
     for kr_id in wanted:
         kr = allowed[kr_id]
         if access is not None and not access.can_update_key_result(kr):
+            if not access.can_view_objective(kr.objective):
+                raise deny(_("You cannot check in on one of these key results."))
             raise deny(_("You cannot check in on “%(title)s”.") % {"title": kr.title})
         chosen.append(kr)
     return chosen

@@ -53,13 +53,13 @@ OBJECTIVES_LISTED = 30
 RISKS_PER_PAGE = 100
 
 
-def scope_figures(scope: Scope, risks_shown: int) -> dict[str, Any]:
+def scope_figures(scope: Scope, risks_shown: int, user: Any) -> dict[str, Any]:
     """Return what the top of every dashboard shows: counts, risks by kind, the worst risks."""
     counts = risk_counts(scope)
     return {
         "refresh": scope.refresh,
         "summary": summarise_stored(scope, counts),
-        "risks": risk_rows(top_stored_risks(scope, risks_shown)),
+        "risks": risk_rows(top_stored_risks(scope, risks_shown), user),
         "risk_count": sum(counts.values()),
         "kinds": risk_kinds(counts),
     }
@@ -95,7 +95,7 @@ def company(request: HttpRequest) -> HttpResponse:
         "insights/company.html",
         {
             "cycle": cycle,
-            **scope_figures(scope, RISKS_ON_DASHBOARD),
+            **scope_figures(scope, RISKS_ON_DASHBOARD, request.user),
             "heat": stored_heat_map(scope, units, heat_depth),
             "map_rows": stored_alignment_map(scope, MAP_DEPTH_ON_DASHBOARD, MAP_ROWS_ON_DASHBOARD),
             "map_limit": MAP_ROWS_ON_DASHBOARD,
@@ -144,7 +144,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             "cycle": cycle,
             "unit": unit,
             "children": [u for u in units if u.parent_id == unit.pk],
-            **scope_figures(scope, RISKS_ON_UNIT_PAGE),
+            **scope_figures(scope, RISKS_ON_UNIT_PAGE, request.user),
             "heat": stored_heat_map(scope, units, unit.depth + 1),
             "objective_rows": objective_rows(listed),
             "compliance": summarise_compliance(compliance_totals_for(cycle, unit, timezone.now())),
@@ -185,7 +185,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "cycle": cycle,
             "person": person,
-            **scope_figures(scope, RISKS_PER_PAGE),
+            **scope_figures(scope, RISKS_PER_PAGE, request.user),
             "objective_rows": objective_rows(listed),
             "calibration": reliability_view(person_calibration(person))
             if may_see_calibration
@@ -244,7 +244,7 @@ def risks(request: HttpRequest) -> HttpResponse:
         {
             "cycle": cycle,
             "refresh": scope.refresh,
-            "risks": risk_rows(list(page.object_list)),
+            "risks": risk_rows(list(page.object_list), request.user),
             "page": page,
             "shown": page.paginator.count,
             "kinds": risk_kinds(counts),

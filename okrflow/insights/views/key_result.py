@@ -15,6 +15,7 @@ from okrflow.insights.boards import risk_rows
 from okrflow.insights.charts import build_chart
 from okrflow.insights.collect import KeyResultInsight
 from okrflow.insights.models import KeyResultGrade
+from okrflow.insights.sources import CheckinReader
 from okrflow.insights.views.common import load_page, require_member
 from okrflow.okrs.models import KeyResult, Objective
 
@@ -28,18 +29,31 @@ class HistoryRow:
     progress: float | None
     confidence: float | None = None
     obstacle: str = ""
+    # The check-in is not the reader's to read: its confidence and obstacle stay private.
+    private: bool = False
+    obstacle_raised: bool = False
 
 
-def history_rows(kri: KeyResultInsight) -> list[HistoryRow]:
-    """Merge recorded values with check-in lines by day, newest first."""
+def history_rows(kri: KeyResultInsight, reader: CheckinReader) -> list[HistoryRow]:
+    """Merge recorded values with check-in lines by day, newest first.
+
+    A check-in's confidence and obstacle are shown only to those who may read the check-in;
+    others see the value and that an obstacle was raised.
+    """
     rows: dict[date, HistoryRow] = {}
     progress = dict(kri.progress_points)
     for day, value in kri.values:
         rows[day] = HistoryRow(day, value, progress.get(day))
+    reader.prepare({line.person_id for line in kri.checkins})
     for line in kri.checkins:
         row = rows.setdefault(line.day, HistoryRow(line.day, line.value, None))
-        row.confidence = line.confidence
-        row.obstacle = line.obstacle
+        if reader.may_read({line.person_id}):
+            row.confidence = line.confidence
+            row.obstacle = line.obstacle
+            row.private = False
+        else:
+            row.confidence, row.obstacle, row.private = None, "", True
+            row.obstacle_raised = bool(line.obstacle)
     return sorted(rows.values(), key=lambda row: row.day, reverse=True)
 
 
@@ -68,8 +82,10 @@ def key_result(request: HttpRequest, kr_id: int) -> HttpResponse:
             "objective": kr.objective,
             "objective_insight": objective_insight,
             "chart": build_chart(kri, data.insights.on),
-            "risks": risk_rows([i for i in data.risks if i.risk.key_result_id == kr.pk]),
-            "history": history_rows(kri),
+            "risks": risk_rows(
+                [i for i in data.risks if i.risk.key_result_id == kr.pk], request.user
+            ),
+            "history": history_rows(kri, CheckinReader(request.user)),
             "grade": KeyResultGrade.objects.filter(key_result=kr).first(),
             "on": data.insights.on,
         },

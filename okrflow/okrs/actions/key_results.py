@@ -134,8 +134,12 @@ def validate_key_result(kr: KeyResult) -> None:
         raise ValidationError(errors)
 
 
-def check_key_result_count(objective: Objective, organisation: Organisation) -> list[str]:
-    count = objective.key_results.filter(is_archived=False).count()
+def check_key_result_count(
+    objective: Objective, organisation: Organisation, count: int | None = None
+) -> list[str]:
+    """Apply the focus rule to the objective's live key results (`count`: already counted)."""
+    if count is None:
+        count = objective.key_results.filter(is_archived=False).count()
     findings = check_objective_focus(count, organisation.focus_rules(), objective.pk)
     if organisation.enforce_focus:
         hard = [f for f in findings if is_hard_limit(f)]
@@ -144,8 +148,7 @@ def check_key_result_count(objective: Objective, organisation: Organisation) -> 
     return [describe_focus_finding(f) for f in findings]
 
 
-@transaction.atomic
-def create_key_result(
+def build_key_result(
     actor: Any,
     objective: Objective,
     *,
@@ -164,13 +167,12 @@ def create_key_result(
     period: str = "",
     due_date: datetime.date | None = None,
     weight: Any = Decimal("1"),
-) -> Outcome[KeyResult]:
-    """Add a key result of any shape to an objective."""
-    objective = (
-        Objective.objects.select_for_update(of=("self",))
-        .select_related("cycle", "owner_person", "owner_unit__lead", "owner_project__lead")
-        .get(pk=objective.pk)
-    )
+) -> KeyResult:
+    """Check a new key result and return it unsaved: every check of `create_key_result`.
+
+    The objective comes with its cycle and owner (and the owner's lead) loaded. It may be
+    unsaved itself: an import checks a whole file this way before its one short write.
+    """
     require_edit(actor, objective)
     require_open_cycle(objective.cycle)
     if objective.state == ObjectiveState.ARCHIVED:
@@ -200,12 +202,36 @@ def create_key_result(
         currency=currency,
         period=period,
         due_date=due_date or objective.cycle.end_date,
-        position=objective.key_results.count(),
         **values,
     )
     if shape == Shape.RELATIVE and kr.target_value is None and kr.start_value is not None:
         kr.target_value = relative_target_value(kr)
     validate_key_result(kr)
+    return kr
+
+
+def first_value(actor: Any, kr: KeyResult) -> KeyResultValue:
+    """Return (unsaved) the history row of a new key result's current value."""
+    assert kr.current_value is not None
+    return KeyResultValue(
+        key_result=kr,
+        value=kr.current_value,
+        measured_on=timezone.localdate(),
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        source=KeyResultValue.Source.MANUAL,
+    )
+
+
+@transaction.atomic
+def create_key_result(actor: Any, objective: Objective, **fields: Any) -> Outcome[KeyResult]:
+    """Add a key result of any shape to an objective (fields: see `build_key_result`)."""
+    objective = (
+        Objective.objects.select_for_update(of=("self",))
+        .select_related("cycle", "owner_person", "owner_unit__lead", "owner_project__lead")
+        .get(pk=objective.pk)
+    )
+    kr = build_key_result(actor, objective, **fields)
+    kr.position = objective.key_results.count()
     kr.save()
     warnings = check_key_result_count(objective, Organisation.current())
     record_change(
@@ -217,13 +243,7 @@ def create_key_result(
         summary=kr.title,
     )
     if kr.current_value is not None:
-        KeyResultValue.objects.create(
-            key_result=kr,
-            value=kr.current_value,
-            measured_on=timezone.localdate(),
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-            source=KeyResultValue.Source.MANUAL,
-        )
+        first_value(actor, kr).save()
     return Outcome(kr, warnings)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -106,6 +107,40 @@ def objective_snapshot(objective: Objective) -> dict[str, Any]:
     return snapshot(objective) | {"tags": sorted(t.name for t in objective.tags.all())}
 
 
+def build_objective(
+    access: Any,
+    *,
+    cycle: Cycle,
+    title: str,
+    owner: Any,
+    kind: str = ObjectiveKind.COMMITTED,
+    description: str = "",
+    is_private: bool = False,
+    state: str = ObjectiveState.ACTIVE,
+) -> Objective:
+    """Check a new objective and return it unsaved: every check of `create_objective`.
+
+    `access` is the actor's `access_for(actor)`, or None for the system. An import checks a
+    whole file this way before its one short write.
+    """
+    title = (title or "").strip()
+    validate_objective_fields(title, kind, state)
+    fields = owner_fields(owner)
+    require_open_cycle(cycle)
+    objective = Objective(
+        cycle=cycle,
+        title=title,
+        description=(description or "").strip(),
+        kind=kind,
+        state=state,
+        is_private=bool(is_private),
+        **fields,
+    )
+    if access is not None and (not access.is_member or not access.can_edit_objective(objective)):
+        raise deny(_("You cannot create objectives for this owner."))
+    return objective
+
+
 @transaction.atomic
 def create_objective(
     actor: Any,
@@ -121,23 +156,17 @@ def create_objective(
     parent: Objective | None = None,
 ) -> Outcome[Objective]:
     """Create an objective for a person, unit or project, with an optional parent alignment."""
-    title = (title or "").strip()
-    validate_objective_fields(title, kind, state)
-    fields = owner_fields(owner)
-    require_open_cycle(cycle)
-    objective = Objective(
+    objective = build_objective(
+        access_for(actor) if actor is not None else None,
         cycle=cycle,
         title=title,
-        description=(description or "").strip(),
+        owner=owner,
         kind=kind,
+        description=description,
+        is_private=is_private,
         state=state,
-        is_private=bool(is_private),
-        **fields,
     )
-    if actor is not None:
-        access = access_for(actor)
-        if not access.is_member or not access.can_edit_objective(objective):
-            raise deny(_("You cannot create objectives for this owner."))
+    title = objective.title
     objective.position = Objective.objects.filter(cycle=cycle).count()
     objective.save()
     if tags:
@@ -253,6 +282,40 @@ def contribution_weight(weight: Any) -> Decimal:
     return value
 
 
+def check_alignment(
+    actor: Any,
+    child: Objective,
+    parent: Objective,
+    weight: Any,
+    parent_ancestors: Callable[[], set[int]],
+) -> Decimal:
+    """Check that `child` may contribute to `parent`; return the weight as a number.
+
+    `parent_ancestors` returns the ids above the parent (asked only when needed): the database's
+    alignments for `align_objective`, the file's own for an import of new objectives.
+    """
+    require_edit(actor, child)
+    require_open_cycle(child.cycle)
+    if actor is not None and not access_for(actor).can_view_objective(parent):
+        raise deny(_("You cannot align to an objective you cannot see."))
+    weight_value = contribution_weight(weight)
+    if parent.pk == child.pk:
+        raise ValidationError({"parent": _("An objective cannot be aligned to itself.")})
+    if child.pk in parent_ancestors():
+        raise ValidationError(
+            {
+                "parent": _(
+                    "“%(parent)s” already contributes to this objective; aligning it here "
+                    "would make a loop."
+                )
+                % {"parent": parent.title}
+            }
+        )
+    if parent.state == ObjectiveState.ARCHIVED:
+        raise ValidationError({"parent": _("You cannot align to an archived objective.")})
+    return weight_value
+
+
 @transaction.atomic
 def align_objective(
     actor: Any,
@@ -266,25 +329,7 @@ def align_objective(
     child = (
         Objective.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=child.pk)
     )
-    require_edit(actor, child)
-    require_open_cycle(child.cycle)
-    if actor is not None and not access_for(actor).can_view_objective(parent):
-        raise deny(_("You cannot align to an objective you cannot see."))
-    weight_value = contribution_weight(weight)
-    if parent.pk == child.pk:
-        raise ValidationError({"parent": _("An objective cannot be aligned to itself.")})
-    if child.pk in ancestor_ids(parent.pk):
-        raise ValidationError(
-            {
-                "parent": _(
-                    "“%(parent)s” already contributes to this objective; aligning it here "
-                    "would make a loop."
-                )
-                % {"parent": parent.title}
-            }
-        )
-    if parent.state == ObjectiveState.ARCHIVED:
-        raise ValidationError({"parent": _("You cannot align to an archived objective.")})
+    weight_value = check_alignment(actor, child, parent, weight, lambda: ancestor_ids(parent.pk))
     existing = Alignment.objects.filter(child=child, parent=parent).first()
     before = snapshot(existing) if existing else None
     if primary:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from okrflow.engine.numbers import LANGUAGES
@@ -16,7 +17,10 @@ from okrflow.library.formats import FORMATS, read_file
 from okrflow.library.importer import ImportFailed, rehearse_import, run_import
 from okrflow.library.owners import resolve_owner
 from okrflow.library.preview import ImportPreview, build_preview
+from okrflow.okrs.actions.objectives import owner_fields
 from okrflow.okrs.management.commands.okrs import find_cycle
+from okrflow.okrs.models import Objective
+from okrflow.org.access import access_for
 
 
 def plan_lines(preview: ImportPreview) -> list[str]:
@@ -29,6 +33,24 @@ def plan_lines(preview: ImportPreview) -> list[str]:
                 f"     line {kr.line or '-':<5} KR [{kr.shape}] {kr.title}  (due {kr.due_date})"
             )
     return lines
+
+
+def importing_user(username: str | None, default_owner: Any) -> Any:
+    """Return the --as user, refused before the file is read if they may not import at all."""
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"--as: no user named “{username}”.")
+    access = access_for(user)
+    if not access.is_member:
+        raise CommandError(f"--as: {username} is not a member of this organisation.")
+    # The objective action's own test, on the owner alone.
+    if default_owner is not None and not access.can_edit_objective(
+        Objective(**owner_fields(default_owner))
+    ):
+        raise CommandError(f"--as: {username} cannot create objectives for that --owner.")
+    return user
 
 
 class Command(BaseCommand):
@@ -53,21 +75,31 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check and show the preview; save nothing."
         )
         parser.add_argument("--json", action="store_true", help="Print the preview as JSON.")
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="Import as this person, with their permissions (default: the system).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        content, format_name = read_input(options["file"], options["format"])
+        # The cycle and owner are settled before the file is read, as on the web page.
         cycle = find_cycle(options["cycle"])
+        if cycle.is_closed:
+            raise CommandError(f"{cycle.name} is closed: nothing can be imported into it.")
         default_owner = None
         if options["owner"]:
             match = resolve_owner(options["owner"])
             if match.owner is None:
                 raise CommandError(f"--owner: {match.error}")
             default_owner = match.owner
+        actor = importing_user(options["as_user"], default_owner)
+        content, format_name = read_input(options["file"], options["format"])
         lang = options["lang"]
         preview = build_preview(
             read_file(content, format_name),
             cycle,
-            None,
+            actor,
             default_owner=default_owner,
             lang=lang,
             number_lang=lang or "vi",
@@ -85,7 +117,7 @@ class Command(BaseCommand):
             say("Dry run: nothing was saved.")
             return
         try:
-            result = run_import(None, preview)
+            result = run_import(actor, preview)
         except ImportFailed as failure:
             self.stderr.write("\n".join(problem_lines(failure.problems)))
             raise CommandError("Nothing was imported.") from failure
