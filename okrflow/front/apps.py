@@ -9,4 +9,7 @@ class FrontConfig(AppConfig):
     verbose_name = _("Web app")
 
     def ready(self) -> None:
+        from okrflow import stored_text
         from okrflow.front import folding  # noqa: F401 - registers the SQLite fold function
+
+        stored_text.connect()
