@@ -144,3 +144,12 @@ def test_actions_called_outside_the_web_store_clean_text_too(world: World) -> No
     assert initiative.title == "Hire a writer"
     save_reflection(None, objective, went_well="Lines\x00\nkept", went_badly="", lessons="")
     assert Reflection.objects.get(objective=objective).went_well == "Lines\nkept"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/search/", "/people/"])
+def test_a_search_longer_than_sqlite_allows_in_like_is_answered(
+    client: Client, world: World, url: str
+) -> None:
+    signed_in(client, world.member)
+    assert client.get(url, {"q": "x" * 70_000}).status_code == 200
