@@ -60,6 +60,9 @@ class Planted:
     url_ids: dict[str, int]
     markers: list[Marker] = field(default_factory=list)
     private_objects: dict[str, int] = field(default_factory=dict)  # "objective_id" → a private one
+    # Visible to every member, but written by someone in another unit (sales): the pages of these
+    # must not quote that person's private check-in texts to those who may not read them.
+    other_objects: dict[str, int] = field(default_factory=dict)
 
 
 def sees_objective(objective: Objective) -> Any:
@@ -177,4 +180,10 @@ def plant(world: World) -> Planted:
         Marker(SALES_SOLUTION, sees_checkins_of(world.sales_head)),
         Marker(SALES_NOTE, sees_checkins_of(world.sales_head)),
     ]
-    return Planted(world, url_ids, markers, private_objects)
+    other_objects = {
+        "objective_id": sales_public.pk,
+        "kr_id": sales_kr.pk,
+        "person_id": world.sales_head.pk,
+        "unit_id": world.sales.pk,
+    }
+    return Planted(world, url_ids, markers, private_objects, other_objects)
