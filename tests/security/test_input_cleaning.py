@@ -14,6 +14,7 @@ from okrflow.front.params import MAX_ID, parse_id, safe_next, version_or_400
 from okrflow.insights.actions import save_reflection
 from okrflow.insights.models import Reflection
 from okrflow.okrs.actions import create_initiative
+from okrflow.okrs.models import Objective
 from tests.checkins.conftest import (
     WEDNESDAY,
     Krs,
@@ -153,3 +154,28 @@ def test_a_search_longer_than_sqlite_allows_in_like_is_answered(
 ) -> None:
     signed_in(client, world.member)
     assert client.get(url, {"q": "x" * 70_000}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_unreadable_version_is_a_400_and_saves_nothing(client: Client, world: World) -> None:
+    objective = make_objective(world, world.member)
+    signed_in(client, world.member)
+    for version in ("abc", "²", "9" * 30):
+        response = client.post(
+            f"/insights/objectives/{objective.pk}/reflection/",
+            {"went_well": "x", "went_badly": "", "lessons": "", "version": version},
+        )
+        assert response.status_code == 400
+    assert not Reflection.objects.filter(objective=objective).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cycle", ["abc", "²", "9" * 30, ""])
+def test_carry_over_to_an_unreadable_cycle_asks_for_one(
+    client: Client, world: World, cycle: str
+) -> None:
+    objective = make_objective(world, world.member)
+    signed_in(client, world.member)
+    response = client.post(f"/insights/objectives/{objective.pk}/carry-over/", {"cycle": cycle})
+    assert response.status_code == 302
+    assert Objective.objects.count() == 1
