@@ -41,9 +41,9 @@ from tests.security.requests import fingerprint, fingerprint_sql, send
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = all_endpoints()
-PER_FIELD_SAMPLE = 3  # hostile values per field when only that field is hostile…
-PER_FIELD_BUDGET = 36  # …fewer when a form has many fields (the editor has ~40), at least one
-SAMPLE_ELSEWHERE = 12
+PER_FIELD_SAMPLE = 2  # hostile values per field when only that field is hostile…
+PER_FIELD_BUDGET = 24  # …fewer when a form has many fields (the editor has ~40), at least one
+SAMPLE_ELSEWHERE = 8
 HOSTILE_PATH_PARTS = ["x", "..", "<script>", "%00", "a" * 300, "²"]
 PERSONAS = ("member", "admin")
 
