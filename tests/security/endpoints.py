@@ -49,6 +49,26 @@ class Endpoint:
     def module(self) -> Any:
         return inspect.getmodule(inspect.unwrap(self.view))
 
+    @property
+    def methods(self) -> set[str]:
+        """The HTTP methods the view accepts, read from its decorators or its class."""
+        view_class = getattr(self.view, "view_class", None)
+        if view_class is not None:
+            return {m.upper() for m in view_class.http_method_names if hasattr(view_class, m)}
+        function: Any = self.view
+        while function is not None:
+            for cell in function.__closure__ or ():
+                value = cell.cell_contents
+                # require_GET / require_POST / require_http_methods keep the list in a closure.
+                if (
+                    isinstance(value, list)
+                    and value
+                    and all(isinstance(item, str) and item.isupper() for item in value)
+                ):
+                    return set(value)
+            function = getattr(function, "__wrapped__", None)
+        return {"GET", "POST"}
+
     def url(self, values: dict[str, str]) -> str:
         path = self.route
         for name, _converter in self.parts:
