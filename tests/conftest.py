@@ -18,6 +18,10 @@ from okrflow.okrs.actions import create_key_result, create_objective
 from okrflow.okrs.models import Objective
 from okrflow.org.actions import create_person, create_unit, set_unit_lead
 from okrflow.org.models import OrgUnit, Person
+from tests.security.counts import (  # noqa: F401 - hooks printing the security suites' counts
+    pytest_runtest_logreport,
+    pytest_terminal_summary,
+)
 
 PASSWORD = "correct-horse-42"
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from okrflow.cycles.models import Cycle, CycleState
 from okrflow.engine import cadence
 from okrflow.engine.cadence import CheckinWeek
+from okrflow.front.params import parse_id
 
 
 def holidays_for(cycle: Cycle) -> frozenset[datetime.date]:
@@ -79,8 +80,9 @@ def next_due_day(cycle: Cycle, after: datetime.date) -> datetime.date | None:
 def default_cycle(cycle_id: str | None = None) -> Cycle | None:
     """Pick the cycle asked for, else the active one containing today, else the newest active."""
     cycles = Cycle.objects.all()
-    if cycle_id and str(cycle_id).isdigit():
-        chosen = cycles.filter(pk=int(cycle_id)).first()
+    asked = parse_id(cycle_id)
+    if asked is not None:
+        chosen = cycles.filter(pk=asked).first()
         if chosen is not None:
             return chosen
     today = timezone.localdate()

@@ -42,3 +42,20 @@ def fold_with_positions(text: str) -> tuple[str, list[int]]:
             folded.append(piece)
             origins.append(index)
     return "".join(folded), origins
+
+
+# Characters no stored text keeps: NUL (PostgreSQL refuses it in text: a server error there, while
+# SQLite stored it), the other C0 controls but tab, line feed and carriage return (XLSX cannot
+# hold them), DEL, and lone UTF-16 surrogates (not encodable as UTF-8, so no database takes them).
+_UNSTORABLE = "".join(
+    chr(code)
+    for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0xD800, 0xE000)]
+)
+_DROP_UNSTORABLE = str.maketrans("", "", _UNSTORABLE)
+
+
+def clean_text(text: str) -> str:
+    """Return text without the characters no database or export may hold; \\t \\n \\r are kept."""
+    if text.isprintable():  # the usual case: no control character at all, nothing to copy
+        return text
+    return text.translate(_DROP_UNSTORABLE)

@@ -9,4 +9,7 @@ class FrontConfig(AppConfig):
     verbose_name = _("Web app")
 
     def ready(self) -> None:
+        from okrflow import stored_text
         from okrflow.front import checks, folding  # noqa: F401 - register the check and SQLite fold
+
+        stored_text.connect()

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from okrflow.cycles.models import Cycle, CycleState
+from okrflow.front.params import parse_id
 
 SESSION_KEY = "okrflow_cycle"
 
@@ -27,9 +28,9 @@ def chosen_cycle(request: HttpRequest) -> Cycle | None:
     if cached is not False:
         return cached  # type: ignore[return-value]
     cycle = None
-    asked = request.GET.get("cycle", "")
-    if asked.isdigit():
-        cycle = Cycle.objects.filter(pk=int(asked)).first()
+    asked = parse_id(request.GET.get("cycle", ""))
+    if asked is not None:
+        cycle = Cycle.objects.filter(pk=asked).first()
         if cycle is not None and hasattr(request, "session"):
             request.session[SESSION_KEY] = cycle.pk
     if cycle is None and hasattr(request, "session"):

@@ -38,10 +38,15 @@ class Folded(Func):
         return self.as_postgresql(compiler, connection, **extra)
 
 
+# Longer than any searchable text (titles are at most 300 characters), far below SQLite's limit.
+MAX_NEEDLE = 1000
+
+
 def folded_contains(fields: list[str], query: str) -> Q:
     """Match the query in any of the fields, ignoring case and diacritics ("dao" finds "Đào")."""
-    # PostgreSQL refuses NUL characters in text; nobody searches for them.
-    needle = fold(" ".join(query.replace("\x00", "").split()))
+    # PostgreSQL refuses NUL characters in text; nobody searches for them. SQLite refuses LIKE
+    # patterns over 50,000 bytes (a server error): no title is longer than the kept part.
+    needle = fold(" ".join(query.replace("\x00", "").split()))[:MAX_NEEDLE]
     condition = Q()
     for name in fields:
         condition |= Q(Contains(Folded(name), needle))

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from okrflow.front.params import parse_id
 from okrflow.okrs.models import Currency, Direction, ObjectiveKind, Period, Shape
 from okrflow.org.access import Access
 from okrflow.org.models import OrgUnit, Person, Project
@@ -43,10 +44,11 @@ def owner_choices(access: Access) -> list[tuple[str, str]]:
 def resolve_owner(code: str) -> Any:
     """Turn "person:3", "unit:2" or "project:5" into the owner, or None."""
     kind, _sep, raw = (code or "").partition(":")
-    if not raw.isdigit():
+    pk = parse_id(raw)
+    if pk is None:
         return None
     model = {"person": Person, "unit": OrgUnit, "project": Project}.get(kind)
-    return model.objects.filter(pk=int(raw)).first() if model else None
+    return model.objects.filter(pk=pk).first() if model else None
 
 
 class ObjectiveForm(forms.Form):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
 
+from okrflow.engine.text import clean_text
 from okrflow.org.access import access_for
 
 
@@ -24,3 +25,33 @@ class ActivateUserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language() or "vi")
         return response
+
+
+def cleaned_query_dict(data: QueryDict) -> QueryDict:
+    """Return a copy of GET/POST data without characters no database stores (NUL, controls)."""
+    texts = [key for key in data] + [value for _key, values in data.lists() for value in values]
+    if all(text.isprintable() for text in texts):
+        return data
+    cleaned = QueryDict(mutable=True, encoding=data.encoding)
+    for key, values in data.lists():
+        cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
+    cleaned._mutable = False
+    return cleaned
+
+
+class CleanInputMiddleware:
+    """Clean every query parameter and form field before a view, a form or an action reads it.
+
+    One place for the whole web app: a NUL typed into any field used to be stored by SQLite and
+    refused by PostgreSQL (a server error), and a control character in a title broke XLSX files.
+    Tab, line feed and carriage return stay, so multi-line texts keep their lines.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.GET = cleaned_query_dict(request.GET)
+        if request.method == "POST":
+            request.POST = cleaned_query_dict(request.POST)  # type: ignore[misc]
+        return self.get_response(request)

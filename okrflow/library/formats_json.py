@@ -26,6 +26,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from okrflow.engine.text import clean_text
 from okrflow.library.plans import Problem, RawKeyResult, RawObjective, ReadResult
 from okrflow.library.uploads import check_json
 
@@ -114,12 +115,28 @@ def read_objective(data: Any, where: str, result: ReadResult) -> None:
     result.objectives.append(objective)
 
 
+def clean_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Build a JSON object without characters no page or database holds: a "\\ud800" escape
+    decodes to a lone surrogate, which broke the preview page (not encodable as UTF-8)."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return clean_text(value)
+        if isinstance(value, list):  # a list of strings such as tags; objects clean themselves
+            return [clean_text(item) if isinstance(item, str) else item for item in value]
+        return value
+
+    return {clean_text(key): clean(value) for key, value in pairs}
+
+
 def read_json(content: bytes) -> ReadResult:
     """Read an okrflow JSON export (or a bare list of objectives)."""
     result = ReadResult(format="json")
     check_json(content)
     try:
-        data = json.loads(content.decode("utf-8-sig"), parse_float=Decimal)
+        data = json.loads(
+            content.decode("utf-8-sig"), parse_float=Decimal, object_pairs_hook=clean_pairs
+        )
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         line = getattr(error, "lineno", None)
         message = _("This is not valid JSON: %(error)s") % {"error": getattr(error, "msg", error)}

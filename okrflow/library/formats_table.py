@@ -22,6 +22,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from okrflow.engine.text import clean_text
 from okrflow.library.formats_text import decode_text
 from okrflow.library.plans import Problem, RawKeyResult, RawObjective, ReadResult
 from okrflow.library.uploads import check_zip
@@ -106,7 +107,9 @@ def rows_to_objectives(rows: Iterable[tuple[int, list[Any]]], format_name: str) 
     result = ReadResult(format=format_name)
     header: list[str] | None = None
     groups: dict[tuple[str, ...], RawObjective] = {}
-    for number, cells in rows:
+    for number, raw_cells in rows:
+        # A cell may hold what no page or database takes (lone surrogates, NUL): drop those.
+        cells = [clean_text(cell) if isinstance(cell, str) else cell for cell in raw_cells]
         if all(is_blank(cell) for cell in cells):
             continue
         if header is None:

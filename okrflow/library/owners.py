@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from okrflow.front.params import parse_id
 from okrflow.org.access import access_for
 from okrflow.org.models import OrgUnit, Person, Project
 
@@ -145,13 +146,14 @@ def owner_choices(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
 def owner_from_choice(value: str) -> Any:
     """Return the owner a form's "kind:id" value names, or None when it names nothing."""
     kind, _sep, raw_id = (value or "").partition(":")
-    if not raw_id.isdigit():
+    pk = parse_id(raw_id)
+    if pk is None:
         return None
     models = {"person": Person, "unit": OrgUnit, "project": Project}
     model = models.get(kind)
     if model is None:
         return None
-    return model.objects.filter(pk=int(raw_id)).first()
+    return model.objects.filter(pk=pk).first()
 
 
 def choice_value(owner: Any) -> str:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from okrflow.cycles.models import Cycle, CycleState
 from okrflow.engine.kr_parser import parse_key_result
 from okrflow.engine.quality_dates import Window
+from okrflow.front.params import parse_id
 from okrflow.library.actions import use_template
 from okrflow.library.catalog import (
     GROUPS,
@@ -52,9 +53,9 @@ def page_cycle(request: HttpRequest) -> Cycle | None:
     """Return the cycle the page works in: the one chosen in the top bar when it is open."""
     from okrflow.front.cycle_choice import chosen_cycle
 
-    asked = request.GET.get("cycle") or request.POST.get("cycle") or ""
-    if asked.isdigit():
-        found = Cycle.objects.filter(pk=int(asked)).first()
+    asked = parse_id(request.GET.get("cycle") or request.POST.get("cycle") or "")
+    if asked is not None:
+        found = Cycle.objects.filter(pk=asked).first()
         if found is not None:
             return found
     cycle = chosen_cycle(request)

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from okrflow.cycles.models import Cycle
+from okrflow.front.params import parse_id
 from okrflow.library.exporter import cycle_objectives, export_cycle
 from okrflow.library.formats import (
     CONTENT_TYPES,
@@ -185,9 +186,9 @@ def export_page(request: HttpRequest) -> HttpResponse:
     """Choose a cycle and download its OKRs in any format."""
     require_member(request)
     cycle = page_cycle(request) or Cycle.objects.first()
-    asked = request.GET.get("cycle", "")
-    if asked.isdigit():
-        cycle = get_object_or_404(Cycle, pk=int(asked))
+    asked = parse_id(request.GET.get("cycle", ""))
+    if asked is not None:
+        cycle = get_object_or_404(Cycle, pk=asked)
     count = cycle_objectives(cycle, request.user).count() if cycle else 0
     formats = [(name, FORMAT_LABELS[name], FILE_EXTENSIONS[name]) for name in FORMATS]
     context = {

@@ -19,10 +19,11 @@ from okrflow.checkins.schedule import current_week, default_cycle, open_weeks, w
 from okrflow.cycles.models import Cycle
 from okrflow.engine.cadence import CheckinWeek
 from okrflow.front.cycle_choice import chosen_cycle
+from okrflow.front.params import parse_id
 from okrflow.org.access import Access, access_for
 from okrflow.org.models import Person
 
-LINE_FIELD = re.compile(r"^kr-(\d+)-(value|confidence|note)$")
+LINE_FIELD = re.compile(r"^kr-([0-9]+)-(value|confidence|note)$")
 ALL = "__all__"
 
 
@@ -96,8 +97,9 @@ def read_checkin_form(post: QueryDict) -> CheckInInput:
     lines: dict[int, LineInput] = {}
     for name in post:
         match = LINE_FIELD.match(name)
-        if match:
-            line = lines.setdefault(int(match.group(1)), LineInput())
+        kr_id = parse_id(match.group(1)) if match else None
+        if match and kr_id is not None:
+            line = lines.setdefault(kr_id, LineInput())
             setattr(line, match.group(2), post.get(name, ""))
     return CheckInInput(
         lines=lines,

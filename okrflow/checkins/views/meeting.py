@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,6 +28,7 @@ from okrflow.checkins.views.common import (
     url_with_place,
 )
 from okrflow.checkins.views.rows import last_values
+from okrflow.front.params import parse_id, safe_next
 from okrflow.okrs.actions import set_initiative_done
 from okrflow.okrs.models import Initiative, KeyResult
 from okrflow.org.models import Person
@@ -108,11 +108,12 @@ def meeting(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def kr_notes_from(post: Any) -> dict[int, str]:
-    return {
-        int(name.split("-")[1]): post.get(name, "")
-        for name in post
-        if name.startswith("note-") and name.split("-")[1].isdigit()
-    }
+    notes: dict[int, str] = {}
+    for name in post:
+        kr_id = parse_id(name.removeprefix("note-")) if name.startswith("note-") else None
+        if kr_id is not None:
+            notes[kr_id] = post.get(name, "")
+    return notes
 
 
 def failed(
@@ -233,7 +234,4 @@ def action_done(request: HttpRequest, initiative_id: int) -> HttpResponse:
     initiative = Initiative.objects.select_related("owner", "key_result").get(pk=initiative.pk)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "checkins/_action.html", {"initiative": initiative})
-    next_url = request.POST.get("next") or "/checkins/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/checkins/"
-    return redirect(next_url)
+    return redirect(safe_next(request, request.POST.get("next"), "/checkins/"))

@@ -26,6 +26,7 @@ from okrflow.front.forms import (
     TargetChangeForm,
     resolve_owner,
 )
+from okrflow.front.params import parse_id, parse_small_int, version_or_400
 from okrflow.front.views.objective import visible_objective
 from okrflow.okrs.actions import (
     ComposeError,
@@ -58,8 +59,8 @@ def key_result_forms(data: Any, count: int) -> list[KeyResultForm]:
 
 
 def row_count(data: Any) -> int:
-    raw = str(data.get("kr-count", KEY_RESULT_ROWS)) if data else str(KEY_RESULT_ROWS)
-    return max(1, min(int(raw) if raw.isdigit() else KEY_RESULT_ROWS, MAX_KEY_RESULT_ROWS))
+    raw = data.get("kr-count", KEY_RESULT_ROWS) if data else KEY_RESULT_ROWS
+    return parse_small_int(raw, default=KEY_RESULT_ROWS, low=1, high=MAX_KEY_RESULT_ROWS)
 
 
 def extra_owner_choice(request: HttpRequest) -> tuple[str, str] | None:
@@ -138,7 +139,7 @@ def objective_create(request: HttpRequest) -> HttpResponse:
     parent_id = request.GET.get("parent", "")
     initial = {
         "owner": extra[0] if extra else None,
-        "parent": int(parent_id) if parent_id.isdigit() else None,
+        "parent": parse_id(parent_id),
     }
     form = ObjectiveForm(request.POST or None, access=access, extra_owner=extra, initial=initial)
     count = row_count(request.POST)
@@ -155,8 +156,9 @@ def objective_create(request: HttpRequest) -> HttpResponse:
             return redirect("objective_detail", objective.pk)
     parent = None
     parent_value = form["parent"].value()
-    if parent_value and str(parent_value).isdigit():
-        parent = Objective.objects.visible_to(request.user).filter(pk=int(parent_value)).first()
+    parent_pk = parse_id(parent_value)
+    if parent_pk is not None:
+        parent = Objective.objects.visible_to(request.user).filter(pk=parent_pk).first()
     return render(
         request,
         "front/objective_form.html",
@@ -273,10 +275,10 @@ def align(request: HttpRequest, objective_id: int) -> HttpResponse:
         raise_forbidden()
     error = ""
     if request.method == "POST":
-        parent_id = request.POST.get("parent", "")
+        parent_pk = parse_id(request.POST.get("parent", ""))
         parent = (
-            Objective.objects.visible_to(request.user).filter(pk=int(parent_id)).first()
-            if parent_id.isdigit()
+            Objective.objects.visible_to(request.user).filter(pk=parent_pk).first()
+            if parent_pk is not None
             else None
         )
         if parent is None:
@@ -414,9 +416,8 @@ def key_result_suggest(request: HttpRequest) -> HttpResponse:
 @login_required
 def key_result_fields(request: HttpRequest) -> HttpResponse:
     """Return one more empty key result row for the editor (htmx "add a key result")."""
-    raw = request.GET.get("index", "")
-    index = int(raw) if raw.isdigit() and int(raw) < MAX_KEY_RESULT_ROWS else None
-    if index is None:
+    index = parse_id(request.GET.get("index", ""))
+    if index is None or index >= MAX_KEY_RESULT_ROWS:
         raise Http404(_("No more key result rows."))
     form = KeyResultForm(prefix=f"kr-{index}")
     return render(
@@ -454,11 +455,12 @@ def key_result_edit(request: HttpRequest, kr_id: int) -> HttpResponse:
     form = KeyResultForm(request.POST or None, prefix="kr-0", initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.action_fields()
+        opened_at = version_or_400(request.POST.get("version"))
         try:
             update_key_result(
                 request.user,
                 kr,
-                expected_version=int(request.POST.get("version") or kr.version),
+                expected_version=kr.version if opened_at is None else opened_at,
                 **fields,
             )
         except ValidationError as error:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from okrflow.audit.models import AuditEntry
 from okrflow.cycles.models import Cycle, CycleState
 from okrflow.front.errors import error_text
+from okrflow.front.params import id_or_404
 from okrflow.okrs.actions import (
     agree_objective,
     archive_objective,
@@ -179,7 +180,7 @@ def archive(request: HttpRequest, objective_id: int) -> HttpResponse:
 def duplicate(request: HttpRequest, objective_id: int) -> HttpResponse:
     objective = visible_objective(request, objective_id)
     cycle_id = request.POST.get("cycle", "")
-    cycle = get_object_or_404(Cycle, pk=int(cycle_id)) if cycle_id.isdigit() else objective.cycle
+    cycle = get_object_or_404(Cycle, pk=id_or_404(cycle_id)) if cycle_id else objective.cycle
     try:
         copy = duplicate_objective(request.user, objective, cycle=cycle).value
     except ValidationError as error:

@@ -10,11 +10,11 @@ from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from okrflow.engine.progress import Status
 from okrflow.front.cycle_choice import chosen_cycle
+from okrflow.front.params import safe_next
 from okrflow.okrs.measure import load_objectives, measure_objectives
 from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
@@ -102,10 +102,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     person = access_for(request.user).person
     if language in Language.values and person is not None:
         set_person_language(request.user, person, language)
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/"
-    response = redirect(next_url)
+    response = redirect(safe_next(request, request.POST.get("next"), "/"))
     if language in Language.values:
         response.set_cookie("django_language", language, samesite="Lax")
     return response

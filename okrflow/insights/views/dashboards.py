@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from okrflow.engine.risk import RiskKind, Severity
+from okrflow.front.params import parse_id
 from okrflow.insights.boards import risk_rows, summarise_compliance
 from okrflow.insights.calibration import (
     person_calibration,
@@ -217,8 +218,8 @@ def facts(request: HttpRequest) -> HttpResponse:
 def risks(request: HttpRequest) -> HttpResponse:
     """List every risk of the cycle, filtered by kind or severity."""
     require_member(request)
-    unit_id = request.GET.get("unit", "")
-    chosen_unit = OrgUnit.objects.filter(pk=int(unit_id)).first() if unit_id.isdigit() else None
+    unit_id = parse_id(request.GET.get("unit", ""))
+    chosen_unit = OrgUnit.objects.filter(pk=unit_id).first() if unit_id is not None else None
     scope = stored_page(
         request,
         "insights/risks.html",

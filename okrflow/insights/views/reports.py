@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from okrflow.cycles.models import Cycle
+from okrflow.front.params import parse_id
 from okrflow.insights.collect import visible_objectives
 from okrflow.insights.reports import CONTENT_TYPES, FORMATS, render_report, report_filename
 from okrflow.insights.views.common import objectives_of_unit, require_member
@@ -33,8 +34,10 @@ def report(request: HttpRequest, cycle_id: int, fmt: str) -> HttpResponse:
     if language not in languages:
         language = "vi"
     queryset = visible_objectives(request.user, cycle)
-    unit_id = request.GET.get("unit", "")
-    unit = get_object_or_404(OrgUnit, pk=int(unit_id)) if unit_id.isdigit() else None
+    unit_id = parse_id(
+        request.GET.get("unit", "")
+    )  # an unreadable one is ignored: the whole review
+    unit = get_object_or_404(OrgUnit, pk=unit_id) if unit_id is not None else None
     if unit is not None:
         queryset = queryset.filter(pk__in=objectives_of_unit(unit))
     if queryset.count() > WEB_REPORT_LIMIT:

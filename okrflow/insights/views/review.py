@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okrflow.cycles.models import Cycle, CycleState
+from okrflow.front.params import parse_id, version_or_400
 from okrflow.insights.actions import carry_over_objective, close_cycle, save_reflection
 from okrflow.insights.collect import visible_objectives
 from okrflow.insights.models import Reflection
@@ -133,13 +134,13 @@ def reflection(request: HttpRequest, objective_id: int) -> HttpResponse:
     }
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in values}
-        version = request.POST.get("version", "")
+        opened_at = version_or_400(request.POST.get("version", ""))
         try:
             save_reflection(
                 request.user,
                 objective,
                 **values,
-                expected_version=int(version) if version.isdigit() else None,
+                expected_version=opened_at,
             )
         except ValidationError as error:
             errors = (
@@ -169,7 +170,8 @@ def reflection(request: HttpRequest, objective_id: int) -> HttpResponse:
 def carry_over(request: HttpRequest, objective_id: int) -> HttpResponse:
     """Carry an unfinished objective into a later cycle, then open the copy's review."""
     objective = editable_objective(request, objective_id)
-    target = Cycle.objects.filter(pk=request.POST.get("cycle") or 0).first()
+    target_id = parse_id(request.POST.get("cycle", ""))
+    target = Cycle.objects.filter(pk=target_id).first() if target_id is not None else None
     url = reverse("insights:review", kwargs={"cycle_id": objective.cycle_id})
     if target is None:
         messages.error(request, _("Choose the cycle to carry the objective into."))

@@ -1,0 +1,189 @@
+"""A small organisation with something of every kind planted, private texts marked uniquely.
+
+Both generated suites (hostile input, permission matrix) fill URL ids from `Planted.url_ids`, so a
+new `<int:…_id>` in the URLconf only needs its kind named here once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from okrflow.checkins.actions import (
+    CheckInInput,
+    LineInput,
+    agree_action,
+    comment_on_checkin,
+    record_checkin,
+    save_meeting_notes,
+)
+from okrflow.checkins.models import CheckIn, OneOnOne
+from okrflow.checkins.scope import may_see
+from okrflow.insights.actions import save_reflection
+from okrflow.okrs.actions import create_initiative, create_key_result, create_objective
+from okrflow.okrs.models import KeyResult, Objective
+from okrflow.org.access import access_for
+from okrflow.org.actions import create_project
+from okrflow.org.models import Person
+from tests.checkins.conftest import WEEK, make_member_krs
+from tests.conftest import World
+
+# Unique words no page would show by chance; each names who wrote it and what it is.
+MEMBER_PRIVATE_OBJECTIVE = "Zqvmemberobj quietly rebuild the blog"
+MEMBER_PRIVATE_KR = "Zqvmemberkr draft twelve secret posts"
+MEMBER_OBSTACLE = "Zqvmemberobstacle burnout from the launch"
+MEMBER_SOLUTION = "Zqvmembersolution ask for a week off"
+MEMBER_NOTE = "Zqvmembernote talked about moving teams"
+SALES_PRIVATE_OBJECTIVE = "Zqvsalesobj acquire the rival agency"
+SALES_PRIVATE_KR = "Zqvsaleskr sign the term sheet"
+SALES_OBSTACLE = "Zqvsalesobstacle two key accounts may leave"
+SALES_SOLUTION = "Zqvsalessolution discount the renewals"
+SALES_NOTE = "Zqvsalesnote worried about the quota"
+
+
+@dataclass
+class Marker:
+    """A private text and the rule that says who may read it."""
+
+    text: str
+    may_read: Any  # (user) -> bool, from the app's own permission rules
+
+    def readable_by(self, user: Any) -> bool:
+        return bool(user is not None and user.is_authenticated and self.may_read(user))
+
+
+@dataclass
+class Planted:
+    world: World
+    url_ids: dict[str, int]
+    markers: list[Marker] = field(default_factory=list)
+    private_objects: dict[str, int] = field(default_factory=dict)  # "objective_id" → a private one
+    # Visible to every member, but written by someone in another unit (sales): the pages of these
+    # must not quote that person's private check-in texts to those who may not read them.
+    other_objects: dict[str, int] = field(default_factory=dict)
+
+
+def sees_objective(objective: Objective) -> Any:
+    return lambda user: access_for(user).can_view_objective(objective)
+
+
+def sees_checkins_of(person: Person) -> Any:
+    return lambda user: may_see(access_for(user), person)
+
+
+def checkin_of(person: Person, world: World, key_results: list[KeyResult], **texts: str) -> CheckIn:
+    return record_checkin(
+        person.user,
+        person=person,
+        cycle=world.cycle,
+        week=WEEK,
+        data=CheckInInput(
+            lines={kr.pk: LineInput(value="1", confidence="low") for kr in key_results},
+            progress="Some progress",
+            obstacles=texts["obstacles"],
+            solutions=texts["solutions"],
+            confidence="low",
+        ),
+        submit=True,
+    )
+
+
+def private_objective(world: World, owner: Person, title: str, kr_title: str) -> Objective:
+    objective = create_objective(
+        None, cycle=world.cycle, title=title, owner=owner, is_private=True
+    ).value
+    create_key_result(
+        None, objective, title=kr_title, owner=owner, start_value=Decimal(0), target_value=10
+    )
+    return objective
+
+
+def plant(world: World) -> Planted:
+    """Plant objectives, check-ins, 1:1s and the rest; call inside a frozen WEDNESDAY."""
+    krs = make_member_krs(world)
+    public = krs.followers.objective
+    member_private = private_objective(
+        world, world.member, MEMBER_PRIVATE_OBJECTIVE, MEMBER_PRIVATE_KR
+    )
+    sales_private = private_objective(
+        world, world.sales_head, SALES_PRIVATE_OBJECTIVE, SALES_PRIVATE_KR
+    )
+    sales_public = create_objective(
+        None, cycle=world.cycle, title="Win back lapsed clients", owner=world.sales_head
+    ).value
+    sales_kr = create_key_result(
+        None,
+        sales_public,
+        title="Win back 20 lapsed clients",
+        owner=world.sales_head,
+        start_value=Decimal(0),
+        target_value=20,
+    ).value
+    checkin = checkin_of(
+        world.member, world, krs.all, obstacles=MEMBER_OBSTACLE, solutions=MEMBER_SOLUTION
+    )
+    checkin_of(
+        world.sales_head,
+        world,
+        [sales_kr, *sales_private.key_results.all()],
+        obstacles=SALES_OBSTACLE,
+        solutions=SALES_SOLUTION,
+    )
+    comment_on_checkin(world.lead.user, checkin, body="Keep going")
+    save_meeting_notes(
+        world.lead.user, person=world.member, cycle=world.cycle, week=WEEK, notes=MEMBER_NOTE
+    )
+    save_meeting_notes(
+        world.ceo.user, person=world.sales_head, cycle=world.cycle, week=WEEK, notes=SALES_NOTE
+    )
+    meeting = OneOnOne.objects.get(person=world.member, week=WEEK)
+    agreed = agree_action(
+        world.lead.user,
+        meeting,
+        key_result=krs.followers,
+        title="Book the designer",
+        owner=world.member,
+        due_date=datetime.date(2026, 5, 29),
+    )
+    initiative = create_initiative(None, krs.open_rate, title="A/B test subject lines")
+    save_reflection(None, public, went_well="Steady", went_badly="", lessons="")
+    project = create_project(None, name="Autumn campaign", lead=world.lead, members=[world.member])
+    url_ids = {
+        "objective_id": public.pk,
+        "parent_id": sales_public.pk,
+        "kr_id": krs.followers.pk,
+        "checkin_id": checkin.pk,
+        "person_id": world.member.pk,
+        "unit_id": world.marketing.pk,
+        "project_id": project.pk,
+        "initiative_id": getattr(agreed, "initiative_id", None) or initiative.pk,
+        "cycle_id": world.cycle.pk,
+    }
+    sales_checkin = CheckIn.objects.get(person=world.sales_head, week=WEEK)
+    private_objects = {
+        "objective_id": sales_private.pk,
+        "kr_id": sales_private.key_results.get().pk,
+        "checkin_id": sales_checkin.pk,
+        "person_id": world.sales_head.pk,
+    }
+    markers = [
+        Marker(MEMBER_PRIVATE_OBJECTIVE, sees_objective(member_private)),
+        Marker(MEMBER_PRIVATE_KR, sees_objective(member_private)),
+        Marker(SALES_PRIVATE_OBJECTIVE, sees_objective(sales_private)),
+        Marker(SALES_PRIVATE_KR, sees_objective(sales_private)),
+        Marker(MEMBER_OBSTACLE, sees_checkins_of(world.member)),
+        Marker(MEMBER_SOLUTION, sees_checkins_of(world.member)),
+        Marker(MEMBER_NOTE, sees_checkins_of(world.member)),
+        Marker(SALES_OBSTACLE, sees_checkins_of(world.sales_head)),
+        Marker(SALES_SOLUTION, sees_checkins_of(world.sales_head)),
+        Marker(SALES_NOTE, sees_checkins_of(world.sales_head)),
+    ]
+    other_objects = {
+        "objective_id": sales_public.pk,
+        "kr_id": sales_kr.pk,
+        "person_id": world.sales_head.pk,
+        "unit_id": world.sales.pk,
+    }
+    return Planted(world, url_ids, markers, private_objects, other_objects)
