@@ -53,5 +53,25 @@ class CleanInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.GET = cleaned_query_dict(request.GET)
         if request.method == "POST":
-            request.POST = cleaned_query_dict(request.POST)  # type: ignore[misc]
+            clean_form_when_read(request)
         return self.get_response(request)
+
+
+def clean_form_when_read(request: HttpRequest) -> None:
+    """Clean the form fields when something first reads them, not before.
+
+    Reading the body here would parse every upload before the view decides whether the
+    person may upload at all, and before it sets its own size-limiting upload handler (the
+    import page does both). Django's `request.POST` loads the body through
+    `_load_post_and_files`; wrapping it keeps the parsing where it was and cleans its result.
+    """
+    if hasattr(request, "_post"):  # an earlier middleware read it already
+        request._post = cleaned_query_dict(request._post)  # type: ignore[attr-defined]
+        return
+    load = request._load_post_and_files  # type: ignore[attr-defined]
+
+    def load_and_clean() -> None:
+        load()
+        request._post = cleaned_query_dict(request._post)  # type: ignore[attr-defined]
+
+    request._load_post_and_files = load_and_clean  # type: ignore[attr-defined]

@@ -26,15 +26,7 @@ from tests.security.requests import fingerprint, fingerprint_sql
 pytestmark = pytest.mark.django_db
 
 # Failures that belong to another helper's part of issue #10 (format, value regex, helper, reason).
-PENDING_ELSEWHERE: list[tuple[str, str, str, str]] = [
-    (
-        "xlsx",
-        r"\\x(ed|c0|f8|a0|e2|f0|c3|fe|ff)|\\udc",
-        "helper D",
-        "an XLSX whose XML holds a character reference XML forbids (&#xDCFF;) makes openpyxl "
-        "raise xml ParseError, which read_file does not catch: 500 (upload parsing, issue #10)",
-    ),
-]
+PENDING_ELSEWHERE: list[tuple[str, str, str, str]] = []
 
 
 def pending(format_name: str, values: list[HostileValue]) -> str | None:

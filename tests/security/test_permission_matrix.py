@@ -33,24 +33,7 @@ HIDDEN_KINDS = {"objective_id", "kr_id", "checkin_id"}
 
 # Leaks that belong to another helper's part of issue #10; the lead removes this list once the
 # branches are merged. (endpoint regex, marker regex, method, helper, reason)
-PENDING_ELSEWHERE: list[tuple[str, str, str, str, str]] = [
-    (
-        r"^checkins:(mine|correct)$",
-        r"Zqv\w+kr",
-        "POST",
-        "helper D",
-        "a check-in line naming a key result the person may not see is refused with a 403 "
-        "page that names it (issue #10, privacy)",
-    ),
-    (
-        r"^insights:(key_result|risks|person|unit|company)$|^objective_detail$",
-        r"Zqv\w+(obstacle|solution)",
-        "GET",
-        "helper D",
-        "risk evidence quotes a person's check-in obstacles to members who may not read "
-        "that check-in (issue #10, privacy)",
-    ),
-]
+PENDING_ELSEWHERE: list[tuple[str, str, str, str, str]] = []
 
 
 @dataclass
