@@ -30,6 +30,20 @@ from okrflow.org.models import Person
 from tests.checkins.conftest import WEEK, make_member_krs
 from tests.conftest import World
 
+# The `<int:…>` URL parts the planted organisation fills; a new kind in the URLconf fails
+# test_every_url_pattern_is_covered_or_excluded_with_a_reason until `plant` fills it too.
+URL_ID_KINDS = (
+    "objective_id",
+    "parent_id",
+    "kr_id",
+    "checkin_id",
+    "person_id",
+    "unit_id",
+    "project_id",
+    "initiative_id",
+    "cycle_id",
+)
+
 # Unique words no page would show by chance; each names who wrote it and what it is.
 MEMBER_PRIVATE_OBJECTIVE = "Zqvmemberobj quietly rebuild the blog"
 MEMBER_PRIVATE_KR = "Zqvmemberkr draft twelve secret posts"
@@ -161,6 +175,7 @@ def plant(world: World) -> Planted:
         "initiative_id": getattr(agreed, "initiative_id", None) or initiative.pk,
         "cycle_id": world.cycle.pk,
     }
+    assert set(url_ids) == set(URL_ID_KINDS)
     sales_checkin = CheckIn.objects.get(person=world.sales_head, week=WEEK)
     private_objects = {
         "objective_id": sales_private.pk,

@@ -35,7 +35,7 @@ from tests.security.endpoints import (
     walk,
 )
 from tests.security.hostile_values import HOSTILE_URL_IDS, HOSTILE_VALUES, HostileValue
-from tests.security.planting import Planted
+from tests.security.planting import URL_ID_KINDS, Planted
 from tests.security.requests import fingerprint, fingerprint_sql, send
 
 pytestmark = pytest.mark.django_db
@@ -257,20 +257,7 @@ def test_no_hostile_value_breaks_a_page(
 def test_every_url_pattern_is_covered_or_excluded_with_a_reason() -> None:
     """A new page must be fillable here (its URL parts known) or excluded with a reason."""
     named = {**NAMED_PARTS, "key": "k"}
-    ids = dict.fromkeys(
-        [
-            "objective_id",
-            "parent_id",
-            "kr_id",
-            "checkin_id",
-            "person_id",
-            "unit_id",
-            "project_id",
-            "initiative_id",
-            "cycle_id",
-        ],
-        1,
-    )
+    ids = dict.fromkeys(URL_ID_KINDS, 1)
     covered = {endpoint.route for endpoint in ENDPOINTS}
     for route, _name, _pattern in walk():
         if excluded_reason(route):
