@@ -31,6 +31,28 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
+def audit_entry(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    summary: str = "",
+) -> AuditEntry:
+    """Build, unsaved, the audit row for a change to `instance`."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry(
+        actor=user,
+        action=action,
+        object_type=instance._meta.model_name or "",
+        object_id=instance.pk,
+        summary=summary[:300],
+        before=before,
+        after=after,
+    )
+
+
 def record_change(
     *,
     actor: Any,
@@ -41,13 +63,8 @@ def record_change(
     summary: str = "",
 ) -> AuditEntry:
     """Append one audit row for a change to `instance`."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
-        actor=user,
-        action=action,
-        object_type=instance._meta.model_name or "",
-        object_id=instance.pk,
-        summary=summary[:300],
-        before=before,
-        after=after,
+    entry = audit_entry(
+        actor=actor, action=action, instance=instance, before=before, after=after, summary=summary
     )
+    entry.save(force_insert=True)
+    return entry

@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
-from okrflow.audit.log import snapshot
+from okrflow.audit.log import audit_entry, snapshot
 from okrflow.audit.models import AuditEntry
 from okrflow.cycles.models import Cycle
 from okrflow.insights.live_updates import rolled_back_entries
@@ -184,17 +184,15 @@ def record_many(actor: Any, changes: list[tuple[str, Any, dict[str, Any], str]])
 
     Bulk inserts send no signals: the live insight updates hear of each row here instead.
     """
-    user = actor if getattr(actor, "is_authenticated", False) else None
     entries = AuditEntry.objects.bulk_create(
         [
-            AuditEntry(
-                actor=user,
+            audit_entry(
+                actor=actor,
                 action=action,
-                object_type=instance._meta.model_name or "",
-                object_id=instance.pk,
-                summary=summary[:300],
+                instance=instance,
                 before=None,
                 after=after,
+                summary=summary,
             )
             for action, instance, after, summary in changes
         ]
