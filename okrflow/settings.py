@@ -209,6 +209,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "okrflow.front.sign_in.locked_out"
 AXES_CLIENT_IP_CALLABLE = "okrflow.front.sign_in.client_ip"
+AXES_USERNAME_CALLABLE = "okrflow.front.sign_in.client_username"
 # Successful sign-ins are not logged: the failures are what the throttle needs.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False

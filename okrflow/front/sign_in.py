@@ -11,6 +11,7 @@ from typing import Any
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -49,6 +50,22 @@ def client_ip(request: HttpRequest) -> str | None:
         if last:
             return last
     return request.META.get("REMOTE_ADDR")
+
+
+def client_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """The username a sign-in was tried with, as django-axes counts it.
+
+    Cut to the longest username there can be: the sign-in form does not limit what is typed,
+    and axes stores it in a 255-character column (PostgreSQL refused a longer one: a 500).
+    Nobody has a longer username, so a cut one still counts against the same person.
+    """
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(username, str):
+        return username
+    return username[: get_user_model()._meta.get_field("username").max_length]
 
 
 def lockout_minutes() -> int:

@@ -121,3 +121,15 @@ def test_logins_without_a_request_are_not_counted(client: Client, world: World) 
         assert not client.login(username="ceo", password="wrong")
     assert client.login(username="ceo", password=PASSWORD)
     assert not AccessAttempt.objects.exists()
+
+
+def test_a_username_longer_than_any_is_counted_cut_to_the_longest_one(
+    client: Client, world: World, frozen
+) -> None:  # type: ignore[no-untyped-def]
+    typed = "đ" * 300  # axes keeps usernames in 255 characters; PostgreSQL refused more (a 500)
+    for _ in range(4):
+        assert sign_in(client, typed, "wrong").status_code == 200
+    assert sign_in(client, typed, "wrong").status_code == 429
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == "đ" * 150
+    assert attempt.failures_since_start == 5
