@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,8 +64,80 @@ class RequestsInFlight:
             raise AssertionError(f"{len(self.pending)} request(s) still in flight after the test")
 
 
-def open_page(browser, *, bypass_csp: bool) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    """Yield a fresh page, closed only once every request it made has been answered."""
+class ServerGate:
+    """Let the live server's requests reach Django only while a browser test runs.
+
+    A page's last htmx request can still be in the server when the test ends: the browser
+    aborts it when the page closes, but the server goes on (or only now starts on it), and
+    its queries against the flush's TRUNCATE deadlocked on PostgreSQL under load. Between
+    tests the gate is shut: a request already inside Django is waited for, one arriving later
+    gets a 503 without touching the database.
+    """
+
+    def __init__(self, application: Any) -> None:
+        self.application = application
+        self.changed = threading.Condition()
+        self.is_open = True
+        self.in_flight = 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self.changed:
+            if not self.is_open:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"between tests"]
+            self.in_flight += 1
+        try:
+            return ClosedThen(self.application(environ, start_response), self.finished)
+        except BaseException:
+            self.finished()
+            raise
+
+    def finished(self) -> None:
+        with self.changed:
+            self.in_flight -= 1
+            self.changed.notify_all()
+
+    def open(self) -> None:
+        with self.changed:
+            self.is_open = True
+
+    def shut_and_drain(self, limit_seconds: float = 60) -> None:
+        with self.changed:
+            self.is_open = False
+            if not self.changed.wait_for(lambda: self.in_flight == 0, limit_seconds):
+                raise AssertionError(f"{self.in_flight} request(s) still inside the live server")
+
+
+class ClosedThen:
+    """A WSGI response that calls `then` once the server has closed it (request_finished)."""
+
+    def __init__(self, response: Any, then: Any) -> None:
+        self.response = response
+        self.then = then
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.response)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.response, "close", None)
+            if close is not None:
+                close()  # Django's request_finished: the request's connection is let go here
+        finally:
+            self.then()
+
+
+@pytest.fixture(scope="session")
+def server_gate(live_server) -> ServerGate:  # type: ignore[no-untyped-def]
+    httpd = live_server.thread.httpd
+    gate = ServerGate(httpd.get_app())
+    httpd.set_app(gate)
+    return gate
+
+
+def open_page(browser, gate: ServerGate, *, bypass_csp: bool) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """Yield a fresh page; afterwards, wait for its requests and shut the server's gate."""
+    gate.open()
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="vi-VN", bypass_csp=bypass_csp
     )
@@ -72,31 +146,26 @@ def open_page(browser, *, bypass_csp: bool) -> Iterator[object]:  # type: ignore
     in_flight = RequestsInFlight(page)
     yield page
     in_flight.wait_until_done(page)
-    # Leaving the document cancels htmx's delayed triggers ("input changed delay:600ms");
-    # one that fired meanwhile is waited for too.
-    page.goto("about:blank")
-    in_flight.wait_until_done(page)
     context.close()
+    gate.shut_and_drain()
 
 
-# Both page fixtures depend on `transactional_db` so that their teardown runs *before* the
-# database flush: a request the live server is still serving (an htmx check fired by the
-# test's last keystroke) would otherwise hold locks that the flush's TRUNCATE waits on, a
-# deadlock on PostgreSQL under load.
+# Both page fixtures depend on `transactional_db` so that their teardown (which shuts the live
+# server's gate) runs *before* the database flush.
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db):  # type: ignore[no-untyped-def]
+def page(browser, server_gate, transactional_db):  # type: ignore[no-untyped-def]
     # Playwright's wait_for_function polls by evaluating its predicate in the page, which the
     # app's Content-Security-Policy (no eval) refuses; test_content_security_policy.py checks
     # the pages under the policy with `csp_page`.
-    yield from open_page(browser, bypass_csp=True)
+    yield from open_page(browser, server_gate, bypass_csp=True)
 
 
 @pytest.fixture
-def csp_page(browser, live_server, transactional_db):  # type: ignore[no-untyped-def]
+def csp_page(browser, server_gate, transactional_db):  # type: ignore[no-untyped-def]
     """A page that obeys the app's Content-Security-Policy, as every real browser does."""
-    yield from open_page(browser, bypass_csp=False)
+    yield from open_page(browser, server_gate, bypass_csp=False)
 
 
 @pytest.fixture
