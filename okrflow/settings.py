@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "okrflow.insights",
     "okrflow.library",
     "okrflow.front",
+    "okrflow.administration",
     "okrflow.demo",
     "okrflow.backup",
 ]
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "okrflow.front.context_processors.access",
+                "okrflow.administration.context_processors.administration",
             ],
         },
     },

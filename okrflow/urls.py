@@ -13,5 +13,6 @@ urlpatterns = [
     path("checkins/", include("okrflow.checkins.urls")),
     path("insights/", include("okrflow.insights.urls")),
     path("library/", include("okrflow.library.urls")),
+    path("administration/", include("okrflow.administration.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,7 @@
+"""Administration section: projects. No page yet; `SECTION` names the tab once there is one."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
