@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "okrflow.library",
     "okrflow.front",
     "okrflow.administration",
+    "okrflow.account",
     "okrflow.demo",
     "okrflow.backup",
 ]

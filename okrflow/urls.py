@@ -14,5 +14,6 @@ urlpatterns = [
     path("insights/", include("okrflow.insights.urls")),
     path("library/", include("okrflow.library.urls")),
     path("administration/", include("okrflow.administration.urls")),
+    path("account/", include("okrflow.account.urls")),
     path("admin/", admin.site.urls),
 ]
