@@ -4,7 +4,10 @@ A person's check-in holds every live key result of the cycle that they own, plus
 results of the objectives they own: their own objectives, the objectives of the units they
 lead (directly, not the units below) and of the projects they lead. So the head of marketing
 reports on the department's key results even where a specialist owns one, and both values
-stay in the key result's history.
+stay in the key result's history. Co-owners check in too: a co-owner of an objective on all
+its key results, a co-owner of a key result on that one. Each person's check-in is their own
+row (one per person per week), so an owner and a co-owner checking in on the same key result
+the same week write two check-ins and two values, each attributed to who wrote it.
 """
 
 from __future__ import annotations
@@ -13,11 +16,11 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 
 from okrflow.checkins.models import CheckIn, CheckInState, KeyResultCheckIn
 from okrflow.cycles.models import Cycle
-from okrflow.okrs.models import KeyResult, ObjectiveState
+from okrflow.okrs.models import CoOwner, KeyResult, ObjectiveState
 from okrflow.org.access import Access
 from okrflow.org.models import Person
 
@@ -32,16 +35,51 @@ def key_results_query(cycle: Cycle, scope: Any) -> QuerySet[KeyResult]:
             | Q(objective__owner_person_id__in=scope)
             | Q(objective__owner_unit__lead_id__in=scope)
             | Q(objective__owner_project__lead_id__in=scope)
+            | Q(pk__in=co_owner_rows(scope).values("key_result_id"))
+            | Q(objective_id__in=co_owner_rows(scope).values("objective_id"))
         )
         .select_related("objective__owner_unit", "objective__owner_project", "objective__cycle")
         .order_by("objective__position", "objective_id", "position", "id")
     )
 
 
-def people_of(kr: KeyResult) -> set[int]:
-    """Return everyone whose check-in includes this key result."""
+def co_owner_rows(scope: Any) -> QuerySet[CoOwner]:
+    return CoOwner.objects.filter(person_id__in=scope)
+
+
+def co_owners_by_key_result(
+    cycle: Cycle, scope: Any, key_results: Iterable[tuple[int, int]]
+) -> dict[int, set[int]]:
+    """Return, per key result id, the people of `scope` co-owning it or its objective (one query).
+
+    `key_results` are (key result id, objective id) pairs of `key_results_query(cycle, scope)`;
+    the rows are matched by subquery, so a large cycle never hits the limit on query parameters.
+    """
+    krs_of_objective: dict[int, list[int]] = defaultdict(list)
+    for kr_id, objective_id in key_results:
+        krs_of_objective[objective_id].append(kr_id)
+    found: dict[int, set[int]] = defaultdict(set)
+    if not krs_of_objective:
+        return found
+    in_check_ins = key_results_query(cycle, scope).order_by()
+    rows = (
+        co_owner_rows(scope)
+        .filter(
+            Q(key_result_id__in=in_check_ins.values("pk"))
+            | Q(objective_id__in=in_check_ins.values("objective_id"))
+        )
+        .values_list("person_id", "objective_id", "key_result_id")
+    )
+    for person_id, objective_id, key_result_id in rows:
+        for kr_id in krs_of_objective.get(objective_id, []) if objective_id else [key_result_id]:
+            found[kr_id].add(person_id)
+    return found
+
+
+def people_of(kr: KeyResult, co_owners: set[int] | None = None) -> set[int]:
+    """Return everyone whose check-in includes this key result (`co_owners`: its co-owners)."""
     objective = kr.objective
-    found = {kr.owner_id}
+    found = {kr.owner_id} | (co_owners or set())
     if objective.owner_person_id:
         found.add(objective.owner_person_id)
     if objective.owner_unit is not None and objective.owner_unit.lead_id:
@@ -54,34 +92,54 @@ def people_of(kr: KeyResult) -> set[int]:
 def key_results_by_person(
     cycle: Cycle, person_ids: Collection[int], scope: Any = None
 ) -> dict[int, list[KeyResult]]:
-    """Return each person's check-in key results, in one query.
+    """Return each person's check-in key results, in two queries (key results, co-owners).
 
     `scope` may be a subquery selecting the same ids, so that large sets of people never hit
     the database's limit on query parameters.
     """
     found: dict[int, list[KeyResult]] = defaultdict(list)
     wanted = set(person_ids)
-    for kr in key_results_query(cycle, scope if scope is not None else list(wanted)):
-        for person_id in people_of(kr) & wanted:
+    scope = scope if scope is not None else list(wanted)
+    key_results = list(key_results_query(cycle, scope))
+    co_owners = co_owners_by_key_result(
+        cycle, scope, [(kr.pk, kr.objective_id) for kr in key_results]
+    )
+    for kr in key_results:
+        for person_id in people_of(kr, co_owners.get(kr.pk)) & wanted:
             found[person_id].append(kr)
     return found
 
 
 def key_result_counts(cycle: Cycle, scope: Any) -> dict[int, int]:
-    """Count each person's check-in key results without loading them (for reports over many)."""
-    counts: dict[int, int] = defaultdict(int)
-    rows = (
-        key_results_query(cycle, scope)
-        .order_by()
-        .values_list(
-            "owner_id",
-            "objective__owner_person_id",
-            "objective__owner_unit__lead_id",
-            "objective__owner_project__lead_id",
-        )
+    """Count each person's check-in key results without loading them (for reports over many).
+
+    One query: the key results with their fixed people, united with their co-owners' ids.
+    """
+    base = key_results_query(cycle, scope).order_by()
+    none = Value(None, output_field=IntegerField())
+    fixed = base.values_list(
+        "pk",
+        "owner_id",
+        "objective__owner_person_id",
+        "objective__owner_unit__lead_id",
+        "objective__owner_project__lead_id",
     )
-    for row in rows:
-        for person_id in {person_id for person_id in row if person_id is not None}:
+    co_owners_of_kr = (
+        base.filter(coowners__person_id__in=scope)
+        .annotate(a=none, b=none, c=none)
+        .values_list("pk", "coowners__person_id", "a", "b", "c")
+    )
+    co_owners_of_objective = (
+        base.filter(objective__coowners__person_id__in=scope)
+        .annotate(a=none, b=none, c=none)
+        .values_list("pk", "objective__coowners__person_id", "a", "b", "c")
+    )
+    people_by_kr: dict[int, set[int]] = defaultdict(set)
+    for kr_id, *people in fixed.union(co_owners_of_kr, co_owners_of_objective, all=True):
+        people_by_kr[kr_id] |= {person_id for person_id in people if person_id is not None}
+    counts: dict[int, int] = defaultdict(int)
+    for people in people_by_kr.values():
+        for person_id in people:
             counts[person_id] += 1
     return counts
 

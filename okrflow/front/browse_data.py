@@ -51,7 +51,7 @@ from okrflow.okrs.measure import (
     measure_key_result,
     measure_objectives,
 )
-from okrflow.okrs.models import KeyResult, Objective, ObjectiveKind
+from okrflow.okrs.models import CoOwner, KeyResult, Objective, ObjectiveKind
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation, OrgUnit, Person
 
@@ -116,10 +116,11 @@ def reports_by_person(reports: Iterable[ObjectiveReport]) -> dict[int, list[Obje
 
 @dataclass
 class OwnedKeyResult:
-    """A key result someone owns inside an objective that belongs to someone else."""
+    """A key result someone owns or co-owns inside an objective that belongs to someone else."""
 
     report: KeyResultReport
     objective: Objective
+    co_owned: bool = False
 
 
 def key_results_owned_elsewhere(
@@ -128,11 +129,20 @@ def key_results_owned_elsewhere(
     today: datetime.date,
     organisation: Organisation,
 ) -> list[OwnedKeyResult]:
-    """Return the person's key results in unit, project or colleagues' objectives (one query)."""
+    """Return the key results the person owns or co-owns in others' objectives (one query).
+
+    Key results of objectives the person co-owns are left out: they show with those objectives.
+    """
     thresholds = organisation.status_thresholds()
+    mine = CoOwner.objects.filter(person=person)
     key_results = (
-        KeyResult.objects.filter(owner=person, is_archived=False, objective__in=visible)
+        KeyResult.objects.filter(is_archived=False, objective__in=visible)
+        .filter(
+            Q(owner=person)
+            | Q(pk__in=mine.filter(key_result__isnull=False).values("key_result_id"))
+        )
         .exclude(objective__owner_person=person)
+        .exclude(objective__in=mine.filter(objective__isnull=False).values("objective_id"))
         .select_related(
             "objective__cycle",
             "objective__owner_person",
@@ -142,7 +152,9 @@ def key_results_owned_elsewhere(
         .order_by("objective__position", "objective_id", "position", "id")
     )
     return [
-        OwnedKeyResult(measure_in_objective(kr, today, thresholds), kr.objective)
+        OwnedKeyResult(
+            measure_in_objective(kr, today, thresholds), kr.objective, kr.owner_id != person.pk
+        )
         for kr in key_results
     ]
 

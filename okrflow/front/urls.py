@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from okrflow.front.views import browse, editor, objective, overview
+from okrflow.front.views import browse, editor, objective, overview, sharing
 
 urlpatterns = [
     path("", overview.overview, name="overview"),
@@ -27,6 +27,32 @@ urlpatterns = [
         "objectives/<int:objective_id>/duplicate/", objective.duplicate, name="objective_duplicate"
     ),
     path("agreements/", objective.agreements, name="agreements"),
+    # Co-owners and followers (views/sharing.py)
+    path(
+        "objectives/<int:objective_id>/co-owners/search/",
+        sharing.co_owner_search,
+        name="co_owner_search",
+    ),
+    path("objectives/<int:objective_id>/co-owners/add/", sharing.co_owner_add, name="co_owner_add"),
+    path(
+        "objectives/<int:objective_id>/co-owners/remove/",
+        sharing.co_owner_remove,
+        name="co_owner_remove",
+    ),
+    path(
+        "objectives/<int:objective_id>/follow/", sharing.objective_follow, name="objective_follow"
+    ),
+    path(
+        "objectives/<int:objective_id>/unfollow/",
+        sharing.objective_unfollow,
+        name="objective_unfollow",
+    ),
+    path("key-results/<int:kr_id>/follow/", sharing.key_result_follow, name="key_result_follow"),
+    path(
+        "key-results/<int:kr_id>/unfollow/",
+        sharing.key_result_unfollow,
+        name="key_result_unfollow",
+    ),
     # Writing (views/editor.py)
     path("objectives/new/", editor.objective_create, name="objective_create"),
     path("objectives/<int:objective_id>/edit/", editor.objective_edit, name="objective_edit"),

@@ -429,3 +429,93 @@ class ObjectiveReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} {self.objective_id}"
+
+
+class PersonOnObjectiveOrKeyResult(models.Model):
+    """A person tied to exactly one objective or one key result (the shape of co-owners and followers).
+
+    Two plain foreign keys rather than a generic relation, so the database keeps the
+    invariants: exactly one of them is set, and a person appears once per objective or key result.
+    """
+
+    objective = models.ForeignKey(
+        Objective,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+        verbose_name=_("objective"),
+    )
+    key_result = models.ForeignKey(
+        KeyResult,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+        verbose_name=_("key result"),
+    )
+    person = models.ForeignKey(
+        "org.Person",
+        on_delete=models.PROTECT,
+        related_name="%(class)s_rows",
+        verbose_name=_("person"),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(objective__isnull=False, key_result__isnull=True)
+                | models.Q(objective__isnull=True, key_result__isnull=False),
+                name="%(class)s_exactly_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "objective"],
+                condition=models.Q(objective__isnull=False),
+                name="%(class)s_once_per_objective",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "key_result"],
+                condition=models.Q(key_result__isnull=False),
+                name="%(class)s_once_per_key_result",
+            ),
+        ]
+
+    @property
+    def thing(self) -> Objective | KeyResult:
+        return self.objective or self.key_result  # type: ignore[return-value]
+
+
+class CoOwner(PersonOnObjectiveOrKeyResult):
+    """Someone besides the owner who may edit and check in on an objective or a key result."""
+
+    class Meta(PersonOnObjectiveOrKeyResult.Meta):
+        verbose_name = _("co-owner")
+        verbose_name_plural = _("co-owners")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} co-owns {self.objective_id or self.key_result_id}"
+
+
+class Follower(PersonOnObjectiveOrKeyResult):
+    """Someone who asked for an objective's or key result's notifications.
+
+    Owners and co-owners follow implicitly and need no row (see `okrflow.okrs.sharing`).
+    """
+
+    class Meta(PersonOnObjectiveOrKeyResult.Meta):
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} follows {self.objective_id or self.key_result_id}"

@@ -5,7 +5,10 @@ The rules (PRODUCT.md, Transparency and Permissions):
 - a private objective is seen by its owner, the owner's manager chain and admins;
 - an objective is edited by its owner, managers up the chain (the person's manager and
   theirs, the leads of the person's unit and of every unit above it), the project lead for a
-  project's objectives, and admins.
+  project's objectives, and admins;
+- a co-owner of an objective edits it like its owner and sees it even when private; a
+  co-owner of a key result edits that key result and records its values, and sees its
+  objective even when private.
 """
 
 from __future__ import annotations
@@ -98,6 +101,36 @@ class Access:
         return frozenset(self.person.projects.values_list("pk", flat=True)) | self.led_project_ids
 
     @cached_property
+    def co_owned(self) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+        """Return the ids this person co-owns: objectives, key results, objectives of those KRs.
+
+        Read lazily, once, and only when the fixed roles did not already decide a question.
+        """
+        from okrflow.okrs.models import CoOwner
+
+        if self.person is None:
+            return frozenset(), frozenset(), frozenset()
+        objectives: set[int] = set()
+        key_results: set[int] = set()
+        parents: set[int] = set()
+        rows = CoOwner.objects.filter(person=self.person).values_list(
+            "objective_id", "key_result_id", "key_result__objective_id"
+        )
+        for objective_id, key_result_id, parent_id in rows:
+            if objective_id is not None:
+                objectives.add(objective_id)
+            else:
+                key_results.add(key_result_id)
+                parents.add(parent_id)
+        return frozenset(objectives), frozenset(key_results), frozenset(parents)
+
+    def co_owns_objective(self, objective_id: int | None) -> bool:
+        return objective_id is not None and objective_id in self.co_owned[0]
+
+    def co_owns_key_result(self, key_result_id: int | None) -> bool:
+        return key_result_id is not None and key_result_id in self.co_owned[1]
+
+    @cached_property
     def is_unit_lead(self) -> bool:
         return bool(self.led_unit_ids)
 
@@ -126,15 +159,31 @@ class Access:
             query |= Q(owner_person_id__in=self.chain_report_ids)
         if self.member_project_ids:
             query |= Q(owner_project_id__in=self.member_project_ids)
-        return query
+        return query | self.co_owned_objectives_filter()
+
+    def co_owned_objectives_filter(self) -> Q:
+        """Return the Q matching objectives this person co-owns, whole or by one key result.
+
+        Subqueries, so that scoping a queryset costs no extra round trip.
+        """
+        from okrflow.okrs.models import CoOwner
+
+        if self.person is None:
+            return Q(pk__in=[])
+        mine = CoOwner.objects.filter(person_id=self.person.pk)
+        return Q(pk__in=mine.filter(objective__isnull=False).values("objective_id")) | Q(
+            pk__in=mine.filter(key_result__isnull=False).values("key_result__objective_id")
+        )
 
     def can_view_objective(self, objective: Objective) -> bool:
         if not self.is_member:
             return False
         if self.is_admin or not objective.is_private:
             return True
-        return self.can_edit_objective(objective) or (
-            objective.owner_project_id in self.member_project_ids
+        return (
+            self.can_edit_objective(objective)
+            or objective.owner_project_id in self.member_project_ids
+            or objective.pk in self.co_owned[2]
         )
 
     def can_edit_objective(self, objective: Objective) -> bool:
@@ -143,6 +192,11 @@ class Access:
             return True
         if self.person is None:
             return False
+        return self.holds_fixed_edit_role(objective) or self.co_owns_objective(objective.pk)
+
+    def holds_fixed_edit_role(self, objective: Objective) -> bool:
+        """Tell whether the owner, manager-chain, unit-lead or project-lead rules allow editing."""
+        assert self.person is not None
         if objective.owner_person_id is not None:
             if objective.owner_person_id == self.person.pk:
                 return True
@@ -181,10 +235,12 @@ class Access:
         )
 
     def can_update_key_result(self, key_result: KeyResult) -> bool:
-        """Tell whether this user may record values on a key result (its owner may)."""
+        """Tell whether this user may record values on a key result (its owner and co-owners may)."""
         if self.person is not None and key_result.owner_id == self.person.pk:
             return True
-        return self.can_edit_objective(key_result.objective)
+        return self.can_edit_objective(key_result.objective) or self.co_owns_key_result(
+            key_result.pk
+        )
 
     def can_edit_person(self, person: Person) -> bool:
         return self.is_admin or self.manages_person(person.pk, person.unit_id)

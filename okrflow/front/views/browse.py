@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -24,11 +24,16 @@ from okrflow.front.folding import Folded, folded_contains
 from okrflow.front.tree_scope import scope_tree
 from okrflow.okrs.focus_report import FocusLine
 from okrflow.okrs.measure import ObjectiveReport
-from okrflow.okrs.models import Objective
+from okrflow.okrs.models import CoOwner, Objective
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation, OrgUnit, Person, Project
 
 PEOPLE_PER_PAGE = 50
+
+
+def co_owned_objective_ids(person: Person) -> QuerySet[CoOwner]:
+    """Return a subquery of the objectives (whole, not by one key result) the person co-owns."""
+    return CoOwner.objects.filter(person=person, objective__isnull=False).values("objective_id")
 
 
 @require_GET
@@ -43,13 +48,21 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
         return render(request, "front/browse/my_okrs.html", context)
     organisation = Organisation.current()
     today = timezone.localdate()
-    reports, owned = [], []
+    reports, co_owned, owned = [], [], []
     if cycle is not None:
         visible = data.visible_in_cycle(request.user, cycle)
-        reports = data.measure(visible.filter(owner_person=person), today, organisation)
+        # One measuring pass over own and co-owned objectives; focus counts only own ones.
+        measured = data.measure(
+            visible.filter(Q(owner_person=person) | Q(pk__in=co_owned_objective_ids(person))),
+            today,
+            organisation,
+        )
+        reports = [r for r in measured if r.objective.owner_person_id == person.pk]
+        co_owned = [r for r in measured if r.objective.owner_person_id != person.pk]
         owned = data.key_results_owned_elsewhere(visible, person, today, organisation)
     context |= {
         "reports": reports,
+        "co_owned": co_owned,
         "owned": owned,
         "summary": data.summarise(reports),
         "focus": data.person_focus(reports, organisation.focus_rules()),

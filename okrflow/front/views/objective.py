@@ -36,6 +36,7 @@ from okrflow.okrs.models import (
     ObjectiveState,
     TargetVersion,
 )
+from okrflow.okrs.sharing import sharing_of
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation
 
@@ -100,6 +101,9 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
         "changed_by__person"
     ):
         versions[version.key_result_id].append(version)
+    sharing = sharing_of(objective, kr_ids)
+    me = access.person.pk if access.person else None
+    objective_leads = {objective.owner_person_id} | {p.pk for p in sharing.co_owners}
     rows = [
         {
             "row": row,
@@ -107,6 +111,13 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
             "values": values[row.key_result.pk],
             "versions": versions[row.key_result.pk],
             "can_update": access.can_update_key_result(row.key_result),
+            "co_owners": sharing.kr_co_owners[row.key_result.pk],
+            "followers": sharing.kr_followers[row.key_result.pk],
+            "follows": me in {p.pk for p in sharing.kr_followers[row.key_result.pk]},
+            # Owners and co-owners follow without asking; they have no button to press.
+            "follows_implicitly": me in objective_leads
+            or me == row.key_result.owner_id
+            or me in {p.pk for p in sharing.kr_co_owners[row.key_result.pk]},
         }
         for row in report.key_results
     ]
@@ -123,6 +134,10 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
             ObjectiveReview.objects.filter(objective=objective).select_related("by__person")
         ),
         "can_edit": can_edit,
+        "sharing": sharing,
+        "me": me,
+        "follows": me in {p.pk for p in sharing.followers},
+        "follows_implicitly": me in objective_leads,
         "can_agree": access.can_agree_objective(objective)
         and objective.state in (ObjectiveState.PROPOSED, ObjectiveState.DRAFT)
         and objective.cycle.state != CycleState.CLOSED,

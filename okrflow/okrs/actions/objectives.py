@@ -214,7 +214,15 @@ def update_objective(
     warnings: list[str] = []
     owner_changed = False
     if owner is not None:
-        for name, value in owner_fields(owner).items():
+        fields = owner_fields(owner)
+        if any(
+            getattr(value, "pk", None) != getattr(objective, f"{name}_id")
+            for name, value in fields.items()
+        ):
+            # A co-owner edits like the owner, but giving the objective away takes a fixed role:
+            # an unsaved probe has no co-owners.
+            require_edit(actor, Objective(**fields))
+        for name, value in fields.items():
             setattr(objective, name, value)
         require_edit(actor, objective)
         owner_changed = True
