@@ -30,6 +30,7 @@ NAMED_PARTS = {
     "key": "brand-awareness",  # a library template; replaced by a real key when planted
     "fmt": "csv",
     "format_name": "csv",
+    "token": "NoSuchCalendarFeedToken-0123456789",  # a calendar feed address (404 when unknown)
 }
 # Other values each such part takes, so every report and export format is requested.
 PART_CHOICES = {"fmt": ("csv", "xlsx", "pdf"), "format_name": ("text", "md", "csv", "xlsx", "json")}

@@ -1,5 +1,6 @@
 """Check-in models: weekly check-ins, 1:1 meetings, reminder preferences and log."""
 
+from okrflow.checkins.models.calendar_feed import CalendarFeed
 from okrflow.checkins.models.checkins import (
     CheckIn,
     CheckInFeedback,
@@ -13,6 +14,7 @@ from okrflow.checkins.models.reminders import CheckinPreference, ReminderKind, R
 
 __all__ = [
     "AgreedAction",
+    "CalendarFeed",
     "CheckIn",
     "CheckInFeedback",
     "CheckInQuerySet",

@@ -9,3 +9,27 @@
     if (field && field.form) field.form.submit();
   });
 })();
+
+// <button data-copy-target="ID">: copy the field's text (the calendar feed's address).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!field) return;
+    field.select();
+    var done = function () {
+      button.textContent = button.getAttribute("data-copied-text") || button.textContent;
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () {
+        document.execCommand("copy");
+        done();
+      });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
+})();
