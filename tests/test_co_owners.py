@@ -169,9 +169,34 @@ def test_objective_co_owner_edits_the_objective_and_its_key_results(world: World
 def test_co_owner_cannot_give_the_objective_away(world: World) -> None:
     objective = make_objective(world, world.member)
     add_co_owner(None, person=world.outsider, objective=objective)
-    with pytest.raises(PermissionDenied):
-        update_objective(world.outsider.user, objective, owner=world.ceo)
+    for new_owner in (world.ceo, world.outsider):  # neither away nor to themselves
+        with pytest.raises(PermissionDenied):
+            update_objective(world.outsider.user, objective, owner=new_owner)
+        objective.refresh_from_db()
+        assert objective.owner_person == world.member
+    # The owner's manager still may move it.
+    update_objective(world.lead.user, objective, owner=world.teammate)
     objective.refresh_from_db()
+    assert objective.owner_person == world.teammate
+
+
+def test_co_owner_saves_the_edit_form(client: Client, world: World) -> None:
+    objective = make_objective(world, world.member)
+    add_co_owner(None, person=world.outsider, objective=objective)
+    as_(client, world, "outsider")
+    assert client.get(f"/objectives/{objective.pk}/edit/").status_code == 200
+    response = client.post(
+        f"/objectives/{objective.pk}/edit/",
+        {
+            "owner": f"person:{world.member.pk}",
+            "title": "Delight our most loyal customers",
+            "kind": "committed",
+            "version": str(objective.version),
+        },
+    )
+    assert response.status_code == 302
+    objective.refresh_from_db()
+    assert objective.title == "Delight our most loyal customers"
     assert objective.owner_person == world.member
 
 

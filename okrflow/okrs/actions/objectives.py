@@ -219,8 +219,10 @@ def update_objective(
             getattr(value, "pk", None) != getattr(objective, f"{name}_id")
             for name, value in fields.items()
         ):
-            # A co-owner edits like the owner, but giving the objective away takes a fixed role:
-            # an unsaved probe has no co-owners.
+            # A co-owner edits like the owner, but moving the objective to another owner takes a
+            # fixed role on both the old and the new owner: unsaved probes have no co-owners.
+            current = {name: getattr(objective, name) for name in fields}
+            require_edit(actor, Objective(**current))
             require_edit(actor, Objective(**fields))
         for name, value in fields.items():
             setattr(objective, name, value)
