@@ -20,9 +20,10 @@ from okrflow.org.people_table import cell_text
 
 # 20,000 people are checked and written in well under a minute; a larger company imports in parts.
 MAX_PEOPLE_ROWS = 20_000
-# The web upload limit. A 10,000-person CSV is about 0.7 MB and its XLSX about 0.4 MB; 20,000
-# rows (the row limit) with long names and deep unit paths stay under 5 MB. A larger file holds
-# more rows than an import may have, so it is refused before it is read at all.
+# The web upload limit. A 10,000-person CSV is 0.7 to 1.6 MB (1.6 MB with three-level unit paths
+# under a long company name, bench/people_import.py), so 20,000 people (the row limit) need up to
+# about 3.2 MB; 5 MB leaves room for longer names and paths. A larger file holds more rows than an
+# import may have, so it is refused while it uploads, before it is read.
 MAX_PEOPLE_UPLOAD_BYTES = 5_000_000
 # Rows read before a file is refused, blank rows included (a sheet can hold a million).
 MAX_RAW_ROWS = 2 * MAX_PEOPLE_ROWS

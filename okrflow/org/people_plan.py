@@ -79,6 +79,7 @@ class Row:
     user: Any = None  # the matched account, None for someone new
     person: Person | None = None
     new_person: Person | None = None  # built for someone new, written by `write_people`
+    new_account: bool = False  # the account was made by this import
 
 
 @dataclass

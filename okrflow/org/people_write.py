@@ -7,6 +7,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
@@ -38,7 +40,10 @@ def person_of(person: Person | Row | None) -> Person | None:
     return person
 
 
-PERSON_FIELDS = ["full_name", "unit", "manager", "is_admin", "language"]
+PERSON_FIELDS = ("full_name", "unit", "manager", "is_admin", "language")
+USER_FIELDS = ("email", "is_active")
+# Managers-first inserts for chains up to this deep; deeper managers are set by one bulk update.
+MAX_INSERT_LEVELS = 30
 
 
 def person_state(person: Person, user: Any) -> dict[str, Any]:
@@ -64,6 +69,10 @@ def import_people(actor: Any, preview: PeoplePreview) -> PeoplePreview:
     try:
         with transaction.atomic():
             entries = write_people(actor, preview)
+            for entry in entries:
+                # What `record_change` would have sent (bulk inserts send no signals), inside
+                # the transaction: its listeners then run once, on commit, for all of them.
+                post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
     except IntegrityError as error:
         raise ImportFailed(
             [
@@ -75,93 +84,21 @@ def import_people(actor: Any, preview: PeoplePreview) -> PeoplePreview:
                 )
             ]
         ) from error
-    for entry in entries:
-        # What `record_change` would have sent: bulk inserts send no signals.
-        post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
     return preview
 
 
 def write_people(actor: Any, preview: PeoplePreview) -> list[AuditEntry]:
     """Create units, accounts and people, update the changed ones, set leads; return the audit rows."""
     created_units = create_units(preview.units_to_create)
-    user_model = get_user_model()
-    rows = preview.rows
-    new_rows = [row for row in rows if row.user is None]
-    new_users = []
-    for row in new_rows:
-        user = user_model(username=row.key, email=row.email, is_active=row.active)
-        user.set_unusable_password()
-        new_users.append(user)
-    user_model.objects.bulk_create(new_users, batch_size=BATCH_SIZE)
-    for row, user in zip(new_rows, new_users, strict=True):
-        row.user = user
-    # Accounts without a profile (a superuser made on the command line) get one.
-    profile_rows = [row for row in rows if row.person is None]
-    for row in profile_rows:
-        row.new_person = Person(
-            user=row.user,
-            full_name=row.full_name,
-            unit=unit_of(row.unit),
-            is_admin=row.roles.admin,
-            language=row.language or Language.VIETNAMESE,
-        )
-    Person.objects.bulk_create([row.new_person for row in profile_rows], batch_size=BATCH_SIZE)
-    changed_users: list[Any] = []
-    new_user_ids = {id(user) for user in new_users}
-    for row in profile_rows:
-        if id(row.user) in new_user_ids:
-            continue
-        row.user.email = row.email
-        if "active" in preview.columns:
-            row.user.is_active = row.active
-        changed_users.append(row.user)
-
-    entries: list[AuditEntry] = []
-    changed_people: list[Person] = []
-    columns = preview.columns
-    for row in rows:
-        if row.key not in preview.changed_keys:
-            continue
-        if row.new_person is not None:
-            person = row.new_person
-            person.manager = person_of(row.manager)
-            if person.manager is not None:
-                changed_people.append(person)
-            continue
-        person, user = row.person, row.user
-        before = person_state(person, user)
-        person.full_name = row.full_name
-        if "unit" in columns:
-            person.unit = unit_of(row.unit)
-        if "manager_email" in columns:
-            person.manager = person_of(row.manager)
-        if "role" in columns:
-            person.is_admin = row.roles.admin
-        person.language = row.language or person.language
-        user.email = row.email
-        if "active" in columns:
-            user.is_active = row.active
-        after = person_state(person, user)
-        if before["email"] != after["email"] or before["is_active"] != after["is_active"]:
-            changed_users.append(user)
-        changed_people.append(person)
-        changed = [name for name in after if before[name] != after[name]]
-        if changed:
-            entries.append(
-                audit_entry(
-                    actor=actor,
-                    action="update_person",
-                    instance=person,
-                    before={name: before[name] for name in changed},
-                    after={name: after[name] for name in changed},
-                    summary=person.full_name,
-                )
-            )
-    Person.objects.bulk_update(changed_people, PERSON_FIELDS, batch_size=BATCH_SIZE)
-    user_model.objects.bulk_update(changed_users, ["email", "is_active"], batch_size=BATCH_SIZE)
+    create_accounts(preview.rows)
+    # Accounts without a profile (a superuser made on the command line) get one too.
+    profile_rows = [row for row in preview.rows if row.person is None]
+    create_profiles(profile_rows)
+    entries = update_people(actor, preview)
     entries += write_leads(actor, preview.lead_changes, created_units)
     for row in profile_rows:
         person = row.new_person
+        assert person is not None
         entries.append(
             audit_entry(
                 actor=actor,
@@ -186,6 +123,129 @@ def write_people(actor: Any, preview: PeoplePreview) -> list[AuditEntry]:
     return AuditEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
 
 
+def create_accounts(rows: list[Row]) -> None:
+    """Create a password-less account for everyone new, named by their email in lower case."""
+    user_model = get_user_model()
+    new_rows = [row for row in rows if row.user is None]
+    for row in new_rows:
+        row.new_account = True
+        row.user = user_model(username=row.key, email=row.email, is_active=row.active)
+        row.user.set_unusable_password()
+    user_model.objects.bulk_create([row.user for row in new_rows], batch_size=BATCH_SIZE)
+
+
+def manager_level(row: Row, levels: dict[int, int]) -> int:
+    """Count the new people above a row in its manager chain (the file has no loop)."""
+    chain = []
+    walker: Row | None = row
+    while isinstance(walker, Row) and walker.person is None and id(walker) not in levels:
+        chain.append(walker)
+        manager = walker.manager
+        walker = manager if isinstance(manager, Row) else None
+    level = levels.get(id(walker), -1) if walker is not None else -1
+    for member in reversed(chain):
+        level += 1
+        levels[id(member)] = level
+    return levels[id(row)]
+
+
+def create_profiles(rows: list[Row]) -> None:
+    """Create the people, managers first, so each is written with its manager in one insert.
+
+    Setting managers afterwards would take a bulk update, whose CASE expressions Django builds
+    one by one: 10,000 of them cost seconds. An org chart is a few levels deep; a chain deeper
+    than MAX_INSERT_LEVELS gets the rest of its managers in that bulk update after all.
+    """
+    levels: dict[int, int] = {}
+    by_level: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_level[min(manager_level(row, levels), MAX_INSERT_LEVELS)].append(row)
+    late: list[Row] = []
+    for level in sorted(by_level):
+        for row in by_level[level]:
+            manager = person_of(row.manager)
+            if manager is not None and manager.pk is None:
+                late.append(row)
+                manager = None
+            row.new_person = Person(
+                user=row.user,
+                full_name=row.full_name,
+                unit=unit_of(row.unit),
+                manager=manager,
+                is_admin=row.roles.admin,
+                language=row.language or Language.VIETNAMESE,
+            )
+        Person.objects.bulk_create(
+            [row.new_person for row in by_level[level] if row.new_person], batch_size=BATCH_SIZE
+        )
+    for row in late:
+        assert row.new_person is not None
+        row.new_person.manager = person_of(row.manager)
+    Person.objects.bulk_update(
+        [row.new_person for row in late if row.new_person], ["manager"], batch_size=BATCH_SIZE
+    )
+
+
+def update_people(actor: Any, preview: PeoplePreview) -> list[AuditEntry]:
+    """Apply the file to the people already here; update each changed field set in bulk."""
+    columns = preview.columns
+    people_by_fields: dict[tuple[str, ...], list[Person]] = defaultdict(list)
+    users_by_fields: dict[tuple[str, ...], list[Any]] = defaultdict(list)
+    entries = []
+    for row in preview.rows:
+        if row.key not in preview.changed_keys:
+            continue
+        user = row.user
+        if row.person is None:  # a new profile; an account already here may still change
+            user_fields = []
+            if user.email != row.email:
+                user.email, user_fields = row.email, ["email"]
+            if "active" in columns and user.is_active != row.active:
+                user.is_active = row.active
+                user_fields.append("is_active")
+            if user_fields and not row.new_account:
+                users_by_fields[tuple(user_fields)].append(user)
+            continue
+        person = row.person
+        before = person_state(person, user)
+        person.full_name = row.full_name
+        if "unit" in columns:
+            person.unit = unit_of(row.unit)
+        if "manager_email" in columns:
+            person.manager = person_of(row.manager)
+        if "role" in columns:
+            person.is_admin = row.roles.admin
+        person.language = row.language or person.language
+        user.email = row.email
+        if "active" in columns:
+            user.is_active = row.active
+        after = person_state(person, user)
+        changed = [name for name in after if before[name] != after[name]]
+        if not changed:
+            continue  # only a unit's lead changes: `write_leads` writes it
+        person_fields = tuple(name for name in changed if name in PERSON_FIELDS)
+        user_fields = tuple(name for name in changed if name in USER_FIELDS)
+        if person_fields:
+            people_by_fields[person_fields].append(person)
+        if user_fields:
+            users_by_fields[user_fields].append(user)
+        entries.append(
+            audit_entry(
+                actor=actor,
+                action="update_person",
+                instance=person,
+                before={name: before[name] for name in changed},
+                after={name: after[name] for name in changed},
+                summary=person.full_name,
+            )
+        )
+    for fields, people in people_by_fields.items():
+        Person.objects.bulk_update(people, list(fields), batch_size=BATCH_SIZE)
+    for fields, users in users_by_fields.items():
+        get_user_model().objects.bulk_update(users, list(fields), batch_size=BATCH_SIZE)
+    return entries
+
+
 def create_units(new_units: list[NewUnit]) -> list[OrgUnit]:
     """Create the planned units level by level (a unit's path needs its parent's id)."""
     created: list[OrgUnit] = []
@@ -199,10 +259,16 @@ def create_units(new_units: list[NewUnit]) -> list[OrgUnit]:
         units = OrgUnit.objects.bulk_create(
             [node.unit for node in level if node.unit], batch_size=BATCH_SIZE
         )
+        siblings: dict[str, list[OrgUnit]] = defaultdict(list)
         for unit in units:
-            parent = unit.parent
-            unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
-        OrgUnit.objects.bulk_update(units, ["path"], batch_size=BATCH_SIZE)
+            parent_path = unit.parent.path if unit.parent else "/"
+            unit.path = f"{parent_path}{unit.pk}/"
+            siblings[parent_path].append(unit)
+        # One UPDATE per parent: path = parent's path + id + "/", computed by the database.
+        for parent_path, children in siblings.items():
+            OrgUnit.objects.filter(pk__in=[unit.pk for unit in children]).update(
+                path=Concat(Value(parent_path), Cast("pk", CharField()), Value("/"))
+            )
         created += units
     return created
 
