@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from okrflow.library.uploads import MAX_COMMAND_IMPORT_BYTES, too_large_message
 from okrflow.org.access import access_for
@@ -53,7 +54,8 @@ def person_line(person: PersonLine) -> str:
         else f"{change.field}: {change.after}"
         for change in person.changes
     )
-    return f"  {_('line')} {person.line:<6} {person.email}  {person.full_name}  ({changes})"
+    line = _("line")
+    return f"  {line} {person.line:<6} {person.email}  {person.full_name}  ({changes})"
 
 
 def preview_lines(preview: PeoplePreview) -> list[str]:
@@ -87,7 +89,7 @@ def preview_lines(preview: PeoplePreview) -> list[str]:
     if preview.problems:
         lines.append(_("Problems (%(count)d):") % {"count": len(preview.problems)})
         for problem in preview.sorted_problems():
-            where = f"{_('line')} {problem.line}" if problem.line else _("file")
+            where = _("line %(number)d") % {"number": problem.line} if problem.line else _("file")
             lines.append(f"  {where:<11} {problem.message}")
     return lines
 
@@ -137,8 +139,14 @@ class Command(BaseCommand):
         preview = build_preview(table, actor)
         self.stdout.write("\n".join(preview_lines(preview)))
         if preview.problems:
+            count = len(preview.problems)
             raise CommandError(
-                _("Nothing was imported: %(count)d problems.") % {"count": len(preview.problems)}
+                ngettext(
+                    "Nothing was imported: %(count)d problem.",
+                    "Nothing was imported: %(count)d problems.",
+                    count,
+                )
+                % {"count": count}
             )
         if options["dry_run"]:
             self.stdout.write(_("Dry run: nothing was saved."))
