@@ -39,6 +39,7 @@ from okrflow.org.people_rows import RowReader
 from okrflow.org.people_table import (
     COLUMNS,
     REQUIRED_COLUMNS,
+    Roles,
     column_for,
     manager_loops,
 )
@@ -205,6 +206,14 @@ def check_loops(rows: list[Row], organisation: Organisation, preview: PeoplePrev
                 )
 
 
+def role_text(roles: Roles) -> str:
+    """Name a row's roles in the reader's language ("unit lead, OKR admin")."""
+    names = [
+        name for name, held in ((_("unit lead"), roles.lead), (_("OKR admin"), roles.admin)) if held
+    ]
+    return ", ".join(names) or _("member")
+
+
 def yes_no(value: bool) -> str:
     return _("yes") if value else _("no")
 
@@ -230,7 +239,7 @@ def describe_changes(rows: list[Row], organisation: Organisation, preview: Peopl
                 line.changes.append(
                     Change(_("manager"), "", organisation.person_label(row.manager))
                 )
-            line.changes.append(Change(_("role"), "", row.roles.label()))
+            line.changes.append(Change(_("role"), "", role_text(row.roles)))
             if not row.active:
                 line.changes.append(Change(_("active"), "", yes_no(False)))
             preview.created.append(line)

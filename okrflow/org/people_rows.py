@@ -186,7 +186,10 @@ class RowReader:
             if not isinstance(parent, NewUnit):
                 parent_id = parent.pk if parent is not None else None
                 matches = self.organisation.children.get((parent_id, folded(name)), [])
-                if len(matches) > 1:
+                # OrgUnit.is_archived arrives with the unit administration pages: a live unit
+                # wins over an archived namesake, and an archived one alone is not reused.
+                live = [unit for unit in matches if not getattr(unit, "is_archived", False)]
+                if len(live) > 1:
                     self.problem(
                         line,
                         _(
@@ -195,16 +198,15 @@ class RowReader:
                         % {"name": name},
                     )
                     return None
-                if matches:
-                    parent = matches[0]
-                    # OrgUnit.is_archived arrives with the unit administration pages.
-                    if getattr(parent, "is_archived", False):
-                        self.problem(
-                            line,
-                            _("The unit %(path)s is archived: restore it or name another unit.")
-                            % {"path": self.organisation.unit_label(parent)},
-                        )
-                        return None
+                if matches and not live:
+                    self.problem(
+                        line,
+                        _("The unit %(path)s is archived: restore it or name another unit.")
+                        % {"path": self.organisation.unit_label(matches[0])},
+                    )
+                    return None
+                if live:
+                    parent = live[0]
                     continue
             key = tuple(folded(part) for part in parts[: depth + 1])
             node = self.new_units.get(key)

@@ -112,7 +112,8 @@ def people_import_post(request: HttpRequest) -> HttpResponse:
     except UnreadableFile as error:
         form.add_error("file", str(error))
         return page(request, form, status=400)
-    stored = keep_upload(request.user, upload.name, content) if preview.can_import else None
+    ready = preview.can_import and preview.change_count > 0
+    stored = keep_upload(request.user, upload.name, content) if ready else None
     return page(request, PeopleFileForm(), preview=preview, upload=stored)
 
 
