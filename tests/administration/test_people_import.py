@@ -15,6 +15,7 @@ from okrflow.audit.models import AuditEntry
 from okrflow.org.models import OrgUnit, Person
 from okrflow.org.people_export import export_people
 from okrflow.org.people_files import UnreadableFile, read_table
+from okrflow.org.people_plan import ImportFailed
 from okrflow.org.people_write import import_people
 from tests.administration.people_files import (
     VIETNAMESE,
@@ -396,3 +397,26 @@ def test_three_hundred_people_import_in_a_bounded_number_of_queries() -> None:
     with CaptureQueriesContext(connection) as again:
         assert import_content(content).change_count == 0
     assert len(again) <= 5
+
+
+@pytest.mark.django_db
+def test_a_clash_found_while_writing_rolls_everything_back() -> None:
+    """Someone takes a username between the preview and the write: nothing at all is saved."""
+    preview = preview_of(csv_content(SMALL_COMPANY))
+    User.objects.create(username="chi@congty.vn", email="someone.else@x.vn")
+    with pytest.raises(ImportFailed, match="Someone changed the people or units"):
+        import_people(None, preview)
+    assert Person.objects.count() == 0 and OrgUnit.objects.count() == 0
+    assert User.objects.count() == 1 and AuditEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_account_without_a_profile_gets_one() -> None:
+    root = User.objects.create_superuser(username="root", email="Root@x.vn", password="x" * 12)
+    preview = import_content(
+        csv_content([["root@x.vn", "Quản trị hệ thống", "", "", "", "", "no"]])
+    )
+    assert [line.line for line in preview.created] == [2]
+    root.refresh_from_db()
+    assert root.person.full_name == "Quản trị hệ thống"
+    assert root.email == "root@x.vn" and not root.is_active and root.has_usable_password()
