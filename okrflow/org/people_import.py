@@ -62,8 +62,6 @@ def build_preview(table: Table, actor: Any) -> PeoplePreview:
     resolve_managers(rows, rows_by_key, organisation, preview)
     check_leads(rows, preview)
     check_own_row(rows, actor, preview)
-    if preview.problems:
-        return preview
     check_loops(rows, organisation, preview)
     if preview.problems:
         return preview

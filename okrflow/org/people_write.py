@@ -164,7 +164,8 @@ def create_profiles(rows: list[Row]) -> None:
     for level in sorted(by_level):
         for row in by_level[level]:
             manager = person_of(row.manager)
-            if manager is not None and manager.pk is None:
+            unwritten = isinstance(row.manager, Row) and (manager is None or manager.pk is None)
+            if unwritten:  # a manager in this same deepest insert
                 late.append(row)
                 manager = None
             row.new_person = Person(

@@ -420,3 +420,28 @@ def test_an_account_without_a_profile_gets_one() -> None:
     root.refresh_from_db()
     assert root.person.full_name == "Quản trị hệ thống"
     assert root.email == "root@x.vn" and not root.is_active and root.has_usable_password()
+
+
+@pytest.mark.django_db
+def test_every_problem_is_named_at_once() -> None:
+    rows = [
+        ["an@x.vn", "An", "", "binh@x.vn", "boss", "", ""],
+        ["binh@x.vn", "", "", "an@x.vn", "", "fr", ""],
+    ]
+    problems = problems_by_line(preview_of(csv_content(rows)))
+    assert [message.split(" ")[0] for message in problems[2]] == ["Unknown", "A"]
+    assert [message.split(" ")[0] for message in problems[3]] == ["The", "Unknown", "A"]
+
+
+@pytest.mark.django_db
+def test_a_manager_chain_deeper_than_the_insert_levels() -> None:
+    """Managers are inserted before their reports; past 30 levels the rest are set afterwards."""
+    rows = [
+        [f"p{index}@x.vn", f"Người {index}", "", f"p{index - 1}@x.vn" if index else "", "", "", ""]
+        for index in reversed(range(40))
+    ]
+    import_content(csv_content(rows))
+    chain = dict(Person.objects.values_list("user__email", "manager__user__email"))
+    assert chain == {f"p{i}@x.vn": (f"p{i - 1}@x.vn" if i else None) for i in range(40)}
+    entry = AuditEntry.objects.get(action="create_person", object_id=person("p39@x.vn").pk)
+    assert entry.after["manager"] == person("p38@x.vn").pk
