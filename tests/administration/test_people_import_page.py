@@ -12,7 +12,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from okrflow.org.models import PeopleImportUpload, Person
-from tests.administration.people_files import csv_content, xlsx_content
+from tests.administration.people_files import csv_content, import_content, xlsx_content
 from tests.conftest import PASSWORD, World
 
 PAGE = "administration:people_import"
@@ -71,7 +71,10 @@ def test_preview_then_confirm(client: Client, world: World) -> None:
     assert Person.objects.count() == people_before
     stored = PeopleImportUpload.objects.get()
     assert stored.uploaded_by == world.admin.user
-    response = client.post(reverse(PAGE), {"action": "confirm", "upload": str(stored.pk)})
+    assert 'name="expected" value="2-0-0-1"' in page
+    response = client.post(
+        reverse(PAGE), {"action": "confirm", "upload": str(stored.pk), "expected": "2-0-0-1"}
+    )
     assert response.status_code == 302 and response["Location"] == reverse(PAGE)
     binh = Person.objects.get(user__email="binh@congty.vn")
     assert binh.manager.full_name == "Nguyễn Văn An" and binh.unit.parent == world.company
@@ -166,3 +169,21 @@ def test_the_page_speaks_vietnamese(client: Client, world: World) -> None:
     page = response.content.decode()
     assert "Nhập danh sách nhân sự" in page
     assert "Email đang để trống." in page
+
+
+def test_a_confirm_after_the_people_changed_shows_the_new_preview(
+    client: Client, world: World
+) -> None:
+    signed_in(client, world, "admin")
+    upload(client, csv_content(ROWS))
+    stored = PeopleImportUpload.objects.get()
+    # Meanwhile someone else adds An: the file would now create one person, not two.
+    import_content(csv_content(ROWS[:1]))
+    response = client.post(
+        reverse(PAGE), {"action": "confirm", "upload": str(stored.pk), "expected": "2-0-0-1"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The people changed since your preview" in page
+    assert 'name="expected" value="1-0-1-0"' in page
+    assert not Person.objects.filter(user__email="binh@congty.vn").exists()

@@ -73,6 +73,8 @@ def page(
         "export_formats": EXPORT_FORMATS,
         **extra,
     }
+    if extra.get("preview") is not None:
+        context["signature"] = preview_signature(extra["preview"])
     return render(request, "administration/people_import.html", context, status=status)
 
 
@@ -133,6 +135,10 @@ def confirm(request: HttpRequest) -> HttpResponse:
         preview = build_preview(read_table(content, upload.file_name), request.user)
     except UnreadableFile as error:
         preview = PeoplePreview(problems=[Problem(str(error))])
+    if preview.can_import and request.POST.get("expected") != preview_signature(preview):
+        # Someone changed the people since the preview: show what the file would do now.
+        changed = _("The people changed since your preview. Check this new preview, then confirm.")
+        return page(request, PeopleFileForm(), preview=preview, upload=upload, changed=changed)
     if preview.can_import:
         try:
             import_people(request.user, preview)
@@ -143,6 +149,12 @@ def confirm(request: HttpRequest) -> HttpResponse:
     drop_upload(upload)
     messages.success(request, announcement(preview))
     return redirect(reverse("administration:people_import"))
+
+
+def preview_signature(preview: PeoplePreview) -> str:
+    """Sum up what a preview would do, so that a confirm imports what the admin saw."""
+    counts = (len(preview.created), len(preview.updated), preview.unchanged, len(preview.new_units))
+    return "-".join(str(count) for count in counts)
 
 
 def announcement(preview: PeoplePreview) -> str:
