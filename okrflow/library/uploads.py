@@ -119,13 +119,17 @@ class LimitedUploadHandler(FileUploadHandler):
     `request.upload_too_large` says why, so the page can tell the person.
     """
 
+    def __init__(self, request: Any = None, limit: int = MAX_IMPORT_BYTES) -> None:
+        super().__init__(request)
+        self.limit = limit
+
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.received = 0
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
-        if self.received > MAX_IMPORT_BYTES:
+        if self.received > self.limit:
             self.request.upload_too_large = True  # type: ignore[union-attr]
             raise SkipFile()
         return raw_data

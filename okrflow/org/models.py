@@ -239,3 +239,26 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PeopleImportUpload(models.Model):
+    """A people file between its preview and its confirmation, kept for the admin who sent it.
+
+    The confirm step imports this stored file, not one sent again: a file of 5 MB would not fit
+    in a form field (Django refuses more than 2.5 MB of fields), and what is confirmed is then
+    exactly what was previewed. Each admin keeps only their latest upload; a day-old one goes.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("people import upload")
+        verbose_name_plural = _("people import uploads")
+
+    def __str__(self) -> str:
+        return self.file_name
