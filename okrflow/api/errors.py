@@ -161,6 +161,8 @@ def install_handlers(api: NinjaAPI) -> None:
             return problem_response(
                 403, "csrf", _("Send the CSRF token with a write made from a signed-in page.")
             )
+        if status == 400 and exc.message.startswith("Cannot parse request body"):
+            return problem_response(400, "malformed-json", _("The body is not valid JSON."))
         if status == 400:
             return problem_response(400, "bad-request", _("The request cannot be read."))
         return problem_response(status, "error", str(exc.message))

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 
 from okrflow.api.endpoints.common import PageQuery, answers, member_access, page
 from okrflow.api.errors import ProblemError
@@ -97,7 +97,7 @@ def get_checkin(request: HttpRequest, checkin_id: int = ID) -> dict[str, Any]:
     response=answers(CheckInOut, 201, write=True),
     summary="Submit (or save as a draft) a weekly check-in",
 )
-def post_checkin(request: HttpRequest, payload: CheckInIn) -> tuple[int, dict[str, Any]]:
+def post_checkin(request: HttpRequest, payload: CheckInIn) -> Status:
     access = member_access(request)
     if payload.person_id is None:
         person = access.person
@@ -134,4 +134,4 @@ def post_checkin(request: HttpRequest, payload: CheckInIn) -> tuple[int, dict[st
         data=data,
         submit=payload.submit,
     )
-    return 201, checkin_out(visible_checkins(request).get(pk=checkin.pk))
+    return Status(201, checkin_out(visible_checkins(request).get(pk=checkin.pk)))

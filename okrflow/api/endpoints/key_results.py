@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 
 from okrflow.api.endpoints.common import (
     PageQuery,
@@ -118,14 +118,14 @@ def get_key_result(
 )
 def post_key_result(
     request: HttpRequest, response: HttpResponse, payload: KeyResultCreate
-) -> tuple[int, KeyResult]:
+) -> Status:
     objective = visible_objective(request, payload.objective_id)
     fields = payload.model_dump(exclude={"objective_id", "owner_id"})
     fields = {name: value for name, value in fields.items() if value is not None}
     outcome = create_key_result(
         request.user, objective, owner=person_or_422(payload.owner_id), **fields
     )
-    return 201, one(outcome.value, response)
+    return Status(201, one(outcome.value, response))
 
 
 @router.patch(
@@ -169,9 +169,7 @@ def list_values(request: HttpRequest, params: PageQuery, key_result_id: int = ID
     response=answers(ValueOut, 201, write=True),
     summary="Record a key result's value",
 )
-def post_value(
-    request: HttpRequest, payload: ValueIn, key_result_id: int = ID
-) -> tuple[int, dict[str, Any]]:
+def post_value(request: HttpRequest, payload: ValueIn, key_result_id: int = ID) -> Status:
     key_result = visible_key_result(request, key_result_id)
     entry = record_key_result_value(
         request.user,
@@ -180,7 +178,7 @@ def post_value(
         measured_on=payload.measured_on,
         note=payload.note,
     )
-    return 201, value_out(entry)
+    return Status(201, value_out(entry))
 
 
 @router.get(
@@ -203,9 +201,7 @@ def list_initiatives(
     response=answers(InitiativeOut, 201, write=True),
     summary="Add an initiative under a key result",
 )
-def post_initiative(
-    request: HttpRequest, payload: InitiativeIn, key_result_id: int = ID
-) -> tuple[int, Initiative]:
+def post_initiative(request: HttpRequest, payload: InitiativeIn, key_result_id: int = ID) -> Status:
     key_result = visible_key_result(request, key_result_id)
     initiative = create_initiative(
         request.user,
@@ -214,4 +210,4 @@ def post_initiative(
         owner=person_or_422(payload.owner_id),
         due_date=payload.due_date,
     )
-    return 201, initiative
+    return Status(201, initiative)

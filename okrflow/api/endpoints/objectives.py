@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from okrflow.api.endpoints.common import (
@@ -191,7 +191,7 @@ def get_objective(
 )
 def post_objective(
     request: HttpRequest, response: HttpResponse, payload: ObjectiveCreate
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     visible_objectives(request)  # refuses someone outside the organisation
     cycle = Cycle.objects.filter(pk=payload.cycle_id).first()
     if cycle is None:
@@ -213,7 +213,7 @@ def post_objective(
         state=payload.state,
         parent=parent,
     )
-    return 201, one(outcome.value, response)
+    return Status(201, one(outcome.value, response))
 
 
 @router.patch(
