@@ -45,16 +45,17 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             raise refuse(_("This token is unknown."))
+        user = found.person.user
+        # Even a refusal is worded in the token's person's language.
+        speak_callers_language(user)
         if found.is_revoked:
             raise refuse(_("This token was revoked."))
         if found.is_expired:
             raise refuse(_("This token has expired."))
-        user = found.person.user
         if not user.is_active:
             raise refuse(_("This token's person is deactivated."))
         request.user = user
         request.api_token = found  # type: ignore[attr-defined]
-        speak_callers_language(user)
         if request.method not in SAFE_METHODS and not found.can_write:
             raise AuthorizationError(
                 403, _("This token may only read: make a read-and-write token.")

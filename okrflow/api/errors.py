@@ -75,6 +75,14 @@ def problem_response(
     )
 
 
+def too_large_detail() -> str:
+    from django.conf import settings
+
+    return _("Send at most %(size)d kB in one request.") % {
+        "size": settings.OKRFLOW_API_MAX_BODY_BYTES // 1024
+    }
+
+
 def field_message(error: dict[str, Any]) -> str:
     """Say in the caller's language what is wrong with one field pydantic refused."""
     kind = str(error.get("type", ""))
@@ -181,7 +189,7 @@ def install_handlers(api: NinjaAPI) -> None:
         return problem_response(400, "bad-request", str(exc) or _("The request cannot be read."))
 
     def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return problem_response(413, "too-large", _("Send at most 1 MB in one request."))
+        return problem_response(413, "too-large", too_large_detail())
 
     def on_anything(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path)

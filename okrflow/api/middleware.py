@@ -6,9 +6,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 
-from okrflow.api.errors import problem_response
+from okrflow.api.errors import problem_response, too_large_detail
 
 API_PREFIX = "/api/"
 
@@ -25,11 +24,6 @@ class ApiBodyLimitMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            limit = settings.OKRFLOW_API_MAX_BODY_BYTES
-            if length > limit:
-                return problem_response(
-                    413,
-                    "too-large",
-                    _("Send at most %(size)d kB in one request.") % {"size": limit // 1024},
-                )
+            if length > settings.OKRFLOW_API_MAX_BODY_BYTES:
+                return problem_response(413, "too-large", too_large_detail())
         return self.get_response(request)

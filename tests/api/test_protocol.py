@@ -9,7 +9,7 @@ from django.test import Client
 from okrflow.audit.models import AuditEntry
 from okrflow.okrs.models import Objective
 from okrflow.org.models import Person
-from tests.api.conftest import Api, Planted, api_for
+from tests.api.conftest import Planted, api_for
 from tests.conftest import PASSWORD, World, make_objective
 
 
