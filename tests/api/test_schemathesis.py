@@ -84,54 +84,56 @@ def test_generated_requests_find_no_server_error_and_no_schema_violation(
     counts: Counter[str] = Counter()
     failures: list[str] = []
 
+    def fuzz(strategy: Any, mode: str) -> None:
+        @given(case=strategy, persona=st.sampled_from(sorted(tokens)))
+        @hypothesis_settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=bool(os.environ.get("CI")),
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def send(case: Any, persona: str) -> None:
+            response = case.call(
+                base_url=live_server.url,
+                session=http,
+                headers={"Authorization": f"Bearer {tokens[persona]}"},
+                timeout=60,
+            )
+            counts["requests"] += 1
+            label = f"{case.method} {case.path} {mode} → {response.status_code}"
+            if response.status_code >= 500:
+                counts["5xx"] += 1
+                failures.append(f"{label}: {response.text[:300]}")
+                return
+            try:
+                case.validate_response(
+                    response,
+                    checks=[
+                        not_a_server_error,
+                        status_code_conformance,
+                        response_schema_conformance,
+                    ],
+                )
+            except Exception as error:  # schemathesis groups its failures in one exception
+                counts["schema_violations"] += 1
+                failures.append(f"{label}: {str(error)[:500]}")
+
+        send()
+
     for result in schema.get_all_operations():
         operation = result.ok()
-        names = [
-            p["name"]
-            for p in operation.definition.raw.get("parameters", [])
-            if p.get("in") == "path"
-        ]
-        real = {name: ids[name] for name in names if name in ids}
+        parameters = operation.definition.raw.get("parameters", [])
+        real = {
+            p["name"]: ids[p["name"]]
+            for p in parameters
+            if p.get("in") == "path" and p["name"] in ids
+        }
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             strategies = [operation.as_strategy(generation_mode=mode)]
             if real:
                 strategies.append(operation.as_strategy(generation_mode=mode, path_parameters=real))
-
-            @given(case=st.one_of(strategies), persona=st.sampled_from(sorted(tokens)))
-            @hypothesis_settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                derandomize=bool(os.environ.get("CI")),
-                database=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            def send(case: Any, persona: str) -> None:
-                response = case.call(
-                    base_url=live_server.url,
-                    session=http,
-                    headers={"Authorization": f"Bearer {tokens[persona]}"},
-                    timeout=60,
-                )
-                counts["requests"] += 1
-                label = f"{case.method} {case.path} {mode.value} → {response.status_code}"
-                if response.status_code >= 500:
-                    counts["5xx"] += 1
-                    failures.append(f"{label}: {response.text[:300]}")
-                    return
-                try:
-                    case.validate_response(
-                        response,
-                        checks=[
-                            not_a_server_error,
-                            status_code_conformance,
-                            response_schema_conformance,
-                        ],
-                    )
-                except Exception as error:  # schemathesis groups its failures in one exception
-                    counts["schema_violations"] += 1
-                    failures.append(f"{label}: {str(error)[:500]}")
-
-            send()
+            fuzz(st.one_of(strategies), mode.value)
         counts["operations"] += 1
 
     record_counts(request.node, "schemathesis", dict(counts), {})
