@@ -22,6 +22,16 @@ def test_a_stale_if_match_gets_412_and_changes_nothing(world: World, planted: Pl
     changed = api.patch(url, {"title": "Grow organic traffic by half"}, if_match=tag)
     assert changed.status_code == 200, changed.content
     assert changed["ETag"] != tag and changed.json()["title"] == "Grow organic traffic by half"
+    created = api.post(
+        "/objectives",
+        {
+            "cycle_id": world.cycle.pk,
+            "title": "Win 3 awards",
+            "owner": {"kind": "unit", "id": world.marketing.pk},
+        },
+    )
+    assert created.status_code == 201
+    assert created["ETag"] == f'"objective-{created.json()["id"]}-v1"'
     stale = api.patch(url, {"title": "Someone else's idea"}, if_match=tag)
     assert stale.status_code == 412
     assert stale["Content-Type"] == "application/problem+json"
