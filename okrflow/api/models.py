@@ -13,15 +13,6 @@ class TokenScope(models.TextChoices):
     WRITE = "write", _("Read and write")
 
 
-class AccessTokenQuerySet(models.QuerySet):
-    def usable(self) -> AccessTokenQuerySet:
-        """Return the tokens that open the API now: not revoked, not expired, person active."""
-        now = timezone.now()
-        return self.filter(revoked_at__isnull=True, person__user__is_active=True).filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
-        )
-
-
 class AccessToken(models.Model):
     """A personal access token; the secret itself is shown once and never stored."""
 
@@ -49,8 +40,6 @@ class AccessToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-
-    objects = AccessTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access token")
