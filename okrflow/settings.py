@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "okrflow.account",
     "okrflow.demo",
     "okrflow.backup",
+    "okrflow.api",
+    # django-ninja's templates and static files: the API docs page is served from them, no CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +85,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "okrflow.api.middleware.ApiBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "okrflow.front.middleware.CleanInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -264,3 +268,9 @@ LOGGING = {
 # Cycles up to this many key results refresh their stored insights while a page loads; larger
 # ones are refreshed by `okrflow refresh-insights` (cron) and right after each change.
 OKRFLOW_INSIGHTS_LIVE_LIMIT = env_int("OKRFLOW_INSIGHTS_LIVE_LIMIT", 2000)
+
+# --- REST API (/api/v1/) --------------------------------------------------------------------
+# Requests per minute for one token (or one signed-in person calling from the pages).
+OKRFLOW_API_RATE_PER_MINUTE = env_int("OKRFLOW_API_RATE_PER_MINUTE", 300)
+# The largest request body the API reads; a larger one is answered 413 before it is read.
+OKRFLOW_API_MAX_BODY_BYTES = env_int("OKRFLOW_API_MAX_BODY_BYTES", 1024 * 1024)

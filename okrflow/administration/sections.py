@@ -21,6 +21,7 @@ ROUTE_MODULES = (
     "cycles",
     "rules",
     "integrations",
+    "api_tokens",
 )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from okrflow.api.actions import create_access_token
 from okrflow.checkins.actions import (
     CheckInInput,
     LineInput,
@@ -42,6 +43,7 @@ URL_ID_KINDS = (
     "project_id",
     "initiative_id",
     "cycle_id",
+    "token_id",
 )
 
 # Unique words no page would show by chance; each names who wrote it and what it is.
@@ -174,6 +176,7 @@ def plant(world: World) -> Planted:
         "project_id": project.pk,
         "initiative_id": getattr(agreed, "initiative_id", None) or initiative.pk,
         "cycle_id": world.cycle.pk,
+        "token_id": create_access_token(None, world.member, name="Planted script").token.pk,
     }
     assert set(url_ids) == set(URL_ID_KINDS)
     sales_checkin = CheckIn.objects.get(person=world.sales_head, week=WEEK)
