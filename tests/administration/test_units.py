@@ -185,15 +185,18 @@ def test_moving_a_unit_under_its_own_child_is_refused(client: Client, world: Wor
 
 
 def test_moving_a_unit_under_itself_is_refused_in_vietnamese(client: Client, world: World) -> None:
+    world.admin.language = "vi"
+    world.admin.save()
     sign_in(client, world, "admin")
     response = client.post(
         reverse("administration:unit_move", args=[world.marketing.pk]),
         {"parent": world.marketing.pk},
-        HTTP_ACCEPT_LANGUAGE="vi",
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert "<html" not in response.content.decode()  # htmx gets the form partial only
+    html = response.content.decode()
+    assert "<html" not in html  # htmx gets the form partial only
+    assert "Không thể chuyển một đơn vị vào chính nó." in html
     world.marketing.refresh_from_db()
     assert world.marketing.parent == world.company
 
