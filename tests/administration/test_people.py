@@ -26,7 +26,7 @@ from tests.conftest import PASSWORD, World, make_objective
 def people_urls(world: World) -> dict[str, tuple[str, str]]:
     person = world.teammate.pk
     return {
-        "list": ("get", reverse("administration:people")),
+        "list": ("get", reverse("administration:people_list")),
         "create": ("get", reverse("administration:person_create")),
         "create_post": ("post", reverse("administration:person_create")),
         "edit": ("get", reverse("administration:person_edit", args=[person])),
@@ -82,7 +82,7 @@ def test_wrong_methods_are_refused(client: Client, world: World) -> None:
 def test_the_list_finds_people_without_diacritics(client: Client, world: World) -> None:
     create_person(None, full_name="Đào Thị Hương", email="huong@saoviet.vn", unit=world.sales)
     sign_in(client, world, "admin")
-    url = reverse("administration:people")
+    url = reverse("administration:people_list")
     assert "Đào Thị Hương" in client.get(url, {"q": "dao thi huong"}).content.decode()
     assert "Đào Thị Hương" in client.get(url, {"q": "HUONG@SAO"}).content.decode()
     found = client.get(url, {"q": "writer.content"}).content.decode()
@@ -93,7 +93,7 @@ def test_the_list_finds_people_without_diacritics(client: Client, world: World) 
 def test_the_list_filters_by_unit_role_and_status(client: Client, world: World) -> None:
     deactivate_person(None, world.teammate, hand_to=world.member)
     sign_in(client, world, "admin")
-    url = reverse("administration:people")
+    url = reverse("administration:people_list")
     in_marketing = client.get(url, {"unit": world.marketing.pk}).content.decode()
     assert "Head Marketing" in in_marketing and "Writer Content" in in_marketing
     assert "Head Sales" not in in_marketing
@@ -107,7 +107,7 @@ def test_the_list_filters_by_unit_role_and_status(client: Client, world: World) 
 
 def test_the_list_takes_the_same_queries_however_many_people(client: Client, world: World) -> None:
     sign_in(client, world, "admin")
-    url = reverse("administration:people")
+    url = reverse("administration:people_list")
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         client.get(url, {"q": "a"})
@@ -130,9 +130,11 @@ def test_the_list_is_paginated(client: Client, world: World) -> None:
     for index in range(55):
         create_person(None, full_name=f"Zz {index:02d}", email=f"z{index}@saoviet.vn")
     sign_in(client, world, "admin")
-    first = client.get(reverse("administration:people"), {"q": "zz"}).content.decode()
+    first = client.get(reverse("administration:people_list"), {"q": "zz"}).content.decode()
     assert "Page 1 of 2" in first and "?q=zz&amp;page=2" in first
-    second = client.get(reverse("administration:people"), {"q": "zz", "page": 2}).content.decode()
+    second = client.get(
+        reverse("administration:people_list"), {"q": "zz", "page": 2}
+    ).content.decode()
     assert "Zz 54" in second and "Zz 00" not in second
 
 

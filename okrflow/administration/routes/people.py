@@ -10,7 +10,7 @@ from okrflow.administration.views import people
 
 SECTION = Section(
     key="people",
-    url_name="administration:people",
+    url_name="administration:people_list",
     label=_("People"),
     description=_(
         "Add and edit people, set managers and admins, deactivate leavers and hand their work over."
@@ -19,7 +19,7 @@ SECTION = Section(
 )
 
 urlpatterns: list[URLPattern] = [
-    path("people/", people.people_list, name="people"),
+    path("people/", people.people_list, name="people_list"),
     path("people/new/", people.create, name="person_create"),
     path("people/<int:person_id>/", people.edit, name="person_edit"),
     path("people/<int:person_id>/deactivate/", people.deactivate, name="person_deactivate"),

@@ -96,7 +96,7 @@ class DeactivateForm(forms.Form):
 
 
 def people_url() -> str:
-    return reverse("administration:people")
+    return reverse("administration:people_list")
 
 
 def filtered_people(request: HttpRequest, units: list[OrgUnit]) -> tuple[Any, dict[str, Any]]:

@@ -31,11 +31,11 @@ from okrflow.org.models import Project
 
 
 class ProjectForm(forms.Form):
-    name = TextField(label=gettext_lazy("Name"))
+    name = TextField(label=gettext_lazy("Project name"))
     description = TextField(
         label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    lead = ObjectChoiceField(label=gettext_lazy("Lead"), required=False)
+    lead = ObjectChoiceField(label=gettext_lazy("Project lead"), required=False)
     members = ObjectMultipleChoiceField(
         label=gettext_lazy("Members"),
         required=False,

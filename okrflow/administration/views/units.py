@@ -32,7 +32,7 @@ from okrflow.org.models import OrgUnit
 
 
 class UnitForm(forms.Form):
-    name = TextField(label=gettext_lazy("Name"))
+    name = TextField(label=gettext_lazy("Unit name"))
     parent = ObjectChoiceField(label=gettext_lazy("Inside"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -41,7 +41,7 @@ class UnitForm(forms.Form):
 
 
 class RenameForm(forms.Form):
-    name = TextField(label=gettext_lazy("Name"))
+    name = TextField(label=gettext_lazy("Unit name"))
 
 
 class MoveForm(forms.Form):
@@ -56,7 +56,7 @@ class MoveForm(forms.Form):
 
 
 class LeadForm(forms.Form):
-    lead = ObjectChoiceField(label=gettext_lazy("Lead"), required=False)
+    lead = ObjectChoiceField(label=gettext_lazy("Unit lead"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
