@@ -257,7 +257,9 @@ def test_deactivating_someone_who_owns_work_needs_someone_to_take_it(
 
 
 def test_deactivating_the_last_admin_is_refused(client: Client, world: World) -> None:
-    second = create_person(None, full_name="Second Admin", username="admin2", is_admin=True)
+    second = create_person(
+        None, full_name="Second Admin", username="admin2", is_admin=True, language="en"
+    )
     second.user.set_password(PASSWORD)
     second.user.save()
     assert client.login(username="admin2", password=PASSWORD)
