@@ -384,3 +384,12 @@ def test_reactivating_twice_is_refused(world: World) -> None:
     with pytest.raises(ValidationError, match="already active"):
         reactivate_person(None, world.member)
     assert Project.objects.count() == 0
+
+
+def test_the_top_bar_marks_administration_not_the_people_directory(
+    client: Client, world: World
+) -> None:
+    sign_in(client, world, "admin")
+    html = client.get(reverse("administration:people_list")).content.decode()
+    assert f'<a href="{reverse("people")}" aria-current="page"' not in html
+    assert f'<a href="{reverse("administration:home")}" aria-current="page"' in html

@@ -292,3 +292,15 @@ def test_moving_keeps_every_path_consistent(world: World) -> None:
         assert unit.depth == expected.count("/") - 2
     deep.refresh_from_db()
     assert deep.depth == 4
+
+
+def test_htmx_forms_are_sent_to_the_saved_page(client: Client, world: World) -> None:
+    sign_in(client, world, "admin")
+    response = client.post(
+        reverse("administration:unit_create"),
+        {"name": "Events", "parent": world.marketing.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("administration:units")
+    assert OrgUnit.objects.filter(name="Events", parent=world.marketing).exists()
