@@ -30,7 +30,7 @@ def owner_choices(access: Access) -> list[tuple[str, str]]:
     choices: list[tuple[str, str]] = []
     if access.person is not None:
         choices.append((f"person:{access.person.pk}", f"{access.person.full_name} ({_('me')})"))
-    units = OrgUnit.objects.order_by("path")
+    units = OrgUnit.objects.filter(is_archived=False).order_by("path")
     if not access.is_admin:
         units = units.filter(pk__in=access.led_unit_ids)
     choices += [(f"unit:{u.pk}", f"{'· ' * u.depth}{u.name}") for u in units]

@@ -137,6 +137,8 @@ class OrgUnit(models.Model):
     # Materialised path of ids, "/1/4/9/": descendants are one indexed prefix query away.
     path = models.CharField(_("path"), max_length=1000, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    # An archived unit keeps its objectives and history readable but takes no new objectives.
+    is_archived = models.BooleanField(_("archived"), default=False)
 
     class Meta:
         verbose_name = _("org unit")

@@ -35,6 +35,7 @@ from okrflow.okrs.models import (
 )
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation, Person
+from okrflow.org.ownership import owner_refusal
 
 NUMBER_FIELDS = ("start_value", "target_value", "current_value", "relative_change", "weight")
 TEXT_FIELDS = ("title", "unit", "baseline_label")
@@ -207,7 +208,15 @@ def build_key_result(
     if shape == Shape.RELATIVE and kr.target_value is None and kr.start_value is not None:
         kr.target_value = relative_target_value(kr)
     validate_key_result(kr)
+    require_active_owner(kr.owner)
     return kr
+
+
+def require_active_owner(owner: Person) -> None:
+    """Refuse a deactivated person as the owner of a new or handed-over key result."""
+    refusal = owner_refusal(owner)
+    if refusal:
+        raise ValidationError({"owner": refusal})
 
 
 def first_value(actor: Any, kr: KeyResult) -> KeyResultValue:
@@ -295,11 +304,14 @@ def update_key_result(
             {"target_value": _("Change the target of an active key result with a reason.")}
         )
     before = snapshot(kr)
+    owner_changed = "owner" in clean and clean["owner"] is not None and clean["owner"] != kr.owner
     for name, value in clean.items():
         setattr(kr, name, value)
     if kr.shape == Shape.RELATIVE:
         kr.target_value = relative_target_value(kr)
     validate_key_result(kr)
+    if owner_changed:
+        require_active_owner(kr.owner)
     kr.version += 1
     kr.save()
     record_change(

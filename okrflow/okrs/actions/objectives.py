@@ -32,6 +32,7 @@ from okrflow.okrs.models import (
 )
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation, OrgUnit, Person, Project
+from okrflow.org.ownership import owner_refusal
 
 MARKETING_TYPES = ("inbound", "content", "event", "email")
 EDITABLE_FIELDS = ("title", "description", "kind", "is_private", "state")
@@ -48,6 +49,13 @@ def owner_fields(owner: Any) -> dict[str, Any]:
     raise ValidationError(
         {"owner": _("An objective needs exactly one owner: a person, a unit or a project.")}
     )
+
+
+def require_owner_open(owner: Any) -> None:
+    """Refuse an owner that takes no new objectives (archived unit or project, deactivated person)."""
+    refusal = owner_refusal(owner)
+    if refusal:
+        raise ValidationError({"owner": refusal})
 
 
 def validate_objective_fields(title: str, kind: str, state: str) -> None:
@@ -126,6 +134,7 @@ def build_objective(
     title = (title or "").strip()
     validate_objective_fields(title, kind, state)
     fields = owner_fields(owner)
+    require_owner_open(owner)
     require_open_cycle(cycle)
     objective = Objective(
         cycle=cycle,
@@ -226,6 +235,7 @@ def update_objective(
             require_edit(actor, Objective(**fields))
         for name, value in fields.items():
             setattr(objective, name, value)
+        require_owner_open(owner)
         require_edit(actor, objective)
         owner_changed = True
     objective.version += 1
