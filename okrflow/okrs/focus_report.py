@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, Value
+from django.db.models import Count, F, Q, Value
 
 from okrflow.cycles.models import Cycle
 from okrflow.engine.focus import OwnerKind, check_objective_focus, check_owner_focus, is_team
@@ -48,7 +48,7 @@ def build_focus_report(cycle: Cycle, organisation: Organisation | None = None) -
     ]
     for kind, queryset in owners:
         name_field = "full_name" if kind == OwnerKind.PERSON else "name"
-        depth = "depth" if kind == OwnerKind.UNIT else Value(0)
+        depth = F("depth") if kind == OwnerKind.UNIT else Value(0)
         rows = queryset.annotate(
             total=Count("objectives", filter=live), unit_depth=depth
         ).values_list("pk", name_field, "total", "unit_depth")

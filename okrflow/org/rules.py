@@ -100,7 +100,7 @@ def validate_rules(rules: OrganisationRules) -> OrganisationRules:
             errors[name] = " ".join(error.message_dict.get(name, error.messages))
         else:
             assert value is not None
-            gaps[name] = value
+            gaps[name] = value.quantize(Decimal("0.01"))  # as stored: 0.1 and 0.10 are one rule
     if len(gaps) == 2 and gaps["at_risk_gap"] > gaps["off_track_gap"]:
         errors["off_track_gap"] = _(
             "The off-track gap must be at least the at-risk gap: off track is further behind."
