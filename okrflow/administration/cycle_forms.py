@@ -54,7 +54,7 @@ def parent_choices(exclude: Cycle | None = None) -> list[tuple[str, str]]:
 class CycleForm(forms.Form):
     """Read a cycle's fields; the action checks how they fit together."""
 
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Cycle name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=CycleKind.choices)
     start_date = forms.DateField(
         label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
