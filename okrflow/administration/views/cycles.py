@@ -79,13 +79,14 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 def new_cycle_initial(request: HttpRequest) -> tuple[SuggestForm, dict[str, object]]:
     """Read the kind and day asked for (today's quarter at first) and suggest the rest."""
     organisation = Organisation.current()
-    asked = SuggestForm(request.GET or None)
+    # Its own ids: the cycle form below has fields of the same names.
+    asked = SuggestForm(request.GET or None, auto_id="suggest_%s")
     if asked.is_bound and asked.is_valid():
         kind, day = asked.cleaned_data["kind"], asked.cleaned_data["day"]
     else:
         kind, day = CycleKind.QUARTER, timezone.localdate()
         if not asked.is_bound:
-            asked = SuggestForm(initial={"kind": kind, "day": day})
+            asked = SuggestForm(initial={"kind": kind, "day": day}, auto_id="suggest_%s")
     bounds = calendar.calendar_bounds(kind, day) or (day, day + datetime.timedelta(days=27))
     parent = suggested_parent(kind, *bounds)
     initial = suggested_fields(kind, day, translation.get_language() or "vi", parent)
