@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from okrflow.cycles.models import Cycle, CycleKind, CycleState, Weekday
@@ -28,9 +29,11 @@ PERIOD_FIELDS = ("kind", "start_date", "end_date", "parent")
 
 
 def parent_choices(exclude: Cycle | None = None) -> list[tuple[str, str]]:
-    """List the open cycles a cycle may sit inside (not itself nor anything inside it)."""
+    """List the open cycles a cycle may sit inside (not itself nor anything inside it), and
+    the cycle's current parent even if it has closed since."""
+    current_parent = exclude.parent_id if exclude is not None else None
     cycles = list(
-        Cycle.objects.exclude(state=CycleState.CLOSED)
+        Cycle.objects.filter(~Q(state=CycleState.CLOSED) | Q(pk=current_parent))
         .only("pk", "name", "kind", "parent_id")
         .order_by("start_date", "name")
     )

@@ -216,10 +216,12 @@ def update_cycle(
         raise ValidationError(
             _("The kind, dates and enclosing cycle can change only while the cycle is a draft.")
         )
-    validate_nesting(
-        kind=kind, start_date=start_date, end_date=end_date, parent=parent, cycle_id=cycle.pk
-    )
-    for child in cycle.children.all():
+    if period_changed:
+        # An unchanged period was checked when it was set (its parent may have closed since).
+        validate_nesting(
+            kind=kind, start_date=start_date, end_date=end_date, parent=parent, cycle_id=cycle.pk
+        )
+    for child in cycle.children.all() if period_changed else ():
         if not calendar.lies_within((child.start_date, child.end_date), (start_date, end_date)):
             raise ValidationError(
                 {

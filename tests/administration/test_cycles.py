@@ -476,3 +476,18 @@ def test_a_draft_cannot_be_closed(client: Client, world: World) -> None:
     assert "Only an active cycle can be closed" in response.content.decode()
     month.refresh_from_db()
     assert month.state == CycleState.DRAFT
+
+
+def test_a_month_under_way_can_be_renamed_after_its_quarter_closed(
+    client: Client, world: World
+) -> None:
+    month = month_in_quarter(world, state=CycleState.ACTIVE)
+    world.cycle.state = CycleState.CLOSED
+    world.cycle.save()
+    signed_in(client, world, "admin")
+    response = client.post(
+        reverse("administration:cycle_edit", args=[month.pk]), cycle_form(name="May (late)")
+    )
+    assert response.status_code == 302
+    month.refresh_from_db()
+    assert (month.name, month.parent_id) == ("May (late)", world.cycle.pk)
