@@ -190,14 +190,14 @@ def test_vietnamese_readers_get_a_vietnamese_month_name(client: Client, world: W
     assert response.context["form"].initial["name"] == "Tháng 1/2027"
 
 
-def test_a_bad_day_falls_back_to_this_quarter(client: Client, world: World) -> None:
+def test_a_bad_day_falls_back_to_the_first_free_quarter(client: Client, world: World) -> None:
     signed_in(client, world, "admin")
     with time_machine.travel(datetime.datetime(2026, 5, 5, 12, tzinfo=datetime.UTC)):
         response = client.get(
             reverse("administration:cycle_create"), {"kind": "month", "day": "not-a-day"}
         )
     assert response.status_code == 200
-    assert response.context["form"].initial["name"] == "Q2 2026"
+    assert response.context["form"].initial["name"] == "Q3 2026"  # Q2 2026 exists
     assert response.context["asked"].errors
 
 
@@ -491,3 +491,17 @@ def test_a_month_under_way_can_be_renamed_after_its_quarter_closed(
     assert response.status_code == 302
     month.refresh_from_db()
     assert (month.name, month.parent_id) == ("May (late)", world.cycle.pk)
+
+
+def test_with_nothing_asked_the_first_quarter_without_a_cycle_is_suggested(
+    client: Client, world: World
+) -> None:
+    signed_in(client, world, "admin")
+    with time_machine.travel(datetime.datetime(2026, 5, 5, 12, tzinfo=datetime.UTC)):
+        response = client.get(reverse("administration:cycle_create"))
+    initial = response.context["form"].initial
+    assert initial["name"] == "Q3 2026"  # Q2 2026 exists already
+    assert (initial["start_date"], initial["end_date"]) == (
+        datetime.date(2026, 7, 1),
+        datetime.date(2026, 9, 30),
+    )

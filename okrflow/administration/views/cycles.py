@@ -76,6 +76,21 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def first_quarter_without_cycle(day: datetime.date) -> datetime.date:
+    """Return a day of this quarter, or of the first quarter after it that has no cycle yet."""
+    taken = set(
+        Cycle.objects.filter(start_date__gte=day.replace(day=1, month=1)).values_list(
+            "kind", "start_date"
+        )
+    )
+    for _quarter in range(8):  # two years ahead is as far as a suggestion should look
+        start, end = calendar.quarter_bounds(day)
+        if (CycleKind.QUARTER, start) not in taken:
+            return day
+        day = end + datetime.timedelta(days=1)
+    return day
+
+
 def new_cycle_initial(request: HttpRequest) -> tuple[SuggestForm, dict[str, object]]:
     """Read the kind and day asked for (today's quarter at first) and suggest the rest."""
     organisation = Organisation.current()
@@ -84,7 +99,7 @@ def new_cycle_initial(request: HttpRequest) -> tuple[SuggestForm, dict[str, obje
     if asked.is_bound and asked.is_valid():
         kind, day = asked.cleaned_data["kind"], asked.cleaned_data["day"]
     else:
-        kind, day = CycleKind.QUARTER, timezone.localdate()
+        kind, day = CycleKind.QUARTER, first_quarter_without_cycle(timezone.localdate())
         if not asked.is_bound:
             asked = SuggestForm(initial={"kind": kind, "day": day}, auto_id="suggest_%s")
     bounds = calendar.calendar_bounds(kind, day) or (day, day + datetime.timedelta(days=27))
