@@ -8,5 +8,5 @@ from okrflow.cycles.models import Cycle
 
 @admin.register(Cycle)
 class CycleAdmin(AuditedModelAdmin):
-    list_display = ["name", "kind", "start_date", "end_date", "state"]
+    list_display = ["name", "kind", "parent", "start_date", "end_date", "state"]
     list_filter = ["state", "kind"]

@@ -1,4 +1,4 @@
-"""OKR cycles: a quarter, a month or a custom range, with its check-in rhythm."""
+"""OKR cycles: a year, a quarter, a month or a custom range, nested, with a check-in rhythm."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CycleKind(models.TextChoices):
+    YEAR = "year", _("Year")
     QUARTER = "quarter", _("Quarter")
     MONTH = "month", _("Month")
     CUSTOM = "custom", _("Custom range")
@@ -47,6 +48,16 @@ class Cycle(models.Model):
     )
     checkin_hour = models.PositiveSmallIntegerField(_("check-in hour"), default=17)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Ho_Chi_Minh")
+    # The cycle this one sits inside: a month in its quarter, a quarter in its year. Objectives
+    # may align to objectives of an enclosing cycle. PROTECT: a year with quarters stays.
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("inside cycle"),
+    )
 
     class Meta:
         verbose_name = _("cycle")
@@ -62,6 +73,9 @@ class Cycle(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(checkin_hour__lte=23), name="cycle_checkin_hour_range"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="cycle_not_own_parent"
             ),
         ]
 

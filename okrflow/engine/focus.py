@@ -2,8 +2,11 @@
 
 The limits come from the Focus benefit of OKRs: a team or project should commit to 3 to 5
 objectives with 3 to 5 key results each, and a person to 1 to 3 objectives, because anything more
-dilutes attention until nothing is a priority. The checks only report counts outside those ranges
-as findings; whether a finding warns or blocks is the caller's decision.
+dilutes attention until nothing is a priority. Teams (units below department level) and projects
+may hold fewer than the minimum without being flagged, unless the organisation asks otherwise:
+a small team often serves its department's objectives with one or two of its own. The checks
+only report counts outside those ranges as findings; whether a finding warns or blocks is the
+caller's decision.
 
 Finding codes: ``too_few_objectives``, ``too_many_objectives``, ``too_few_key_results``,
 ``too_many_key_results``.
@@ -12,13 +15,16 @@ Finding codes: ``too_few_objectives``, ``too_many_objectives``, ``too_few_key_re
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 TOO_FEW_OBJECTIVES = "too_few_objectives"
 TOO_MANY_OBJECTIVES = "too_many_objectives"
 TOO_FEW_KEY_RESULTS = "too_few_key_results"
 TOO_MANY_KEY_RESULTS = "too_many_key_results"
+
+# Depth in the unit tree from which a unit is a team: 0 is the company, 1 a department.
+TEAM_DEPTH = 2
 
 
 class OwnerKind(StrEnum):
@@ -39,6 +45,7 @@ class FocusRules:
     key_results_max: int = 5
     individual_objectives_min: int = 1
     individual_objectives_max: int = 3
+    teams_and_projects_need_minimum: bool = False
 
     def __post_init__(self) -> None:
         """Reject ranges that no count could satisfy."""
@@ -66,20 +73,47 @@ class FocusFinding:
     objective_key: Hashable | None = None
 
 
-def objective_range(owner_kind: OwnerKind, rules: FocusRules) -> tuple[int, int]:
-    """Return the allowed (minimum, maximum) number of objectives for a kind of owner."""
+def is_team(unit_depth: int) -> bool:
+    """Tell whether a unit at this depth of the tree is a team (below department level)."""
+    return unit_depth >= TEAM_DEPTH
+
+
+def objective_range(
+    owner_kind: OwnerKind, rules: FocusRules, *, team: bool = False
+) -> tuple[int, int]:
+    """Return the allowed (minimum, maximum) number of objectives for a kind of owner.
+
+    `team` says a unit owner sits below department level; with a project, it may hold fewer
+    objectives than the minimum unless the rules ask teams and projects for the minimum too.
+    """
     if owner_kind is OwnerKind.PERSON:
         return rules.individual_objectives_min, rules.individual_objectives_max
+    small_owner = owner_kind is OwnerKind.PROJECT or (owner_kind is OwnerKind.UNIT and team)
+    if small_owner and not rules.teams_and_projects_need_minimum:
+        return 0, rules.objectives_max
     return rules.objectives_min, rules.objectives_max
 
 
 def check_owner_focus(
-    owner_kind: OwnerKind, objective_count: int, rules: FocusRules = FocusRules()
+    owner_kind: OwnerKind,
+    objective_count: int,
+    rules: FocusRules = FocusRules(),
+    *,
+    team: bool = False,
 ) -> list[FocusFinding]:
     """Return a finding when an owner has too few or too many objectives."""
-    minimum, maximum = objective_range(owner_kind, rules)
+    minimum, maximum = objective_range(owner_kind, rules, team=team)
     code = _range_code(objective_count, minimum, maximum, TOO_FEW_OBJECTIVES, TOO_MANY_OBJECTIVES)
-    return [] if code is None else [FocusFinding(code, objective_count, minimum, maximum)]
+    if code is None:
+        return []
+    # The finding quotes the method's range ("3–5"), even where the minimum is waived.
+    quoted_minimum, quoted_maximum = objective_range(owner_kind, _minimum_required(rules))
+    return [FocusFinding(code, objective_count, quoted_minimum, quoted_maximum)]
+
+
+def _minimum_required(rules: FocusRules) -> FocusRules:
+    """Return the rules with the minimum asked of every owner."""
+    return replace(rules, teams_and_projects_need_minimum=True)
 
 
 def check_objective_focus(

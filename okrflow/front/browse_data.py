@@ -32,10 +32,12 @@ from django.db.models.functions import Coalesce
 
 from okrflow.cycles.models import Cycle
 from okrflow.engine.focus import (
+    TEAM_DEPTH,
     FocusRules,
     OwnerKind,
     check_objective_focus,
     check_owner_focus,
+    is_team,
     objective_range,
 )
 from okrflow.engine.progress import Status, StatusThresholds
@@ -255,7 +257,7 @@ class FocusSummary:
 
 
 def owner_focus_line(
-    kind: OwnerKind, pk: int, name: str, count: int, rules: FocusRules
+    kind: OwnerKind, pk: int, name: str, count: int, rules: FocusRules, *, team: bool = False
 ) -> list[FocusLine]:
     return [
         FocusLine(
@@ -268,7 +270,7 @@ def owner_focus_line(
             finding.maximum,
             describe_focus_finding(finding),
         )
-        for finding in check_owner_focus(kind, count, rules)
+        for finding in check_owner_focus(kind, count, rules, team=team)
     ]
 
 
@@ -310,15 +312,19 @@ def owners_out_of_focus(
     lines: list[FocusLine] = []
     counted = Count("objectives", filter=objective_count_filter(user, cycle), distinct=True)
     if units is not None:
-        minimum, maximum = objective_range(OwnerKind.UNIT, rules)
+        # Teams (below department level) may have their own, looser range.
+        unit_minimum, unit_maximum = objective_range(OwnerKind.UNIT, rules)
+        team_minimum, team_maximum = objective_range(OwnerKind.UNIT, rules, team=True)
+        out_of_range = Q(depth__lt=TEAM_DEPTH) & outside("total", unit_minimum, unit_maximum)
+        out_of_range |= Q(depth__gte=TEAM_DEPTH) & outside("total", team_minimum, team_maximum)
         rows = (
             units.annotate(total=counted)
-            .filter(outside("total", minimum, maximum))
+            .filter(out_of_range)
             .order_by("path")
-            .values_list("pk", "name", "total")[: FOCUS_LINES_SHOWN + 1]
+            .values_list("pk", "name", "total", "depth")[: FOCUS_LINES_SHOWN + 1]
         )
-        for pk, name, total in rows:
-            lines += owner_focus_line(OwnerKind.UNIT, pk, name, total, rules)
+        for pk, name, total, depth in rows:
+            lines += owner_focus_line(OwnerKind.UNIT, pk, name, total, rules, team=is_team(depth))
     if people is not None:
         minimum, maximum = objective_range(OwnerKind.PERSON, rules)
         rows = (

@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery
 
 from okrflow.audit.models import AuditEntry
-from okrflow.engine.focus import OwnerKind, check_objective_focus, check_owner_focus
+from okrflow.engine.focus import OwnerKind, check_objective_focus, check_owner_focus, is_team
 from okrflow.insights.models import ObjectiveGrade
 from okrflow.insights.sources import compliance_totals_for
 from okrflow.insights.stored import Scope
@@ -71,13 +71,16 @@ def owner_names(owners: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
 def focus_panel(scope: Scope, organisation: Organisation) -> Panel:
     rules = organisation.focus_rules()
     owners: Counter[tuple[str, int]] = Counter()
-    for person_id, unit_id, project_id in in_scope(scope).values_list(
-        "owner_person_id", "owner_unit_id", "owner_project_id"
+    teams: set[int] = set()
+    for person_id, unit_id, project_id, unit_depth in in_scope(scope).values_list(
+        "owner_person_id", "owner_unit_id", "owner_project_id", "owner_unit__depth"
     ):
         if person_id:
             owners[(OwnerKind.PERSON, person_id)] += 1
         elif unit_id:
             owners[(OwnerKind.UNIT, unit_id)] += 1
+            if is_team(unit_depth):
+                teams.add(unit_id)
         elif project_id:
             owners[(OwnerKind.PROJECT, project_id)] += 1
     objectives = 0
@@ -91,7 +94,10 @@ def focus_panel(scope: Scope, organisation: Organisation) -> Panel:
     owner_findings = []
     for (kind, pk), count in owners.items():
         owner_findings.extend(
-            ((kind, pk), f) for f in check_owner_focus(OwnerKind(kind), count, rules)
+            ((kind, pk), f)
+            for f in check_owner_focus(
+                OwnerKind(kind), count, rules, team=kind == OwnerKind.UNIT and pk in teams
+            )
         )
     titles = dict(
         Objective.objects.filter(

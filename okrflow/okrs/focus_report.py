@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Value
 
 from okrflow.cycles.models import Cycle
-from okrflow.engine.focus import OwnerKind, check_objective_focus, check_owner_focus
+from okrflow.engine.focus import OwnerKind, check_objective_focus, check_owner_focus, is_team
 from okrflow.okrs.actions.common import describe_focus_finding
 from okrflow.okrs.models import Objective
 from okrflow.org.models import Organisation, OrgUnit, Person, Project
@@ -35,7 +35,8 @@ def build_focus_report(cycle: Cycle, organisation: Organisation | None = None) -
     """List owners out of range (1–3 for a person, 3–5 otherwise) and objectives outside 3–5 KRs.
 
     People count when they belong to a unit; units always count; projects count once they own
-    an objective. Five queries, whatever the size of the organisation.
+    an objective. Teams and projects may hold fewer than the minimum unless the organisation
+    says otherwise. Five queries, whatever the size of the organisation.
     """
     rules = (organisation or Organisation.current()).focus_rules()
     live = Q(objectives__cycle=cycle) & ~Q(objectives__state="archived")
@@ -47,11 +48,12 @@ def build_focus_report(cycle: Cycle, organisation: Organisation | None = None) -
     ]
     for kind, queryset in owners:
         name_field = "full_name" if kind == OwnerKind.PERSON else "name"
-        rows = queryset.annotate(total=Count("objectives", filter=live)).values_list(
-            "pk", name_field, "total"
-        )
-        for pk, name, total in rows.order_by(name_field, "pk"):
-            for finding in check_owner_focus(kind, total, rules):
+        depth = F("depth") if kind == OwnerKind.UNIT else Value(0)
+        rows = queryset.annotate(
+            total=Count("objectives", filter=live), unit_depth=depth
+        ).values_list("pk", name_field, "total", "unit_depth")
+        for pk, name, total, unit_depth in rows.order_by(name_field, "pk"):
+            for finding in check_owner_focus(kind, total, rules, team=is_team(unit_depth)):
                 lines.append(
                     FocusLine(
                         kind.value,

@@ -12,11 +12,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from okrflow.engine import progress as engine
-from okrflow.okrs.models import Alignment, KeyResult, Objective, ObjectiveKind, Tag
+from okrflow.okrs.models import (
+    Alignment,
+    KeyResult,
+    Objective,
+    ObjectiveKind,
+    ObjectiveState,
+    Tag,
+)
 from okrflow.org.models import Organisation
 
 SUCCESS_BAR = {ObjectiveKind.COMMITTED: 1.0, ObjectiveKind.ASPIRATIONAL: 0.7}
@@ -139,8 +146,17 @@ def load_objectives(
     parent_links: dict[int, list[Alignment]] = defaultdict(list)
     for link in (
         Alignment.objects.filter(child_id__in=scope)
-        .select_related("parent")
-        .only("child_id", "parent_id", "is_primary", "weight", "parent__title", "parent__state")
+        .select_related("parent__cycle")
+        # The parent's cycle names a parent in an enclosing cycle (a month's in its quarter).
+        .only(
+            "child_id",
+            "parent_id",
+            "is_primary",
+            "weight",
+            "parent__title",
+            "parent__state",
+            "parent__cycle__name",
+        )
         .order_by("-is_primary", "id")
     ):
         parent_links[link.child_id].append(link)
@@ -170,14 +186,12 @@ def measure_key_result(
     )
 
 
-def measure_objectives(
+def base_reports(
     loaded: LoadedObjectives,
     on: datetime.date,
-    organisation: Organisation | None = None,
-) -> list[ObjectiveReport]:
-    """Compute progress, expected progress and status for loaded objectives."""
-    organisation = organisation or Organisation.current()
-    thresholds = organisation.status_thresholds()
+    thresholds: engine.StatusThresholds,
+) -> tuple[list[ObjectiveReport], dict[int, engine.ObjectiveNode]]:
+    """Measure each loaded objective by its own key results; return reports and engine nodes."""
     reports: list[ObjectiveReport] = []
     nodes: dict[int, engine.ObjectiveNode] = {}
     for objective in loaded.objectives:
@@ -205,10 +219,65 @@ def measure_objectives(
             )
         )
         nodes[objective.pk] = engine.ObjectiveNode(key_results=tuple(parts))
+    return reports, nodes
+
+
+def children_in_nested_cycles(loaded: LoadedObjectives) -> LoadedObjectives | None:
+    """Load the objectives of other cycles aligned (however deep) below the loaded ones.
+
+    A month objective may serve its quarter's objective; when children count in progress, the
+    quarter's page must count it although it loads only the quarter's objectives. Only public,
+    live children count: the page's viewer is unknown here. One query per level of nesting,
+    plus four to load what is found; none of it when nothing crosses a cycle.
+    """
+    known = {objective.pk for objective in loaded.objectives}
+    cycle_ids = {objective.cycle_id for objective in loaded.objectives}
+    if not known:
+        return None
+    crossing = (
+        Alignment.objects.filter(parent__cycle_id__in=cycle_ids, child__is_private=False)
+        .exclude(child__cycle_id=F("parent__cycle_id"))
+        .exclude(child__state=ObjectiveState.ARCHIVED)
+        .values_list("parent_id", "child_id")
+    )
+    frontier = {child for parent, child in crossing if parent in known} - known
+    found: set[int] = set()
+    while frontier:
+        found |= frontier
+        frontier = (
+            set(
+                Alignment.objects.filter(parent_id__in=frontier, child__is_private=False)
+                .exclude(child__state=ObjectiveState.ARCHIVED)
+                .values_list("child_id", flat=True)
+            )
+            - found
+            - known
+        )
+    if not found:
+        return None
+    return load_objectives(Objective.objects.filter(pk__in=found), sorted(found))
+
+
+def measure_objectives(
+    loaded: LoadedObjectives,
+    on: datetime.date,
+    organisation: Organisation | None = None,
+) -> list[ObjectiveReport]:
+    """Compute progress, expected progress and status for loaded objectives."""
+    organisation = organisation or Organisation.current()
+    thresholds = organisation.status_thresholds()
+    reports, nodes = base_reports(loaded, on, thresholds)
+    counted, links = reports, loaded.parent_links
     if organisation.include_children_in_progress:
+        nested = children_in_nested_cycles(loaded)
+        if nested is not None:
+            nested_reports, nested_nodes = base_reports(nested, on, thresholds)
+            counted = reports + nested_reports
+            nodes |= nested_nodes
+            links = defaultdict(list, {**loaded.parent_links, **nested.parent_links})
         children: dict[int, list[tuple[int, Decimal]]] = {}
-        for report in reports:
-            for link in loaded.parent_links.get(report.objective.pk, []):
+        for report in counted:
+            for link in links.get(report.objective.pk, []):
                 children.setdefault(link.parent_id, []).append((report.objective.pk, link.weight))
         nodes = {
             pk: engine.ObjectiveNode(
@@ -219,7 +288,11 @@ def measure_objectives(
         rolled = engine.roll_up_progress(nodes, include_children=True)
         for report in reports:
             report.progress = rolled[report.objective.pk]
-    with_data = objectives_with_data(reports, loaded, organisation.include_children_in_progress)
+    with_data = objectives_with_data(
+        counted,
+        LoadedObjectives(loaded.objectives, loaded.key_results, links, loaded.tags),
+        organisation.include_children_in_progress,
+    )
     for report in reports:
         report.status = objective_status(
             report, thresholds, has_data=report.objective.pk in with_data

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from okrflow.cycles.models import Weekday
 from okrflow.engine.focus import FocusRules
 from okrflow.engine.progress import StatusThresholds
 
@@ -22,8 +23,13 @@ class Organisation(models.Model):
     """The single organisation this installation serves, with its OKR rules."""
 
     name = models.CharField(_("name"), max_length=200, default="okrflow")
-    objectives_min = models.PositiveSmallIntegerField(_("minimum objectives per owner"), default=3)
-    objectives_max = models.PositiveSmallIntegerField(_("maximum objectives per owner"), default=5)
+    # The article's focus rule: a unit or project commits to 3–5 objectives, a person to 1–3.
+    objectives_min = models.PositiveSmallIntegerField(
+        _("minimum objectives per unit or project"), default=3
+    )
+    objectives_max = models.PositiveSmallIntegerField(
+        _("maximum objectives per unit or project"), default=5
+    )
     key_results_min = models.PositiveSmallIntegerField(
         _("minimum key results per objective"), default=3
     )
@@ -35,6 +41,14 @@ class Organisation(models.Model):
     )
     individual_objectives_max = models.PositiveSmallIntegerField(
         _("maximum objectives per person"), default=3
+    )
+    teams_and_projects_need_minimum = models.BooleanField(
+        _("flag teams and projects below the minimum"),
+        default=False,
+        help_text=_(
+            "Off: teams (below department level) and projects may hold fewer objectives "
+            "than the minimum without a warning."
+        ),
     )
     enforce_focus = models.BooleanField(
         _("enforce focus limits"),
@@ -60,6 +74,13 @@ class Organisation(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("Behind the expected pace by more than this share: off track."),
     )
+    default_checkin_weekday = models.PositiveSmallIntegerField(
+        _("default check-in weekday"), choices=Weekday.choices, default=Weekday.FRIDAY
+    )
+    default_checkin_hour = models.PositiveSmallIntegerField(_("default check-in hour"), default=17)
+    default_time_zone = models.CharField(
+        _("default time zone"), max_length=64, default="Asia/Ho_Chi_Minh"
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -83,6 +104,14 @@ class Organisation(models.Model):
                 condition=models.Q(at_risk_gap__lte=models.F("off_track_gap")),
                 name="org_status_gaps_ordered",
             ),
+            models.CheckConstraint(
+                condition=models.Q(default_checkin_weekday__lte=6),
+                name="org_default_checkin_weekday_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_checkin_hour__lte=23),
+                name="org_default_checkin_hour_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,6 +134,7 @@ class Organisation(models.Model):
             key_results_max=self.key_results_max,
             individual_objectives_min=self.individual_objectives_min,
             individual_objectives_max=self.individual_objectives_max,
+            teams_and_projects_need_minimum=self.teams_and_projects_need_minimum,
         )
 
     def status_thresholds(self) -> StatusThresholds:

@@ -12,6 +12,7 @@ from okrflow.engine.focus import (
     OwnerKind,
     check_objective_focus,
     check_owner_focus,
+    is_team,
     objective_range,
 )
 
@@ -20,9 +21,40 @@ def test_person_range_comes_from_the_individual_rules() -> None:
     assert objective_range(OwnerKind.PERSON, FocusRules()) == (1, 3)
 
 
-@pytest.mark.parametrize("kind", [OwnerKind.UNIT, OwnerKind.PROJECT])
-def test_unit_and_project_range_is_three_to_five(kind: OwnerKind) -> None:
-    assert objective_range(kind, FocusRules()) == (3, 5)
+def test_unit_range_is_three_to_five() -> None:
+    assert objective_range(OwnerKind.UNIT, FocusRules()) == (3, 5)
+
+
+def test_teams_and_projects_may_hold_fewer_by_default() -> None:
+    assert objective_range(OwnerKind.PROJECT, FocusRules()) == (0, 5)
+    assert objective_range(OwnerKind.UNIT, FocusRules(), team=True) == (0, 5)
+
+
+def test_an_organisation_can_ask_teams_and_projects_for_the_minimum() -> None:
+    rules = FocusRules(teams_and_projects_need_minimum=True)
+    assert objective_range(OwnerKind.PROJECT, rules) == (3, 5)
+    assert objective_range(OwnerKind.UNIT, rules, team=True) == (3, 5)
+    assert check_owner_focus(OwnerKind.UNIT, 1, rules, team=True) == [
+        FocusFinding("too_few_objectives", 1, 3, 5)
+    ]
+
+
+def test_a_team_with_one_objective_is_not_flagged_but_too_many_still_is() -> None:
+    assert check_owner_focus(OwnerKind.UNIT, 1, team=True) == []
+    assert check_owner_focus(OwnerKind.PROJECT, 0) == []
+    # The finding quotes the method's 3–5 even though the minimum is waived.
+    assert check_owner_focus(OwnerKind.UNIT, 6, team=True) == [
+        FocusFinding("too_many_objectives", 6, 3, 5)
+    ]
+
+
+def test_the_person_range_ignores_the_team_flag() -> None:
+    assert objective_range(OwnerKind.PERSON, FocusRules(), team=True) == (1, 3)
+
+
+@pytest.mark.parametrize(("depth", "team"), [(0, False), (1, False), (2, True), (5, True)])
+def test_units_below_department_level_are_teams(depth: int, team: bool) -> None:
+    assert is_team(depth) is team
 
 
 def test_custom_rules_change_the_ranges() -> None:
@@ -39,6 +71,7 @@ def test_custom_rules_change_the_ranges() -> None:
         (OwnerKind.UNIT, 5, []),
         (OwnerKind.UNIT, 6, [FocusFinding("too_many_objectives", 6, 3, 5)]),
         (OwnerKind.PROJECT, 7, [FocusFinding("too_many_objectives", 7, 3, 5)]),
+        (OwnerKind.PROJECT, 1, []),
         (OwnerKind.PERSON, 0, [FocusFinding("too_few_objectives", 0, 1, 3)]),
         (OwnerKind.PERSON, 1, []),
         (OwnerKind.PERSON, 3, []),
@@ -93,13 +126,21 @@ def test_rules_reject_impossible_ranges(overrides: dict[str, int]) -> None:
         FocusRules(**overrides)
 
 
-@given(st.sampled_from(list(OwnerKind)), st.integers(min_value=0, max_value=50))
-def test_owner_finding_exists_exactly_outside_the_range(kind: OwnerKind, count: int) -> None:
-    minimum, maximum = objective_range(kind, FocusRules())
-    findings = check_owner_focus(kind, count)
+@given(
+    st.sampled_from(list(OwnerKind)),
+    st.integers(min_value=0, max_value=50),
+    st.booleans(),
+    st.booleans(),
+)
+def test_owner_finding_exists_exactly_outside_the_range(
+    kind: OwnerKind, count: int, team: bool, need_minimum: bool
+) -> None:
+    rules = FocusRules(teams_and_projects_need_minimum=need_minimum)
+    minimum, maximum = objective_range(kind, rules, team=team)
+    findings = check_owner_focus(kind, count, rules, team=team)
     assert bool(findings) == (not minimum <= count <= maximum)
     for finding in findings:
-        assert (finding.count, finding.minimum, finding.maximum) == (count, minimum, maximum)
+        assert (finding.count, finding.maximum) == (count, maximum)
         assert finding.code == ("too_few_objectives" if count < minimum else "too_many_objectives")
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,7 +43,7 @@ from okrflow.okrs.actions import (
     update_key_result,
     update_objective,
 )
-from okrflow.okrs.actions.objectives import owner_fields
+from okrflow.okrs.actions.objectives import alignable_cycle_ids, owner_fields
 from okrflow.okrs.models import Initiative, KeyResult, Objective, ObjectiveState
 from okrflow.org.access import access_for
 
@@ -310,17 +311,22 @@ def align(request: HttpRequest, objective_id: int) -> HttpResponse:
 
 
 def search_parents(request: HttpRequest, objective: Objective, query: str) -> list[Objective]:
-    """Objectives of the same cycle the user may see, matching the text, other than this one.
+    """Objectives the user may see, matching the text, other than this one: of the same cycle
+    and of the cycles around it (a month objective may serve its quarter's), this cycle first.
 
     The match ignores case and diacritics: "ban hang" finds "Bán hàng".
     """
+    cycle_ids = alignable_cycle_ids(objective.cycle)
     candidates = (
         Objective.objects.visible_to(request.user)
         .live()
-        .filter(cycle_id=objective.cycle_id)
+        .filter(cycle_id__in=cycle_ids)
         .exclude(pk=objective.pk)
-        .select_related("owner_person", "owner_unit", "owner_project")
-        .order_by("owner_unit__depth", "title")
+        .select_related("owner_person", "owner_unit", "owner_project", "cycle")
+        .annotate(
+            other_cycle=Case(When(cycle_id=objective.cycle_id, then=0), default=1),
+        )
+        .order_by("other_cycle", "-cycle__start_date", "owner_unit__depth", "title")
     )
     query = query.strip()
     if query:

@@ -85,7 +85,9 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
         Alignment.objects.filter(
             parent=objective,
             child__in=Objective.objects.visible_to(request.user).live(),
-        ).select_related("child__owner_person", "child__owner_unit", "child__owner_project")
+        ).select_related(
+            "child__owner_person", "child__owner_unit", "child__owner_project", "child__cycle"
+        )
     )
     initiatives: dict[int, list[Initiative]] = {pk: [] for pk in kr_ids}
     for initiative in Initiative.objects.filter(key_result_id__in=kr_ids).select_related("owner"):

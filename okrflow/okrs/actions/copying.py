@@ -14,7 +14,11 @@ from okrflow.audit.log import record_change, snapshot
 from okrflow.cycles.models import Cycle
 from okrflow.okrs.actions.common import require_edit, require_open_cycle
 from okrflow.okrs.actions.key_results import create_key_result
-from okrflow.okrs.actions.objectives import align_objective, create_objective
+from okrflow.okrs.actions.objectives import (
+    align_objective,
+    alignable_cycle_ids,
+    create_objective,
+)
 from okrflow.okrs.models import KeyResult, Objective, ObjectiveState, Shape
 
 
@@ -47,9 +51,13 @@ def duplicate_objective(
         state=ObjectiveState.DRAFT,
     )
     copy = outcome.value
-    if target_cycle.pk == source.cycle_id:
-        for link in source.parent_links.select_related("parent"):
-            align_objective(actor, copy, link.parent, primary=link.is_primary, weight=link.weight)
+    # Keep the links the copy's cycle allows: its own cycle's parents and those of cycles
+    # around it (a month objective copied to the next month keeps its quarter parent).
+    allowed_cycles = alignable_cycle_ids(target_cycle)
+    for link in source.parent_links.select_related("parent").filter(
+        parent__cycle_id__in=allowed_cycles
+    ):
+        align_objective(actor, copy, link.parent, primary=link.is_primary, weight=link.weight)
     for kr in source.key_results.filter(is_archived=False).order_by("position", "id"):
         create_key_result(
             actor,

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from okrflow.action_support import Outcome, deny, to_decimal
 from okrflow.audit.log import record_change, snapshot
+from okrflow.cycles.actions import enclosing_cycle_ids
 from okrflow.cycles.models import Cycle
 from okrflow.engine.focus import OwnerKind as FocusOwnerKind
-from okrflow.engine.focus import check_owner_focus
+from okrflow.engine.focus import check_owner_focus, is_team
 from okrflow.okrs.actions.common import (
     describe_focus_finding,
     is_hard_limit,
@@ -88,7 +89,10 @@ def check_owner_objectives(objective: Objective, organisation: Organisation) -> 
         )
         .count()
     )
-    findings = check_owner_focus(focus_owner_kind(objective), count, organisation.focus_rules())
+    team = objective.owner_unit is not None and is_team(objective.owner_unit.depth)
+    findings = check_owner_focus(
+        focus_owner_kind(objective), count, organisation.focus_rules(), team=team
+    )
     if organisation.enforce_focus:
         hard = [f for f in findings if is_hard_limit(f)]
         if hard:
@@ -302,6 +306,31 @@ def contribution_weight(weight: Any) -> Decimal:
     return value
 
 
+def alignable_cycle_ids(cycle: Cycle) -> list[int]:
+    """Return the cycles whose objectives one of `cycle` may align to: it and those around it."""
+    return [cycle.pk, *enclosing_cycle_ids(cycle)]
+
+
+def require_related_cycle(child: Objective, parent: Objective) -> None:
+    """Refuse a parent from a cycle that neither is nor holds the child's cycle."""
+    if parent.cycle_id == child.cycle_id:
+        return  # the common case, and the only one an import meets: no query
+    if parent.cycle_id not in alignable_cycle_ids(child.cycle):
+        raise ValidationError(
+            {
+                "parent": _(
+                    "“%(parent)s” belongs to the cycle “%(parent_cycle)s”, which does not hold "
+                    "“%(cycle)s”: align to an objective of the same cycle or of a cycle around it."
+                )
+                % {
+                    "parent": parent.title,
+                    "parent_cycle": parent.cycle.name,
+                    "cycle": child.cycle.name,
+                }
+            }
+        )
+
+
 def check_alignment(
     actor: Any,
     child: Objective,
@@ -318,6 +347,7 @@ def check_alignment(
     require_open_cycle(child.cycle)
     if actor is not None and not access_for(actor).can_view_objective(parent):
         raise deny(_("You cannot align to an objective you cannot see."))
+    require_related_cycle(child, parent)
     weight_value = contribution_weight(weight)
     if parent.pk == child.pk:
         raise ValidationError({"parent": _("An objective cannot be aligned to itself.")})
