@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "okrflow.account",
     "okrflow.demo",
     "okrflow.backup",
+    "okrflow.background",
+    "okrflow.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -264,3 +266,29 @@ LOGGING = {
 # Cycles up to this many key results refresh their stored insights while a page loads; larger
 # ones are refreshed by `okrflow refresh-insights` (cron) and right after each change.
 OKRFLOW_INSIGHTS_LIVE_LIMIT = env_int("OKRFLOW_INSIGHTS_LIVE_LIMIT", 2000)
+
+# --- Task queue (Celery) and outgoing webhooks (issue #12) ---------------------------------
+# A worker and celery beat run beside the web server. The scaled shape points them at Redis
+# (OKRFLOW_BROKER_URL=redis://…); the embedded shape needs no server: kombu's filesystem
+# transport keeps each message as a file under the data directory. Either way the database
+# stays the record of what must be done (webhook deliveries, reports), so a message lost with
+# a killed worker is found again by the periodic sweep.
+BROKER_URL = os.environ.get("OKRFLOW_BROKER_URL", "").strip()
+QUEUE_DIR = Path(os.environ.get("OKRFLOW_QUEUE_DIR", DATA_DIR / "queue"))
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("OKRFLOW_QUEUE_NAME", "okrflow")
+# Key prefix on Redis, so several okrflow installations (or test runs) share one server.
+CELERY_REDIS_KEY_PREFIX = os.environ.get("OKRFLOW_QUEUE_KEY_PREFIX", "")
+REPORTS_DIR = Path(os.environ.get("OKRFLOW_REPORTS_DIR", DATA_DIR / "reports"))
+EMAIL_FILE_PATH = os.environ.get("OKRFLOW_EMAIL_FILE_PATH", str(DATA_DIR / "sent-emails"))
+
+# Webhooks: delays between attempts of a failing delivery (seconds), how many failed attempts
+# in a row pause a subscription, the HTTP timeout (connect and read), and whether URLs may
+# point at private or loopback addresses (off: a subscription cannot probe the inner network).
+WEBHOOK_RETRY_DELAYS = [
+    int(part) for part in env_list("OKRFLOW_WEBHOOKS_RETRY_DELAYS", "60,300,1800,7200,43200")
+]
+WEBHOOK_PAUSE_AFTER_FAILURES = env_int("OKRFLOW_WEBHOOKS_PAUSE_AFTER", 10)
+WEBHOOK_TIMEOUT_SECONDS = env_int("OKRFLOW_WEBHOOKS_TIMEOUT_SECONDS", 5)
+WEBHOOK_ALLOW_PRIVATE = env_bool("OKRFLOW_WEBHOOKS_ALLOW_PRIVATE", False)
+# How often beat sweeps for deliveries whose message was lost (seconds).
+WEBHOOK_SWEEP_SECONDS = env_int("OKRFLOW_WEBHOOKS_SWEEP_SECONDS", 60)
