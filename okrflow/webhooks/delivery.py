@@ -30,7 +30,7 @@ USER_AGENT = "okrflow-webhooks/1"
 
 def claim_seconds() -> int:
     """How long a worker holds a delivery: well beyond one request's connect and read timeouts."""
-    return max(30, settings.WEBHOOK_TIMEOUT_SECONDS * 4)
+    return settings.WEBHOOK_TIMEOUT_SECONDS * 4 + 10
 
 
 def claim(delivery_id: int) -> bool:
