@@ -42,6 +42,7 @@ URL_ID_KINDS = (
     "project_id",
     "initiative_id",
     "cycle_id",
+    "subscription_id",
 )
 
 # Unique words no page would show by chance; each names who wrote it and what it is.
@@ -114,6 +115,15 @@ def private_objective(world: World, owner: Person, title: str, kr_title: str) ->
     return objective
 
 
+def plant_webhook(world: World) -> Any:
+    from okrflow.webhooks.actions import create_subscription
+
+    # A public address written as a number: nothing is looked up, nothing is sent.
+    return create_subscription(
+        None, name="Planted webhook", url="https://93.184.215.14/hook", events=["objective.created"]
+    )
+
+
 def plant(world: World) -> Planted:
     """Plant objectives, check-ins, 1:1s and the rest; call inside a frozen WEDNESDAY."""
     krs = make_member_krs(world)
@@ -174,6 +184,7 @@ def plant(world: World) -> Planted:
         "project_id": project.pk,
         "initiative_id": getattr(agreed, "initiative_id", None) or initiative.pk,
         "cycle_id": world.cycle.pk,
+        "subscription_id": plant_webhook(world).pk,
     }
     assert set(url_ids) == set(URL_ID_KINDS)
     sales_checkin = CheckIn.objects.get(person=world.sales_head, week=WEEK)
