@@ -15,5 +15,6 @@ urlpatterns = [
     path("library/", include("okrflow.library.urls")),
     path("administration/", include("okrflow.administration.urls")),
     path("account/", include("okrflow.account.urls")),
+    path("reports/", include("okrflow.background.urls")),
     path("admin/", admin.site.urls),
 ]

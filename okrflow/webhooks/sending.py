@@ -52,9 +52,7 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Outc
     except urllib.error.URLError as problem:
         reason = problem.reason
         error = (
-            f"timed out after {timeout:g} s"
-            if isinstance(reason, TimeoutError)
-            else str(reason)
+            f"timed out after {timeout:g} s" if isinstance(reason, TimeoutError) else str(reason)
         )
     except (OSError, ValueError) as problem:
         error = str(problem) or problem.__class__.__name__

@@ -43,6 +43,7 @@ URL_ID_KINDS = (
     "initiative_id",
     "cycle_id",
     "subscription_id",
+    "report_id",
 )
 
 # Unique words no page would show by chance; each names who wrote it and what it is.
@@ -124,6 +125,12 @@ def plant_webhook(world: World) -> Any:
     )
 
 
+def plant_report(world: World) -> Any:
+    from okrflow.background.reports import request_report
+
+    return request_report(world.member.user, world.cycle, "csv", "en")
+
+
 def plant(world: World) -> Planted:
     """Plant objectives, check-ins, 1:1s and the rest; call inside a frozen WEDNESDAY."""
     krs = make_member_krs(world)
@@ -185,6 +192,7 @@ def plant(world: World) -> Planted:
         "initiative_id": getattr(agreed, "initiative_id", None) or initiative.pk,
         "cycle_id": world.cycle.pk,
         "subscription_id": plant_webhook(world).pk,
+        "report_id": plant_report(world).pk,
     }
     assert set(url_ids) == set(URL_ID_KINDS)
     sales_checkin = CheckIn.objects.get(person=world.sales_head, week=WEEK)

@@ -206,6 +206,7 @@ def queue_fixture(embedded: bool, tmp_path: Path, settings: Any) -> Iterator[Que
         "OKRFLOW_EMAIL_FILE_PATH": str(emails),
         "PYTHONPATH": str(ROOT),
     }
+    settings.REPORTS_DIR = tmp_path / "var" / "reports"
     settings.WEBHOOK_ALLOW_PRIVATE = True
     settings.WEBHOOK_TIMEOUT_SECONDS = 1
     settings.WEBHOOK_RETRY_DELAYS = [1, 1, 1, 1]
