@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -60,11 +61,17 @@ def command_run(arguments: list[str]) -> None:
     env = dict(os.environ)
     env.setdefault("OKRFLOW_DEBUG", "1")
     background = start_background(env)
+    # A service manager stops with SIGTERM: treat it as Ctrl+C so the children stop too.
+    signal.signal(signal.SIGTERM, stop_on_signal)
     try:
         with contextlib.suppress(KeyboardInterrupt):
             run(BIN / "okrflow", "runserver", "--noreload", address, env=env)
     finally:
         stop_background(background)
+
+
+def stop_on_signal(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def start_background(env: dict[str, str]) -> list[subprocess.Popen[bytes]]:

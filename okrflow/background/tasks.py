@@ -33,9 +33,11 @@ def send_reminders() -> int:
 @shared_task(name="okrflow.background.tasks.refresh_insights")
 def refresh_insights() -> None:
     """Refresh the stored insights of every cycle whose data changed (large cycles)."""
+    import io
+
     from django.core.management import call_command
 
-    call_command("refresh-insights", "--if-changed", "--json")
+    call_command("refresh-insights", "--if-changed", "--json", stdout=io.StringIO())
 
 
 @shared_task(name="okrflow.background.tasks.build_report")
