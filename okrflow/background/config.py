@@ -54,6 +54,14 @@ task_acks_late = True
 task_reject_on_worker_lost = True
 worker_prefetch_multiplier = 1
 broker_connection_retry_on_startup = True
+# A request that enqueues work must not hang on a broker that is down: a few quick tries, then
+# the error is logged (`enqueue_on_commit`) and the sweeps pick the work up from the database.
+task_publish_retry_policy = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 timezone = settings.TIME_ZONE
 enable_utc = True
 worker_hijack_root_logger = False

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import threading
 from typing import Any
 
 from django.db import transaction
@@ -28,14 +27,16 @@ BATCH = 500
 # Audit rows younger than this may still be followed by a lower id committing late.
 SETTLING = datetime.timedelta(minutes=2)
 
-_kick = threading.local()
-
 
 def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:
     """Once per transaction, ask for a dispatch after it commits."""
-    if not created or getattr(_kick, "waiting", False):
+    if not created:
         return
-    _kick.waiting = True
+    connection = transaction.get_connection()
+    # An import writes hundreds of rows: one callback is enough. A rolled-back transaction
+    # drops its callbacks, so the next one registers again.
+    if any(callback is kick_dispatch for _, callback, _ in connection.run_on_commit):
+        return
     transaction.on_commit(kick_dispatch)
 
 
@@ -43,7 +44,6 @@ def kick_dispatch() -> None:
     from okrflow.background.enqueue import enqueue_on_commit
     from okrflow.webhooks.tasks import dispatch_events
 
-    _kick.waiting = False
     try:
         if Subscription.objects.filter(is_paused=False).exists():
             enqueue_on_commit(dispatch_events)

@@ -41,3 +41,21 @@ def test_a_signature_verifies_only_with_the_same_secret_time_and_body() -> None:
     assert not signing.verify("whsec_a", "1700000001", body, header)
     assert not signing.verify("whsec_a", "1700000000", body + b" ", header)
     assert not signing.verify("whsec_a", "not a number", body, header)
+
+
+def test_one_dispatch_is_asked_per_transaction_even_after_a_rollback(
+    db: None, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+    from django.db import transaction
+
+    from okrflow.org.actions import create_unit
+    from okrflow.webhooks.dispatch import kick_dispatch
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        create_unit(None, name="Gone")
+        raise RuntimeError
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        create_unit(None, name="Kept")
+        create_unit(None, name="Kept too")
+    assert sum(1 for callback in callbacks if callback is kick_dispatch) == 1
