@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -162,7 +163,7 @@ def send_test_event(actor: Any, subscription: Subscription) -> Delivery:
     delivery = Delivery.objects.create(
         subscription=subscription,
         event=events.TEST,
-        source_key=f"test:{now.timestamp()}",
+        source_key=f"test:{uuid.uuid4()}",
         payload={
             "event": events.TEST,
             "occurred_at": now.isoformat(),
