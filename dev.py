@@ -2,7 +2,7 @@
 """One entry point for a fresh machine: `python3 dev.py run` or `python3 dev.py test`.
 
 run   install into .venv, migrate, load the demo organisation when the database is empty,
-      and serve http://127.0.0.1:8000
+      start the task worker and scheduler, and serve http://127.0.0.1:8000
 test  install into .venv and run the whole test suite (pytest arguments pass through)
 
 Only the standard library is used here, so it works before anything is installed.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -59,8 +60,43 @@ def command_run(arguments: list[str]) -> None:
     print(f"\nokrflow is running at http://{address}/ — press Ctrl+C to stop.\n", flush=True)
     env = dict(os.environ)
     env.setdefault("OKRFLOW_DEBUG", "1")
-    with contextlib.suppress(KeyboardInterrupt):
-        run(BIN / "okrflow", "runserver", "--noreload", address, env=env)
+    background = start_background(env)
+    # A service manager stops with SIGTERM: treat it as Ctrl+C so the children stop too.
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            run(BIN / "okrflow", "runserver", "--noreload", address, env=env)
+    finally:
+        stop_background(background)
+
+
+def stop_on_signal(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def start_background(env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
+    """Start the task worker and celery beat (the embedded broker needs no server)."""
+    data_dir = Path(env.get("OKRFLOW_DATA_DIR", ROOT / "var"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    celery = [str(BIN / "celery"), "-A", "okrflow.background"]
+    commands = [
+        [*celery, "worker", "--loglevel=WARNING", "--concurrency=2", "--without-gossip"],
+        [*celery, "beat", "--loglevel=WARNING", f"--schedule={data_dir / 'celerybeat-schedule'}"],
+    ]
+    return [subprocess.Popen(command, cwd=ROOT, env=env) for command in commands]
+
+
+def stop_background(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Stop the worker and beat started with the server (they finish the task in hand)."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def command_test(arguments: list[str]) -> None:

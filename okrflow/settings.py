@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "okrflow.api",
     # django-ninja's templates and static files: the API docs page is served from them, no CDN.
     "ninja",
+    "okrflow.background",
+    "okrflow.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -274,3 +276,29 @@ OKRFLOW_INSIGHTS_LIVE_LIMIT = env_int("OKRFLOW_INSIGHTS_LIVE_LIMIT", 2000)
 OKRFLOW_API_RATE_PER_MINUTE = env_int("OKRFLOW_API_RATE_PER_MINUTE", 300)
 # The largest request body the API reads; a larger one is answered 413 before it is read.
 OKRFLOW_API_MAX_BODY_BYTES = env_int("OKRFLOW_API_MAX_BODY_BYTES", 1024 * 1024)
+
+# --- Task queue (Celery) and outgoing webhooks (issue #12) ---------------------------------
+# A worker and celery beat run beside the web server. The scaled shape points them at Redis
+# (OKRFLOW_BROKER_URL=redis://…); the embedded shape needs no server: kombu's filesystem
+# transport keeps each message as a file under the data directory. Either way the database
+# stays the record of what must be done (webhook deliveries, reports), so a message lost with
+# a killed worker is found again by the periodic sweep.
+BROKER_URL = os.environ.get("OKRFLOW_BROKER_URL", "").strip()
+QUEUE_DIR = Path(os.environ.get("OKRFLOW_QUEUE_DIR", DATA_DIR / "queue"))
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("OKRFLOW_QUEUE_NAME", "okrflow")
+# Key prefix on Redis, so several okrflow installations (or test runs) share one server.
+CELERY_REDIS_KEY_PREFIX = os.environ.get("OKRFLOW_QUEUE_KEY_PREFIX", "")
+REPORTS_DIR = Path(os.environ.get("OKRFLOW_REPORTS_DIR", DATA_DIR / "reports"))
+EMAIL_FILE_PATH = os.environ.get("OKRFLOW_EMAIL_FILE_PATH", str(DATA_DIR / "sent-emails"))
+
+# Webhooks: delays between attempts of a failing delivery (seconds), how many failed attempts
+# in a row pause a subscription, the HTTP timeout (connect and read), and whether URLs may
+# point at private or loopback addresses (off: a subscription cannot probe the inner network).
+WEBHOOK_RETRY_DELAYS = [
+    int(part) for part in env_list("OKRFLOW_WEBHOOKS_RETRY_DELAYS", "60,300,1800,7200,43200")
+]
+WEBHOOK_PAUSE_AFTER_FAILURES = env_int("OKRFLOW_WEBHOOKS_PAUSE_AFTER", 10)
+WEBHOOK_TIMEOUT_SECONDS = env_int("OKRFLOW_WEBHOOKS_TIMEOUT_SECONDS", 5)
+WEBHOOK_ALLOW_PRIVATE = env_bool("OKRFLOW_WEBHOOKS_ALLOW_PRIVATE", False)
+# How often beat sweeps for deliveries whose message was lost (seconds).
+WEBHOOK_SWEEP_SECONDS = env_int("OKRFLOW_WEBHOOKS_SWEEP_SECONDS", 60)

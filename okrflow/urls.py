@@ -16,5 +16,6 @@ urlpatterns = [
     path("administration/", include("okrflow.administration.urls")),
     path("account/", include("okrflow.account.urls")),
     path("api/", include("okrflow.api.urls")),
+    path("reports/", include("okrflow.background.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -44,6 +44,8 @@ URL_ID_KINDS = (
     "initiative_id",
     "cycle_id",
     "token_id",
+    "subscription_id",
+    "report_id",
 )
 
 # Unique words no page would show by chance; each names who wrote it and what it is.
@@ -116,6 +118,21 @@ def private_objective(world: World, owner: Person, title: str, kr_title: str) ->
     return objective
 
 
+def plant_webhook(world: World) -> Any:
+    from okrflow.webhooks.actions import create_subscription
+
+    # A public address written as a number: nothing is looked up, nothing is sent.
+    return create_subscription(
+        None, name="Planted webhook", url="https://93.184.215.14/hook", events=["objective.created"]
+    )
+
+
+def plant_report(world: World) -> Any:
+    from okrflow.background.reports import request_report
+
+    return request_report(world.member.user, world.cycle, "csv", "en")
+
+
 def plant(world: World) -> Planted:
     """Plant objectives, check-ins, 1:1s and the rest; call inside a frozen WEDNESDAY."""
     krs = make_member_krs(world)
@@ -177,6 +194,8 @@ def plant(world: World) -> Planted:
         "initiative_id": getattr(agreed, "initiative_id", None) or initiative.pk,
         "cycle_id": world.cycle.pk,
         "token_id": create_access_token(None, world.member, name="Planted script").token.pk,
+        "subscription_id": plant_webhook(world).pk,
+        "report_id": plant_report(world).pk,
     }
     assert set(url_ids) == set(URL_ID_KINDS)
     sales_checkin = CheckIn.objects.get(person=world.sales_head, week=WEEK)
