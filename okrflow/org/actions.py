@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from okrflow.action_support import deny
 from okrflow.audit.log import record_change, snapshot
 from okrflow.org.access import access_for
+from okrflow.org.emails import clean_email
 from okrflow.org.models import Language, OrgUnit, Person, Project
 
 
@@ -88,6 +89,10 @@ def create_person(
         errors["full_name"] = _("A person needs a name.")
     if language not in Language.values:
         errors["language"] = _("Choose Vietnamese or English.")
+    try:
+        email = clean_email(email)  # unique whatever its case: sign-in and SSO find people by it
+    except ValidationError as error:
+        errors.update({field: messages[0] for field, messages in error.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     user = user_model.objects.create_user(username=username, email=email, password=password)
