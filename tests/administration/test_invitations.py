@@ -136,7 +136,7 @@ def test_an_admin_invites_one_person_in_their_language(
     [message] = mail.outbox
     assert message.to == ["lan@saoviet.example"]
     assert message.subject == "Mời bạn dùng okrflow"
-    assert "Chào Nguyễn Thị Lan" in message.body
+    assert "Xin chào Nguyễn Thị Lan" in message.body
     assert "lan" in message.body
     assert link_path(message)
 
@@ -328,7 +328,7 @@ def test_invite_all_shows_the_count_then_invites(client: Client, world: World, n
 def test_the_list_shows_each_state_in_constant_queries(
     client: Client, world: World, newcomers
 ) -> None:  # type: ignore[no-untyped-def]
-    lan, tom = newcomers
+    lan, _tom = newcomers
     invite_person(None, lan)
     User.objects.filter(pk=world.ceo.user.pk).update(last_login=timezone.now())
     sign_in(client, world, "admin")
