@@ -30,6 +30,9 @@ NAMED_PARTS = {
     "key": "brand-awareness",  # a library template; replaced by a real key when planted
     "fmt": "csv",
     "format_name": "csv",
+    # Signing in's emailed links: a forged invitation token, a password-reset user and token.
+    "token": "eyJpIjoxfQ:1tZ9xY:forged-signature",
+    "uidb64": "MQ",
 }
 # Other values each such part takes, so every report and export format is requested.
 PART_CHOICES = {"fmt": ("csv", "xlsx", "pdf"), "format_name": ("text", "md", "csv", "xlsx", "json")}

@@ -26,7 +26,17 @@ pytestmark = pytest.mark.django_db
 ENDPOINTS = all_endpoints()
 # Least privileged first: a write allowed to an admin must not change what the others were shown.
 PERSONAS = ("anonymous", "outsider", "member", "lead", "admin")
-PUBLIC_WITHOUT_SIGN_IN = {"login"}
+# Signing in's own pages serve people who are not signed in yet (emailed links, single sign-on).
+PUBLIC_WITHOUT_SIGN_IN = {
+    "login",
+    "signin:invitation",
+    "signin:password_forgot",
+    "signin:password_reset_sent",
+    "signin:password_reset_confirm",
+    "signin:password_reset_done",
+    "signin:sso_start",
+    "signin:sso_callback",
+}
 # Kinds of private object whose pages answer 404 to whoever may not see them. (A person's page
 # is visible to every member; what it must not show is checked by the markers.)
 HIDDEN_KINDS = {"objective_id", "kr_id", "checkin_id"}
