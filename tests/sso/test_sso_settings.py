@@ -93,3 +93,20 @@ def test_a_callback_nobody_started_signs_nobody_in(client: Client, world: World,
     response = client.get(reverse("signin:sso_callback"), {"code": "stolen", "state": "forged"})
     assert response.status_code == 400
     assert client.get(reverse("my_okrs")).status_code == 302
+
+
+def test_the_provider_saying_no_signs_nobody_in(client: Client, world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SSO = SsoConfig(
+        client_id="okrflow",
+        authorization_endpoint="http://127.0.0.1:9/auth",
+        token_endpoint="http://127.0.0.1:9/token",
+        userinfo_endpoint="http://127.0.0.1:9/userinfo",
+        jwks_endpoint="http://127.0.0.1:9/jwks",
+    )
+    response = client.get(
+        reverse("signin:sso_callback"),
+        {"error": "access_denied", "state": "x"},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert response.status_code == 400
+    assert "Đăng nhập một lần không thành công" in response.content.decode()

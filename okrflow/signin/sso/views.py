@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import jwt
 import requests
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
@@ -71,8 +72,13 @@ def callback(request: HttpRequest) -> HttpResponse:
     require_sso()
     try:
         return CallbackView.as_view()(request)
-    except (ProviderUnavailable, requests.RequestException, SuspiciousOperation) as error:
-        # A wrong or replayed callback, an unreachable or misbehaving provider: nobody is
-        # signed in, and the person reads what to do.
+    except (
+        ProviderUnavailable,
+        requests.RequestException,
+        SuspiciousOperation,
+        jwt.PyJWTError,
+    ) as error:
+        # A wrong or replayed callback, an unreachable or misbehaving provider, a token that
+        # does not verify: nobody is signed in, and the person reads what to do.
         logger.warning("Single sign-on failed: %s", error)
         return failed(request)
