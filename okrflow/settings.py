@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "okrflow.front",
     "okrflow.administration",
     "okrflow.account",
+    "okrflow.signin",
     "okrflow.demo",
     "okrflow.backup",
     "okrflow.api",
@@ -202,17 +203,26 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Failed sign-ins (django-axes) --------------------------------------------------------
-# After OKRFLOW_SIGN_IN_FAILURE_LIMIT wrong passwords in a row for one username from one
-# address, that pair is refused (even with the right password) for
-# OKRFLOW_SIGN_IN_LOCKOUT_MINUTES; a successful sign-in resets the count. Username and address
-# together, so that one person's typos do not lock out a whole office behind one address.
+# Three counters, each with its own limit (okrflow.front.sign_in.SignInThrottleHandler):
+# - one username from one address: OKRFLOW_SIGN_IN_FAILURE_LIMIT wrong passwords in a row
+#   pause that pair, so one person's typos do not lock out a whole office behind one address;
+# - one username from anywhere: OKRFLOW_SIGN_IN_ACCOUNT_FAILURE_LIMIT (higher) pauses the
+#   account, against guessing spread over many addresses;
+# - one address, any username: OKRFLOW_SIGN_IN_ADDRESS_FAILURE_LIMIT (higher still) pauses the
+#   address, against one password tried on many accounts.
+# Each pause lasts OKRFLOW_SIGN_IN_LOCKOUT_MINUTES; a successful sign-in resets its own pair.
+# A sign-in by email counts against the account's username (AXES_USERNAME_CALLABLE).
 AUTHENTICATION_BACKENDS = [
     "okrflow.front.sign_in.SignInThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "okrflow.signin.backends.EmailOrUsernameBackend",
 ]
+AXES_HANDLER = "okrflow.front.sign_in.SignInThrottleHandler"
 AXES_FAILURE_LIMIT = env_int("OKRFLOW_SIGN_IN_FAILURE_LIMIT", 5)
+OKRFLOW_SIGN_IN_ACCOUNT_FAILURE_LIMIT = env_int("OKRFLOW_SIGN_IN_ACCOUNT_FAILURE_LIMIT", 20)
+OKRFLOW_SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("OKRFLOW_SIGN_IN_ADDRESS_FAILURE_LIMIT", 50)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("OKRFLOW_SIGN_IN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The order matters: SignInThrottleHandler reads the counters as pair, account, address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # The lockout lasts from the last counted failure; retries while locked do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -258,7 +268,20 @@ EMAIL_HOST_USER = os.environ.get("OKRFLOW_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("OKRFLOW_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("OKRFLOW_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("OKRFLOW_EMAIL_FROM", "okrflow <okrflow@localhost>")
-OKRFLOW_BASE_URL = os.environ.get("OKRFLOW_BASE_URL", "http://127.0.0.1:8000")
+OKRFLOW_BASE_URL = os.environ.get("OKRFLOW_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long an invitation's link lets a person set their password.
+OKRFLOW_INVITATION_DAYS = env_int("OKRFLOW_INVITATION_DAYS", 7)
+# A password-reset link works for 24 hours (the emails and pages say so).
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+
+# --- Single sign-on with OpenID Connect (mozilla-django-oidc) ------------------------------
+# Off unless OKRFLOW_OIDC_CLIENT_ID and either OKRFLOW_OIDC_ISSUER or the explicit endpoints
+# are set. Nothing is fetched at start: the issuer's discovery document is read on first use.
+from okrflow.signin.sso.config import read_sso_config  # noqa: E402
+
+SSO = read_sso_config(os.environ)
+if SSO.enabled:
+    AUTHENTICATION_BACKENDS.append("okrflow.signin.sso.backend.SingleSignOnBackend")
 
 LOGGING = {
     "version": 1,

@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from okrflow.signin.views.sign_in import SignInView
+
 urlpatterns = [
     path("", include("okrflow.front.urls")),
-    path(
-        "sign-in/", auth_views.LoginView.as_view(template_name="front/sign_in.html"), name="login"
-    ),
+    path("sign-in/", SignInView.as_view(), name="login"),
+    path("sign-in/", include("okrflow.signin.urls")),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("checkins/", include("okrflow.checkins.urls")),
     path("insights/", include("okrflow.insights.urls")),

@@ -133,3 +133,86 @@ def test_a_username_longer_than_any_is_counted_cut_to_the_longest_one(
     attempt = AccessAttempt.objects.get()
     assert attempt.username == "đ" * 150
     assert attempt.failures_since_start == 5
+
+
+# --- Signing in by email, and the account and address counters ------------------------------
+
+
+def test_an_email_counts_against_its_username(client: Client, world: World, frozen) -> None:  # type: ignore[no-untyped-def]
+    User.objects.filter(pk=world.ceo.user.pk).update(email="ceo@saoviet.example")
+    for _ in range(2):
+        assert sign_in(client, "ceo", "wrong").status_code == 200
+    for _ in range(2):
+        assert sign_in(client, "CEO@saoviet.example", "wrong").status_code == 200
+    assert sign_in(client, "ceo@SaoViet.example", "wrong").status_code == 429
+    assert sign_in(client, "ceo", PASSWORD).status_code == 429
+    assert AccessAttempt.objects.get().username == "ceo"
+
+
+def test_an_email_sign_in_resets_the_count_like_the_username(
+    client: Client, world: World, frozen
+) -> None:  # type: ignore[no-untyped-def]
+    User.objects.filter(pk=world.ceo.user.pk).update(email="ceo@saoviet.example")
+    for _ in range(4):
+        sign_in(client, "ceo", "wrong")
+    assert sign_in(client, "ceo@saoviet.example", PASSWORD).status_code == 302
+    assert not AccessAttempt.objects.exists()
+
+
+def test_guesses_spread_over_addresses_pause_the_account(
+    client: Client, world: World, frozen, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.OKRFLOW_SIGN_IN_ACCOUNT_FAILURE_LIMIT = 12
+    for number in range(3):
+        guesser = Client(REMOTE_ADDR=f"10.0.0.{number}")
+        for _ in range(4):  # under the pair's limit of five at each address
+            assert sign_in(guesser, "ceo", "wrong").status_code in (200, 429)
+    owner = Client(REMOTE_ADDR="10.9.9.9")
+    response = sign_in(owner, "ceo", PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed sign-ins to this account" in response.content.decode()
+    assert not signed_in(owner)
+    # Other accounts are not affected, from anywhere.
+    assert sign_in(Client(REMOTE_ADDR="10.0.0.1"), "head.marketing", PASSWORD).status_code == 302
+    frozen.shift(datetime.timedelta(minutes=16))
+    assert sign_in(owner, "ceo", PASSWORD).status_code == 302
+
+
+def test_the_account_pause_is_told_in_vietnamese(
+    client: Client, world: World, frozen, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.OKRFLOW_SIGN_IN_ACCOUNT_FAILURE_LIMIT = 6
+    for number in range(2):
+        for _ in range(3):
+            sign_in(Client(REMOTE_ADDR=f"10.0.1.{number}"), "ceo", "wrong")
+    response = sign_in(Client(REMOTE_ADDR="10.0.1.9"), "ceo", PASSWORD, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 429
+    assert "tài khoản này" in response.content.decode()
+
+
+def test_many_accounts_tried_from_one_address_pause_the_address(
+    client: Client, world: World, frozen, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.OKRFLOW_SIGN_IN_ADDRESS_FAILURE_LIMIT = 8
+    for username in ("ceo", "head.sales"):
+        for _ in range(4):  # under the pair's limit of five for each username
+            answer = sign_in(client, username, "wrong")
+    assert answer.status_code == 429  # the eighth failure from this address
+    response = sign_in(client, "outsider", PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed sign-ins from your network address" in response.content.decode()
+    # The same people elsewhere still sign in.
+    assert sign_in(Client(REMOTE_ADDR="10.2.2.2"), "outsider", PASSWORD).status_code == 302
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_the_address_count(
+    client: Client, world: World, frozen, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.OKRFLOW_SIGN_IN_ADDRESS_FAILURE_LIMIT = 8
+    for _ in range(4):
+        sign_in(client, "ceo", "wrong")
+    attacker = Client()
+    assert sign_in(attacker, "outsider", PASSWORD).status_code == 302  # the attacker's own account
+    for _ in range(3):
+        assert sign_in(client, "head.sales", "wrong").status_code == 200
+    assert sign_in(client, "head.sales", "wrong").status_code == 429

@@ -32,7 +32,10 @@ NAMED_PARTS = {
     "key": "brand-awareness",  # a library template; replaced by a real key when planted
     "fmt": "csv",
     "format_name": "csv",
-    "token": "NoSuchCalendarFeedToken-0123456789",  # a calendar feed address (404 when unknown)
+    # A calendar feed address and signing in's emailed links (an invitation token, a password-reset
+    # token): forged, so each answers 404 or its 'link no longer works' page.
+    "token": "eyJpIjoxfQ:1tZ9xY:forged-signature",
+    "uidb64": "MQ",
 }
 # Other values each such part takes, so every report and export format is requested.
 PART_CHOICES = {"fmt": ("csv", "xlsx", "pdf"), "format_name": ("text", "md", "csv", "xlsx", "json")}

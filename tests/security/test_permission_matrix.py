@@ -26,9 +26,20 @@ pytestmark = pytest.mark.django_db
 ENDPOINTS = all_endpoints()
 # Least privileged first: a write allowed to an admin must not change what the others were shown.
 PERSONAS = ("anonymous", "outsider", "member", "lead", "admin")
-# The calendar feed is read by calendar apps with no session: its secret address is the key, and an
-# unknown one answers 404 (tests/test_calendar_feed.py).
-PUBLIC_WITHOUT_SIGN_IN = {"login", "account:calendar_feed"}
+# Pages for people who are not signed in: the calendar feed (read by calendar apps; its secret
+# address is the key, an unknown one answers 404) and signing in's own pages (emailed links,
+# single sign-on).
+PUBLIC_WITHOUT_SIGN_IN = {
+    "login",
+    "account:calendar_feed",
+    "signin:invitation",
+    "signin:password_forgot",
+    "signin:password_reset_sent",
+    "signin:password_reset_confirm",
+    "signin:password_reset_done",
+    "signin:sso_start",
+    "signin:sso_callback",
+}
 # Kinds of private object whose pages answer 404 to whoever may not see them. (A person's page
 # is visible to every member; what it must not show is checked by the markers.)
 HIDDEN_KINDS = {"objective_id", "kr_id", "checkin_id"}

@@ -1,7 +1,23 @@
-"""Administration section: invitations. No page yet; `SECTION` names the tab once there is one."""
+"""Administration section: invitations (who was asked to set a password, and asking)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
-urlpatterns: list[URLPattern] = []
+from okrflow.administration.sections import Section
+from okrflow.administration.views import invitations as views
+
+SECTION = Section(
+    key="invitations",
+    url_name="administration:invitations",
+    label=_("Invitations"),
+    description=_("Invite people to set their password, one by one or everyone at once."),
+    order=40,
+)
+
+urlpatterns = [
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/invite-all/", views.invite_all, name="invitations_invite_all"),
+    path("invitations/<int:person_id>/invite/", views.invite_one, name="invitations_invite_one"),
+]
