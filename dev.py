@@ -67,6 +67,9 @@ def command_run(arguments: list[str]) -> None:
         with contextlib.suppress(KeyboardInterrupt):
             run(BIN / "okrflow", "runserver", "--noreload", address, env=env)
     finally:
+        # A second Ctrl+C or SIGTERM while the children stop must not leave them orphaned.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop_background(background)
 
 
