@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -260,6 +261,22 @@ def post_alignment(
     return one(child, response)
 
 
+def decide(
+    request: HttpRequest,
+    response: HttpResponse,
+    objective_id: int,
+    action: Callable[[Any, Objective, str], object],
+    comment: str,
+) -> dict[str, Any]:
+    """Run a proposal step on the objective, locked and checked against If-Match first."""
+    objective = visible_objective(request, objective_id)
+    with transaction.atomic():
+        locked = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk)
+        check_if_match(request, entity_tag("objective", locked.pk, locked.version))
+        action(request.user, locked, comment)
+    return one(objective, response)
+
+
 @router.post(
     "/objectives/{objective_id}/propose",
     response=answers(ObjectiveOut, write=True),
@@ -268,12 +285,7 @@ def post_alignment(
 def post_propose(
     request: HttpRequest, response: HttpResponse, payload: CommentIn, objective_id: int = ID
 ) -> dict[str, Any]:
-    objective = visible_objective(request, objective_id)
-    with transaction.atomic():
-        locked = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk)
-        check_if_match(request, entity_tag("objective", locked.pk, locked.version))
-        propose_objective(request.user, locked, payload.comment)
-    return one(objective, response)
+    return decide(request, response, objective_id, propose_objective, payload.comment)
 
 
 @router.post(
@@ -284,9 +296,4 @@ def post_propose(
 def post_agree(
     request: HttpRequest, response: HttpResponse, payload: CommentIn, objective_id: int = ID
 ) -> dict[str, Any]:
-    objective = visible_objective(request, objective_id)
-    with transaction.atomic():
-        locked = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk)
-        check_if_match(request, entity_tag("objective", locked.pk, locked.version))
-        agree_objective(request.user, locked, payload.comment)
-    return one(objective, response)
+    return decide(request, response, objective_id, agree_objective, payload.comment)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -95,15 +96,22 @@ def co_owner_search(request: HttpRequest, objective_id: int) -> HttpResponse:
     )
 
 
-@require_POST
-@login_required
-def co_owner_add(request: HttpRequest, objective_id: int) -> HttpResponse:
+def change_co_owner(
+    request: HttpRequest,
+    objective_id: int,
+    posted: tuple[str | None, str | None],
+    action: Callable[..., object],
+    success: Callable[[Person], str],
+) -> HttpResponse:
+    """Add or remove a person (posted id) as co-owner of the objective or one of its key results
+    (posted id, or none for the whole objective)."""
+    person_id, key_result_id = posted
     objective = editable_objective(request, objective_id)
     key_result = None
     try:
-        key_result = chosen_key_result(objective, request.POST.get("key_result"))
-        person = chosen_person(request.POST.get("person"))
-        add_co_owner(
+        key_result = chosen_key_result(objective, key_result_id)
+        person = chosen_person(person_id)
+        action(
             request.user,
             person=person,
             objective=None if key_result else objective,
@@ -112,31 +120,32 @@ def co_owner_add(request: HttpRequest, objective_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, _("%(name)s is now a co-owner.") % {"name": person.full_name})
+        messages.success(request, success(person))
     return back_to(objective, key_result)
+
+
+@require_POST
+@login_required
+def co_owner_add(request: HttpRequest, objective_id: int) -> HttpResponse:
+    return change_co_owner(
+        request,
+        objective_id,
+        (request.POST.get("person"), request.POST.get("key_result")),
+        add_co_owner,
+        lambda person: _("%(name)s is now a co-owner.") % {"name": person.full_name},
+    )
 
 
 @require_POST
 @login_required
 def co_owner_remove(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = editable_objective(request, objective_id)
-    key_result = None
-    try:
-        key_result = chosen_key_result(objective, request.POST.get("key_result"))
-        person = chosen_person(request.POST.get("person"))
-        remove_co_owner(
-            request.user,
-            person=person,
-            objective=None if key_result else objective,
-            key_result=key_result,
-        )
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(
-            request, _("%(name)s is no longer a co-owner.") % {"name": person.full_name}
-        )
-    return back_to(objective, key_result)
+    return change_co_owner(
+        request,
+        objective_id,
+        (request.POST.get("person"), request.POST.get("key_result")),
+        remove_co_owner,
+        lambda person: _("%(name)s is no longer a co-owner.") % {"name": person.full_name},
+    )
 
 
 def my_person(request: HttpRequest) -> Person:
