@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "ninja",
     "okrflow.background",
     "okrflow.webhooks",
+    "okrflow.notifications",
+    "okrflow.comments",
+    "okrflow.datasources",
 ]
 
 MIDDLEWARE = [
