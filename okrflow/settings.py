@@ -229,6 +229,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # The lockout lasts from the last counted failure; retries while locked do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Password-reset links a person may ask for each hour, per email and per client address.
+OKRFLOW_RESET_LINKS_PER_EMAIL = env_int("OKRFLOW_RESET_LINKS_PER_EMAIL", 3)
+OKRFLOW_RESET_LINKS_PER_ADDRESS = env_int("OKRFLOW_RESET_LINKS_PER_ADDRESS", 10)
 AXES_LOCKOUT_CALLABLE = "okrflow.front.sign_in.locked_out"
 AXES_CLIENT_IP_CALLABLE = "okrflow.front.sign_in.client_ip"
 AXES_USERNAME_CALLABLE = "okrflow.front.sign_in.client_username"

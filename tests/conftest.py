@@ -70,6 +70,14 @@ def no_pending_insight_updates() -> None:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Start every test with an empty cache: rate counters must not leak from one to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english() -> None:
     """Run tests in English unless a test switches language itself."""
     translation.activate("en")

@@ -166,3 +166,50 @@ def test_the_password_page_needs_a_signed_in_person(client: Client, world: World
     assert response["Location"].startswith(reverse("login"))
     sign_in(client, world, "member")
     assert client.put(reverse("account:password")).status_code == 405
+
+
+# --- How often a link may be asked for --------------------------------------------------------
+
+
+def test_a_fourth_link_for_the_same_email_within_the_hour_is_refused(
+    client: Client, with_emails: World
+) -> None:
+    for _ in range(3):
+        assert ask_for_a_link(client, "member@saoviet.example").status_code == 302
+    refused = ask_for_a_link(client, "MEMBER@saoviet.example")
+    assert refused.status_code == 200
+    assert "Too many links were asked for this hour" in refused.content.decode()
+    assert len(mail.outbox) == 3
+
+
+def test_the_limit_is_the_same_for_an_email_without_an_account(
+    client: Client, with_emails: World
+) -> None:
+    answers = [ask_for_a_link(client, "nobody@saoviet.example").status_code for _ in range(4)]
+    assert answers == [302, 302, 302, 200]
+    assert mail.outbox == []
+
+
+def test_one_address_may_ask_for_ten_links_an_hour_whatever_the_emails(
+    client: Client, with_emails: World
+) -> None:
+    with time_machine.travel(NOON, tick=False) as traveller:
+        answers = [
+            ask_for_a_link(client, f"person{number}@saoviet.example").status_code
+            for number in range(11)
+        ]
+        assert answers == [302] * 10 + [200]
+        traveller.shift(datetime.timedelta(hours=1))
+        assert ask_for_a_link(client, "member@saoviet.example").status_code == 302
+    assert len(mail.outbox) == 1
+
+
+def test_the_refusal_is_in_the_readers_language(client: Client, with_emails: World) -> None:
+    for _ in range(3):
+        ask_for_a_link(client, "lead@saoviet.example")
+    refused = client.post(
+        reverse("signin:password_forgot"),
+        {"email": "lead@saoviet.example"},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert "Quá nhiều" in refused.content.decode()

@@ -12,9 +12,12 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from okrflow.front.sign_in import client_ip
 from okrflow.signin.actions import set_password
 from okrflow.signin.emails import person_language
+from okrflow.signin.forgot_throttle import allow_reset_request
 
 
 class ForgotPasswordForm(PasswordResetForm):
@@ -57,7 +60,21 @@ class NewPasswordForm(SetPasswordForm):
         )
 
 
-forgot = auth_views.PasswordResetView.as_view(
+class ForgotPasswordView(auth_views.PasswordResetView):
+    """Django's reset view, refusing more links than the hourly limits allow."""
+
+    def form_valid(self, form: Any) -> Any:
+        email = form.cleaned_data["email"]
+        if not allow_reset_request(email, client_ip(self.request)):
+            form.add_error(
+                "email",
+                _("Too many links were asked for this hour. Please try again later."),
+            )
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+forgot = ForgotPasswordView.as_view(
     form_class=ForgotPasswordForm,
     template_name="signin/password_forgot.html",
     email_template_name="signin/email/password_reset.txt",
