@@ -162,6 +162,27 @@ def make_objective(
 DEMO_DAY = datetime.date(2026, 11, 27)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """pytest-django's test database, with other sessions closed before it is dropped.
+
+    Task workers, live-server threads and the scaled-shape processes the tests start may keep a
+    connection open a moment after they stop; PostgreSQL then refuses to drop the database
+    ("is being accessed by other users"). Ending those sessions first makes teardown certain.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
+
+
 @pytest.fixture(scope="module")
 def demo_org(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """Build the demo organisation once per test module, inside a transaction rolled back after.
