@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from okrflow.audit.log import record_change, snapshot
 from okrflow.cycles.models import CycleState
-from okrflow.okrs.models import KeyResult, Objective, ObjectiveState
+from okrflow.okrs.models import Initiative, KeyResult, Objective, ObjectiveState
 from okrflow.org.access import access_for
 from okrflow.org.actions import (
     check_manager_chain,
@@ -134,6 +134,19 @@ def open_key_results(person: Person) -> QuerySet[KeyResult]:
     )
 
 
+def open_initiatives(person: Person) -> QuerySet[Initiative]:
+    """The initiatives the person owns that are not done, under key results still worked on."""
+    return (
+        Initiative.objects.filter(owner=person, is_done=False, key_result__is_archived=False)
+        .exclude(key_result__objective__state=ObjectiveState.ARCHIVED)
+        .exclude(key_result__objective__cycle__state=CycleState.CLOSED)
+    )
+
+
+def direct_reports(person: Person) -> QuerySet[Person]:
+    return Person.objects.filter(manager=person)
+
+
 def led_projects(person: Person) -> QuerySet[Project]:
     return Project.objects.filter(lead=person, is_archived=False)
 
@@ -144,7 +157,11 @@ class Handover:
 
     objectives: int = 0
     key_results: int = 0
+    initiatives: int = 0
     projects: int = 0
+    # The people who reported to them now report to their manager (or to nobody).
+    reports: int = 0
+    reports_now_under: str = ""
     units_without_lead: list[str] = field(default_factory=list)
 
 
@@ -152,6 +169,7 @@ def owns_open_work(person: Person) -> bool:
     return (
         open_objectives(person).exists()
         or open_key_results(person).exists()
+        or open_initiatives(person).exists()
         or led_projects(person).exists()
     )
 
@@ -161,7 +179,9 @@ def deactivate_person(actor: Any, person: Person, *, hand_to: Person | None = No
     """Stop a person signing in, handing their open objectives, key results and projects over.
 
     History stays theirs (closed cycles, archived objectives, past check-ins); units they lead
-    are left without a lead for an admin to choose a new one.
+    are left without a lead for an admin to choose a new one. The people who reported to them
+    now report to their own manager (or to nobody), so no proposal waits on someone who can
+    no longer sign in.
     """
     require_admin(actor)
     person = locked_person(person)
@@ -203,6 +223,7 @@ def deactivate_person(actor: Any, person: Person, *, hand_to: Person | None = No
             actor=actor, action="set_unit_lead", instance=unit, before=before, after=snapshot(unit)
         )
         handover.units_without_lead.append(unit.name)
+    handover.reports, handover.reports_now_under = move_reports_up(actor, person)
     before = person_snapshot(person)
     person.user.is_active = False
     person.user.save(update_fields=["is_active"])
@@ -216,7 +237,9 @@ def deactivate_person(actor: Any, person: Person, *, hand_to: Person | None = No
             "handed_to": hand_to.pk if hand_to else None,
             "objectives": handover.objectives,
             "key_results": handover.key_results,
+            "initiatives": handover.initiatives,
             "projects": handover.projects,
+            "reports": handover.reports,
         },
         summary=person.full_name,
     )
@@ -256,6 +279,19 @@ def hand_over(actor: Any, person: Person, hand_to: Person) -> Handover:
             summary=key_result.title,
         )
         handover.key_results += 1
+    for initiative in open_initiatives(person).select_for_update(of=("self",)).order_by("pk"):
+        before = snapshot(initiative, ["owner"])
+        initiative.owner = hand_to
+        initiative.save(update_fields=["owner"])
+        record_change(
+            actor=actor,
+            action="hand_over_initiative",
+            instance=initiative,
+            before=before,
+            after=snapshot(initiative, ["owner"]),
+            summary=initiative.title,
+        )
+        handover.initiatives += 1
     for project in led_projects(person).select_for_update().order_by("pk"):
         before = snapshot(project, ["lead"])
         project.lead = hand_to
@@ -270,6 +306,30 @@ def hand_over(actor: Any, person: Person, hand_to: Person) -> Handover:
         )
         handover.projects += 1
     return handover
+
+
+def move_reports_up(actor: Any, person: Person) -> tuple[int, str]:
+    """Make the person's direct reports report to the person's manager; return (count, name).
+
+    The manager is above the person, who is above each report, so no loop can appear. A
+    manager who is deactivated too is skipped: the reports are left without one.
+    """
+    above = person.manager if person.manager and is_active_person(person.manager) else None
+    moved = 0
+    for report in direct_reports(person).select_for_update().order_by("pk"):
+        before = snapshot(report, ["manager"])
+        report.manager = above
+        report.save(update_fields=["manager"])
+        record_change(
+            actor=actor,
+            action="move_report_up",
+            instance=report,
+            before=before,
+            after=snapshot(report, ["manager"]),
+            summary=report.full_name,
+        )
+        moved += 1
+    return moved, above.full_name if above else ""
 
 
 @transaction.atomic

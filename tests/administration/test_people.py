@@ -393,3 +393,57 @@ def test_the_top_bar_marks_administration_not_the_people_directory(
     html = client.get(reverse("administration:people_list")).content.decode()
     assert f'<a href="{reverse("people")}" aria-current="page"' not in html
     assert f'<a href="{reverse("administration:home")}" aria-current="page"' in html
+
+
+def test_deactivating_hands_over_open_initiatives_and_moves_reports_up(
+    client: Client, world: World
+) -> None:
+    from okrflow.okrs.actions import create_initiative
+
+    objective = make_objective(world, world.member)
+    key_result = objective.key_results.get()
+    open_one = create_initiative(None, key_result, title="Viết 4 bài blog", owner=world.member)
+    done_one = create_initiative(None, key_result, title="Đã xong", owner=world.member)
+    done_one.is_done = True
+    done_one.save(update_fields=["is_done"])
+    sign_in(client, world, "admin")
+    url = reverse("administration:person_deactivate", args=[world.member.pk])
+    page = client.get(url).content.decode()
+    assert "1 initiative not done." in page
+    assert "will report to Head Marketing" in page and world.teammate.full_name in page
+    response = client.post(url, {"hand_to": world.lead.pk}, follow=True)
+    text = response.content.decode()
+    assert "initiatives 1" in text
+    assert "1 person who reported to them now reports to Head Marketing." in text
+    open_one.refresh_from_db()
+    done_one.refresh_from_db()
+    world.teammate.refresh_from_db()
+    assert open_one.owner == world.lead
+    assert done_one.owner == world.member  # finished work keeps its name
+    assert world.teammate.manager == world.lead
+    assert audited("hand_over_initiative", open_one.pk)
+    assert audited("move_report_up", world.teammate.pk)
+
+
+def test_an_open_initiative_alone_needs_someone_to_take_it(world: World) -> None:
+    from okrflow.okrs.actions import create_initiative
+
+    objective = make_objective(world, world.lead)
+    create_initiative(None, objective.key_results.get(), title="Gọi 20 khách", owner=world.member)
+    with pytest.raises(ValidationError, match="choose who takes them over"):
+        deactivate_person(world.admin.user, world.member)
+    assert world.member.user.is_active
+
+
+def test_reports_of_someone_without_a_manager_are_left_without_one(
+    client: Client, world: World
+) -> None:
+    sign_in(client, world, "admin")
+    url = reverse("administration:person_deactivate", args=[world.ceo.pk])
+    response = client.post(url, {"hand_to": world.admin.pk}, follow=True)
+    assert "2 people who reported to them now have no manager: choose one." in (
+        response.content.decode()
+    )
+    for report in (world.lead, world.sales_head):
+        report.refresh_from_db()
+        assert report.manager is None

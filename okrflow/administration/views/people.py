@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okrflow.administration.decorators import admin_required
@@ -29,7 +29,9 @@ from okrflow.front.folding import Folded, folded_contains
 from okrflow.org.actions import create_person
 from okrflow.org.actions_people import (
     deactivate_person,
+    direct_reports,
     led_projects,
+    open_initiatives,
     open_key_results,
     open_objectives,
     reactivate_person,
@@ -215,6 +217,8 @@ def open_work(person: Person) -> dict[str, Any]:
     return {
         "objectives": list(open_objectives(person).select_related("cycle").order_by("title")),
         "key_results": open_key_results(person).count(),
+        "initiatives": open_initiatives(person).count(),
+        "reports": list(direct_reports(person).order_by("full_name")),
         "projects": list(led_projects(person).order_by("name")),
         "units": list(person.led_units.order_by("path")),
     }
@@ -237,13 +241,26 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
             if hand_to is not None:
                 message += " " + _(
                     "Handed to %(to)s: objectives %(objectives)d, key results %(key_results)d, "
-                    "projects %(projects)d."
+                    "initiatives %(initiatives)d, projects %(projects)d."
                 ) % {
                     "to": hand_to.full_name,
                     "objectives": handover.objectives,
                     "key_results": handover.key_results,
+                    "initiatives": handover.initiatives,
                     "projects": handover.projects,
                 }
+            if handover.reports and handover.reports_now_under:
+                message += " " + ngettext(
+                    "%(count)d person who reported to them now reports to %(manager)s.",
+                    "%(count)d people who reported to them now report to %(manager)s.",
+                    handover.reports,
+                ) % {"count": handover.reports, "manager": handover.reports_now_under}
+            elif handover.reports:
+                message += " " + ngettext(
+                    "%(count)d person who reported to them now has no manager: choose one.",
+                    "%(count)d people who reported to them now have no manager: choose one.",
+                    handover.reports,
+                ) % {"count": handover.reports}
             if handover.units_without_lead:
                 message += " " + _("Choose a new lead for: %(units)s.") % {
                     "units": ", ".join(handover.units_without_lead)
