@@ -100,6 +100,7 @@ def restore(source: Path, force: bool) -> None:
             )
         if not header.startswith(SQLITE_HEADER):
             raise CommandError(f"{source} is not an okrflow backup (not a SQLite file).")
+        refuse_newer_backup(source, sqlite_migrations(source))
         refuse_to_overwrite(force)
         restore_sqlite(source)
     else:
@@ -111,11 +112,56 @@ def restore(source: Path, force: bool) -> None:
             raise CommandError(
                 f"{source} is not an okrflow backup (not a pg_dump custom-format file)."
             )
+        refuse_newer_backup(source, postgresql_migrations(source))
         refuse_to_overwrite(force)
         restore_postgresql(source)
 
 
+def migrations_unknown_here(applied: set[tuple[str, str]]) -> list[str]:
+    """The migrations a backup's database had applied that this okrflow does not have.
+
+    Only apps this okrflow knows count: their unknown migrations mean the backup comes from a
+    newer version, whose tables this code would misread.
+    """
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    known = set(loader.disk_migrations) | set(loader.replacements)
+    return sorted(
+        f"{app}.{name}"
+        for app, name in applied
+        if app in loader.migrated_apps and (app, name) not in known
+    )
+
+
+def refuse_newer_backup(source: Path, applied: set[tuple[str, str]]) -> None:
+    """Stop before touching anything when the backup was made by a newer okrflow."""
+    unknown = migrations_unknown_here(applied)
+    if unknown:
+        shown = ", ".join(unknown[:3]) + (
+            f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+        )
+        raise CommandError(
+            f"{source} was made by a newer okrflow (its database has migrations this version "
+            f"does not know: {shown}). Upgrade okrflow first, then restore; nothing was changed."
+        )
+
+
 # --- SQLite --------------------------------------------------------------------------------
+
+
+def sqlite_migrations(source: Path) -> set[tuple[str, str]]:
+    """The (app, migration) pairs recorded in a SQLite backup (empty if it has none)."""
+    try:
+        backup_file = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    except sqlite3.DatabaseError:
+        return set()
+    try:
+        return set(backup_file.execute("SELECT app, name FROM django_migrations").fetchall())
+    except sqlite3.DatabaseError:  # not an okrflow database: restore_sqlite says so
+        return set()
+    finally:
+        backup_file.close()
 
 
 def sqlite_file() -> str:
@@ -202,6 +248,31 @@ def backup_postgresql(target: Path) -> None:
     run_postgresql_tool(
         [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--file={target}"]
     )
+
+
+def postgresql_migrations(source: Path) -> set[tuple[str, str]]:
+    """The (app, migration) pairs in a pg_dump backup, read by pg_restore without a database."""
+    pg_restore = postgresql_tool("pg_restore")
+    result = subprocess.run(
+        [pg_restore, "--data-only", "--table=django_migrations", "--file=-", str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise CommandError(f"{source} could not be read by pg_restore: {result.stderr.strip()}")
+    pairs: set[tuple[str, str]] = set()
+    copying = False
+    for line in result.stdout.splitlines():
+        if line.startswith("COPY ") and "django_migrations" in line:
+            copying = True
+        elif copying and line == "\\.":
+            copying = False
+        elif copying:
+            columns = line.split("\t")
+            if len(columns) >= 3:
+                pairs.add((columns[1], columns[2]))
+    return pairs
 
 
 def restore_postgresql(source: Path) -> None:

@@ -169,3 +169,20 @@ def test_a_missing_pg_dump_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(CommandError, match=r"pg_dump was not found.*postgresql-client"):
         postgresql_tool("pg_dump")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_from_a_newer_okrflow_is_refused_before_anything_changes(tmp_path: Path) -> None:
+    from django.db.migrations.recorder import MigrationRecorder
+
+    future = MigrationRecorder.Migration.objects.create(
+        app="okrs", name="9999_from_a_newer_okrflow"
+    )
+    backup = tmp_path / "newer.backup"
+    call_command("backup", str(backup), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    future.delete()
+    create_unit(None, name="Made after the backup")
+    before = live_checksums()
+    with pytest.raises(CommandError, match=r"made by a newer okrflow.*okrs\.9999_from_a_newer"):
+        call_command("restore", str(backup), force=True)
+    assert live_checksums() == before
