@@ -153,7 +153,9 @@ def test_only_the_author_edits(world: World, persona: str) -> None:
     assert comment.body == "mine"
 
 
-@pytest.mark.parametrize(("persona", "allowed"), [("member", True), ("admin", True), ("lead", False)])
+@pytest.mark.parametrize(
+    ("persona", "allowed"), [("member", True), ("admin", True), ("lead", False)]
+)
 def test_the_author_or_an_admin_deletes_and_a_trace_stays(
     world: World, persona: str, allowed: bool
 ) -> None:
