@@ -28,7 +28,7 @@ from okrflow.notifications.actions import notify
 from okrflow.notifications.kinds import Kind
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.okrs.sharing import key_result_follower_ids, objective_follower_ids
-from okrflow.org.access import Access
+from okrflow.org.access import access_for
 from okrflow.org.models import Person
 
 EDIT_WINDOW = datetime.timedelta(minutes=15)
@@ -55,7 +55,7 @@ def clean_body(body: Any) -> str:
 
 
 def author_of(actor: Any) -> Person:
-    person = Access(actor).person
+    person = access_for(actor).person
     if person is None:
         raise deny(_("Your account is not linked to a person in the organisation."))
     return person
@@ -86,10 +86,6 @@ def comment_url(comment: Comment) -> str:
     return (
         reverse("objective_detail", args=[comment.thread_objective_id]) + f"#comment-{comment.pk}"
     )
-
-
-def plain_text(comment: Comment) -> str:
-    return comment.body
 
 
 def excerpt(text: str) -> str:
@@ -178,7 +174,7 @@ def add_comment(
 ) -> Comment:
     """Comment on an objective or a key result the actor may see; tell the people concerned."""
     parent = thread_objective(objective, key_result)
-    access = Access(actor)
+    access = access_for(actor)
     if not access.can_view_objective(parent):
         raise deny(_("You cannot see this objective."))
     author = author_of(actor)
@@ -200,7 +196,7 @@ def edit_deadline(comment: Comment) -> datetime.datetime:
 
 def may_edit(actor: Any, comment: Comment, now: datetime.datetime | None = None) -> bool:
     """Tell whether the actor may still edit: their own live comment, inside the window."""
-    person = Access(actor).person
+    person = access_for(actor).person
     return (
         person is not None
         and comment.author_id == person.pk
@@ -210,7 +206,7 @@ def may_edit(actor: Any, comment: Comment, now: datetime.datetime | None = None)
 
 
 def may_delete(actor: Any, comment: Comment) -> bool:
-    access = Access(actor)
+    access = access_for(actor)
     is_author = access.person is not None and comment.author_id == access.person.pk
     return not comment.is_deleted and (is_author or access.is_admin)
 
@@ -229,11 +225,11 @@ def edit_comment(
 ) -> Comment:
     """Change one's own comment within EDIT_WINDOW of writing it; newly mentioned people are told."""
     comment = locked(comment)
-    if not Access(actor).can_view_objective(
+    if not access_for(actor).can_view_objective(
         thread_objective(comment.objective, comment.key_result)
     ):
         raise deny(_("You cannot see this objective."))
-    person = Access(actor).person
+    person = access_for(actor).person
     if person is None or comment.author_id != person.pk:
         raise deny(_("Only the author can edit a comment."))
     if comment.is_deleted:
@@ -273,7 +269,7 @@ def edit_comment(
 def delete_comment(actor: Any, comment: Comment) -> Comment:
     """Empty a comment, keeping the trace "deleted by …"; its author or an admin may."""
     comment = locked(comment)
-    access = Access(actor)
+    access = access_for(actor)
     if not access.can_view_objective(thread_objective(comment.objective, comment.key_result)):
         raise deny(_("You cannot see this objective."))
     if comment.is_deleted:

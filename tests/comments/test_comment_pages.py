@@ -217,3 +217,19 @@ def test_objective_page_queries_do_not_grow_with_comments(
     with django_assert_max_num_queries(len(few) + 2):  # type: ignore[operator]
         page = client.get(f"/objectives/{objective.pk}/").content.decode()
     assert page.count("@Writer Content</a>") == 12
+
+
+def test_change_history_says_in_words_what_happened_to_comments(
+    client: Client, world: World
+) -> None:
+    objective = make_objective(world, world.member)
+    kr = objective.key_results.get()
+    comment = add_comment(world.lead.user, key_result=kr, body="Hỏi @Specialist Marketing")
+    as_(client, world, "lead").post(f"/comments/{comment.pk}/edit/", {"body": "Hỏi lại"})
+    page = as_(client, world, "member").get(f"/objectives/{objective.pk}/").content.decode()
+    assert (
+        f'<a href="#comment-{comment.pk}">commented on the key result '
+        "“Raise retention from 80% to 95%”, mentioning Specialist Marketing</a>"
+    ) in page
+    assert "edited a comment on the key result" in page
+    assert "<code>add_comment</code>" not in page
