@@ -19,4 +19,6 @@ urlpatterns = [
     path("api/", include("okrflow.api.urls")),
     path("reports/", include("okrflow.background.urls")),
     path("admin/", admin.site.urls),
+    # Issue #13: comment threads and @mentions
+    path("comments/", include("okrflow.comments.urls")),
 ]

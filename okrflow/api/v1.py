@@ -8,7 +8,14 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from okrflow.api.auth import PageSessionAuth, TokenAuth
-from okrflow.api.endpoints import checkins, insights, key_results, objectives, organisation
+from okrflow.api.endpoints import (
+    checkins,
+    comments,
+    insights,
+    key_results,
+    objectives,
+    organisation,
+)
 from okrflow.api.errors import CONTENT_TYPE, install_handlers
 from okrflow.api.throttle import PerCallerRate
 
@@ -46,5 +53,5 @@ api = OkrflowAPI(
     openapi_url="/openapi.json",
 )
 install_handlers(api)
-for module in (organisation, objectives, key_results, checkins, insights):
+for module in (organisation, objectives, key_results, checkins, insights, comments):
     api.add_router("/", module.router)

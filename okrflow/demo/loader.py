@@ -138,9 +138,12 @@ def build_demo(
     from okrflow.checkins.demo import build_demo_checkins
 
     checkins = build_demo_checkins(cycle, today)
+    from okrflow.comments.demo import create_demo_comments  # issue #13: comments with mentions
+
+    comments = create_demo_comments(objectives, people)
     say(
         f"Cycle {cycle.name}: {len(objectives)} objectives, {key_results} key results, "
-        f"{values} weekly values, {checkins.checkins} check-ins."
+        f"{values} weekly values, {checkins.checkins} check-ins, {comments} comments."
     )
     for username, week in checkins.caught_up:
         say(

@@ -83,6 +83,19 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
     },
     # The member's check-in: theirs, their lead's to write, an admin's; not the outsider's.
     ("POST", "/checkins"): {"admin": 201, "lead": 201, "member": 201, "outsider": 403},
+    # Comments (issue #13): whoever may see the private objective comments on it.
+    ("POST", "/objectives/{objective_id}/comments"): {
+        "admin": 201,
+        "lead": 201,
+        "member": 201,
+        "outsider": 404,
+    },
+    ("POST", "/key-results/{key_result_id}/comments"): {
+        "admin": 201,
+        "lead": 201,
+        "member": 201,
+        "outsider": 404,
+    },
 }
 
 
@@ -107,6 +120,8 @@ def bodies(world: World, planted: Planted) -> dict[tuple[str, str], Any]:
         ("PATCH", "/key-results/{key_result_id}"): {"title": "Raise retention to 96%"},
         ("POST", "/key-results/{key_result_id}/values"): {"value": "85"},
         ("POST", "/key-results/{key_result_id}/initiatives"): {"title": "Call the churned"},
+        ("POST", "/objectives/{objective_id}/comments"): {"body": "Quietly rebuild, @Admin?"},
+        ("POST", "/key-results/{key_result_id}/comments"): {"body": "Quietly rebuild the KR"},
         ("POST", "/checkins"): {
             "person_id": world.member.pk,
             "cycle_id": world.cycle.pk,

@@ -46,6 +46,7 @@ URL_ID_KINDS = (
     "token_id",
     "subscription_id",
     "report_id",
+    "comment_id",
 )
 
 # Unique words no page would show by chance; each names who wrote it and what it is.
@@ -59,6 +60,10 @@ SALES_PRIVATE_KR = "Zqvsaleskr sign the term sheet"
 SALES_OBSTACLE = "Zqvsalesobstacle two key accounts may leave"
 SALES_SOLUTION = "Zqvsalessolution discount the renewals"
 SALES_NOTE = "Zqvsalesnote worried about the quota"
+# Comments (issue #13): as private as their objective; the sales one mentions the member, who
+# may not see it and must not learn of it anywhere.
+MEMBER_COMMENT = "Zqvmembercomment the redesign slips a month"
+SALES_COMMENT = "Zqvsalescomment the rival's owner wants out"
 
 
 @dataclass
@@ -133,6 +138,24 @@ def plant_report(world: World) -> Any:
     return request_report(world.member.user, world.cycle, "csv", "en")
 
 
+def plant_comments(
+    world: World, public: Objective, member_private: Objective, sales_private: Objective
+) -> tuple[Any, Any]:
+    """A public comment (the one the URLs name) and private ones under markers."""
+    from okrflow.comments.actions import add_comment
+
+    public_comment = add_comment(
+        world.member.user, objective=public, body="Looks good, @Head Marketing"
+    )
+    add_comment(world.member.user, key_result=member_private.key_results.get(), body=MEMBER_COMMENT)
+    sales_comment = add_comment(
+        world.sales_head.user,
+        objective=sales_private,
+        body=f"{SALES_COMMENT} @Specialist Marketing",
+    )
+    return public_comment, sales_comment
+
+
 def plant(world: World) -> Planted:
     """Plant objectives, check-ins, 1:1s and the rest; call inside a frozen WEDNESDAY."""
     krs = make_member_krs(world)
@@ -183,6 +206,7 @@ def plant(world: World) -> Planted:
     initiative = create_initiative(None, krs.open_rate, title="A/B test subject lines")
     save_reflection(None, public, went_well="Steady", went_badly="", lessons="")
     project = create_project(None, name="Autumn campaign", lead=world.lead, members=[world.member])
+    public_comment, sales_comment = plant_comments(world, public, member_private, sales_private)
     url_ids = {
         "objective_id": public.pk,
         "parent_id": sales_public.pk,
@@ -196,6 +220,7 @@ def plant(world: World) -> Planted:
         "token_id": create_access_token(None, world.member, name="Planted script").token.pk,
         "subscription_id": plant_webhook(world).pk,
         "report_id": plant_report(world).pk,
+        "comment_id": public_comment.pk,
     }
     assert set(url_ids) == set(URL_ID_KINDS)
     sales_checkin = CheckIn.objects.get(person=world.sales_head, week=WEEK)
@@ -204,6 +229,7 @@ def plant(world: World) -> Planted:
         "kr_id": sales_private.key_results.get().pk,
         "checkin_id": sales_checkin.pk,
         "person_id": world.sales_head.pk,
+        "comment_id": sales_comment.pk,
     }
     markers = [
         Marker(MEMBER_PRIVATE_OBJECTIVE, sees_objective(member_private)),
@@ -216,6 +242,8 @@ def plant(world: World) -> Planted:
         Marker(SALES_OBSTACLE, sees_checkins_of(world.sales_head)),
         Marker(SALES_SOLUTION, sees_checkins_of(world.sales_head)),
         Marker(SALES_NOTE, sees_checkins_of(world.sales_head)),
+        Marker(MEMBER_COMMENT, sees_objective(member_private)),
+        Marker(SALES_COMMENT, sees_objective(sales_private)),
     ]
     other_objects = {
         "objective_id": sales_public.pk,

@@ -42,7 +42,7 @@ PUBLIC_WITHOUT_SIGN_IN = {
 }
 # Kinds of private object whose pages answer 404 to whoever may not see them. (A person's page
 # is visible to every member; what it must not show is checked by the markers.)
-HIDDEN_KINDS = {"objective_id", "kr_id", "checkin_id"}
+HIDDEN_KINDS = {"objective_id", "kr_id", "checkin_id", "comment_id"}
 
 # Leaks that belong to another helper's part of issue #10; the lead removes this list once the
 # branches are merged. (endpoint regex, marker regex, method, helper, reason)
@@ -113,7 +113,12 @@ def probe_body(endpoint: Endpoint, planted: Planted) -> dict[str, str]:
 
 def can_see_hidden(planted: Planted, user: Any, kind: str) -> bool:
     """Whether a persona may see the private object of a kind, by the markers' own rules."""
-    texts = {"objective_id": "Zqvsalesobj", "kr_id": "Zqvsaleskr", "checkin_id": "Zqvsalesobstacle"}
+    texts = {
+        "objective_id": "Zqvsalesobj",
+        "kr_id": "Zqvsaleskr",
+        "checkin_id": "Zqvsalesobstacle",
+        "comment_id": "Zqvsalescomment",
+    }
     marker = next(m for m in planted.markers if m.text.startswith(texts[kind]))
     return marker.readable_by(user)
 

@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from okrflow.audit.models import AuditEntry
+from okrflow.comments.history import describe_history
+from okrflow.comments.models import Comment
+from okrflow.comments.threads import threads_of
 from okrflow.cycles.models import Cycle, CycleState
 from okrflow.front.errors import error_text
 from okrflow.front.params import id_or_404
@@ -59,12 +62,17 @@ def visible_objective(request: HttpRequest, objective_id: int) -> Objective:
 def objective_history(
     objective: Objective, kr_ids: list[int], link_ids: list[int]
 ) -> list[AuditEntry]:
-    """Return the newest changes to the objective, its key results and its alignment links."""
+    """Return the newest changes to the objective, its key results, its alignment links and
+    the comments on them (a subquery: no extra round trip)."""
+    comment_ids = Comment.objects.filter(
+        Q(objective=objective) | Q(key_result_id__in=kr_ids)
+    ).values("pk")
     return list(
         AuditEntry.objects.filter(
             Q(object_type="objective", object_id=objective.pk)
             | Q(object_type="keyresult", object_id__in=kr_ids)
             | Q(object_type="alignment", object_id__in=link_ids)
+            | Q(object_type="comment", object_id__in=comment_ids)
         )
         .select_related("actor__person")
         .order_by("-at", "-id")[:HISTORY_LIMIT]
@@ -104,6 +112,7 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
     ):
         versions[version.key_result_id].append(version)
     sharing = sharing_of(objective, kr_ids)
+    threads = threads_of(request.user, objective, [row.key_result for row in report.key_results])
     me = access.person.pk if access.person else None
     objective_leads = {objective.owner_person_id} | {p.pk for p in sharing.co_owners}
     rows = [
@@ -116,6 +125,7 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
             "co_owners": sharing.kr_co_owners[row.key_result.pk],
             "followers": sharing.kr_followers[row.key_result.pk],
             "follows": me in {p.pk for p in sharing.kr_followers[row.key_result.pk]},
+            "thread": threads[row.key_result.pk],
             # Owners and co-owners follow without asking; they have no button to press.
             "follows_implicitly": me in objective_leads
             or me == row.key_result.owner_id
@@ -129,9 +139,15 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
         "report": report,
         "rows": rows,
         "children": children,
-        "history": objective_history(
-            objective, kr_ids, [link.pk for link in report.parent_links] + [c.pk for c in children]
+        "history": describe_history(
+            objective_history(
+                objective,
+                kr_ids,
+                [link.pk for link in report.parent_links] + [c.pk for c in children],
+            ),
+            {row.key_result.pk: row.key_result.title for row in report.key_results},
         ),
+        "thread": threads[None],
         "reviews": list(
             ObjectiveReview.objects.filter(objective=objective).select_related("by__person")
         ),
