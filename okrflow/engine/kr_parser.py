@@ -28,6 +28,18 @@ Which number is the target:
 A count per period with a baseline ("from 8/quarter to 2/quarter") is a rate: a metric from
 start to target with `per` set, not a recurring commitment.
 
+Fields (what `to_json` returns and what the labelled corpus in tests/engine/parser_corpus/
+records):
+* `start`, `target`: numbers as written, scale words applied ("500K" 500000, "2,5 tỷ"
+  2500000000); `start` only when the sentence states one.
+* `unit`: "%" for percents (percentage points too), an ISO code for money ("$"/"USD" USD,
+  "đ"/"đồng"/"VNĐ"/"VND" VND, a bare "tỷ"/"triệu"/"200k" in a money sentence VND), a normalised
+  duration, "kg"/"km", else the counted noun (rules in kr_parser_units: Vietnamese head-first,
+  English singular head-last, abbreviations lowercased, scores "điểm"/"point").
+* `deadline`: the parts the sentence names (day, month, quarter, year), rules in
+  kr_parser_dates; a duration ("trong 12 tháng", "within 5 days") is no deadline.
+* `per`: the period of a recurring commitment or of a rate with a baseline.
+
 Direction, first rule that applies:
 1. A baseline and target ("từ 65% lên 80%", "from 8% to 5%"): compare the two numbers.
 2. "double"/"halve" and friends: increase / decrease.
