@@ -118,11 +118,13 @@ _PLACEHOLDER = re.compile(
     r"\[[^\]]*\]|_{3,}|(?:…|\.\.\.)\s*/|"
     r"\b(?:from|to|at|by|of|từ|lên|xuống|đến|đạt|mức)\s+[XYZN]\b"
 )
+_TAG = re.compile(r"^\s*\[[A-Z0-9][^\]\s]+\]\s*")
 _LABEL_DIGITS = re.compile(r"\b\d+D\b")
 _PARENS = re.compile(r"\([^()]*\)")
 _BASELINE_REMARK = re.compile(
-    r"(?:\(\s*|\b)(?:(?:up|down)\s+from|from(?:\s+current(?:ly)?)?|currently(?:\s+\w+)?|"
-    r"từ(?:\s+mức)?(?:\s+hiện tại)?|hiện tại(?:\s+là)?)\s*$"
+    r"\(\s*(?:(?:up|down)\s+from|from(?:\s+current(?:ly)?)?|currently(?:\s+\w+)?|"
+    r"từ(?:\s+mức)?|hiện tại(?:\s+là)?)\s*$|"
+    r"\b(?:from\s+current(?:ly)?|currently(?:\s+at)?|từ\s+mức\s+hiện\s+tại|hiện\s+tại\s+là)\s*$"
 )
 _WINDOW_CONNECTORS = ("up", "down", "relative")
 _PUNCTUATION = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00a0": " "})
@@ -182,8 +184,8 @@ def json_number(value: Decimal | None) -> int | float | None:
 def detect_language(text: str) -> str:
     """Return "vi" for Vietnamese (diacritics or common words), else "en".
 
-    One accented word is enough when no English function word ("the", "of", …) is present:
-    "4.5+ rating trên App Store" is Vietnamese, "Launch the café menu" English.
+    One word with a circumflex is enough when no English function word ("the", "of", …) is
+    present: "4.5+ rating trên App Store" is Vietnamese; "Launch café menu" stays English.
     """
     decomposed = unicodedata.normalize("NFD", text)
     if "đ" in text.lower() or any(mark in decomposed for mark in _VI_STRONG_MARKS):
@@ -194,12 +196,20 @@ def detect_language(text: str) -> str:
     if len(accented) >= 2 or len(plain) >= 2:
         return "vi"
     english = any(w in _EN_FUNCTION_WORDS for w in words)
-    return "vi" if len(accented) == 1 and not english else "en"
+    circumflex = len(accented) == 1 and "\u0302" in accented[0]
+    return "vi" if circumflex and not english else "en"
 
 
 def is_template(text: str) -> bool:
-    """Tell whether a sentence still has placeholders instead of figures."""
-    return bool(_PLACEHOLDER.search(unicodedata.normalize("NFC", text)))
+    """Tell whether a sentence still has placeholders instead of figures.
+
+    A one-word bracketed tag that opens the sentence ("[Marketing] Tăng 20% …", "[Q3] …") is a
+    label, not a placeholder; "[số lượng] khách hàng" or "[X] …" are placeholders.
+    """
+    text = unicodedata.normalize("NFC", text)
+    if _TAG.match(text) and _TAG.sub("", text).strip():
+        text = _TAG.sub("", text)
+    return bool(_PLACEHOLDER.search(text))
 
 
 def cased_text(text: str) -> str:
@@ -371,7 +381,8 @@ def describe_quantities(
     else:
         index = after_window(text, quantities, lang)
         start, target = None, merge_list(text, quantities, index, lang)
-        if remark is not None and remark is not target and remark.category == target.category:
+        later = remark is not None and remark.start > target.start
+        if later and remark.category == target.category:  # type: ignore[union-attr]
             start = remark
     if start:
         start, target = same_unit(start, target)

@@ -20,7 +20,7 @@ Rules:
 * "a/b" right after a comparison sign ("score > 4/5") is a score, not a date.
 * A date inside parentheses is a remark ("( … tính năng mới vào 21/06 )"), not the deadline,
   unless the parentheses open with a deadline word ("(by June 1)").
-* A clock time is no number: "đi ngủ trước 23h", "lúc 17 giờ".
+* A clock time is no number: "đi ngủ trước 23h", "lúc 17 giờ" ("trước 24h" stays a duration).
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def blank_matches(text: str, pattern: re.Pattern[str]) -> str:
 
 _NOISE = [
     re.compile(r"(?:lúc|vào|at)\s+\d{1,2}(?:[.:h]\d{2}\b|\s*(?:h|giờ|am|pm)\b)"),
-    re.compile(r"(?<=trước )\d{1,2}\s*(?:h|giờ)\b(?!\s*\d)"),
+    re.compile(r"(?<=trước )(?:[01]?\d|2[0-3])h\b(?!\s*\d)"),
     re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}\b(?:\s*(?:sáng|chiều|tối|trưa|am|pm)\b)?"),
     re.compile(r"\b\d{1,2}\.\d{2}\s*(?:sáng|chiều|tối|trưa|am|pm)\b"),
     re.compile(r"\b\d{1,2}\s*(?:am|pm)\b"),

@@ -335,7 +335,7 @@ def merge_list(text: str, quantities: list[Quantity], index: int, lang: str) -> 
 
 
 _PAIR_GAP = re.compile(
-    r"(?:\s*/\s*[^\W\d_]+)?"
+    r"(?:\s*/\s*[^\W\d_]+(?:\s+[^\W\d_]+)?)?"
     r"\s*(?:lên mức|lên tới|lên đến|lên|xuống còn|xuống mức|xuống|đến|tới|còn|thành|to|->|→|=>)\s*"
 )
 _PAIR_START = re.compile(r"(?:^|\s)(?:từ mức|từ|from)\s*$")

@@ -14,7 +14,7 @@ Unknown nouns, in this order:
   counts "game");
 * an English noun is the last word of its phrase (up to four words, cut before a stop word or a
   word ending in -ly/-ed/-ing), singularised: "20 repetitive operational tasks" counts "task".
-* "90 of new features" reads the phrase after "of".
+* "90 of new features" and "8 of 10 customers" read the phrase after "of".
 When no noun follows the number, the noun named before it counts ("the number of bugs … from
 20 to 5" counts "bug"; "số lượng khách hàng … từ 500K lên 800K" counts "khách hàng"); a score
 word (NPS, CSAT, eNPS, rating, điểm, score) named there wins, because scores are points.
@@ -226,7 +226,7 @@ def read_en_unit(run: list[tuple[str, int]]) -> tuple[str | None, int | None]:
     return singularise(phrase[-1][0]), phrase[-1][1]
 
 
-_OF = re.compile(r"\s+of\s+(?:(?:the|our|all|new)\s+)?")
+_OF = re.compile(r"\s+of\s+(?:\d+\s+)?(?:(?:the|our|all|new)\s+)?")
 
 
 def read_unit(text: str, pos: int, lang: str, cased: str | None = None) -> tuple[str | None, int]:

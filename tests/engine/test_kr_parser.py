@@ -374,6 +374,12 @@ Tăng doanh thu từ [X] lên [Y]  => template
 Increase revenue from X to Y  => template
 Ký [số lượng] hợp đồng trước …/…/…  => template
 Sign ___ new clients  => template
+[Marketing] Tăng 20% lượng truy cập website  => percentage | 20 % | increase | relative
+[số lượng] khách hàng mới ký hợp đồng  => template
+Đạt 500 đơn hàng từ 3 kênh  => metric | 500 đơn hàng
+Reach 200 signups from 5 campaigns  => metric | 200 signup
+8 of 10 customers renew  => metric | 8 customer
+Phản hồi khiếu nại trước 24h  => metric | 24 hours
 """
 
 
@@ -492,6 +498,7 @@ def test_table_covers_every_article_key_result() -> None:
         ("Tang doanh thu cho khach hang", "vi"),
         ("Increase revenue", "en"),
         ("Launch the café menu", "en"),
+        ("Launch café menu", "en"),
         ("4.5+ rating trên App Store", "vi"),
         ("Uptime 99.9%, response time <2s", "en"),
         ("Hire 3 engineers", "en"),
@@ -621,11 +628,12 @@ def test_parser_reads_at_least_90_percent_of_real_sentences(lang: str) -> None:
 @given(
     words=st.lists(st.sampled_from(VOCABULARY), max_size=8),
     placeholder=st.sampled_from(["[số lượng]", "[Competitor]", "from X to Y", "___", "…/…/…"]),
-    at=st.integers(min_value=0, max_value=8),
+    at=st.integers(min_value=1, max_value=8),
 )
 def test_a_placeholder_makes_any_sentence_a_template(
     words: list[str], placeholder: str, at: int
 ) -> None:
-    text = " ".join([*words[:at], placeholder, *words[at:]])
+    # After the first word: a one-word "[Tag]" opening a sentence is a label (next test).
+    text = " ".join(["Đạt", *words[:at], placeholder, *words[at:]])
     got = parse_key_result(text).to_json()
     assert (got["kind"], got["measurable"], got["target"]) == ("template", False, None)
