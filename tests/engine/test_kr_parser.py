@@ -556,7 +556,8 @@ VOCABULARY_TEXT = """
 tăng giảm đạt tối thiểu ít nhất tối đa dưới lên xuống từ so với quý II tháng 4 trước 15/4 năm 2024
 khách hàng 10.000 1,5 tỷ đồng 20% hàng tuần 1 lần/tuần top 5 increase reduce by from to at least
 under $2k 5k Q3 June 30 weekly twice a month 1:1 17.00 thứ 6 - – , . + double gấp đôi 3x 24h 30
-phút 2025 every other week launch hoàn thành
+phút 2025 every other week launch hoàn thành ≥ ≤ >= ( ) (from (up from (currently [X] X Y
+200ms 5kg 2D T12/2026 10/10 trước 23h zero -50% 6 phút/CV giây tuần 8/quarter KĐT MAU 1,000
 """
 VOCABULARY = VOCABULARY_TEXT.split()
 
@@ -578,7 +579,7 @@ def check_invariants(parsed: ParsedKeyResult) -> None:
     """Check the rules every parse obeys whatever the input."""
     got = parsed.to_json()
     assert got["kind"] in KINDS
-    assert got["measurable"] is (got["kind"] != "activity")
+    assert got["measurable"] is (got["kind"] not in UNMEASURED)
     assert got["direction"] in DIRECTIONS
     if got["kind"] == "recurring":
         assert got["per"] is not None
