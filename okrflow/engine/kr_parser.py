@@ -381,8 +381,7 @@ def describe_quantities(
     else:
         index = after_window(text, quantities, lang)
         start, target = None, merge_list(text, quantities, index, lang)
-        later = remark is not None and remark.start > target.start
-        if later and remark.category == target.category:  # type: ignore[union-attr]
+        if remark and remark.start > target.start and remark.category == target.category:
             start = remark
     if start:
         start, target = same_unit(start, target)
@@ -401,8 +400,15 @@ def describe_quantities(
         "relative": relative,
         "unit": unit,
         "direction": direction,
-        "per": (start.per if start else None) or (target.per if pair else None),
+        "per": rate_period(start, target) if start else None,
     }
+
+
+def rate_period(start: Quantity | None, target: Quantity) -> str | None:
+    """Return the period of a count or duration rate ("from 8/quarter to 2/quarter")."""
+    if target.category not in ("count", "duration"):
+        return None
+    return (start.per if start else None) or target.per
 
 
 def describe_recurring(recurring: Quantity) -> dict[str, Any]:
@@ -441,7 +447,7 @@ TEMPLATE_FACTS = {"kind": "template", "direction": "none", "measurable": False}
 def is_rate_pair(work: str, quantities: list[Quantity]) -> bool:
     """Tell whether a baseline and target are counts per period ("from 8/quarter to 2/quarter")."""
     pair = find_pair(work, split_remarks(work, quantities)[0])
-    return bool(pair and (pair[0].per or pair[1].per))
+    return bool(pair and rate_period(*pair))
 
 
 def parse_key_result(text: str, lang: str | None = None) -> ParsedKeyResult:

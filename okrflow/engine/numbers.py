@@ -55,12 +55,16 @@ CURRENCY_ALIASES = {
     "đ": "VND",
     "đồng": "VND",
     "₫": "VND",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
 }
 
 _WORD_SCALE_RE = "nghìn|ngàn|triệu|tỷ|tỉ|thousand|million|billion"
 _LETTER_SCALE_RE = "k|tr|mn|m|bn|b"
-_PREFIX_RE = r"us\$|\$|usd|vnd|vnđ"
-_SUFFIX_RE = r"đồng|đ|₫|vnđ|vnd|usd|\$|dollars?"
+_PREFIX_RE = r"us\$|\$|usd|vnd|vnđ|€|eur"
+_SUFFIX_RE = r"đồng|đ|₫|vnđ|vnd|usd|\$|dollars?|€|euros?|eur"
 _BODY = re.compile(r"\d+(?:[.,]\d+)*")
 
 _AMOUNT = re.compile(

@@ -366,6 +366,8 @@ Automate 12 manual reporting tasks  => metric | 12 task
 Ensure 90 of new features are documented  => metric | 90 feature
 Reduce the number of bugs found after a release from 30 to 10  => metric | 30 → 10 bug | decrease
 Lose 4kg by March  => metric | 4 kg | month=3
+Cut cloud spend from €12k to €9k per month  => currency | 12000 → 9000 EUR | decrease
+Doanh thu châu Âu đạt 50.000 EUR  => currency | 50000 EUR
 Dành 20 phút mỗi ngày học tiếng Anh  => recurring | 20 minutes | at_least | per=day
 Weekly active users reach 20K  => metric | 20000 user
 Sản xuất 20 video 3D mới  => metric | 20 video
