@@ -12,6 +12,33 @@ Kinds:
   Measurable, direction "achieve", no target.
 * "activity": no number, no deadline, no done-state: an open-ended effort ("Tổ chức sự kiện
   khuyến mại", "Work on the blog"). Not measurable, direction "none".
+* "template": the sentence still has placeholders where its figures should be ("[số lượng]",
+  "[Competitor]", "from X to Y", "…/…/…", "___"). Not measurable, direction "none", no
+  figures and no deadline: fill it in first.
+
+Which number is the target:
+* a baseline and target pair ("từ 65% lên 80%", "from 2 hours to 30 minutes") wins;
+* a baseline may also follow the target: "to 75% from current 45%", "(up from 85%)",
+  "(from 22%)", "(currently 28)" give the start;
+* other numbers inside parentheses are remarks ("12 drills (1 per month)") unless the sentence
+  has no number outside them;
+* a time window before the target ("trong vòng 24 giờ … lên 90%", "in first 30 days by 40%")
+  is not the target when a later number follows "lên"/"xuống"/"còn"/"by"/"thêm";
+* otherwise the first number (several targets in one line: the first one counts).
+A count per period with a baseline ("from 8/quarter to 2/quarter") is a rate: a metric from
+start to target with `per` set, not a recurring commitment.
+
+Fields (what `to_json` returns and what the labelled corpus in tests/engine/parser_corpus/
+records):
+* `start`, `target`: numbers as written, scale words applied ("500K" 500000, "2,5 tỷ"
+  2500000000); `start` only when the sentence states one.
+* `unit`: "%" for percents (percentage points too), an ISO code for money ("$"/"USD" USD,
+  "đ"/"đồng"/"VNĐ"/"VND" VND, a bare "tỷ"/"triệu"/"200k" in a money sentence VND), a normalised
+  duration, "kg"/"km", else the counted noun (rules in kr_parser_units: Vietnamese head-first,
+  English singular head-last, abbreviations lowercased, scores "điểm"/"point").
+* `deadline`: the parts the sentence names (day, month, quarter, year), rules in
+  kr_parser_dates; a duration ("trong 12 tháng", "within 5 days") is no deadline.
+* `per`: the period of a recurring commitment or of a rate with a baseline.
 
 Direction, first rule that applies:
 1. A baseline and target ("từ 65% lên 80%", "from 8% to 5%"): compare the two numbers.
@@ -37,7 +64,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -72,7 +99,7 @@ from okrflow.engine.kr_parser_quantities import (
     phrase_pattern,
 )
 from okrflow.engine.kr_parser_recurring import find_markers, find_recurring
-from okrflow.engine.kr_parser_units import look_back_unit
+from okrflow.engine.kr_parser_units import SECONDS_IN, look_back_unit
 from okrflow.engine.numbers import check_language
 
 KIND_BY_CATEGORY = {"percent": "percentage", "currency": "currency"}
@@ -84,6 +111,22 @@ _VI_PLAIN_WORDS = frozenset(
         "trong|doanh|thu|so|voi|luong"
     )
 )
+_EN_FUNCTION_WORDS = frozenset(
+    phrases("the|of|to|and|for|in|with|a|an|by|on|from|at|is|are|our|per|every|each|all")
+)
+_PLACEHOLDER = re.compile(
+    r"\[[^\]]*\]|_{3,}|(?:…|\.\.\.)\s*/|"
+    r"\b(?:from|to|at|by|of|từ|lên|xuống|đến|đạt|mức)\s+[XYZN]\b"
+)
+_TAG = re.compile(r"^\s*\[[A-Z0-9][^\]\s]+\]\s*")
+_LABEL_DIGITS = re.compile(r"\b\d+D\b")
+_PARENS = re.compile(r"\([^()]*\)")
+_BASELINE_REMARK = re.compile(
+    r"\(\s*(?:(?:up|down)\s+from|from(?:\s+current(?:ly)?)?|currently(?:\s+\w+)?|"
+    r"từ(?:\s+mức)?|hiện tại(?:\s+là)?)\s*$|"
+    r"\b(?:from\s+current(?:ly)?|currently(?:\s+at)?|từ\s+mức\s+hiện\s+tại|hiện\s+tại\s+là)\s*$"
+)
+_WINDOW_CONNECTORS = ("up", "down", "relative")
 _PUNCTUATION = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00a0": " "})
 _LABEL = re.compile(r"^\s*(?:[-•*–]\s+)?(?:kr\s*\d*\s*[:.)–-]\s*)?")
 
@@ -139,21 +182,51 @@ def json_number(value: Decimal | None) -> int | float | None:
 
 
 def detect_language(text: str) -> str:
-    """Return "vi" for Vietnamese (diacritics or common words), else "en"."""
+    """Return "vi" for Vietnamese (diacritics or common words), else "en".
+
+    One word with a circumflex is enough when no English function word ("the", "of", …) is
+    present: "4.5+ rating trên App Store" is Vietnamese; "Launch café menu" stays English.
+    """
     decomposed = unicodedata.normalize("NFD", text)
     if "đ" in text.lower() or any(mark in decomposed for mark in _VI_STRONG_MARKS):
         return "vi"
     accented = [w for w in decomposed.split() if any(mark in w for mark in _VI_MARKS)]
-    plain = [w for w in re.findall(r"[a-z]+", text.lower()) if w in _VI_PLAIN_WORDS]
-    return "vi" if len(accented) >= 2 or len(plain) >= 2 else "en"
+    words = re.findall(r"[a-z]+", text.lower())
+    plain = [w for w in words if w in _VI_PLAIN_WORDS]
+    if len(accented) >= 2 or len(plain) >= 2:
+        return "vi"
+    english = any(w in _EN_FUNCTION_WORDS for w in words)
+    circumflex = len(accented) == 1 and "\u0302" in accented[0]
+    return "vi" if circumflex and not english else "en"
+
+
+def is_template(text: str) -> bool:
+    """Tell whether a sentence still has placeholders instead of figures.
+
+    A one-word bracketed tag that opens the sentence ("[Marketing] Tăng 20% …", "[Q3] …") is a
+    label, not a placeholder; "[số lượng] khách hàng" or "[X] …" are placeholders.
+    """
+    text = unicodedata.normalize("NFC", text)
+    if _TAG.match(text) and _TAG.sub("", text).strip():
+        text = _TAG.sub("", text)
+    return bool(_PLACEHOLDER.search(text))
+
+
+def cased_text(text: str) -> str:
+    """Return the text normalised like `prepare_text` but keeping its case (same offsets)."""
+    return unicodedata.normalize("NFC", text).translate(_PUNCTUATION)
 
 
 def prepare_text(text: str) -> str:
     """Normalise, lowercase (keeping offsets) and blank a leading bullet or "KR1:" label."""
-    text = unicodedata.normalize("NFC", text).translate(_PUNCTUATION)
+    text = cased_text(text)
     lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     label = _LABEL.match(lowered)
-    return blank(lowered, 0, label.end()) if label else lowered
+    lowered = blank(lowered, 0, label.end()) if label else lowered
+    # "2D", "3D" in capitals are labels, not days.
+    for match in _LABEL_DIGITS.finditer(text):
+        lowered = blank(lowered, match.start(), match.end())
+    return lowered
 
 
 def connector_regex(lang: str) -> re.Pattern[str]:
@@ -245,18 +318,74 @@ def unit_and_kind(
     source = target if target.unit or start is None else start
     unit, category = source.unit, source.category
     if unit is None and category == "count":
-        first = start or target
+        first = start if start and start.start < target.start else target
         unit = look_back_unit(text[lead.verb_end : first.lead_start], lang)
+        if unit is None and lead.verb_end:
+            unit = look_back_unit(text[: first.lead_start], lang)
     return unit, KIND_BY_CATEGORY.get(category, "metric")
+
+
+def in_parens(text: str, quantity: Quantity) -> re.Match[str] | None:
+    """Return the parenthesised remark a quantity sits in, if any."""
+    for match in _PARENS.finditer(text):
+        if match.start() < quantity.start and quantity.end <= match.end():
+            return match
+    return None
+
+
+def split_remarks(text: str, quantities: list[Quantity]) -> tuple[list[Quantity], Quantity | None]:
+    """Keep the quantities outside parentheses; return a stated baseline remark apart."""
+    outside = [q for q in quantities if in_parens(text, q) is None]
+    baseline = next((q for q in quantities if _BASELINE_REMARK.search(text[: q.lead_start])), None)
+    if not outside:
+        return quantities, None
+    return outside, baseline
+
+
+def after_window(text: str, quantities: list[Quantity], lang: str) -> int:
+    """Skip a leading time window ("trong vòng 24 giờ") when a later number is the target."""
+    if len(quantities) < 2 or quantities[0].category != "duration":
+        return 0
+    for index, quantity in enumerate(quantities[1:], start=1):
+        if read_lead(text, quantity, lang).connector in _WINDOW_CONNECTORS:
+            return index
+    return 0
+
+
+def in_unit(quantity: Quantity, unit: str) -> Quantity:
+    """Express a duration in a smaller unit ("6 phút" in seconds is 360)."""
+    factor = Decimal(SECONDS_IN[quantity.unit or ""]) / Decimal(SECONDS_IN[unit])
+    value = quantity.value * factor
+    exact = value == value.to_integral_value()
+    return replace(quantity, value=value.quantize(Decimal(1)) if exact else value, unit=unit)
+
+
+def same_unit(start: Quantity, target: Quantity) -> tuple[Quantity, Quantity]:
+    """Express a duration baseline and target in the smaller of their two units."""
+    units = start.unit or "", target.unit or ""
+    convertible = all(unit in SECONDS_IN for unit in units) and units[0] != units[1]
+    if not convertible or start.category != "duration" or target.category != "duration":
+        return start, target
+    smaller = min(units, key=lambda unit: Decimal(SECONDS_IN[unit]))
+    return in_unit(start, smaller), in_unit(target, smaller)
 
 
 def describe_quantities(
     text: str, quantities: list[Quantity], comparison: str | None, lang: str
 ) -> dict[str, Any]:
     """Describe a sentence whose target is a number."""
+    quantities, remark = split_remarks(text, quantities)
     pair = find_pair(text, quantities)
-    start, target = pair if pair else (None, merge_list(text, quantities, 0, lang))
-    lead = read_lead(text, start or target, lang)
+    if pair:
+        start, target = pair
+    else:
+        index = after_window(text, quantities, lang)
+        start, target = None, merge_list(text, quantities, index, lang)
+        if remark and remark.start > target.start and remark.category == target.category:
+            start = remark
+    if start:
+        start, target = same_unit(start, target)
+    lead = read_lead(text, start if start and start.start < target.start else target, lang)
     target_lead = read_lead(text, target, lang) if start else lead
     unit, kind = unit_and_kind(text, start, target, lead, lang)
     if start:
@@ -271,7 +400,15 @@ def describe_quantities(
         "relative": relative,
         "unit": unit,
         "direction": direction,
+        "per": rate_period(start, target) if start else None,
     }
+
+
+def rate_period(start: Quantity | None, target: Quantity) -> str | None:
+    """Return the period of a count or duration rate ("from 8/quarter to 2/quarter")."""
+    if target.category not in ("count", "duration"):
+        return None
+    return (start.per if start else None) or target.per
 
 
 def describe_recurring(recurring: Quantity) -> dict[str, Any]:
@@ -289,7 +426,7 @@ _DONE_VERB = re.compile(
     rf"\s*(?:(?:{phrase_pattern(LEAD_FILLERS)})\s+)?(?:{phrase_pattern(DONE_VERBS['vi'])}|"
     rf"{phrase_pattern(DONE_VERBS['en'])})\b"
 )
-_DONE_STATE = re.compile(rf"\b(?:{phrase_pattern(DONE_STATES)})\b")
+_DONE_STATE = re.compile(rf"\b(?:{phrase_pattern(DONE_STATES)})\b|\blive\W*$")
 
 
 def has_done_state(text: str) -> bool:
@@ -304,16 +441,31 @@ def describe_plain(text: str, deadline: Deadline | None) -> dict[str, Any]:
     return {"kind": "activity", "direction": "none", "measurable": False}
 
 
+TEMPLATE_FACTS = {"kind": "template", "direction": "none", "measurable": False}
+
+
+def is_rate_pair(work: str, quantities: list[Quantity]) -> bool:
+    """Tell whether a baseline and target are counts per period ("from 8/quarter to 2/quarter")."""
+    pair = find_pair(work, split_remarks(work, quantities)[0])
+    return bool(pair and rate_period(*pair))
+
+
 def parse_key_result(text: str, lang: str | None = None) -> ParsedKeyResult:
     """Parse one key-result sentence; the language is detected when not given."""
     lang = check_language(lang or detect_language(text))
+    if is_template(text):
+        fields = {"start": None, "target": None, "relative": False, "unit": None, "per": None}
+        return ParsedKeyResult(text=text, lang=lang, deadline=None, **fields, **TEMPLATE_FACTS)
     work = mask_noise(prepare_text(text))
     work, comparison = extract_baseline(work)
     work, deadline = extract_deadline(work, lang)
     work = mask_ranges(work)
     markers, work = find_markers(work)
-    quantities = find_quantities(work, lang)
-    recurring = find_recurring(work, quantities, markers, lang)
+    quantities = find_quantities(work, lang, cased_text(text))
+    recurring = None
+    if not is_rate_pair(work, quantities):
+        outside = split_remarks(work, quantities)[0]
+        recurring = find_recurring(work, outside, markers, lang)
     if recurring:
         facts = describe_recurring(recurring)
     elif quantities:

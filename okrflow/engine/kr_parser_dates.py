@@ -14,8 +14,13 @@ Rules:
   when only the second number can be a day ("6/30" is June 30).
 * A range target ("10-15%") keeps its upper end; a range from 0 or 1 ("1 – 5 sao") is a
   rating scale, not a target, and is dropped.
-* When several deadlines appear, the first one in the sentence wins; a lone year elsewhere
-  fills in its missing year.
+* When several deadlines appear, the first one written after a deadline word ("trước",
+  "đến", "by", …) wins, else the first one; a lone year elsewhere fills in its missing year.
+* "T12/2026" is a month and year ("tháng 12 năm 2026").
+* "a/b" right after a comparison sign ("score > 4/5") is a score, not a date.
+* A date inside parentheses is a remark ("( … tính năng mới vào 21/06 )"), not the deadline,
+  unless the parentheses open with a deadline word ("(by June 1)").
+* A clock time is no number: "đi ngủ trước 23h", "lúc 17 giờ" ("trước 24h" stays a duration).
 """
 
 from __future__ import annotations
@@ -75,6 +80,7 @@ def blank_matches(text: str, pattern: re.Pattern[str]) -> str:
 
 _NOISE = [
     re.compile(r"(?:lúc|vào|at)\s+\d{1,2}(?:[.:h]\d{2}\b|\s*(?:h|giờ|am|pm)\b)"),
+    re.compile(r"(?<=trước )(?:[01]?\d|2[0-3])h\b(?!\s*\d)"),
     re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}\b(?:\s*(?:sáng|chiều|tối|trưa|am|pm)\b)?"),
     re.compile(r"\b\d{1,2}\.\d{2}\s*(?:sáng|chiều|tối|trưa|am|pm)\b"),
     re.compile(r"\b\d{1,2}\s*(?:am|pm)\b"),
@@ -167,7 +173,9 @@ def order_day_month(first: int, second: int, lang: str) -> tuple[int, int]:
 
 
 def hit_numeric_date(match: re.Match[str], lang: str) -> dict[str, int | None]:
-    """Read "15/4", "30/6/2024" or "by 15-4"."""
+    """Read "15/4", "30/6/2024" or "by 15-4"; "> 4/5" is a score."""
+    if re.search(r"[<>≤≥=]\s*$", match.string[: match.start()]):
+        return {}
     day, month = order_day_month(int(match["a"]), int(match["b"]), lang)
     return {"day": day, "month": month, "year": to_year(match["y"])}
 
@@ -232,11 +240,17 @@ def hit_month_any(match: re.Match[str], lang: str) -> dict[str, int | None]:
     return {"month": MONTHS_EN[name], "year": to_year(match["y"])}
 
 
+def hit_month_code(match: re.Match[str], lang: str) -> dict[str, int | None]:
+    """Read "T12/2026"."""
+    return {"month": int(match["m"]), "year": int(match["y"])}
+
+
 Reader = Callable[[re.Match[str], str], dict[str, int | None]]
 _BOTH = ("vi", "en")
 _DEADLINE_WORD = r"(?:by|in|before|until|till|during|end of|cuối|hết|trước|đến|trong|vào)"
 _DATE_PATTERNS: list[tuple[re.Pattern[str], Reader, tuple[str, ...]]] = [
     (re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}})\b"), hit_iso, _BOTH),
+    (re.compile(rf"\bt(?P<m>\d{{1,2}})\s*/\s*(?P<y>{_YEAR})\b"), hit_month_code, ("vi",)),
     (
         re.compile(r"\bngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s+năm\s+(?P<y>\d{4}))?\b"),
         hit_vi_day,
@@ -335,22 +349,40 @@ def find_date_hits(text: str, lang: str) -> list[DateHit]:
     return sorted(hits, key=lambda hit: hit.start)
 
 
-def merge_hits(hits: list[DateHit]) -> Deadline | None:
-    """Take the first deadline and fill its year from a later year-only hit."""
+def merge_hits(hits: list[DateHit], led: list[bool]) -> Deadline | None:
+    """Take the first deadline (after a deadline word if any) and fill its year from a lone year."""
     if not hits:
         return None
-    parts = dict(hits[0].parts)
-    for hit in hits[1:]:
-        if set(hit.parts) == {"year"} and "year" not in parts:
+    first = next((hit for hit, has_lead in zip(hits, led, strict=True) if has_lead), hits[0])
+    parts = dict(first.parts)
+    for hit in hits:
+        if hit is not first and set(hit.parts) == {"year"} and "year" not in parts:
             parts["year"] = hit.parts["year"]
     return Deadline(**parts)
+
+
+_PARENS = re.compile(r"\([^()]*\)")
+_PAREN_DEADLINE = re.compile(rf"\(\s*{_DEADLINE_WORD}\b")
+
+
+def in_remark(text: str, hit: DateHit) -> bool:
+    """Tell whether a date sits inside parentheses that do not open with a deadline word."""
+    for match in _PARENS.finditer(text):
+        if match.start() < hit.start and hit.end <= match.end():
+            return not _PAREN_DEADLINE.match(match.group())
+    return False
 
 
 def extract_deadline(text: str, lang: str) -> tuple[str, Deadline | None]:
     """Blank every date expression (with its "by"/"trước" word) and return the deadline."""
     hits = find_date_hits(text, lang)
+    kept, led = [], []
+    original = text
     for hit in hits:
         lead = _LEAD_WORDS.search(text[: hit.start])
         start = lead.start() if lead else hit.start
         text = blank(text, start, hit.end)
-    return text, merge_hits(hits)
+        if not in_remark(original, hit):
+            kept.append(hit)
+            led.append(lead is not None)
+    return text, merge_hits(kept, led)

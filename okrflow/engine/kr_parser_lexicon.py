@@ -18,6 +18,14 @@ def same_name(text: str) -> dict[str, str]:
     return {phrase: phrase for phrase in phrases(text)}
 
 
+# Vietnamese syllables written without marks: a unit starting with one is Vietnamese.
+VI_PLAIN_WORDS = frozenset(
+    phrases(
+        "doanh|thu|tai|giao|sinh|tin|bao|cao|chi|ban|hang|khach|thang|quy|tang|giam|dat|toi|"
+        "thieu|nhat|cua|va|cho|cac|nhung|duoc|nguoi|trong|so|voi|luong|khai|phan|tham|gia|"
+        "hoa|hoc|lao|nghi|phong|tiep|can|sao|kho|may|mua|xe|anh|em|con|ho|co|hai|ba|bon|nam"
+    )
+)
 PERIODS = {"ngày": "day", "tuần": "week", "tháng": "month", "quý": "quarter"}
 PERIODS |= {"day": "day", "week": "week", "month": "month", "quarter": "quarter"}
 PERIOD_ADVERBS = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
@@ -58,7 +66,7 @@ DECREASE_VERBS = {
     "vi": phrases("cắt giảm|giảm thiểu|giảm|hạ thấp|rút ngắn|thu hẹp|tiết kiệm"),
     "en": phrases(
         "reduce|reducing|decrease|decreasing|cut|lower|shrink|shorten|drop|lessen|minimise|"
-        "minimize|halve|slash|trim|save"
+        "minimize|halve|slash|trim|save|decreased|reduced|lowered"
     ),
 }
 WEAK_VERBS = {
@@ -73,7 +81,7 @@ LOWER_IS_BETTER = phrases(
 
 # Bounds written right before the number ("tối thiểu 100") or right after it ("100+").
 AT_LEAST_BEFORE = {
-    "vi": phrases("không dưới|không ít hơn|tối thiểu|ít nhất|vượt mức|hơn|trên"),
+    "vi": phrases("không dưới|không ít hơn|tối thiểu|ít nhất|vượt mức|hơn|trên|>=|≥|>"),
     "en": phrases(
         "no less than|no fewer than|not less than|a minimum of|minimum of|at least|more than|"
         "greater than|higher than|minimum|min.|min|over|above|exceed|exceeding|>=|≥|>"
@@ -81,7 +89,7 @@ AT_LEAST_BEFORE = {
 }
 AT_MOST_BEFORE = {
     "vi": phrases(
-        "không vượt quá|không quá|không nhiều hơn|tối đa|ít hơn|thấp hơn|trong vòng|dưới"
+        "không vượt quá|không quá|không nhiều hơn|tối đa|ít hơn|thấp hơn|trong vòng|dưới|<=|≤|<"
     ),
     "en": phrases(
         "no more than|not more than|a maximum of|maximum of|not exceed|at most|less than|"
@@ -111,7 +119,7 @@ DONE_VERBS = {
     ),
     "en": phrases(
         "launch|ship|release|publish|complete|finish|finalise|finalize|deliver|deploy|roll out|"
-        "go live|sign|obtain|hire|recruit|appoint|migrate|implement|integrate|achieve|pass|open|"
+        "go live|sign|obtain|hire|recruit|appoint|migrate|implement|integrate|achieve|pass|open|rollout|"
         "get certified"
     ),
 }
@@ -129,7 +137,14 @@ VI_UNITS = {
     "tiếng": "hours",
     "ngày làm việc": "days",
     "ngày": "days",
+    "tuần": "weeks",
+    "tháng": "months",
     "giây": "seconds",
+    # Scores are points: NPS, CSAT and ratings in Vietnamese sentences count "điểm".
+    "nps": "điểm",
+    "enps": "điểm",
+    "csat": "điểm",
+    "rating": "điểm",
 }
 VI_UNITS |= same_name(
     "khách hàng|khách mời|khách|người theo dõi|lượt theo dõi|theo dõi|người dùng|người tham dự|"
@@ -140,7 +155,8 @@ VI_UNITS |= same_name(
     "lượt truy cập|lượt xem|lượt tải|lượt đăng ký|lượt thích|lượt|lần|cuộc gọi|cuộc họp|email|"
     "tin nhắn|ticket|yêu cầu|khiếu nại|lỗi|sự cố|điểm|sao|từ khóa|backlink|đánh giá|hồ sơ|lead|"
     "demo|webinar|tài liệu|ứng dụng|bản tin|infographic|slide|cuốn sách|sách|thị trường|tỉnh|"
-    "vị trí"
+    "vị trí|kênh|nhóm|hướng|tập|game|chủ đề|trường học|doanh nghiệp|hệ thống|giải pháp|tai nạn|"
+    "đề thi|môn học|bài giảng|cái"
 )
 EN_UNITS = {
     "minute": "minutes",
@@ -153,11 +169,18 @@ EN_UNITS = {
     "day": "days",
     "second": "seconds",
     "sec": "seconds",
+    "millisecond": "milliseconds",
+    "ms": "milliseconds",
+    "week": "weeks",
+    "month": "months",
     "percentage point": "%",
     "percent": "%",
     "nps": "point",
+    "enps": "point",
     "csat": "point",
     "score": "point",
+    "rating": "point",
+    "story point": "story point",
 }
 EN_UNITS |= same_name(
     "blog post|case study|landing page|account executive|sales rep|customer|client|user|lead|"
@@ -170,7 +193,8 @@ EN_UNITS |= same_name(
     "participant|member|student|mention|share|like|comment|view|impression|click|keyword|"
     "opportunity|proposal|pilot|prototype|experiment|test|idea|suggestion|improvement|template|"
     "guide|ebook|report|dashboard|item|person|time|logo|reseller|distributor|agency|vendor|"
-    "supplier|hackathon"
+    "supplier|hackathon|action|task|exception|error|drill|region|tier|language|workflow|"
+    "conversation|failure|mile|book|answer|service|deployment|sub-page"
 )
 IRREGULAR_PLURALS = {"people": "person", "men": "man", "women": "woman", "children": "child"}
 PERCENT_WORDS = phrases("điểm phần trăm|phần trăm|percentage points|percent|per cent|pp")
@@ -180,7 +204,7 @@ STOP_WORDS = {
         phrases(
             "trong|để|về|của|và|cho|tại|với|từ|trên|qua|do|mà|đã|đang|sẽ|được|có|là|vào|trước|"
             "sau|đến|tới|mỗi|hàng|hằng|các|những|này|đó|khi|nhằm|nhờ|bằng|so|hoặc|hay|thông|"
-            "đều|cần|phải|như|lên|xuống|còn|thì|ở|theo|trở"
+            "đều|cần|phải|như|lên|xuống|còn|thì|ở|theo|trở|đảm|đạt|chiếm|giúp|mang|phục"
         )
     ),
     "en": frozenset(
@@ -197,4 +221,6 @@ TIME_COMPARISONS = phrases(
     "quarter-over-quarter|month over month|month-over-month|cùng kỳ năm trước|cùng kỳ năm ngoái"
 )
 # Words that make a bare "5 tỷ" mean money in Vietnamese.
-MONEY_CONTEXT = phrases("doanh thu|doanh số|lợi nhuận|chi phí|ngân sách|giá trị|tiền")
+MONEY_CONTEXT = phrases(
+    "doanh thu|doanh số|lợi nhuận|chi phí|ngân sách|giá trị|tiền|giá|cpa|cpc|cpm|cpl|cac"
+)

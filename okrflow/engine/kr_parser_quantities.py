@@ -11,6 +11,14 @@ Rules:
 * Counts listed together with only a few words between them ("1 nhân viên nội dung và 2
   nhân viên SEO", "4 infographic, 1 slide, 1 video") add up into one target; when their nouns
   differ the unit becomes "hạng mục" / "item".
+* "zero incidents" is a count of 0. "-50%" on its own is a relative decrease of 50 %.
+* Glued units: "200ms", "1.5s", "30min", "24h", "3d" are durations, "5kg" and "10km" measures;
+  "2D"/"3D" in capitals are labels, not days.
+* A baseline and target ("từ 65% lên 80%", "from 2 hours to 30 minutes", "30 → 50") are of one
+  kind: both percents, both money, both counts, or both durations. Durations in two units are
+  both expressed in the smaller unit: "từ 6 phút xuống 3 giây" is 360 → 3 seconds, "from 1
+  minute to 90 seconds" 60 → 90 seconds. Each side may carry a per-item or per-period suffix
+  ("6 phút/CV", "8/quarter").
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from okrflow.engine.kr_parser_lexicon import (
 )
 from okrflow.engine.kr_parser_units import (
     DURATIONS,
+    GLUED_MEASURES,
     GLUED_UNITS,
     TIMES_WORD,
     read_unit,
@@ -125,7 +134,9 @@ def find_per(text: str, unit_end: int, lead_start: int) -> str | None:
     return PERIODS[before["p"]] if before else None
 
 
-def classify_span(text: str, span: NumberSpan, lang: str) -> tuple[str | None, str, int]:
+def classify_span(
+    text: str, span: NumberSpan, lang: str, cased: str | None = None
+) -> tuple[str | None, str, int]:
     """Return (unit, category, unit_end) for a number found in the text."""
     if span.percent:
         return "%", "percent", span.end
@@ -133,10 +144,12 @@ def classify_span(text: str, span: NumberSpan, lang: str) -> tuple[str | None, s
         return span.currency, "currency", span.end
     if span.glued_unit == "x":
         return TIMES_WORD[lang], "count", span.end
+    if span.glued_unit in GLUED_MEASURES:
+        return GLUED_MEASURES[span.glued_unit], "count", span.end
     if span.glued_unit:
         return GLUED_UNITS[span.glued_unit], "duration", span.end
     pos = span.end + 1 if text[span.end : span.end + 1] == "+" else span.end
-    unit, unit_end = read_unit(text, pos, lang)
+    unit, unit_end = read_unit(text, pos, lang, cased)
     if unit not in VI_UNITS.values() and is_bare_money(text, span, lang):
         return "VND", "currency", span.end
     if unit == "%":
@@ -146,18 +159,31 @@ def classify_span(text: str, span: NumberSpan, lang: str) -> tuple[str | None, s
 
 def is_bare_money(text: str, span: NumberSpan, lang: str) -> bool:
     """Tell whether "5 tỷ" with no currency means money because the sentence talks revenue."""
-    big = any(word in span.raw.lower() for word in ("tỷ", "tỉ", "triệu", "tr"))
+    raw = span.raw.lower()
+    big = any(word in raw for word in ("tỷ", "tỉ", "triệu", "tr")) or raw.endswith("k")
     return lang == "vi" and big and any(word in text for word in MONEY_CONTEXT)
 
 
-def quantity_from_span(text: str, span: NumberSpan, lang: str) -> Quantity:
+_PAIR_WORD_BEFORE = re.compile(r"(?:từ|from|to|đến|lên|xuống|còn|->|→|=>)\s*$")
+
+
+def quantity_from_span(
+    text: str, span: NumberSpan, lang: str, cased: str | None = None
+) -> Quantity:
     """Build a Quantity from a NumberSpan and the words around it."""
-    unit, category, unit_end = classify_span(text, span, lang)
+    unit, category, unit_end = classify_span(text, span, lang, cased)
     bound, lead_start = find_bound(text, span.start, span.end, unit_end, lang)
     per = find_per(text, unit_end, lead_start)
     if span.glued_unit == "x" and per is None:
         # "3x" with no period is a multiplier: "Grow pipeline 3x" is +200 %.
         return relative_change(span.start, span.end, (span.value - 1) * 100, "increase")
+    if (
+        category == "percent"
+        and span.value < 0
+        and not _PAIR_WORD_BEFORE.search(text[: span.start])
+    ):
+        # "Complaints about reliability -50%": a signed change, not a level.
+        return relative_change(span.start, span.end, -span.value, "decrease")
     return Quantity(
         start=span.start,
         end=span.end,
@@ -247,15 +273,38 @@ def multipliers(text: str) -> tuple[list[Quantity], str]:
     return found, text
 
 
-def find_quantities(text: str, lang: str) -> list[Quantity]:
+_ZERO = re.compile(r"\bzero\b")
+
+
+def zeros(text: str, lang: str) -> tuple[list[Quantity], str]:
+    """Find "zero incidents" and blank the word."""
+    found = []
+    for match in _ZERO.finditer(text):
+        unit, unit_end = read_unit(text, match.end(), lang)
+        found.append(
+            Quantity(
+                start=match.start(),
+                end=match.end(),
+                unit_end=unit_end,
+                value=Decimal(0),
+                unit=unit,
+                category="count",
+                lead_start=match.start(),
+            )
+        )
+        text = blank(text, match.start(), match.end())
+    return found, text
+
+
+def find_quantities(text: str, lang: str, cased: str | None = None) -> list[Quantity]:
     """Find every quantity in masked text, left to right."""
     special: list[Quantity] = []
-    for finder in (word_frequencies, ranks):
+    for finder in (word_frequencies, ranks, zeros):
         found, text = finder(text, lang)
         special += found
     found, text = multipliers(text)
     special += found
-    spans = [quantity_from_span(text, span, lang) for span in find_numbers(text, lang)]
+    spans = [quantity_from_span(text, span, lang, cased) for span in find_numbers(text, lang)]
     return sorted(special + spans, key=lambda quantity: quantity.start)
 
 
@@ -286,15 +335,25 @@ def merge_list(text: str, quantities: list[Quantity], index: int, lang: str) -> 
 
 
 _PAIR_GAP = re.compile(
+    r"(?:\s*/\s*[^\W\d_]+(?:\s+[^\W\d_]+)?)?"
     r"\s*(?:lên mức|lên tới|lên đến|lên|xuống còn|xuống mức|xuống|đến|tới|còn|thành|to|->|→|=>)\s*"
 )
 _PAIR_START = re.compile(r"(?:^|\s)(?:từ mức|từ|from)\s*$")
 _ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
 
 
+def same_kind(left: Quantity, right: Quantity) -> bool:
+    """Tell whether two quantities can be a baseline and its target."""
+    if left.category == "count" and left.unit is None:
+        return right.category in ("count", "duration", "rank", "currency")
+    return left.category == right.category or (right.category == "count" and right.unit is None)
+
+
 def find_pair(text: str, quantities: list[Quantity]) -> tuple[Quantity, Quantity] | None:
     """Find a baseline and target written as "từ 65% lên 80%", "from 8% to 5%" or "30 → 50"."""
     for left, right in itertools.pairwise(quantities):
+        if not same_kind(left, right):
+            continue
         gap = text[left.unit_end : right.lead_start]
         if not _PAIR_GAP.fullmatch(gap):
             continue

@@ -1,12 +1,13 @@
 """Decide whether a key result is a recurring commitment and at what rate.
 
 Rules:
-* A count with its own period ("1 lần/tuần", "50 khách hàng mỗi tuần", "twice a month",
-  "2 posts per week") is recurring at that count per period.
+* A count or a duration with its own period ("1 lần/tuần", "50 khách hàng mỗi tuần", "twice a
+  month", "2 posts per week", "30 phút mỗi ngày") is recurring at that amount per period.
 * A period word on its own ("hàng tuần", "mỗi thứ 6", "weekly", "every Monday") makes the
   sentence recurring at once per period when the sentence has no other number, or when it
   opens the sentence ("Hàng tuần đăng 3 bài" is 3 per week). Elsewhere it only qualifies
-  the metric ("Grow weekly active users to 10,000" is a metric).
+  the metric ("Grow weekly active users to 10,000" is a metric), and so does an opening one
+  when the number is stated as a level ("Weekly active users reach 50K").
 * "every other week", "biweekly", "2 tuần một lần" count as 0.5 per week.
 * There is no yearly period: "hàng năm"/"annually" never makes a key result recurring.
 """
@@ -31,6 +32,7 @@ _MARKERS: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"\b(?:every|each)\s+(?P<p>day|week|month|quarter)\b"), None),
     (re.compile(rf"\b(?:every|each|on)\s+(?:{_WEEKDAY_RE})s?\b|\b(?:{_WEEKDAY_RE})s\b"), "week"),
 ]
+_STATED = re.compile(r"\b(?:reach|reaches|hit|hits|đạt|đạt được)\s*$")
 _BIWEEKLY = re.compile(
     r"\bbi-?weekly\b|\bfortnightly\b|\bevery\s+(?:other|two|2)\s+weeks?\b|"
     r"\b(?:2|hai)\s+tuần\s+(?:một|1)\s+lần\b"
@@ -86,7 +88,7 @@ def find_recurring(
 ) -> Quantity | None:
     """Return the recurring target of the sentence, or None when it is not recurring."""
     for quantity in quantities:
-        if quantity.per and quantity.category == "count":
+        if quantity.per and quantity.category in ("count", "duration"):
             return quantity
     if not markers:
         return None
@@ -97,7 +99,8 @@ def find_recurring(
     if not quantities:
         return once_per(marker, lang)
     opening = not text[: marker.start].strip()
-    if opening and quantities[0].category == "count":
+    stated = _STATED.search(text[: quantities[0].start])
+    if opening and quantities[0].category == "count" and not stated:
         return replace(quantities[0], per=marker.per)
     return None
 

@@ -3,6 +3,12 @@
 Pure: no Django. The parser says what the sentence means; this module decides which of
 okrflow's seven shapes holds it and which fields to fill, so a person types a sentence and
 corrects the result instead of filling eight boxes.
+
+As the import does (`library/keyresults.py`):
+* a plain count with nothing said about where it starts ("Tuyển 5 lập trình viên") starts at 0;
+* a stated deadline outside the cycle is moved to the cycle's last day, with a note that names
+  the stated date (`facts["stated"]`), so the person sees why the date differs;
+* an activity or a template (placeholders still in the sentence) fills nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from okrflow.engine.kr_parser import parse_key_result
+from okrflow.engine.kr_parser_dates import Deadline
+from okrflow.engine.quality_dates import Window, deadline_date
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,7 @@ class Suggestion:
 
     fields: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    facts: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"fields": self.fields, "notes": list(self.notes)}
@@ -61,8 +70,8 @@ def suggest_key_result(
     start, target = text_number(parsed["start"]), text_number(parsed["target"])
     fields: dict[str, str] = {}
     notes: list[str] = []
-    if kind == "activity":
-        return Suggestion({}, ("activity",))
+    if kind in ("activity", "template"):
+        return Suggestion({}, (kind,))
     if kind == "milestone":
         fields["shape"] = "milestone"
     elif kind == "recurring":
@@ -82,7 +91,9 @@ def suggest_key_result(
         shape = {"percentage": "percentage", "currency": "currency"}.get(kind, "metric")
         fields |= {"shape": shape, "start_value": start, "target_value": target}
         fields["direction"] = "decrease" if direction == "decrease" else "increase"
-        if not start:
+        if not start and kind == "metric" and direction == "achieve" and plain_count(parsed):
+            fields["start_value"] = "0"
+        elif not start:
             notes.append("needs_baseline")
     unit = parsed["unit"] or ""
     if unit in ("VND", "USD"):
@@ -92,8 +103,21 @@ def suggest_key_result(
     if kind == "percentage" and fields.get("shape") in ("threshold", "relative"):
         fields["unit"] = "%"
     due = due_from_deadline(parsed["deadline"], cycle_start, cycle_end)
+    facts: dict[str, str] = {}
     if due:
         fields["due_date"] = due
     elif parsed["deadline"]:
-        notes.append("deadline_outside_cycle")
-    return Suggestion(fields, tuple(notes))
+        stated = deadline_date(Deadline(**parsed["deadline"]), Window(cycle_start, cycle_end))
+        # A date outside the cycle cannot be kept; the cycle's end is the neutral choice.
+        fields["due_date"] = cycle_end.isoformat()
+        notes.append("deadline_moved_to_cycle_end")
+        if stated is not None:
+            facts["stated"] = stated.isoformat()
+    return Suggestion(fields, tuple(notes), facts)
+
+
+def plain_count(parsed: dict[str, Any]) -> bool:
+    """Tell whether a target is a count of something that starts from nothing."""
+    target = parsed["target"]
+    unit = parsed["unit"] or ""
+    return target is not None and target > 0 and not parsed["relative"] and unit != "%"

@@ -55,12 +55,16 @@ CURRENCY_ALIASES = {
     "đ": "VND",
     "đồng": "VND",
     "₫": "VND",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
 }
 
 _WORD_SCALE_RE = "nghìn|ngàn|triệu|tỷ|tỉ|thousand|million|billion"
 _LETTER_SCALE_RE = "k|tr|mn|m|bn|b"
-_PREFIX_RE = r"us\$|\$|usd|vnd|vnđ"
-_SUFFIX_RE = r"đồng|đ|₫|vnđ|vnd|usd|\$|dollars?"
+_PREFIX_RE = r"us\$|\$|usd|vnd|vnđ|€|eur"
+_SUFFIX_RE = r"đồng|đ|₫|vnđ|vnd|usd|\$|dollars?|€|euros?|eur"
 _BODY = re.compile(r"\d+(?:[.,]\d+)*")
 
 _AMOUNT = re.compile(
@@ -71,9 +75,10 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 
-# Letters that may be glued to a number as a unit ("24h", "30min", "3x", "1.5s"); the
-# parser turns them into units, everything else glued to digits ("1st", "5G") is no number.
-_GLUED_UNIT_RE = "hrs|hr|h|mins|min|p|x|d|s"
+# Letters that may be glued to a number as a unit ("24h", "30min", "200ms", "3x", "1.5s",
+# "5kg"); the parser turns them into units, everything else glued to digits ("1st", "5G") is no
+# number.
+_GLUED_UNIT_RE = "hrs|hr|h|mins|min|ms|kg|km|p|x|d|s"
 _NOT_LETTER = r"(?![^\W\d_])"
 _FIND = re.compile(
     rf"(?:(?P<prefix>{_PREFIX_RE})\s?)?(?P<sign>[-−])?(?P<body>\d+(?:[.,]\d+)*)"

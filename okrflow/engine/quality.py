@@ -141,12 +141,12 @@ def check_objective_title(title: str, lang: str) -> list[Finding]:
 
 def measurability_findings(kr: KeyResultDraft) -> list[Finding]:
     """Report key results that measure nothing, or only that some work happened."""
-    if kr.kind not in ("activity", "milestone"):
+    if kr.kind not in ("activity", "milestone", "template"):
         return []
     verb = activity_verb(kr.text, kr.lang)
     if verb is not None:
         return [Finding("kr_is_activity", params={"verb": verb})]
-    if kr.kind == "activity":
+    if kr.kind in ("activity", "template"):
         return [Finding("kr_not_measurable")]
     return []
 

@@ -21,7 +21,7 @@ from decimal import Decimal
 from okrflow.engine.kr_parser import ParsedKeyResult, detect_language, parse_key_result
 from okrflow.engine.quality_dates import Window, deadline_date
 
-KINDS = ("percentage", "currency", "metric", "recurring", "milestone", "activity")
+KINDS = ("percentage", "currency", "metric", "recurring", "milestone", "activity", "template")
 FROM_TO_KINDS = ("percentage", "currency", "metric")
 
 _VI_COMPARISON = re.compile(
@@ -59,7 +59,7 @@ class KeyResultDraft:
     @property
     def measurable(self) -> bool:
         """Tell whether anything in the key result can be measured."""
-        return self.kind != "activity"
+        return self.kind not in ("activity", "template")
 
 
 @dataclass(frozen=True)

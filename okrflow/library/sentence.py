@@ -3,8 +3,9 @@
 The parser says what a sentence commits to; the model needs one of its seven shapes with the
 numbers that shape requires. The mapping, in order:
 
-* milestone -> milestone. An activity (nothing measurable) is stored as a milestone too, so the
-  file still imports; the quality checker flags it.
+* milestone -> milestone. An activity (nothing measurable) or a template (placeholders instead
+  of figures) is stored as a milestone too, so the file still imports; the quality checker
+  flags it.
 * recurring per week or month -> recurring ("1 lần/tuần"); per day becomes 7x per week; per
   quarter becomes a count from 0 to the target over the cycle.
 * a relative percent ("Tăng 15% … so với tháng 3") -> relative. The past period's value is not
@@ -118,7 +119,7 @@ def level_fields(parsed: ParsedKeyResult, unit: str, currency: str) -> SentenceF
 def fields_from_parse(parsed: ParsedKeyResult, label: str = "") -> SentenceFields:
     """Map a parsed sentence to a stored key result's shape and figures."""
     unit = (parsed.unit or "")[:UNIT_LENGTH]
-    if parsed.kind in ("milestone", "activity"):
+    if parsed.kind in ("milestone", "activity", "template"):
         return SentenceFields("milestone", "increase")
     if parsed.kind == "recurring":
         return recurring_fields(parsed, unit)

@@ -158,3 +158,26 @@ def test_typed_sentence_fills_the_key_result(page, live_server, live_world: Worl
     page.click("#kr-1-row .parse-button")
     page.wait_for_function("document.querySelector('#id_kr-1-shape').value === 'milestone'")
     assert not page.is_visible("#id_kr-1-target_value")
+
+
+def test_fill_from_sentence_starts_a_count_at_zero_and_keeps_the_due_date_in_the_cycle(
+    page, live_server, live_world: World
+) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, live_server, "specialist.marketing")
+    page.goto(f"{live_server.url}/objectives/new/")
+    # A count with nothing said about its start, due after the Q2 2026 cycle ends.
+    page.fill("#id_kr-0-title", "Tuyển dụng 5 lập trình viên trước 30/9")
+    page.click("#kr-0-row .parse-button")
+    page.wait_for_function("document.querySelector('#id_kr-0-target_value').value === '5'")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("#id_kr-0-shape") == "metric"
+    assert page.input_value("#id_kr-0-start_value") == "0"
+    assert page.input_value("#id_kr-0-due_date") == "2026-06-30"
+    note = page.locator("#kr-0-row .suggest-notes").inner_text()
+    assert "30/09/2026" in note
+    assert "30/06/2026" in note
+    # A template fills nothing and says why.
+    page.fill("#id_kr-1-title", "Ký kết thành công [số lượng] hợp đồng trong [thời gian]")
+    page.click("#kr-1-row .parse-button")
+    page.wait_for_selector("#kr-1-row .suggest-notes:has-text('[…]')")
+    assert page.input_value("#id_kr-1-target_value") == ""

@@ -71,10 +71,58 @@ def test_an_activity_suggests_nothing() -> None:
     assert suggestion.notes == ("activity",)
 
 
-def test_deadline_outside_the_cycle_is_not_filled() -> None:
+def test_deadline_outside_the_cycle_moves_to_the_cycle_end() -> None:
     suggestion = suggest_key_result("Khảo sát ít nhất 100 khách hàng trong tháng 9", *Q2)
-    assert "due_date" not in suggestion.fields
-    assert "deadline_outside_cycle" in suggestion.notes
+    assert suggestion.fields["due_date"] == "2026-06-30"
+    assert suggestion.notes == ("deadline_moved_to_cycle_end",)
+    assert suggestion.facts == {"stated": "2026-09-30"}
+
+
+def test_deadline_inside_the_cycle_is_kept_without_a_note() -> None:
+    suggestion = suggest_key_result("Khảo sát ít nhất 100 khách hàng trong tháng 5", *Q2)
+    assert suggestion.fields["due_date"] == "2026-05-31"
+    assert suggestion.notes == ()
+    assert suggestion.facts == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "notes"),
+    [
+        ("Tuyển dụng 5 lập trình viên trước 30/6", "0", ()),
+        ("Hire 10 new engineers", "0", ()),
+        ("Đạt 1.000 người dùng trả phí trong tháng 6", "0", ()),
+        # Something is said about a change: the start is the person's to give.
+        ("Tăng số lượng người theo dõi trên TikTok lên 50.000", "", ("needs_baseline",)),
+        ("Increase the number of paying customers from 120 to 200", "120", ()),
+        ("Maintain 99.9% uptime", "", ("needs_baseline",)),
+    ],
+)
+def test_a_plain_count_starts_at_zero(text: str, start: str, notes: tuple[str, ...]) -> None:
+    suggestion = suggest_key_result(text, *Q2)
+    assert suggestion.fields.get("start_value", "") == start
+    assert suggestion.notes == notes
+
+
+def test_a_count_with_an_out_of_cycle_deadline_gets_both_rules() -> None:
+    suggestion = suggest_key_result("Tuyển dụng 5 lập trình viên trước 30/9", *Q2)
+    assert suggestion.fields == {
+        "shape": "metric",
+        "start_value": "0",
+        "target_value": "5",
+        "direction": "increase",
+        "unit": "lập trình viên",
+        "due_date": "2026-06-30",
+    }
+    assert suggestion.facts == {"stated": "2026-09-30"}
+
+
+@pytest.mark.parametrize(
+    "text", ["Ký kết thành công [số lượng] hợp đồng trong [thời gian]", "Increase NPS from X to Y"]
+)
+def test_a_template_suggests_nothing(text: str) -> None:
+    suggestion = suggest_key_result(text, *Q2)
+    assert suggestion.fields == {}
+    assert suggestion.notes == ("template",)
 
 
 def test_due_dates_across_a_year_end() -> None:

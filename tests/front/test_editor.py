@@ -230,3 +230,21 @@ def test_suggest_fills_a_key_result_from_a_sentence(client: Client, world: World
     assert "initiative" in response.json()["notes"][0]
     assert client.get("/key-results/suggest/", {"text": ""}).status_code == 400
     assert client.post("/key-results/suggest/", {"text": "x"}).status_code == 405
+
+
+def test_suggest_moves_an_out_of_cycle_deadline_and_starts_a_count_at_zero(
+    client: Client, world: World
+) -> None:
+    as_(client, world, "member")
+    response = client.get(
+        "/key-results/suggest/", {"text": "Tuyển dụng 5 lập trình viên trước 30/9"}
+    )
+    data = response.json()
+    assert data["fields"]["start_value"] == "0"
+    assert data["fields"]["due_date"] == "2026-06-30"
+    assert len(data["notes"]) == 1
+    assert "30/09/2026" in data["notes"][0]
+    assert "30/06/2026" in data["notes"][0]
+    response = client.get("/key-results/suggest/", {"text": "Tăng doanh thu từ [X] lên [Y]"})
+    assert response.json()["fields"] == {}
+    assert "[…]" in response.json()["notes"][0]

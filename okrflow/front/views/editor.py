@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -399,7 +400,31 @@ SUGGESTION_NOTES = {
     "deadline_outside_cycle": gettext_lazy(
         "The deadline in the sentence falls outside this cycle."
     ),
+    "template": gettext_lazy(
+        "This is still a template: replace the placeholders ([…], X, Y) with real figures."
+    ),
 }
+
+
+def short_date(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def suggestion_note(note: str, facts: dict[str, str], cycle: Any) -> str:
+    """Explain one choice the sentence mapping made, in the person's language."""
+    if note == "deadline_moved_to_cycle_end":
+        if "stated" not in facts:
+            return str(SUGGESTION_NOTES["deadline_outside_cycle"])
+        return _(
+            "The deadline %(stated)s falls outside the cycle (%(start)s – %(end)s); the due "
+            "date is set to %(due)s."
+        ) % {
+            "stated": short_date(datetime.date.fromisoformat(facts["stated"])),
+            "start": short_date(cycle.start_date),
+            "end": short_date(cycle.end_date),
+            "due": short_date(cycle.end_date),
+        }
+    return str(SUGGESTION_NOTES.get(note, note))
 
 
 @require_GET
@@ -414,7 +439,7 @@ def key_result_suggest(request: HttpRequest) -> HttpResponse:
         )
     lang = request.GET.get("lang") if request.GET.get("lang") in ("vi", "en") else None
     suggestion = suggest_key_result(text, cycle.start_date, cycle.end_date, lang)
-    notes = [str(SUGGESTION_NOTES.get(note, note)) for note in suggestion.notes]
+    notes = [suggestion_note(note, suggestion.facts, cycle) for note in suggestion.notes]
     return JsonResponse({"fields": suggestion.fields, "notes": notes})
 
 
