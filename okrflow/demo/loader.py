@@ -138,6 +138,9 @@ def build_demo(
     from okrflow.checkins.demo import build_demo_checkins
 
     checkins = build_demo_checkins(cycle, today)
+    from okrflow.notifications.demo import build_sent_back_proposal
+
+    build_sent_back_proposal(cycle)  # issue #13: a proposal sent back, with its notifications
     say(
         f"Cycle {cycle.name}: {len(objectives)} objectives, {key_results} key results, "
         f"{values} weekly values, {checkins.checkins} check-ins."

@@ -21,6 +21,7 @@ from okrflow.engine.focus import OwnerKind
 from okrflow.front import browse_data as data
 from okrflow.front.cycle_choice import chosen_cycle
 from okrflow.front.folding import Folded, folded_contains
+from okrflow.front.sent_back import sent_back_by_id
 from okrflow.front.tree_scope import scope_tree
 from okrflow.okrs.focus_report import FocusLine
 from okrflow.okrs.measure import ObjectiveReport
@@ -60,6 +61,9 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
         reports = [r for r in measured if r.objective.owner_person_id == person.pk]
         co_owned = [r for r in measured if r.objective.owner_person_id != person.pk]
         owned = data.key_results_owned_elsewhere(visible, person, today, organisation)
+        returned = sent_back_by_id(request.user, person, [r.objective.pk for r in measured])
+        for report in measured:  # marked on the card, with the comment (issue #13)
+            report.objective.sent_back = returned.get(report.objective.pk)
     context |= {
         "reports": reports,
         "co_owned": co_owned,
