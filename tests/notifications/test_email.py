@@ -131,7 +131,7 @@ def test_the_daily_digest_gathers_a_persons_day_in_one_email(
     assert len(mailoutbox) == 2
     member_mail = next(m for m in mailoutbox if m.to == ["specialist.marketing@saoviet.example"])
     assert member_mail.subject == "okrflow: your day, 3 notifications"
-    assert [line for line in member_mail.body.splitlines() if "note" in line][0].endswith(
+    assert next(line for line in member_mail.body.splitlines() if "note" in line).endswith(
         "“note 3”"
     )  # newest first
     assert "in app only" not in member_mail.body
