@@ -13,6 +13,9 @@ from okrflow.notifications.models import Notification
 from okrflow.okrs.models import Objective, ObjectiveState
 from tests.conftest import World, make_objective
 
+# The real worker fixtures of the webhook tests serve the notification tests too.
+from tests.webhooks.conftest import embedded_queue, redis_queue  # noqa: F401
+
 VN = datetime.timezone(datetime.timedelta(hours=7))
 MID_MAY = datetime.datetime(2026, 5, 15, 10, 0, tzinfo=VN)
 
