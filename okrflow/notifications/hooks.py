@@ -48,7 +48,7 @@ def approver_candidates(objective: Any) -> set[int]:
     """Return the nearest people who agree the objective: manager and the leads above it."""
     from okrflow.org.models import OrgUnit
 
-    found: set[int] = set()
+    found: set[int | None] = set()
     unit = None
     if objective.owner_person_id is not None:
         owner = objective.owner_person
@@ -65,8 +65,7 @@ def approver_candidates(objective: Any) -> set[int]:
             found.add(unit.lead_id)
             break
         unit = OrgUnit.objects.filter(pk=unit.parent_id).first() if unit.parent_id else None
-    found.discard(None)  # type: ignore[arg-type]
-    return found  # type: ignore[return-value]
+    return {pk for pk in found if pk is not None}
 
 
 def approvers_of(objective: Any) -> list[Any]:

@@ -47,16 +47,21 @@ def excerpt(text: Any) -> str:
     return text if len(text) <= EXCERPT_LIMIT else text[: EXCERPT_LIMIT - 1] + "…"
 
 
+def params_of(notification: Notification) -> dict[str, Any]:
+    return notification.params if isinstance(notification.params, dict) else {}
+
+
 def objective_title(notification: Notification) -> str:
     if notification.objective_id and notification.objective is not None:
         return notification.objective.title
-    return str(notification.params.get("title", ""))
+    return str(params_of(notification).get("title", ""))
 
 
 def key_result_title(notification: Notification) -> str:
     if notification.key_result_id and notification.key_result is not None:
         return notification.key_result.title
-    return str(notification.params.get("key_result", notification.params.get("title", "")))
+    params = params_of(notification)
+    return str(params.get("key_result", params.get("title", "")))
 
 
 def with_comment(sentence: str, params: dict[str, Any]) -> str:
@@ -176,7 +181,6 @@ SENTENCES: dict[str, Callable[[Notification, dict[str, Any]], str]] = {
 def sentence_of(notification: Notification) -> str:
     """Return the notification as one readable sentence in the active language."""
     write = SENTENCES.get(notification.kind)
-    params = notification.params if isinstance(notification.params, dict) else {}
     if write is None:
         return notification.get_kind_display()
-    return write(notification, params)
+    return write(notification, params_of(notification))
