@@ -85,6 +85,8 @@ def send_notification_email(notification_id: int) -> bool:
     notification = Notification.objects.select_related(*RELATED).filter(pk=notification_id).first()
     if notification is None or notification.emailed_at is not None:
         return False
+    if notification.delivery != Channel.EMAIL:  # a stray message never emails an in-app one
+        return False
     person = notification.recipient
     if not person.user.is_active or not person.user.email:
         return False

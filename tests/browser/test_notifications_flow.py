@@ -16,8 +16,10 @@ from okrflow.notifications.models import Notification
 from okrflow.okrs.models import ObjectiveState
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD, World, make_objective
+from tests.webhooks.conftest import embedded_queue  # noqa: F401
 
-pytestmark = pytest.mark.browser
+# `embedded_queue`: the emails this flow enqueues go to the test's own folder, not var/.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("embedded_queue")]
 
 COMMENT = "Thêm một kết quả then chốt về khách quay lại"
 
