@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "okrflow.front.context_processors.access",
                 "okrflow.administration.context_processors.administration",
+                "okrflow.notifications.context_processors.notifications",
             ],
         },
     },

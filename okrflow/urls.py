@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/", include("okrflow.account.urls")),
     path("api/", include("okrflow.api.urls")),
     path("reports/", include("okrflow.background.urls")),
+    path("notifications/", include("okrflow.notifications.urls")),
     path("admin/", admin.site.urls),
     # Issue #13: comment threads and @mentions
     path("comments/", include("okrflow.comments.urls")),

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-ROUTE_MODULES = ("password", "tokens", "calendar")
+ROUTE_MODULES = ("password", "tokens", "calendar", "notifications")
 
 
 @dataclass(frozen=True)

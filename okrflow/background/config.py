@@ -84,4 +84,9 @@ beat_schedule = {
         "task": "okrflow.webhooks.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
     },
+    # Issue #13: each person's digest notifications of the day, in one email at 17:30.
+    "daily-notification-digests": {
+        "task": "okrflow.notifications.tasks.send_daily_digests",
+        "schedule": crontab(minute=30, hour=17),
+    },
 }

@@ -100,9 +100,13 @@ def build_requested_report(report_id: int) -> None:
             state=ReportState.FAILED, error=str(error)[:300], finished_at=timezone.now()
         )
         return
-    ReportRequest.objects.filter(pk=report_id).update(
-        state=ReportState.READY,
-        file_name=report_filename(report.cycle, report.fmt, report.language),
-        size=len(body),
-        finished_at=timezone.now(),
-    )
+    with transaction.atomic():
+        ReportRequest.objects.filter(pk=report_id).update(
+            state=ReportState.READY,
+            file_name=report_filename(report.cycle, report.fmt, report.language),
+            size=len(body),
+            finished_at=timezone.now(),
+        )
+        from okrflow.notifications.hooks import report_ready
+
+        report_ready(report)

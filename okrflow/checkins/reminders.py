@@ -25,7 +25,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from okrflow.checkins.models import CheckIn, CheckinPreference, ReminderKind, ReminderLog
@@ -227,8 +227,34 @@ def build_email(reminder: Reminder) -> EmailMessage:
     return EmailMessage(subject=subject, body=body, to=[reminder.person.user.email])
 
 
+def remind(reminder: Reminder) -> Any:
+    """Save the reminder as the person's check-in-reminder notification (None: switched off)."""
+    from okrflow.notifications.actions import record_notification
+    from okrflow.notifications.kinds import Kind
+
+    week = reminder.week
+    return record_notification(
+        reminder.person,
+        Kind.CHECKIN_REMINDER,
+        source_key=f"reminder:{reminder.cycle.pk}:{week.start.isoformat()}:{reminder.kind}",
+        params={
+            "reminder": str(reminder.kind),
+            "cycle": reminder.cycle.name,
+            "due": week.due.isoformat() if week.due else week.start.isoformat(),
+        },
+        url=reverse("checkins:team" if reminder.kind == ReminderKind.DIGEST else "checkins:mine"),
+    )
+
+
 def deliver(reminder: Reminder) -> bool:
-    """Log and send one reminder in one transaction; False when it already went out."""
+    """Log one reminder and deliver it by the person's channel; False when it already went out.
+
+    The reminder is a notification: in the inbox always, by email at once (this full email, with
+    the key results or the team) or in the daily digest, as the person chose. The log row and the
+    notification are written in the transaction that hands the email to the backend.
+    """
+    from okrflow.notifications.kinds import Channel
+
     try:
         with transaction.atomic():
             ReminderLog.objects.create(
@@ -237,7 +263,11 @@ def deliver(reminder: Reminder) -> bool:
                 week=reminder.week.start,
                 kind=reminder.kind,
             )
-            build_email(reminder).send()
+            notification = remind(reminder)
+            if notification is not None and notification.delivery == Channel.EMAIL:
+                build_email(reminder).send()
+                notification.emailed_at = timezone.now()
+                notification.save(update_fields=["emailed_at"])
     except IntegrityError:
         return False
     return True

@@ -141,6 +141,9 @@ def build_demo(
     from okrflow.comments.demo import create_demo_comments  # issue #13: comments with mentions
 
     comments = create_demo_comments(objectives, people)
+    from okrflow.notifications.demo import build_sent_back_proposal
+
+    build_sent_back_proposal(cycle)  # issue #13: a proposal sent back, with its notifications
     say(
         f"Cycle {cycle.name}: {len(objectives)} objectives, {key_results} key results, "
         f"{values} weekly values, {checkins.checkins} check-ins, {comments} comments."

@@ -75,6 +75,13 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    # The channel chosen when it was made: a later change of preference does not re-route it.
+    delivery = models.CharField(
+        _("delivery"),
+        max_length=10,
+        choices=NotificationChannel.choices,
+        default=NotificationChannel.IN_APP,
+    )
 
     class Meta:
         verbose_name = _("notification")
@@ -88,6 +95,12 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            # The daily digest: every digest notification not yet emailed.
+            models.Index(
+                fields=["delivery", "created_at"],
+                name="notification_digest_due",
+                condition=models.Q(emailed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

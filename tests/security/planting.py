@@ -47,6 +47,7 @@ URL_ID_KINDS = (
     "subscription_id",
     "report_id",
     "comment_id",
+    "notification_id",
 )
 
 # Unique words no page would show by chance; each names who wrote it and what it is.
@@ -154,6 +155,24 @@ def plant_comments(
         body=f"{SALES_COMMENT} @Specialist Marketing",
     )
     return public_comment, sales_comment
+def member_notification(world: World) -> Any:
+    from okrflow.notifications.models import Notification
+
+    return Notification.objects.filter(recipient=world.member).latest("id")
+
+
+def sales_notification(world: World, objective: Any) -> Any:
+    """The sales head's notification on their private objective: nobody else may touch it."""
+    from okrflow.notifications.actions import notify
+
+    return notify(
+        world.sales_head,
+        "comment",
+        source_key="planted:1",
+        objective=objective,
+        params={"author": "Ceo", "excerpt": SALES_NOTE, "on": objective.title, "comment_id": 1},
+        url=f"/objectives/{objective.pk}/",
+    )
 
 
 def plant(world: World) -> Planted:
@@ -221,6 +240,8 @@ def plant(world: World) -> Planted:
         "subscription_id": plant_webhook(world).pk,
         "report_id": plant_report(world).pk,
         "comment_id": public_comment.pk,
+        # The lead's comment on the member's check-in told the member (issue #13).
+        "notification_id": member_notification(world).pk,
     }
     assert set(url_ids) == set(URL_ID_KINDS)
     sales_checkin = CheckIn.objects.get(person=world.sales_head, week=WEEK)
@@ -250,5 +271,6 @@ def plant(world: World) -> Planted:
         "kr_id": sales_kr.pk,
         "person_id": world.sales_head.pk,
         "unit_id": world.sales.pk,
+        "notification_id": sales_notification(world, sales_private).pk,
     }
     return Planted(world, url_ids, markers, private_objects, other_objects)

@@ -12,6 +12,7 @@ from okrflow.action_support import deny
 from okrflow.audit.log import record_change, snapshot
 from okrflow.checkins.models import CheckIn, CheckInFeedback, FeedbackKind
 from okrflow.checkins.scope import may_manage, may_see
+from okrflow.notifications.hooks import feedback_given
 from okrflow.okrs.actions.common import require_open_cycle
 from okrflow.org.access import access_for
 from okrflow.org.models import Person
@@ -36,7 +37,7 @@ def add_feedback(
     actor: Any, checkin: CheckIn, kind: str, body: str, author: Person
 ) -> CheckInFeedback:
     feedback = CheckInFeedback.objects.create(checkin=checkin, author=author, kind=kind, body=body)
-    record_change(
+    entry = record_change(
         actor=actor,
         action=f"checkin_{kind}",
         instance=feedback,
@@ -44,6 +45,7 @@ def add_feedback(
         after=snapshot(feedback),
         summary=body,
     )
+    feedback_given(actor, feedback, entry)
     return feedback
 
 

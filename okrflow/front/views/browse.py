@@ -21,10 +21,11 @@ from okrflow.engine.focus import OwnerKind
 from okrflow.front import browse_data as data
 from okrflow.front.cycle_choice import chosen_cycle
 from okrflow.front.folding import Folded, folded_contains
+from okrflow.front.sent_back import sent_back_by_id
 from okrflow.front.tree_scope import scope_tree
 from okrflow.okrs.focus_report import FocusLine
 from okrflow.okrs.measure import ObjectiveReport
-from okrflow.okrs.models import CoOwner, Objective
+from okrflow.okrs.models import CoOwner, Objective, ObjectiveState
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation, OrgUnit, Person, Project
 
@@ -60,6 +61,10 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
         reports = [r for r in measured if r.objective.owner_person_id == person.pk]
         co_owned = [r for r in measured if r.objective.owner_person_id != person.pk]
         owned = data.key_results_owned_elsewhere(visible, person, today, organisation)
+        drafts = [r.objective.pk for r in measured if r.objective.state == ObjectiveState.DRAFT]
+        returned = sent_back_by_id(request.user, person, drafts)  # no query without drafts
+        for report in measured:  # marked on the card, with the comment (issue #13)
+            report.objective.sent_back = returned.get(report.objective.pk)
     context |= {
         "reports": reports,
         "co_owned": co_owned,

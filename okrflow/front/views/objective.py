@@ -22,6 +22,7 @@ from okrflow.comments.threads import threads_of
 from okrflow.cycles.models import Cycle, CycleState
 from okrflow.front.errors import error_text
 from okrflow.front.params import id_or_404
+from okrflow.front.sent_back import sent_back_objectives
 from okrflow.okrs.actions import (
     agree_objective,
     archive_objective,
@@ -242,4 +243,11 @@ def agreements(request: HttpRequest) -> HttpResponse:
         and (o.owner_person_id == access.person.pk or access.can_edit_objective(o))
         and o not in to_agree
     ]
-    return render(request, "front/agreements.html", {"to_agree": to_agree, "mine": mine})
+    sent_back = (
+        list(sent_back_objectives(request.user, access.person)) if access.person is not None else []
+    )
+    return render(
+        request,
+        "front/agreements.html",
+        {"to_agree": to_agree, "mine": mine, "sent_back": sent_back},
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from okrflow.action_support import deny
 from okrflow.audit.log import record_change, snapshot
+from okrflow.notifications.hooks import proposal_decided
 from okrflow.okrs.actions.common import require_edit, require_open_cycle
 from okrflow.okrs.models import Objective, ObjectiveReview, ObjectiveState, ReviewDecision
 from okrflow.org.access import access_for
@@ -36,7 +37,7 @@ def change_state(
         comment=comment,
         by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    record_change(
+    entry = record_change(
         actor=actor,
         action=action,
         instance=objective,
@@ -44,6 +45,7 @@ def change_state(
         after=snapshot(objective),
         summary=comment or objective.title,
     )
+    proposal_decided(actor, objective, entry, action, comment)
     return objective
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from okrflow.action_support import Outcome, deny, fit_column, to_decimal
 from okrflow.audit.log import record_change, snapshot
 from okrflow.engine.focus import check_objective_focus
+from okrflow.notifications.hooks import value_recorded
 from okrflow.okrs.actions.common import (
     describe_focus_finding,
     is_hard_limit,
@@ -431,11 +432,13 @@ def record_key_result_value(
     latest = kr.values.order_by("-measured_on", "-id").values_list("value", flat=True).first()
     kr.current_value = latest
     kr.save(update_fields=["current_value", "updated_at"])
-    record_change(
+    audit = record_change(
         actor=actor,
         action="record_key_result_value",
         instance=kr,
         before=before,
         after=snapshot(kr, ["current_value"]) | {"measured_on": measured_on.isoformat()},
     )
+    if source != KeyResultValue.Source.DEMO:  # the demo's replayed history tells nobody
+        value_recorded(actor, kr, before.get("current_value"), audit)
     return entry
