@@ -18,5 +18,6 @@ urlpatterns = [
     path("account/", include("okrflow.account.urls")),
     path("api/", include("okrflow.api.urls")),
     path("reports/", include("okrflow.background.urls")),
+    path("sources/", include("okrflow.datasources.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,4 +11,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okrflow.settings")
 app = Celery("okrflow")
 # Read lazily, when the first task is sent or the worker starts: Django's settings by then.
 app.config_from_object("okrflow.background.config")
-app.autodiscover_tasks(["okrflow.background", "okrflow.webhooks"], related_name="tasks")
+app.autodiscover_tasks(
+    ["okrflow.background", "okrflow.webhooks", "okrflow.datasources"], related_name="tasks"
+)

@@ -84,4 +84,9 @@ beat_schedule = {
         "task": "okrflow.webhooks.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
     },
+    # Data sources (issue #13): each source is read when its hourly or daily turn comes.
+    "data-sources": {
+        "task": "okrflow.datasources.tasks.run_due_sources",
+        "schedule": timedelta(seconds=settings.DATA_SOURCE_SWEEP_SECONDS),
+    },
 }

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from okrflow.datasources.panel import source_panel
 from okrflow.insights.boards import risk_rows
 from okrflow.insights.charts import build_chart
 from okrflow.insights.collect import KeyResultInsight
@@ -88,5 +89,6 @@ def key_result(request: HttpRequest, kr_id: int) -> HttpResponse:
             "history": history_rows(kri, CheckinReader(request.user)),
             "grade": KeyResultGrade.objects.filter(key_result=kr).first(),
             "on": data.insights.on,
+            "source_panel": source_panel(request.user, kr),
         },
     )
