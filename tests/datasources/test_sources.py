@@ -76,9 +76,7 @@ def test_a_json_endpoint_feeds_the_key_result_through_the_value_action(
     assert "s3cret" not in source.secrets_encrypted
 
 
-def test_the_same_value_read_again_the_same_day_adds_no_row(
-    kr: KeyResult, web: WebServer
-) -> None:
+def test_the_same_value_read_again_the_same_day_adds_no_row(kr: KeyResult, web: WebServer) -> None:
     source = feed(kr, kind="json", url=web.answer("/n", "17"), json_path="")
     run(source)
     run(source)
@@ -89,7 +87,7 @@ def test_the_same_value_read_again_the_same_day_adds_no_row(
 
 
 def test_a_csv_at_a_url_by_header_name_and_last_row(kr: KeyResult, web: WebServer) -> None:
-    csv_text = "week,signups,note\n1,120,ok\n2,\"1,250\",late\n"
+    csv_text = 'week,signups,note\n1,120,ok\n2,"1,250",late\n'
     url = web.answer("/export?format=csv", csv_text, content_type="text/csv")
     source = feed(kr, kind="csv", url=url, row="last", column="Signups")
     assert run(source).value == Decimal(1250)
@@ -279,9 +277,7 @@ def test_metadata_and_link_local_addresses_are_refused(kr: KeyResult, url: str) 
 
 
 def test_a_redirect_to_a_metadata_address_is_refused(kr: KeyResult, web: WebServer) -> None:
-    url = web.answer(
-        "/go", "", status=302, headers={"Location": "http://169.254.169.254/latest/"}
-    )
+    url = web.answer("/go", "", status=302, headers={"Location": "http://169.254.169.254/latest/"})
     source = feed(kr, kind="json", url=url, json_path="")
     assert run(source).error_code == "refused"
     # A redirect to an allowed place is followed, without the source's own headers if the
@@ -334,7 +330,9 @@ def test_okrflows_own_postgresql_database_is_refused(kr: KeyResult) -> None:
     assert run(source).error_code == "refused"
 
 
-def test_an_unreachable_database_is_a_clear_error_without_its_password(kr: KeyResult, files: Path) -> None:
+def test_an_unreachable_database_is_a_clear_error_without_its_password(
+    kr: KeyResult, files: Path
+) -> None:
     """A wrong password is a clear error; the password itself is never in it."""
     source = feed(
         kr,
