@@ -59,6 +59,10 @@ SALES_PRIVATE_KR = "Zqvsaleskr sign the term sheet"
 SALES_OBSTACLE = "Zqvsalesobstacle two key accounts may leave"
 SALES_SOLUTION = "Zqvsalessolution discount the renewals"
 SALES_NOTE = "Zqvsalesnote worried about the quota"
+# Data sources (issue #13): a source's place is for those who manage it; its secrets for no one.
+MEMBER_SOURCE = "Zqvmembersource"
+SALES_SOURCE = "Zqvsalessource"
+SOURCE_SECRET = "Zqvsourcesecret-never-shown"
 
 
 @dataclass
@@ -133,6 +137,27 @@ def plant_report(world: World) -> Any:
     return request_report(world.member.user, world.cycle, "csv", "en")
 
 
+def manages_source_of(kr: KeyResult) -> Any:
+    from okrflow.datasources.actions import can_manage_source
+
+    return lambda user: can_manage_source(user, kr)
+
+
+def plant_source(kr: KeyResult, marker: str) -> None:
+    """A JSON source whose URL names the marker; port 9 refuses at once, so "Test now" is quick."""
+    from okrflow.datasources.actions import save_data_source
+
+    save_data_source(
+        None,
+        kr,
+        kind="json",
+        schedule="daily",
+        url=f"http://127.0.0.1:9/{marker}/stats",
+        json_path="$.total",
+        headers=f"Authorization: Bearer {SOURCE_SECRET}",
+    )
+
+
 def plant(world: World) -> Planted:
     """Plant objectives, check-ins, 1:1s and the rest; call inside a frozen WEDNESDAY."""
     krs = make_member_krs(world)
@@ -198,6 +223,9 @@ def plant(world: World) -> Planted:
         "report_id": plant_report(world).pk,
     }
     assert set(url_ids) == set(URL_ID_KINDS)
+    sales_private_kr = sales_private.key_results.get()
+    plant_source(krs.followers, MEMBER_SOURCE)
+    plant_source(sales_private_kr, SALES_SOURCE)
     sales_checkin = CheckIn.objects.get(person=world.sales_head, week=WEEK)
     private_objects = {
         "objective_id": sales_private.pk,
@@ -216,6 +244,9 @@ def plant(world: World) -> Planted:
         Marker(SALES_OBSTACLE, sees_checkins_of(world.sales_head)),
         Marker(SALES_SOLUTION, sees_checkins_of(world.sales_head)),
         Marker(SALES_NOTE, sees_checkins_of(world.sales_head)),
+        Marker(MEMBER_SOURCE, manages_source_of(krs.followers)),
+        Marker(SALES_SOURCE, manages_source_of(sales_private_kr)),
+        Marker(SOURCE_SECRET, lambda user: False),
     ]
     other_objects = {
         "objective_id": sales_public.pk,
