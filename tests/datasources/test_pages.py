@@ -260,3 +260,21 @@ def test_a_push_to_a_milestone_that_is_not_0_or_1_is_refused_and_stored(
     assert answer.status_code == 409
     source = DataSource.objects.get(key_result=kr)
     assert source.last_error_code == "not_recorded" and source.failing_since is not None
+
+
+def test_the_weekly_check_in_is_pre_filled_from_the_source(
+    kr: KeyResult, world: World, web: WebServer
+) -> None:
+    import time_machine
+
+    from tests.checkins.conftest import WEDNESDAY
+
+    with time_machine.travel(WEDNESDAY):
+        source = save_data_source(
+            None, kr, kind="json", schedule="daily", url=web.answer("/n", "4321")
+        ).source
+        refresh_source(source.pk)
+        page = client_of(world.member).get("/checkins/").content.decode()
+    row = page[page.index(kr.title) :]
+    assert "pre-filled from the data source" in row[:3000]
+    assert 'value="4,321"' in row or 'value="4321"' in row
