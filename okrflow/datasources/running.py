@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
-from okrflow.audit.log import to_json_value
 from okrflow.cycles.models import CycleState
 from okrflow.datasources.models import SCHEDULE_INTERVAL, DataSource, Schedule, SourceKind
 from okrflow.datasources.reading import problem_message, read_source
@@ -43,10 +42,16 @@ class RunResult:
             "key_result": self.key_result_id,
             "kind": self.kind,
             "ok": self.ok,
-            "value": to_json_value(self.value) if self.value is not None else None,
+            "value": plain_number(self.value) if self.value is not None else None,
             "error": self.error,
             "recorded": self.recorded,
         }
+
+
+def plain_number(value: Decimal) -> str:
+    """Write 8020.0000 as "8020", 18.50 as "18.5": no exponent, no trailing zeros."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def next_run(schedule: str, now: datetime.datetime) -> datetime.datetime:
