@@ -342,3 +342,5 @@ DATA_SOURCE_FILE_DIRS = env_list("OKRFLOW_SOURCES_FILE_DIRS", str(DATA_DIR / "so
 DATA_SOURCE_ALLOW_LOOPBACK = env_bool("OKRFLOW_SOURCES_ALLOW_LOOPBACK", True)
 # How often beat looks for sources whose turn has come (seconds).
 DATA_SOURCE_SWEEP_SECONDS = env_int("OKRFLOW_SOURCES_SWEEP_SECONDS", 300)
+# How many due sources one worker task reads in a row (fewer messages through the broker).
+DATA_SOURCE_BATCH = env_int("OKRFLOW_SOURCES_BATCH", 20)

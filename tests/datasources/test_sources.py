@@ -343,3 +343,11 @@ def test_an_unreachable_database_is_a_clear_error_without_its_password(
     result = run(source)
     assert not result.ok
     assert "Pa55word" not in result.error and "Pa55word" not in source.last_error_detail
+
+
+def test_a_refresh_costs_a_fixed_number_of_queries(
+    kr: KeyResult, web: WebServer, django_assert_max_num_queries: Any
+) -> None:
+    source = feed(kr, kind="json", url=web.answer("/n", "5"), json_path="")
+    with django_assert_max_num_queries(20):
+        assert refresh_source(source.pk).recorded
