@@ -98,10 +98,13 @@ def refresh_source(source_id: int) -> RunResult | None:
     if source is None or source.kind == SourceKind.PUSH:
         return None
     result = try_source(source)
-    if result.ok:
-        assert result.value is not None
-        return record_source_value(source_id, result.value)
-    return record_failure(source_id, result.error_code, result.error_detail)
+    try:
+        if result.ok:
+            assert result.value is not None
+            return record_source_value(source_id, result.value)
+        return record_failure(source_id, result.error_code, result.error_detail)
+    except DataSource.DoesNotExist:  # removed while it was being read
+        return None
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ mode=ro) and capped in time; the database user should be read-only too (README).
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from decimal import Decimal
@@ -152,7 +153,8 @@ def query_postgresql(login: dict[str, Any], query: str) -> list[Any]:
     except psycopg.Error as error:
         raise SourceProblem(QUERY_ERROR, first_line(str(error))) from None
     finally:
-        connection.rollback()
+        with contextlib.suppress(psycopg.Error):
+            connection.rollback()
         connection.close()
 
 

@@ -215,7 +215,10 @@ def push(request: HttpRequest, token: str) -> HttpResponse:
         )
     except ValidationError as error:
         return push_answer(400, error_text(error))
-    result = record_source_value(source.pk, number)
+    try:
+        result = record_source_value(source.pk, number)
+    except DataSource.DoesNotExist:  # removed a moment ago
+        return push_answer(404, "Unknown push URL.")
     if not result.ok:
         return push_answer(409, result.error)
     return push_answer(
