@@ -332,3 +332,19 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("OKRFLOW_WEBHOOKS_TIMEOUT_SECONDS", 5)
 WEBHOOK_ALLOW_PRIVATE = env_bool("OKRFLOW_WEBHOOKS_ALLOW_PRIVATE", False)
 # How often beat sweeps for deliveries whose message was lost (seconds).
 WEBHOOK_SWEEP_SECONDS = env_int("OKRFLOW_WEBHOOKS_SWEEP_SECONDS", 60)
+
+# --- Data sources of key results (issue #13) -----------------------------------------------
+# Fernet key for the sources' stored secrets (headers, database URLs); empty: derived from
+# SECRET_KEY. Changing either makes stored secrets unreadable until they are typed again.
+DATA_SOURCE_KEY = os.environ.get("OKRFLOW_SOURCES_KEY", "").strip()
+# Caps on one read: seconds (connect + answer, or the query), and bytes of an HTTP answer.
+DATA_SOURCE_TIMEOUT_SECONDS = env_int("OKRFLOW_SOURCES_TIMEOUT_SECONDS", 10)
+DATA_SOURCE_MAX_BYTES = env_int("OKRFLOW_SOURCES_MAX_BYTES", 5 * 1024 * 1024)
+# Folders a CSV file or a SQLite database of a source may be read from (no other file is).
+DATA_SOURCE_FILE_DIRS = env_list("OKRFLOW_SOURCES_FILE_DIRS", str(DATA_DIR / "sources"))
+# Whether sources may reach this machine's own addresses (127.0.0.1, ::1).
+DATA_SOURCE_ALLOW_LOOPBACK = env_bool("OKRFLOW_SOURCES_ALLOW_LOOPBACK", True)
+# How often beat looks for sources whose turn has come (seconds).
+DATA_SOURCE_SWEEP_SECONDS = env_int("OKRFLOW_SOURCES_SWEEP_SECONDS", 300)
+# How many due sources one worker task reads in a row (fewer messages through the broker).
+DATA_SOURCE_BATCH = env_int("OKRFLOW_SOURCES_BATCH", 20)

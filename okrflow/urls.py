@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("okrflow.api.urls")),
     path("reports/", include("okrflow.background.urls")),
     path("notifications/", include("okrflow.notifications.urls")),
+    path("sources/", include("okrflow.datasources.urls")),
     path("admin/", admin.site.urls),
     # Issue #13: comment threads and @mentions
     path("comments/", include("okrflow.comments.urls")),

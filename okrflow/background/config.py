@@ -89,4 +89,9 @@ beat_schedule = {
         "task": "okrflow.notifications.tasks.send_daily_digests",
         "schedule": crontab(minute=30, hour=17),
     },
+    # Data sources (issue #13): each source is read when its hourly or daily turn comes.
+    "data-sources": {
+        "task": "okrflow.datasources.tasks.run_due_sources",
+        "schedule": timedelta(seconds=settings.DATA_SOURCE_SWEEP_SECONDS),
+    },
 }

@@ -14,6 +14,7 @@ from django.db import transaction
 from okrflow.audit.models import AuditEntry
 from okrflow.cycles.actions import create_cycle, quarter_bounds
 from okrflow.cycles.models import Cycle, CycleKind, CycleState
+from okrflow.datasources.models import DataSource
 from okrflow.demo import content
 from okrflow.demo.simulate import checkin_days, decimals_for, simulated_share, value_at
 from okrflow.engine.progress import (
@@ -80,6 +81,7 @@ def erase_everything() -> None:
     erase_checkins()
     AuditEntry.objects.all().delete()
     KeyResultValue.objects.all().delete()
+    DataSource.objects.all().delete()
     TargetVersion.objects.all().delete()
     Initiative.objects.all().delete()
     KeyResult.objects.all().delete()
@@ -144,9 +146,13 @@ def build_demo(
     from okrflow.notifications.demo import build_sent_back_proposal
 
     build_sent_back_proposal(cycle)  # issue #13: a proposal sent back, with its notifications
+    from okrflow.datasources.demo import build_demo_sources
+
+    fed = build_demo_sources(cycle)
     say(
         f"Cycle {cycle.name}: {len(objectives)} objectives, {key_results} key results, "
-        f"{values} weekly values, {checkins.checkins} check-ins, {comments} comments."
+        f"{values} weekly values, {checkins.checkins} check-ins, {comments} comments, {fed} key "
+        "results fed by data sources."
     )
     for username, week in checkins.caught_up:
         say(

@@ -311,6 +311,7 @@ class KeyResultValue(models.Model):
         CHECKIN = "checkin", _("Check-in")
         IMPORT = "import", _("Import")
         DEMO = "demo", _("Demo data")
+        DATA_SOURCE = "data_source", _("Data source")
 
     key_result = models.ForeignKey(
         KeyResult, on_delete=models.PROTECT, related_name="values", verbose_name=_("key result")
@@ -326,6 +327,16 @@ class KeyResultValue(models.Model):
         verbose_name=_("recorded by"),
     )
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    # The data source that read this value (source "data_source"); kept as a plain value row
+    # if the source is removed later.
+    data_source = models.ForeignKey(
+        "datasources.DataSource",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="values",
+        verbose_name=_("data source"),
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

@@ -65,6 +65,10 @@ SALES_NOTE = "Zqvsalesnote worried about the quota"
 # may not see it and must not learn of it anywhere.
 MEMBER_COMMENT = "Zqvmembercomment the redesign slips a month"
 SALES_COMMENT = "Zqvsalescomment the rival's owner wants out"
+# Data sources (issue #13): a source's place is for those who manage it; its secrets for no one.
+MEMBER_SOURCE = "Zqvmembersource"
+SALES_SOURCE = "Zqvsalessource"
+SOURCE_SECRET = "Zqvsourcesecret-never-shown"
 
 
 @dataclass
@@ -155,6 +159,8 @@ def plant_comments(
         body=f"{SALES_COMMENT} @Specialist Marketing",
     )
     return public_comment, sales_comment
+
+
 def member_notification(world: World) -> Any:
     from okrflow.notifications.models import Notification
 
@@ -172,6 +178,27 @@ def sales_notification(world: World, objective: Any) -> Any:
         objective=objective,
         params={"author": "Ceo", "excerpt": SALES_NOTE, "on": objective.title, "comment_id": 1},
         url=f"/objectives/{objective.pk}/",
+    )
+
+
+def manages_source_of(kr: KeyResult) -> Any:
+    from okrflow.datasources.actions import can_manage_source
+
+    return lambda user: can_manage_source(user, kr)
+
+
+def plant_source(kr: KeyResult, marker: str) -> None:
+    """A JSON source whose URL names the marker; port 9 refuses at once, so "Test now" is quick."""
+    from okrflow.datasources.actions import save_data_source
+
+    save_data_source(
+        None,
+        kr,
+        kind="json",
+        schedule="daily",
+        url=f"http://127.0.0.1:9/{marker}/stats",
+        json_path="$.total",
+        headers=f"Authorization: Bearer {SOURCE_SECRET}",
     )
 
 
@@ -244,6 +271,9 @@ def plant(world: World) -> Planted:
         "notification_id": member_notification(world).pk,
     }
     assert set(url_ids) == set(URL_ID_KINDS)
+    sales_private_kr = sales_private.key_results.get()
+    plant_source(krs.followers, MEMBER_SOURCE)
+    plant_source(sales_private_kr, SALES_SOURCE)
     sales_checkin = CheckIn.objects.get(person=world.sales_head, week=WEEK)
     private_objects = {
         "objective_id": sales_private.pk,
@@ -265,6 +295,9 @@ def plant(world: World) -> Planted:
         Marker(SALES_NOTE, sees_checkins_of(world.sales_head)),
         Marker(MEMBER_COMMENT, sees_objective(member_private)),
         Marker(SALES_COMMENT, sees_objective(sales_private)),
+        Marker(MEMBER_SOURCE, manages_source_of(krs.followers)),
+        Marker(SALES_SOURCE, manages_source_of(sales_private_kr)),
+        Marker(SOURCE_SECRET, lambda user: False),
     ]
     other_objects = {
         "objective_id": sales_public.pk,

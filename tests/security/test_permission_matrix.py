@@ -39,6 +39,8 @@ PUBLIC_WITHOUT_SIGN_IN = {
     "signin:password_reset_done",
     "signin:sso_start",
     "signin:sso_callback",
+    # A key result's push URL: its secret path is the key; an unknown one answers 404.
+    "datasources:push",
 }
 # Kinds of private object whose pages answer 404 to whoever may not see them. (A person's page
 # is visible to every member; what it must not show is checked by the markers.)

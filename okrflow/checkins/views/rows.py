@@ -34,6 +34,8 @@ class FormRow:
     expected: float
     target: Decimal | None
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # The value shown was read by the key result's data source (people still give confidence).
+    from_source: bool = False
 
     @property
     def value_name(self) -> str:
@@ -80,6 +82,21 @@ def last_values(
     return found
 
 
+def values_from_sources(
+    key_results: list[KeyResult], as_of: datetime.date | None = None
+) -> set[int]:
+    """The key results whose newest value (on or before `as_of`) came from a data source."""
+    newest: dict[int, str] = {}
+    values = KeyResultValue.objects.filter(key_result__in=key_results)
+    if as_of is not None:
+        values = values.filter(measured_on__lte=as_of)
+    for kr_id, source in values.order_by("key_result_id", "measured_on", "id").values_list(
+        "key_result_id", "source"
+    ):
+        newest[kr_id] = source
+    return {kr_id for kr_id, source in newest.items() if source == "data_source"}
+
+
 def build_rows(
     person: Person,
     cycle: Cycle,
@@ -98,11 +115,13 @@ def build_rows(
     """
     errors = errors or {}
     history = last_values(key_results, as_of)
+    fed = values_from_sources(key_results, as_of)
     confidences = latest_confidences(person, key_results)
     saved = {line.key_result_id: line for line in draft.lines.all()} if draft else {}
     thresholds = Organisation.current().status_thresholds()
     rows = []
     for kr in key_results:
+        from_source = False
         bar = SUCCESS_BAR.get(ObjectiveKind(kr.objective.kind), 1.0)
         report = measure_key_result(kr, cycle.start_date, today, bar, thresholds)
         last_value, last_day = history.get(kr.pk, (None, None))
@@ -116,6 +135,7 @@ def build_rows(
             note = line_saved.note
         else:
             value = typed(kr, last_value)
+            from_source = kr.pk in fed
             confidence = level_of(confidences.get(kr.pk)) or ""
             note = ""
         rows.append(
@@ -131,6 +151,7 @@ def build_rows(
                 expected=report.expected,
                 target=report.target,
                 errors={k: v for k, v in errors.items() if k.startswith(f"kr-{kr.pk}-")},
+                from_source=from_source,
             )
         )
     return rows

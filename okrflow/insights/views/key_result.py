@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from okrflow.comments.threads import threads_of
+from okrflow.datasources.panel import source_panel
 from okrflow.insights.boards import risk_rows
 from okrflow.insights.charts import build_chart
 from okrflow.insights.collect import KeyResultInsight
@@ -91,5 +92,6 @@ def key_result(request: HttpRequest, kr_id: int) -> HttpResponse:
             "on": data.insights.on,
             "thread": threads_of(request.user, kr.objective, [kr])[kr.pk],
             "on_kr_page": True,
+            "source_panel": source_panel(request.user, kr),
         },
     )

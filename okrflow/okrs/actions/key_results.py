@@ -396,6 +396,7 @@ def record_key_result_value(
     measured_on: datetime.date | None = None,
     source: str = KeyResultValue.Source.MANUAL,
     note: str = "",
+    data_source: Any = None,
 ) -> KeyResultValue:
     """Append a value to a key result's history; the current value is the newest by measured date.
 
@@ -427,6 +428,7 @@ def record_key_result_value(
         measured_on=measured_on,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
         source=source,
+        data_source=data_source,
         note=(note or "").strip(),
     )
     latest = kr.values.order_by("-measured_on", "-id").values_list("value", flat=True).first()
