@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -104,7 +105,11 @@ def stop_background(processes: list[subprocess.Popen[bytes]]) -> None:
 
 def command_test(arguments: list[str]) -> None:
     install()
-    run(BIN / "python", "-m", "pytest", *arguments)
+    # Tasks that tests enqueue without a worker to run them go to a folder of this run, not
+    # to the developer's var/queue, where `dev.py run`'s worker would later pick them up.
+    with tempfile.TemporaryDirectory(prefix="okrflow-test-queue-") as queue:
+        env = os.environ | {"OKRFLOW_QUEUE_DIR": os.environ.get("OKRFLOW_QUEUE_DIR", queue)}
+        run(BIN / "python", "-m", "pytest", *arguments, env=env)
 
 
 def main() -> None:
