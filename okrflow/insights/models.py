@@ -221,6 +221,9 @@ class InsightRefresh(models.Model):
     computed_on = models.DateField(_("figures as of"))
     computed_at = models.DateTimeField(_("computed at"))
     fingerprint = models.CharField(_("data fingerprint"), max_length=400, blank=True)
+    # The newest audit entry the stored figures include: the next incremental refresh
+    # recomputes only the objectives that entries after it touched.
+    audit_mark = models.BigIntegerField(_("last audit entry included"), default=0)
     objectives = models.PositiveIntegerField(_("objectives"), default=0)
     key_results = models.PositiveIntegerField(_("key results"), default=0)
     seconds = models.FloatField(_("seconds taken"), default=0)
@@ -258,6 +261,16 @@ class ObjectiveSnapshot(models.Model):
     success = models.BooleanField(_("success"), default=False)
     map_depth = models.PositiveIntegerField(_("depth in the alignment map"), default=0)
     map_order = models.PositiveIntegerField(_("position in the alignment map"), default=0)
+    # What the stored totals (`okrflow.insights.totals`) need to count the objective.
+    bucket = models.PositiveSmallIntegerField(_("visibility bucket"), default=0)
+    kind = models.CharField(_("kind"), max_length=16, blank=True)
+    company_level = models.BooleanField(_("owned by the company"), default=False)
+    personal = models.BooleanField(_("owned by a person"), default=False)
+    drafted_by_owner = models.BooleanField(_("drafted by its owner"), default=False)
+    agreed = models.BooleanField(_("agreed"), default=False)
+    fresh_key_results = models.PositiveIntegerField(
+        _("key results updated in the last week"), default=0
+    )
 
     class Meta:
         verbose_name = _("objective snapshot")
@@ -265,6 +278,7 @@ class ObjectiveSnapshot(models.Model):
         indexes = [
             models.Index(fields=["cycle", "map_depth", "map_order"], name="snapshot_map"),
             models.Index(fields=["cycle", "unit"], name="snapshot_unit"),
+            models.Index(fields=["cycle", "map_order"], name="snapshot_order"),
         ]
 
     def __str__(self) -> str:
@@ -318,6 +332,8 @@ class RiskSnapshot(models.Model):
     code = models.CharField(_("rule"), max_length=64)
     suggestion = models.CharField(_("suggestion"), max_length=64)
     params = models.JSONField(_("evidence figures"), default=dict)
+    unit = unit_key()
+    bucket = models.PositiveSmallIntegerField(_("visibility bucket"), default=0)
     # The rules' order as text that sorts the same way: severity, kind, objective, key result.
     rank = models.CharField(_("rank"), max_length=32)
 
@@ -351,3 +367,37 @@ class RiskSnapshot(models.Model):
             suggestion=self.suggestion,
             params=dict(self.params),
         )
+
+
+class InsightTotal(models.Model):
+    """What the dashboards show of one unit and everything below it, summed: one row per
+    cycle, unit subtree and visibility bucket (see `okrflow.insights.totals`).
+
+    `unit` empty holds the objectives outside every unit. `figures` maps a figure's name
+    (``status:on_track``, ``risk:sudden:high``, ``heat:2026-04-03:p`` …) to its sum.
+    """
+
+    cycle = cycle_key()
+    unit = models.ForeignKey(
+        "org.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    bucket = models.PositiveSmallIntegerField(_("visibility bucket"))
+    figures = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("insight total")
+        verbose_name_plural = _("insight totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "unit", "bucket"], name="insight_total_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "unit", "bucket"], name="insight_total_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}/{self.unit_id}/{self.bucket}"

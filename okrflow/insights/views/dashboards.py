@@ -39,7 +39,7 @@ from okrflow.insights.views.common import (
     require_member,
     stored_page,
 )
-from okrflow.okrs.models import Objective
+from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.access import access_for
 from okrflow.org.models import OrgUnit, Person
 
@@ -83,7 +83,7 @@ def objective_rows(data: Any) -> list[dict[str, Any]]:
 def company(request: HttpRequest) -> HttpResponse:
     """Show the whole company: status, heat map by unit, risks, check-ins and the alignment map."""
     require_member(request)
-    scope = stored_page(request, "insights/company.html")
+    scope = stored_page(request, "insights/company.html", totals=True)
     if isinstance(scope, HttpResponse):
         return scope
     cycle = scope.cycle
@@ -129,6 +129,8 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         "insights/unit.html",
         lambda objectives: objectives.filter(pk__in=objectives_of_unit(unit)),
         {"unit": unit},
+        totals=True,
+        unit=unit,
     )
     if isinstance(scope, HttpResponse):
         return scope
@@ -161,9 +163,11 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     """Show one person's objectives and key results, their risks and their calibration."""
     require_member(request)
     person = get_object_or_404(Person.objects.select_related("unit", "user"), pk=person_id)
-    theirs = Objective.objects.filter(Q(owner_person=person) | Q(key_results__owner=person)).values(
-        "pk"
-    )
+    # Two indexed subqueries rather than an OR across a join (which reads every key result).
+    theirs = Objective.objects.filter(
+        Q(pk__in=Objective.objects.filter(owner_person=person).values("pk"))
+        | Q(pk__in=KeyResult.objects.filter(owner=person).values("objective_id"))
+    ).values("pk")
     scope = stored_page(
         request,
         "insights/person.html",
@@ -201,7 +205,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
 def facts(request: HttpRequest) -> HttpResponse:
     """Measure the article's five benefits: Focus, Alignment, Commitment, Tracking, Stretching."""
     require_member(request)
-    scope = stored_page(request, "insights/facts.html")
+    scope = stored_page(request, "insights/facts.html", totals=True)
     if isinstance(scope, HttpResponse):
         return scope
     cycle = scope.cycle
@@ -226,6 +230,8 @@ def risks(request: HttpRequest) -> HttpResponse:
         lambda objectives: (
             objectives.filter(pk__in=objectives_of_unit(chosen_unit)) if chosen_unit else objectives
         ),
+        totals=True,
+        unit=chosen_unit,
     )
     if isinstance(scope, HttpResponse):
         return scope
@@ -237,8 +243,16 @@ def risks(request: HttpRequest) -> HttpResponse:
         chosen = chosen.filter(kind=kind)
     if severity in {s.value for s in Severity}:
         chosen = chosen.filter(severity=severity)
-    page = Paginator(with_objects(chosen), RISKS_PER_PAGE).get_page(request.GET.get("page"))
     counts = risk_counts(scope)
+    paginator = Paginator(with_objects(chosen), RISKS_PER_PAGE)
+    # The stored totals know how many risks the filters leave: no count over the cycle's risks.
+    shown_counts = risk_counts(scope, severity if severity in {s.value for s in Severity} else "")
+    paginator.count = (  # type: ignore[misc]
+        shown_counts.get(kind, 0)
+        if kind in {k.value for k in RiskKind}
+        else sum(shown_counts.values())
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "insights/risks.html",
