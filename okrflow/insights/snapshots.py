@@ -219,6 +219,7 @@ def refresh_cycle(
         refresh.seconds = round(time.perf_counter() - started, 3)
         refresh.save()
     update_statistics([ObjectiveSnapshot, HeatSnapshot, RiskSnapshot, InsightTotal])
+    refresh.recomputed = objectives  # type: ignore[attr-defined]
     return refresh
 
 
@@ -285,6 +286,7 @@ def refresh_changed(
         refresh.key_results = totals.count(whole, "key_results")
         refresh.seconds = round(time.perf_counter() - started, 3)
         refresh.save()
+    refresh.recomputed = len(ids)  # type: ignore[attr-defined]
     return refresh
 
 
