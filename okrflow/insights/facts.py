@@ -22,7 +22,8 @@ from okrflow.audit.models import AuditEntry
 from okrflow.engine.focus import OwnerKind, check_objective_focus, check_owner_focus, is_team
 from okrflow.insights import totals
 from okrflow.insights.models import ObjectiveGrade
-from okrflow.insights.sources import compliance_totals_for
+from okrflow.insights.sources import checkins_available, compliance_totals_for
+from okrflow.insights.standings import stored_compliance
 from okrflow.insights.stored import Scope
 from okrflow.okrs.actions.common import describe_focus_finding
 from okrflow.okrs.models import KeyResult, Objective, ObjectiveKind, ObjectiveState
@@ -218,14 +219,17 @@ def commitment_counts(scope: Scope) -> dict[str, int]:
 
 
 def tracking_panel(scope: Scope, now: datetime.datetime) -> Panel:
-    totals = compliance_totals_for(scope.cycle, None, now)
-    if totals is not None and totals.people:
+    if scope.viewer is not None and scope.tree is not None and checkins_available():
+        compliance: Any = stored_compliance(scope.cycle, None, now, scope.tree)
+    else:
+        compliance = compliance_totals_for(scope.cycle, None, now)
+    if compliance is not None and compliance.people:
         return Panel(
             "tracking",
-            totals.rate,
-            totals.on_time,
-            totals.due,
-            extra={"late": totals.late, "missed": totals.missed, "source": "checkins"},
+            compliance.rate,
+            compliance.on_time,
+            compliance.due,
+            extra={"late": compliance.late, "missed": compliance.missed, "source": "checkins"},
         )
     week_ago = scope.refresh.computed_on - datetime.timedelta(days=7)
     if scope.viewer is not None:

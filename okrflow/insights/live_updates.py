@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from okrflow.audit.models import AuditEntry
 
@@ -82,16 +83,25 @@ def refresh_touched(entries: list[AuditEntry]) -> None:
         large = InsightRefresh.objects.filter(key_results__gt=live_limit())
         if not large.exists():
             return  # one query for an organisation whose cycles all refresh by themselves
+        from okrflow.insights.standings import people_touched
+
         touched = with_ancestors(objectives_touched(entries))
-        if not touched:
+        people = people_touched(entries)
+        if not touched and not people:
             return
         by_cycle: dict[int, set[int]] = defaultdict(set)
         for pk, cycle_id in Objective.objects.filter(pk__in=touched).values_list("pk", "cycle_id"):
             by_cycle[cycle_id].add(pk)
-        for refresh in large.filter(cycle_id__in=by_cycle).select_related("cycle"):
+        # A person's check-in standing may move in any open cycle they take part in.
+        cycles = large.filter(
+            Q(cycle_id__in=by_cycle) | Q(cycle__state="active")
+            if people
+            else Q(cycle_id__in=by_cycle)
+        )
+        for refresh in cycles.select_related("cycle"):
             if refresh.cycle.is_closed:
                 continue
-            refresh_objectives(refresh.cycle, by_cycle[refresh.cycle_id])
+            refresh_objectives(refresh.cycle, by_cycle.get(refresh.cycle_id, set()), people=people)
     except Exception:  # the change is saved; its insights wait for the next full refresh
         logger.exception("Could not refresh stored insights after %s", entries[:3])
 

@@ -401,3 +401,31 @@ class InsightTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle_id}/{self.unit_id}/{self.bucket}"
+
+
+class CheckinStanding(models.Model):
+    """One person's check-ins of a cycle, judged once: what the compliance totals sum.
+
+    `marks` maps each week they checked in (its Monday) to "on" or "late" (judged on the
+    first submission, which never changes); `last_week` is the latest week they checked in.
+    """
+
+    cycle = cycle_key()
+    person = models.ForeignKey(
+        "org.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    unit = unit_key()
+    key_results = models.PositiveIntegerField(_("key results in their check-in"), default=0)
+    marks = models.JSONField(_("weeks checked in"), default=dict)
+    last_week = models.DateField(_("latest week checked in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("check-in standing")
+        verbose_name_plural = _("check-in standings")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "person"], name="checkin_standing_unique"),
+        ]
+        indexes = [models.Index(fields=["cycle", "unit"], name="standing_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}/{self.person_id}"

@@ -37,7 +37,7 @@ from okrflow.audit.log import to_json_value
 from okrflow.audit.models import AuditEntry
 from okrflow.cycles.models import Cycle
 from okrflow.engine import grading
-from okrflow.insights import totals
+from okrflow.insights import standings, totals
 from okrflow.insights.boards import build_alignment_map, checkin_days, progress_on
 from okrflow.insights.collect import (
     CycleInsights,
@@ -188,10 +188,11 @@ def refresh_cycle(
     if only_if_changed and stored is not None and stored.fingerprint == mark:
         return stored
     if incremental and stored is not None:
-        touched = changed_since(cycle, stored, day)
-        if touched is not None:
-            say(f"recomputing {len(touched)} changed objectives")
-            return refresh_changed(cycle, today, touched, mark, audit_mark, started)
+        changed = changed_since(cycle, stored, day)
+        if changed is not None:
+            touched, people = changed
+            say(f"recomputing {len(touched)} changed objectives and {len(people)} people")
+            return refresh_changed(cycle, today, touched, people, mark, audit_mark, started)
     say("measuring, forecasting and looking for risks")
     places = cycle_places(cycle)
     with transaction.atomic():
@@ -209,7 +210,10 @@ def refresh_cycle(
             objectives += len(rows.objectives)
             key_results += sum(row.key_results for row in rows.objectives)
         say("summing the totals")
-        totals.rebuild(cycle)
+        tree = totals.Tree.load()
+        totals.rebuild(cycle, tree)
+        say("judging everyone's check-ins")
+        standings.rebuild_standings(cycle, tree)
         refresh.computed_on = day
         refresh.computed_at = timezone.now()
         refresh.fingerprint = mark
@@ -232,8 +236,11 @@ WHOLE_CYCLE_CHANGES = {"orgunit", "person", "project", "organisation", "cycle"}
 AUDIT_CHUNK = 2000
 
 
-def changed_since(cycle: Cycle, stored: InsightRefresh, day: datetime.date) -> set[int] | None:
-    """Return the cycle's objectives audited changes touched since the stored refresh.
+def changed_since(
+    cycle: Cycle, stored: InsightRefresh, day: datetime.date
+) -> tuple[set[int], set[int]] | None:
+    """Return the cycle's objectives, and the people, audited changes touched since the stored
+    refresh.
 
     None when everything must be recomputed: another day (every pace and forecast moved), a
     refresh from before audit marks, or a change to the org chart, a cycle or the settings.
@@ -244,6 +251,7 @@ def changed_since(cycle: Cycle, stored: InsightRefresh, day: datetime.date) -> s
     if stored.computed_on != day or not stored.audit_mark:
         return None
     touched: set[int] = set()
+    people: set[int] = set()
     last = stored.audit_mark
     while True:
         entries = list(AuditEntry.objects.filter(id__gt=last).order_by("id")[:AUDIT_CHUNK])
@@ -252,29 +260,32 @@ def changed_since(cycle: Cycle, stored: InsightRefresh, day: datetime.date) -> s
         if any(entry.object_type in WHOLE_CYCLE_CHANGES for entry in entries):
             return None
         touched |= objectives_touched(entries)
+        people |= standings.people_touched(entries)
         last = entries[-1].pk
     found: set[int] = set()
     for chunk in totals.chunked(sorted(with_ancestors(touched)), totals.CHUNK):
         found |= set(
             Objective.objects.filter(cycle=cycle, pk__in=chunk).values_list("pk", flat=True)
         )
-    return found
+    return found, people
 
 
 def refresh_changed(
     cycle: Cycle,
     today: datetime.date,
     touched: set[int],
+    people: set[int],
     mark: str,
     audit_mark: int,
     started: float,
 ) -> InsightRefresh:
-    """Recompute the touched objectives (a chunk at a time), then record the refresh."""
+    """Recompute the touched objectives and people (a chunk at a time), record the refresh."""
     ids = sorted(touched)
     with transaction.atomic():
         refresh = InsightRefresh.objects.select_for_update().get(cycle=cycle)
         for start in range(0, len(ids), totals.CHUNK):
             replace_objectives(cycle, set(ids[start : start + totals.CHUNK]), today)
+        standings.update_standings(cycle, people)
         refresh.computed_at = timezone.now()
         refresh.fingerprint = mark
         refresh.audit_mark = audit_mark
@@ -442,7 +453,10 @@ def update_statistics(models: list[Any]) -> None:
 
 
 def refresh_objectives(
-    cycle: Cycle, objective_ids: set[int], today: datetime.date | None = None
+    cycle: Cycle,
+    objective_ids: set[int],
+    today: datetime.date | None = None,
+    people: set[int] | None = None,
 ) -> None:
     """Recompute the stored insights of a few objectives right after they changed.
 
@@ -457,7 +471,10 @@ def refresh_objectives(
             # A full refresh rewriting the cycle holds this row: do not make the person who just
             # checked in wait for it; that refresh or the next one brings the change in.
             InsightRefresh.objects.select_for_update(nowait=True).filter(cycle=cycle).first()
-            replace_objectives(cycle, objective_ids, today or timezone.localdate())
+            if objective_ids:
+                replace_objectives(cycle, objective_ids, today or timezone.localdate())
+            if people:
+                standings.update_standings(cycle, people)
     except DatabaseError:
         logger.info("Cycle %s is being refreshed; its next refresh includes this change.", cycle)
 

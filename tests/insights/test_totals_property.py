@@ -12,14 +12,19 @@ full rebuild must give the very same rows.
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from okrflow.checkins.compliance import compliance_totals, people_in
 from okrflow.insights.collect import visible_objectives
 from okrflow.insights.facts import (
     alignment_panel,
@@ -30,6 +35,7 @@ from okrflow.insights.facts import (
 from okrflow.insights.live_updates import refresh_pending
 from okrflow.insights.models import InsightRefresh, InsightTotal
 from okrflow.insights.snapshots import refresh_cycle
+from okrflow.insights.standings import stored_compliance
 from okrflow.insights.stored import (
     Scope,
     risk_counts,
@@ -37,6 +43,7 @@ from okrflow.insights.stored import (
     summarise_stored,
     viewer_scope,
 )
+from okrflow.insights.totals import Tree
 from okrflow.insights.views.common import objectives_of_unit
 from okrflow.okrs.actions import (
     archive_objective,
@@ -49,7 +56,7 @@ from okrflow.okrs.models import Objective
 from okrflow.org.actions import create_project
 from okrflow.org.models import Organisation, OrgUnit
 from tests.conftest import World
-from tests.insights.conftest import friday
+from tests.insights.conftest import friday, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +106,7 @@ edits = st.lists(
         st.tuples(st.just("archive"), st.integers(0, 30)),
         st.tuples(st.just("privacy"), st.integers(0, 30)),
         st.tuples(st.just("kind"), st.integers(0, 30)),
+        st.tuples(st.just("checkin"), st.integers(0, 30), st.integers(1, 8), st.booleans()),
     ),
     max_size=6,
 )
@@ -151,10 +159,63 @@ def apply(world: World, project: Any, edit: tuple[Any, ...], objectives: list[Ob
             archive_objective(None, objective)
         elif edit[0] == "privacy":
             update_objective(None, objective, is_private=not objective.is_private)
+        elif edit[0] == "checkin":
+            check_in_on(world, objective, edit[2], late=edit[3])
         elif edit[0] == "kind":
             kind = "aspirational" if objective.kind == "committed" else "committed"
             update_objective(None, objective, kind=kind)
     refresh_pending()
+
+
+def check_in_on(world: World, objective: Objective, week: int, *, late: bool) -> None:
+    """Submit the check-in of the objective's first key result's owner, on time or late."""
+    from okrflow.checkins.actions import CheckInInput, LineInput, record_checkin
+    from okrflow.engine.cadence import week_start
+
+    kr = objective.key_results.first()
+    if kr is None:
+        return
+    day = friday(week)
+    # A week already checked in refuses a second one: nothing changes.
+    with (
+        time_machine.travel(moment(day, 20 if late else 10), tick=False),
+        contextlib.suppress(ValidationError),
+    ):
+        record_checkin(
+            None,
+            person=kr.owner,
+            cycle=world.cycle,
+            week=week_start(day),
+            data=CheckInInput(
+                lines={kr.pk: LineInput(value="50", confidence="medium", note="")},
+                obstacles="",
+                confidence="medium",
+            ),
+        )
+
+
+def check_compliance(world: World) -> None:
+    """The stored compliance equals the check-ins app's, for the company and every unit."""
+    now = timezone.now()
+    tree = Tree.load()
+    for unit in [None, *OrgUnit.objects.order_by("path")]:
+        live = compliance_totals(world.cycle, people_in(unit), now)
+        stored = stored_compliance(world.cycle, unit, now, tree)
+        assert (
+            stored.people,
+            stored.on_time,
+            stored.late,
+            stored.missed,
+            stored.missed_last,
+            stored.missed_last_count,
+        ) == (
+            live.people,
+            live.on_time,
+            live.late,
+            live.missed,
+            live.missed_last[:6],
+            len(live.missed_last),
+        ), unit
 
 
 def close(a: Any, b: Any) -> bool:
@@ -216,6 +277,7 @@ def figures(scope: Scope, units: list[OrgUnit]) -> dict[str, Any]:
 
 
 def check_every_persona(world: World) -> None:
+    check_compliance(world)
     refresh = InsightRefresh.objects.get(cycle=world.cycle)
     units = list(OrgUnit.objects.order_by("path"))
     for person in personas(world):
@@ -250,16 +312,21 @@ def test_stored_totals_equal_a_recount_for_every_persona(
         None, name="Launch", lead=world.sales_head, members=[world.teammate], unit=world.sales
     )
     objectives: list[Objective] = []
-    for spec in [
+    specs = [
         ("create", 7, False, "committed", 2, False, 99),
         ("create", 0, True, "aspirational", 1, True, 0),
         ("create", 5, True, "committed", 3, False, 0),
         ("create", 8, True, "committed", 1, False, 99),
         ("create", 4, True, "aspirational", 2, True, 99),
         ("create", 1, False, "committed", 1, True, 2),
-    ]:
+    ]
+    for spec in specs:
         create(world, project, spec, objectives)
+    check_in_on(world, objectives[0], 2, late=False)
+    check_in_on(world, objectives[1], 3, late=True)
     refresh_cycle(world.cycle)
+    start = stored_compliance(world.cycle, None, timezone.now(), Tree.load())
+    assert (start.on_time, start.late) == (1, 1) and start.missed > 0  # the checks check something
     check_every_persona(world)
 
     @settings_for_ci

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from okrflow.engine.risk import RiskKind, Severity
 from okrflow.front.params import parse_id
-from okrflow.insights.boards import risk_rows, summarise_compliance
+from okrflow.insights.boards import ComplianceSummary, risk_rows, summarise_stored_compliance
 from okrflow.insights.calibration import (
     person_calibration,
     reliability_view,
@@ -23,7 +23,8 @@ from okrflow.insights.calibration import (
 from okrflow.insights.charts import build_sparkline
 from okrflow.insights.facts import build_facts
 from okrflow.insights.risk_text import kind_explanation, kind_label
-from okrflow.insights.sources import compliance_totals_for
+from okrflow.insights.sources import checkins_available
+from okrflow.insights.standings import stored_compliance
 from okrflow.insights.stored import (
     Scope,
     risk_counts,
@@ -100,8 +101,18 @@ def company(request: HttpRequest) -> HttpResponse:
             "heat": stored_heat_map(scope, units, heat_depth),
             "map_rows": stored_alignment_map(scope, MAP_DEPTH_ON_DASHBOARD, MAP_ROWS_ON_DASHBOARD),
             "map_limit": MAP_ROWS_ON_DASHBOARD,
-            "compliance": summarise_compliance(compliance_totals_for(cycle, None, timezone.now())),
+            "compliance": compliance_of(scope, None),
         },
+    )
+
+
+def compliance_of(scope: Scope, unit: OrgUnit | None) -> ComplianceSummary | None:
+    """Return a unit's check-in compliance (everyone's when None) from the stored standings."""
+    if not checkins_available():
+        return None
+    assert scope.tree is not None
+    return summarise_stored_compliance(
+        stored_compliance(scope.cycle, unit, timezone.now(), scope.tree)
     )
 
 
@@ -150,7 +161,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             **scope_figures(scope, RISKS_ON_UNIT_PAGE, request.user),
             "heat": stored_heat_map(scope, units, unit.depth + 1),
             "objective_rows": objective_rows(listed),
-            "compliance": summarise_compliance(compliance_totals_for(cycle, unit, timezone.now())),
+            "compliance": compliance_of(scope, unit),
             "calibration": reliability_view(calibration),
             "calibration_people": people if may_see_people else None,
         },
