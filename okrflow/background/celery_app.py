@@ -12,3 +12,4 @@ app = Celery("okrflow")
 # Read lazily, when the first task is sent or the worker starts: Django's settings by then.
 app.config_from_object("okrflow.background.config")
 app.autodiscover_tasks(["okrflow.background", "okrflow.webhooks"], related_name="tasks")
+app.autodiscover_tasks(["okrflow.insights"], related_name="tasks")  # issue #14

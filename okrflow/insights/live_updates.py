@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
@@ -77,9 +78,7 @@ def refresh_touched(entries: list[AuditEntry]) -> None:
     from okrflow.okrs.models import Objective
 
     try:
-        for entry in entries:
-            if entry.object_type == "cycle" and entry.action == "close_cycle":
-                forget_risks(entry.object_id)  # a closed cycle has results, no risks left
+        forget_closed_cycles_risks(entries)  # a closed cycle has results, no risks left
         large = InsightRefresh.objects.filter(key_results__gt=live_limit())
         if not large.exists():
             return  # one query for an organisation whose cycles all refresh by themselves
@@ -144,9 +143,30 @@ def forget_pending() -> None:
 
 
 def refresh_pending() -> None:
-    """Refresh everything the committed transaction touched; later callbacks find nothing left."""
+    """Refresh everything the committed transaction touched; later callbacks find nothing left.
+
+    In the scaled shape (a broker configured) a task worker does it, so that the request that
+    made the change answers at once; in the embedded shape, this process does, as before.
+    """
     entries = getattr(_pending, "entries", None)
     if not entries:
         return
     _pending.entries = []
+    if settings.BROKER_URL:
+        from okrflow.background.enqueue import enqueue_on_commit
+        from okrflow.insights.models import InsightRefresh
+        from okrflow.insights.snapshots import live_limit
+        from okrflow.insights.tasks import refresh_after_changes
+
+        if InsightRefresh.objects.filter(key_results__gt=live_limit()).exists():
+            enqueue_on_commit(refresh_after_changes, [entry.pk for entry in entries])
+        else:
+            forget_closed_cycles_risks(entries)
+        return
     refresh_touched(entries)
+
+
+def forget_closed_cycles_risks(entries: list[AuditEntry]) -> None:
+    for entry in entries:
+        if entry.object_type == "cycle" and entry.action == "close_cycle":
+            forget_risks(entry.object_id)
