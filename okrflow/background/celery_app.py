@@ -12,6 +12,12 @@ app = Celery("okrflow")
 # Read lazily, when the first task is sent or the worker starts: Django's settings by then.
 app.config_from_object("okrflow.background.config")
 app.autodiscover_tasks(
-    ["okrflow.background", "okrflow.webhooks", "okrflow.notifications", "okrflow.datasources"],
+    [
+        "okrflow.background",
+        "okrflow.webhooks",
+        "okrflow.notifications",
+        "okrflow.datasources",
+        "okrflow.insights",
+    ],
     related_name="tasks",
 )

@@ -190,6 +190,20 @@ class ComplianceSummary:
 MISSED_NAMES_SHOWN = 6
 
 
+def summarise_stored_compliance(stored: Any) -> ComplianceSummary:
+    """Condense the stored compliance figures (`okrflow.insights.standings`)."""
+    names = dict(Person.objects.filter(pk__in=stored.missed_last).values_list("pk", "full_name"))
+    return ComplianceSummary(
+        rate=stored.rate,
+        on_time=stored.on_time,
+        late=stored.late,
+        missed=stored.missed,
+        people=stored.people,
+        missed_last=[names[pk] for pk in stored.missed_last if pk in names],
+        missed_last_count=stored.missed_last_count,
+    )
+
+
 def summarise_compliance(totals: Any | None) -> ComplianceSummary | None:
     """Condense the check-ins app's compliance figures (None when check-ins are not in use)."""
     if totals is None:

@@ -20,8 +20,10 @@ from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery
 
 from okrflow.audit.models import AuditEntry
 from okrflow.engine.focus import OwnerKind, check_objective_focus, check_owner_focus, is_team
+from okrflow.insights import totals
 from okrflow.insights.models import ObjectiveGrade
-from okrflow.insights.sources import compliance_totals_for
+from okrflow.insights.sources import checkins_available, compliance_totals_for
+from okrflow.insights.standings import stored_compliance
 from okrflow.insights.stored import Scope
 from okrflow.okrs.actions.common import describe_focus_finding
 from okrflow.okrs.models import KeyResult, Objective, ObjectiveKind, ObjectiveState
@@ -85,12 +87,35 @@ def focus_panel(scope: Scope, organisation: Organisation) -> Panel:
             owners[(OwnerKind.PROJECT, project_id)] += 1
     objectives = 0
     objective_findings = []
-    for objective_id, key_results in (
+    if scope.viewer is not None:
+        # From the stored totals: how many objectives have each number of key results; the
+        # notes name the first few out of range, in map order.
+        histogram = {
+            int(name.split(":")[1]): totals.count(scope.figures(), name)
+            for name in scope.figures()
+            if name.startswith("krs:")
+        }
+        outside = [n for n in histogram if check_objective_focus(n, rules)]
+        objectives = sum(histogram.values())
+        for objective_id, key_results in (
+            scope.objectives()
+            .filter(key_results__in=outside)
+            .order_by("map_order")
+            .values_list("objective_id", "key_results")[:NOTES_SHOWN]
+        ):
+            objective_findings.extend(check_objective_focus(key_results, rules, objective_id))
+        out_of_range = sum(histogram[n] for n in outside)
+    rows = (
         scope.objectives().order_by("map_order").values_list("objective_id", "key_results")
-    ):
+        if scope.viewer is None
+        else []
+    )
+    for objective_id, key_results in rows:
         objectives += 1
         findings = check_objective_focus(key_results, rules, objective_id)
         objective_findings.extend(findings)
+    if scope.viewer is None:
+        out_of_range = len({f.objective_key for f in objective_findings})
     owner_findings = []
     for (kind, pk), count in owners.items():
         owner_findings.extend(
@@ -113,7 +138,7 @@ def focus_panel(scope: Scope, organisation: Organisation) -> Panel:
         f"{names.get(owner, '')}: {describe_focus_finding(f)}" for owner, f in owner_findings
     )
     notes.extend(owner_notes[: max(0, NOTES_SHOWN - len(notes))])
-    objectives_in_range = objectives - len({f.objective_key for f in objective_findings})
+    objectives_in_range = objectives - out_of_range
     owners_in_range = len(owners) - len({owner for owner, _ in owner_findings})
     return Panel(
         "focus",
@@ -126,14 +151,22 @@ def focus_panel(scope: Scope, organisation: Organisation) -> Panel:
             "objectives": objectives,
             "objectives_share": share(objectives_in_range, objectives),
         },
-        notes_total=len(objective_findings) + len(owner_findings),
+        notes_total=out_of_range + len(owner_findings),
     )
 
 
 def alignment_panel(scope: Scope) -> Panel:
     top = OrgUnit.objects.filter(depth=0).values("pk")
-    below = scope.objectives().exclude(objective__owner_unit__in=top)
-    counts = below.aggregate(whole=Count("id"), aligned=Count("id", filter=Q(has_parent=True)))
+    if scope.viewer is not None:
+        below = scope.objectives().filter(company_level=False)
+        figures = scope.figures()
+        counts = {
+            "whole": totals.count(figures, "below"),
+            "aligned": totals.count(figures, "below_aligned"),
+        }
+    else:
+        below = scope.objectives().exclude(objective__owner_unit__in=top)
+        counts = below.aggregate(whole=Count("id"), aligned=Count("id", filter=Q(has_parent=True)))
     loose = (
         below.filter(has_parent=False)
         .select_related(
@@ -152,16 +185,11 @@ def alignment_panel(scope: Scope) -> Panel:
 
 
 def commitment_panel(scope: Scope) -> Panel:
-    creator = AuditEntry.objects.filter(
-        action="create_objective", object_type="objective", object_id=OuterRef("pk")
-    ).values("actor_id")[:1]
-    personal = in_scope(scope).filter(owner_person__isnull=False)
-    own = Q(creator=F("owner_person__user_id"))
-    counts = personal.annotate(creator=Subquery(creator)).aggregate(
-        personal=Count("id"),
-        own=Count("id", filter=own),
-        agreed=Count("id", filter=own & Q(state=ObjectiveState.ACTIVE)),
-    )
+    if scope.viewer is not None:
+        figures = scope.figures()
+        counts = {name: totals.count(figures, name) for name in ("personal", "own", "agreed")}
+    else:
+        counts = commitment_counts(scope)
     return Panel(
         "commitment",
         share(counts["agreed"], counts["own"]),
@@ -175,22 +203,47 @@ def commitment_panel(scope: Scope) -> Panel:
     )
 
 
+def commitment_counts(scope: Scope) -> dict[str, int]:
+    """Count from the audit trail (the recount the stored totals are tested against)."""
+    creator = AuditEntry.objects.filter(
+        action="create_objective", object_type="objective", object_id=OuterRef("pk")
+    ).values("actor_id")[:1]
+    personal = in_scope(scope).filter(owner_person__isnull=False)
+    own = Q(creator=F("owner_person__user_id"))
+    counts = personal.annotate(creator=Subquery(creator)).aggregate(
+        personal=Count("id"),
+        own=Count("id", filter=own),
+        agreed=Count("id", filter=own & Q(state=ObjectiveState.ACTIVE)),
+    )
+    return counts
+
+
 def tracking_panel(scope: Scope, now: datetime.datetime) -> Panel:
-    totals = compliance_totals_for(scope.cycle, None, now)
-    if totals is not None and totals.people:
+    if scope.viewer is not None and scope.tree is not None and checkins_available():
+        compliance: Any = stored_compliance(scope.cycle, None, now, scope.tree)
+    else:
+        compliance = compliance_totals_for(scope.cycle, None, now)
+    if compliance is not None and compliance.people:
         return Panel(
             "tracking",
-            totals.rate,
-            totals.on_time,
-            totals.due,
-            extra={"late": totals.late, "missed": totals.missed, "source": "checkins"},
+            compliance.rate,
+            compliance.on_time,
+            compliance.due,
+            extra={"late": compliance.late, "missed": compliance.missed, "source": "checkins"},
         )
     week_ago = scope.refresh.computed_on - datetime.timedelta(days=7)
-    counts = (
-        KeyResult.objects.filter(objective__in=scope.objective_ids, is_archived=False)
-        .annotate(last=Max("values__measured_on"))
-        .aggregate(whole=Count("id"), fresh=Count("id", filter=Q(last__gt=week_ago)))
-    )
+    if scope.viewer is not None:
+        figures = scope.figures()
+        counts = {
+            "whole": totals.count(figures, "key_results"),
+            "fresh": totals.count(figures, "fresh"),
+        }
+    else:
+        counts = (
+            KeyResult.objects.filter(objective__in=scope.objective_ids, is_archived=False)
+            .annotate(last=Max("values__measured_on"))
+            .aggregate(whole=Count("id"), fresh=Count("id", filter=Q(last__gt=week_ago)))
+        )
     return Panel(
         "tracking",
         share(counts["fresh"], counts["whole"]),
@@ -201,12 +254,17 @@ def tracking_panel(scope: Scope, now: datetime.datetime) -> Panel:
 
 
 def stretching_panel(scope: Scope) -> Panel:
-    counts = scope.objectives().aggregate(
-        whole=Count("id"),
-        stretch=Count("id", filter=Q(objective__kind=ObjectiveKind.ASPIRATIONAL)),
-        likely=Count("id", filter=Q(objective__kind=ObjectiveKind.ASPIRATIONAL, forecast__gte=0.7)),
-        progress=Avg("progress", filter=Q(objective__kind=ObjectiveKind.ASPIRATIONAL)),
-    )
+    if scope.viewer is not None:
+        figures = scope.figures()
+        stretch = totals.count(figures, "stretch")
+        counts = {
+            "whole": totals.count(figures, "objectives"),
+            "stretch": stretch,
+            "likely": totals.count(figures, "stretch_likely"),
+            "progress": figures.get("stretch_progress", 0.0) / stretch if stretch else None,
+        }
+    else:
+        counts = stretch_counts(scope)
     graded = ObjectiveGrade.objects.filter(kind=ObjectiveKind.ASPIRATIONAL).aggregate(
         count=Count("id"), mean=Avg("score"), successes=Count("id", filter=Q(success=True))
     )
@@ -223,6 +281,16 @@ def stretching_panel(scope: Scope) -> Panel:
             "graded_mean": graded["mean"],
             "graded_success": share(graded["successes"], graded["count"]),
         },
+    )
+
+
+def stretch_counts(scope: Scope) -> dict[str, Any]:
+    """Count from the snapshot rows (the recount the stored totals are tested against)."""
+    return scope.objectives().aggregate(
+        whole=Count("id"),
+        stretch=Count("id", filter=Q(objective__kind=ObjectiveKind.ASPIRATIONAL)),
+        likely=Count("id", filter=Q(objective__kind=ObjectiveKind.ASPIRATIONAL, forecast__gte=0.7)),
+        progress=Avg("progress", filter=Q(objective__kind=ObjectiveKind.ASPIRATIONAL)),
     )
 
 

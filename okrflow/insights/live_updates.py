@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from okrflow.audit.models import AuditEntry
 
@@ -76,22 +78,29 @@ def refresh_touched(entries: list[AuditEntry]) -> None:
     from okrflow.okrs.models import Objective
 
     try:
-        for entry in entries:
-            if entry.object_type == "cycle" and entry.action == "close_cycle":
-                forget_risks(entry.object_id)  # a closed cycle has results, no risks left
+        forget_closed_cycles_risks(entries)  # a closed cycle has results, no risks left
         large = InsightRefresh.objects.filter(key_results__gt=live_limit())
         if not large.exists():
             return  # one query for an organisation whose cycles all refresh by themselves
+        from okrflow.insights.standings import people_touched
+
         touched = with_ancestors(objectives_touched(entries))
-        if not touched:
+        people = people_touched(entries)
+        if not touched and not people:
             return
         by_cycle: dict[int, set[int]] = defaultdict(set)
         for pk, cycle_id in Objective.objects.filter(pk__in=touched).values_list("pk", "cycle_id"):
             by_cycle[cycle_id].add(pk)
-        for refresh in large.filter(cycle_id__in=by_cycle).select_related("cycle"):
+        # A person's check-in standing may move in any open cycle they take part in.
+        cycles = large.filter(
+            Q(cycle_id__in=by_cycle) | Q(cycle__state="active")
+            if people
+            else Q(cycle_id__in=by_cycle)
+        )
+        for refresh in cycles.select_related("cycle"):
             if refresh.cycle.is_closed:
                 continue
-            refresh_objectives(refresh.cycle, by_cycle[refresh.cycle_id])
+            refresh_objectives(refresh.cycle, by_cycle.get(refresh.cycle_id, set()), people=people)
     except Exception:  # the change is saved; its insights wait for the next full refresh
         logger.exception("Could not refresh stored insights after %s", entries[:3])
 
@@ -134,9 +143,30 @@ def forget_pending() -> None:
 
 
 def refresh_pending() -> None:
-    """Refresh everything the committed transaction touched; later callbacks find nothing left."""
+    """Refresh everything the committed transaction touched; later callbacks find nothing left.
+
+    In the scaled shape (a broker configured) a task worker does it, so that the request that
+    made the change answers at once; in the embedded shape, this process does, as before.
+    """
     entries = getattr(_pending, "entries", None)
     if not entries:
         return
     _pending.entries = []
+    if settings.BROKER_URL:
+        from okrflow.background.enqueue import enqueue_on_commit
+        from okrflow.insights.models import InsightRefresh
+        from okrflow.insights.snapshots import live_limit
+        from okrflow.insights.tasks import refresh_after_changes
+
+        if InsightRefresh.objects.filter(key_results__gt=live_limit()).exists():
+            enqueue_on_commit(refresh_after_changes, [entry.pk for entry in entries])
+        else:
+            forget_closed_cycles_risks(entries)
+        return
     refresh_touched(entries)
+
+
+def forget_closed_cycles_risks(entries: list[AuditEntry]) -> None:
+    for entry in entries:
+        if entry.object_type == "cycle" and entry.action == "close_cycle":
+            forget_risks(entry.object_id)

@@ -221,6 +221,9 @@ class InsightRefresh(models.Model):
     computed_on = models.DateField(_("figures as of"))
     computed_at = models.DateTimeField(_("computed at"))
     fingerprint = models.CharField(_("data fingerprint"), max_length=400, blank=True)
+    # The newest audit entry the stored figures include: the next incremental refresh
+    # recomputes only the objectives that entries after it touched.
+    audit_mark = models.BigIntegerField(_("last audit entry included"), default=0)
     objectives = models.PositiveIntegerField(_("objectives"), default=0)
     key_results = models.PositiveIntegerField(_("key results"), default=0)
     seconds = models.FloatField(_("seconds taken"), default=0)
@@ -258,6 +261,16 @@ class ObjectiveSnapshot(models.Model):
     success = models.BooleanField(_("success"), default=False)
     map_depth = models.PositiveIntegerField(_("depth in the alignment map"), default=0)
     map_order = models.PositiveIntegerField(_("position in the alignment map"), default=0)
+    # What the stored totals (`okrflow.insights.totals`) need to count the objective.
+    bucket = models.PositiveSmallIntegerField(_("visibility bucket"), default=0)
+    kind = models.CharField(_("kind"), max_length=16, blank=True)
+    company_level = models.BooleanField(_("owned by the company"), default=False)
+    personal = models.BooleanField(_("owned by a person"), default=False)
+    drafted_by_owner = models.BooleanField(_("drafted by its owner"), default=False)
+    agreed = models.BooleanField(_("agreed"), default=False)
+    fresh_key_results = models.PositiveIntegerField(
+        _("key results updated in the last week"), default=0
+    )
 
     class Meta:
         verbose_name = _("objective snapshot")
@@ -265,6 +278,7 @@ class ObjectiveSnapshot(models.Model):
         indexes = [
             models.Index(fields=["cycle", "map_depth", "map_order"], name="snapshot_map"),
             models.Index(fields=["cycle", "unit"], name="snapshot_unit"),
+            models.Index(fields=["cycle", "map_order"], name="snapshot_order"),
         ]
 
     def __str__(self) -> str:
@@ -318,6 +332,8 @@ class RiskSnapshot(models.Model):
     code = models.CharField(_("rule"), max_length=64)
     suggestion = models.CharField(_("suggestion"), max_length=64)
     params = models.JSONField(_("evidence figures"), default=dict)
+    unit = unit_key()
+    bucket = models.PositiveSmallIntegerField(_("visibility bucket"), default=0)
     # The rules' order as text that sorts the same way: severity, kind, objective, key result.
     rank = models.CharField(_("rank"), max_length=32)
 
@@ -351,3 +367,65 @@ class RiskSnapshot(models.Model):
             suggestion=self.suggestion,
             params=dict(self.params),
         )
+
+
+class InsightTotal(models.Model):
+    """What the dashboards show of one unit and everything below it, summed: one row per
+    cycle, unit subtree and visibility bucket (see `okrflow.insights.totals`).
+
+    `unit` empty holds the objectives outside every unit. `figures` maps a figure's name
+    (``status:on_track``, ``risk:sudden:high``, ``heat:2026-04-03:p`` …) to its sum.
+    """
+
+    cycle = cycle_key()
+    unit = models.ForeignKey(
+        "org.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    bucket = models.PositiveSmallIntegerField(_("visibility bucket"))
+    figures = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("insight total")
+        verbose_name_plural = _("insight totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "unit", "bucket"], name="insight_total_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "unit", "bucket"], name="insight_total_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}/{self.unit_id}/{self.bucket}"
+
+
+class CheckinStanding(models.Model):
+    """One person's check-ins of a cycle, judged once: what the compliance totals sum.
+
+    `marks` maps each week they checked in (its Monday) to "on" or "late" (judged on the
+    first submission, which never changes); `last_week` is the latest week they checked in.
+    """
+
+    cycle = cycle_key()
+    person = models.ForeignKey(
+        "org.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    unit = unit_key()
+    key_results = models.PositiveIntegerField(_("key results in their check-in"), default=0)
+    marks = models.JSONField(_("weeks checked in"), default=dict)
+    last_week = models.DateField(_("latest week checked in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("check-in standing")
+        verbose_name_plural = _("check-in standings")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "person"], name="checkin_standing_unique"),
+        ]
+        indexes = [models.Index(fields=["cycle", "unit"], name="standing_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}/{self.person_id}"

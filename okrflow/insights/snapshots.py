@@ -23,7 +23,8 @@ import datetime
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ from okrflow.audit.log import to_json_value
 from okrflow.audit.models import AuditEntry
 from okrflow.cycles.models import Cycle
 from okrflow.engine import grading
+from okrflow.insights import standings, totals
 from okrflow.insights.boards import build_alignment_map, checkin_days, progress_on
 from okrflow.insights.collect import (
     CycleInsights,
@@ -43,14 +45,22 @@ from okrflow.insights.collect import (
     insight_day,
     visible_objectives,
 )
-from okrflow.insights.models import HeatSnapshot, InsightRefresh, ObjectiveSnapshot, RiskSnapshot
+from okrflow.insights.models import (
+    HeatSnapshot,
+    InsightRefresh,
+    InsightTotal,
+    ObjectiveSnapshot,
+    RiskSnapshot,
+)
 from okrflow.insights.risks import RiskItem, find_risks
+from okrflow.insights.totals import bucket_of
 from okrflow.okrs.models import (
     Alignment,
     Initiative,
     KeyResult,
     KeyResultValue,
     Objective,
+    ObjectiveState,
     TargetVersion,
 )
 from okrflow.org.models import Organisation, OrgUnit, Person, Project
@@ -159,42 +169,186 @@ def refresh_cycle(
     progress: Progress | None = None,
     *,
     only_if_changed: bool = False,
+    incremental: bool = False,
 ) -> InsightRefresh:
-    """Compute and store a cycle's insights: status, forecast, heat map, map order and risks.
+    """Compute and store a cycle's insights: status, forecast, heat map, map order, risks, totals.
 
     With `only_if_changed`, nothing is computed when the stored figures are of the same data and
-    day, and nothing is written when another request stored them meanwhile.
+    day, and nothing is written when another request stored them meanwhile. With `incremental`,
+    only the objectives that audited changes touched since the last refresh are recomputed, when
+    the day and the org chart are the same (else everything is, a chunk at a time).
     """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     today = today or timezone.localdate()
     day = insight_day(cycle, today)
-    # The data is read before the rows are locked and rewritten, so that writers (a check-in and
-    # its live update) never wait for the computing, only for the short rewrite.
     mark = fingerprint(cycle, day)
-    if only_if_changed:
-        stored = InsightRefresh.objects.filter(cycle=cycle).first()
-        if stored is not None and stored.fingerprint == mark:
-            return stored
+    audit_mark = newest_audit_id()  # changes after it are the next refresh's
+    stored = InsightRefresh.objects.filter(cycle=cycle).first()
+    if only_if_changed and stored is not None and stored.fingerprint == mark:
+        return stored
+    if incremental and stored is not None:
+        changed = changed_since(cycle, stored, day)
+        if changed is not None:
+            touched, people = changed
+            say(f"recomputing {len(touched)} changed objectives and {len(people)} people")
+            return refresh_changed(cycle, today, touched, people, mark, audit_mark, started)
     say("measuring, forecasting and looking for risks")
-    rows = compute_rows(cycle, visible_objectives(None, cycle), today, map_places)
-    say("storing")
+    places = cycle_places(cycle)
     with transaction.atomic():
         refresh, _ = InsightRefresh.objects.select_for_update().get_or_create(
             cycle=cycle, defaults={"computed_on": day, "computed_at": timezone.now()}
         )
         if only_if_changed and refresh.fingerprint == mark:
             return refresh  # another request stored these figures while this one computed
-        rows.replace(cycle)
+        for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
+            model.objects.filter(cycle=cycle).delete()
+        objectives = key_results = 0
+        for chunk in objective_chunks(cycle):
+            rows = compute_rows(cycle, chunk, today, lambda _insights: places)
+            rows.write()
+            objectives += len(rows.objectives)
+            key_results += sum(row.key_results for row in rows.objectives)
+        say("summing the totals")
+        tree = totals.Tree.load()
+        totals.rebuild(cycle, tree)
+        say("judging everyone's check-ins")
+        standings.rebuild_standings(cycle, tree)
         refresh.computed_on = day
         refresh.computed_at = timezone.now()
         refresh.fingerprint = mark
-        refresh.objectives = len(rows.objectives)
-        refresh.key_results = sum(row.key_results for row in rows.objectives)
+        refresh.audit_mark = audit_mark
+        refresh.objectives = objectives
+        refresh.key_results = key_results
         refresh.seconds = round(time.perf_counter() - started, 3)
         refresh.save()
-    update_statistics([ObjectiveSnapshot, HeatSnapshot, RiskSnapshot])
+    update_statistics([ObjectiveSnapshot, HeatSnapshot, RiskSnapshot, InsightTotal])
+    refresh.recomputed = objectives  # type: ignore[attr-defined]
     return refresh
+
+
+def newest_audit_id() -> int:
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+# Changes to these move objectives between units or change every figure: recompute everything.
+WHOLE_CYCLE_CHANGES = {"orgunit", "person", "project", "organisation", "cycle"}
+AUDIT_CHUNK = 2000
+
+
+def changed_since(
+    cycle: Cycle, stored: InsightRefresh, day: datetime.date
+) -> tuple[set[int], set[int]] | None:
+    """Return the cycle's objectives, and the people, audited changes touched since the stored
+    refresh.
+
+    None when everything must be recomputed: another day (every pace and forecast moved), a
+    refresh from before audit marks, or a change to the org chart, a cycle or the settings.
+    Reads the audit trail a chunk at a time.
+    """
+    from okrflow.insights.live_updates import objectives_touched, with_ancestors
+
+    if stored.computed_on != day or not stored.audit_mark:
+        return None
+    touched: set[int] = set()
+    people: set[int] = set()
+    last = stored.audit_mark
+    while True:
+        entries = list(AuditEntry.objects.filter(id__gt=last).order_by("id")[:AUDIT_CHUNK])
+        if not entries:
+            break
+        if any(entry.object_type in WHOLE_CYCLE_CHANGES for entry in entries):
+            return None
+        touched |= objectives_touched(entries)
+        people |= standings.people_touched(entries)
+        last = entries[-1].pk
+    found: set[int] = set()
+    for chunk in totals.chunked(sorted(with_ancestors(touched)), totals.CHUNK):
+        found |= set(
+            Objective.objects.filter(cycle=cycle, pk__in=chunk).values_list("pk", flat=True)
+        )
+    return found, people
+
+
+def refresh_changed(
+    cycle: Cycle,
+    today: datetime.date,
+    touched: set[int],
+    people: set[int],
+    mark: str,
+    audit_mark: int,
+    started: float,
+) -> InsightRefresh:
+    """Recompute the touched objectives and people (a chunk at a time), record the refresh."""
+    ids = sorted(touched)
+    with transaction.atomic():
+        refresh = InsightRefresh.objects.select_for_update().get(cycle=cycle)
+        for start in range(0, len(ids), totals.CHUNK):
+            replace_objectives(cycle, set(ids[start : start + totals.CHUNK]), today)
+        standings.update_standings(cycle, people)
+        refresh.computed_at = timezone.now()
+        refresh.fingerprint = mark
+        refresh.audit_mark = audit_mark
+        tree = totals.Tree.load()
+        whole = totals.read_totals(
+            cycle, totals.Viewer(sees_all=True), [*tree.roots(), None], tree
+        ).everything(tree)
+        refresh.objectives = totals.count(whole, "objectives")
+        refresh.key_results = totals.count(whole, "key_results")
+        refresh.seconds = round(time.perf_counter() - started, 3)
+        refresh.save()
+    refresh.recomputed = len(ids)  # type: ignore[attr-defined]
+    return refresh
+
+
+def objective_chunks(cycle: Cycle) -> Iterator[QuerySet[Objective]]:
+    """Yield the cycle's live objectives a chunk at a time (all at once when progress rolls
+    up from aligned children: a parent must be measured with its children)."""
+    live = visible_objectives(None, cycle)
+    if Organisation.current().include_children_in_progress:
+        yield live
+        return
+    last = 0
+    while True:
+        ids = list(
+            live.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[: totals.CHUNK]
+        )
+        if not ids:
+            return
+        yield live.filter(pk__in=ids)
+        last = ids[-1]
+
+
+def cycle_places(cycle: Cycle) -> Places:
+    """Place every live objective of the cycle in the alignment map from ids alone (as
+    `boards.build_alignment_map` does with loaded objectives): parents first, children below."""
+    order = list(visible_objectives(None, cycle).values_list("pk", flat=True))
+    known = set(order)
+    first_parent: dict[int, int] = {}
+    for child_id, parent_id in (
+        Alignment.objects.filter(child__cycle=cycle)
+        .order_by("-is_primary", "id")
+        .values_list("child_id", "parent_id")
+        .iterator()
+    ):
+        if child_id in known and parent_id in known and child_id not in first_parent:
+            first_parent[child_id] = parent_id
+    children: dict[int, list[int]] = defaultdict(list)
+    roots = []
+    for pk in order:
+        if pk in first_parent:
+            children[first_parent[pk]].append(pk)
+        else:
+            roots.append(pk)
+    places: Places = {}
+    stack = [(pk, 0) for pk in reversed(roots)]
+    while stack:
+        pk, depth = stack.pop()
+        if pk in places:
+            continue
+        places[pk] = (len(places), depth)
+        stack.extend((child, depth + 1) for child in reversed(children[pk]))
+    return places
 
 
 @dataclass
@@ -205,14 +359,20 @@ class Rows:
     cells: list[HeatSnapshot]
     risks: list[RiskSnapshot]
 
-    def replace(self, cycle: Cycle, objective_ids: set[int] | None = None) -> None:
-        """Put these rows in place of the cycle's (or of the given objectives') stored ones."""
-        only = {} if objective_ids is None else {"objective_id__in": objective_ids}
-        for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
-            model.objects.filter(cycle=cycle, **only).delete()
+    def write(self) -> None:
         ObjectiveSnapshot.objects.bulk_create(self.objectives, batch_size=BATCH)
         HeatSnapshot.objects.bulk_create(self.cells, batch_size=BATCH)
         RiskSnapshot.objects.bulk_create(self.risks, batch_size=BATCH)
+
+    def replace(self, cycle: Cycle, objective_ids: set[int]) -> None:
+        """Put these rows in place of the given objectives' stored ones, and move the totals
+        by the difference (under the cycle's refresh lock)."""
+        before = list(totals.contributions(cycle, objective_ids))
+        for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
+            model.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
+        self.write()
+        after = list(totals.contributions(cycle, objective_ids))
+        totals.apply_change(cycle, before, after)
 
 
 def compute_rows(
@@ -223,8 +383,52 @@ def compute_rows(
 ) -> Rows:
     """Measure, forecast and judge the objectives, and turn the result into rows to store."""
     insights = collect_insights(cycle, queryset, today)
-    objectives, cells = objective_rows(insights, places(insights))
-    return Rows(objectives, cells, risk_rows(cycle, find_risks(insights)))
+    facts = ObjectiveFacts.load(insights)
+    objectives, cells = objective_rows(insights, places(insights), facts)
+    return Rows(objectives, cells, risk_rows(cycle, find_risks(insights), facts))
+
+
+@dataclass
+class ObjectiveFacts:
+    """What the stored totals count of each objective beyond its measures, in two queries."""
+
+    company_units: set[int]
+    creators: dict[int, int | None]  # objective id → who created it (the newest such entry)
+    owner_users: dict[int, int | None]  # objective id → its owner person's user
+    buckets: dict[int, int]
+    units: dict[int, int | None]
+
+    @classmethod
+    def load(cls, insights: CycleInsights) -> ObjectiveFacts:
+        ids = [oi.objective.pk for oi in insights.objectives]
+        creators: dict[int, int | None] = {}
+        for object_id, actor_id in (
+            AuditEntry.objects.filter(
+                action="create_objective", object_type="objective", object_id__in=ids
+            )
+            .order_by("object_id", "at", "id")
+            .values_list("object_id", "actor_id")
+        ):
+            creators[object_id] = actor_id  # the newest wins, as the commitment panel read it
+        return cls(
+            company_units=set(OrgUnit.objects.filter(depth=0).values_list("pk", flat=True)),
+            creators=creators,
+            owner_users={
+                oi.objective.pk: oi.objective.owner_person.user_id
+                if oi.objective.owner_person is not None
+                else None
+                for oi in insights.objectives
+            },
+            buckets={
+                oi.objective.pk: bucket_of(oi.objective.is_private, oi.objective.owner_project_id)
+                for oi in insights.objectives
+            },
+            units={oi.objective.pk: oi.unit_id for oi in insights.objectives},
+        )
+
+    def drafted_by_owner(self, objective: Objective) -> bool:
+        owner = self.owner_users.get(objective.pk)
+        return owner is not None and self.creators.get(objective.pk) == owner
 
 
 def map_places(insights: CycleInsights) -> Places:
@@ -249,27 +453,37 @@ def update_statistics(models: list[Any]) -> None:
 
 
 def refresh_objectives(
-    cycle: Cycle, objective_ids: set[int], today: datetime.date | None = None
+    cycle: Cycle,
+    objective_ids: set[int],
+    today: datetime.date | None = None,
+    people: set[int] | None = None,
 ) -> None:
     """Recompute the stored insights of a few objectives right after they changed.
 
     Large cycles use this so that a check-in shows on the dashboards at once, without waiting
-    for the next `okrflow refresh-insights`. The cycle's fingerprint is left as it was, so that
-    run still recomputes everything (alignment map order, the day's pace) as usual.
+    for the next `okrflow refresh-insights`. The cycle's fingerprint and audit mark are left as
+    they were, so that run still includes the change (its alignment map order, the day's pace).
     """
-    today = today or timezone.localdate()
     if not InsightRefresh.objects.filter(cycle=cycle).exists():
         return  # nothing stored yet: the first full refresh computes everything
-    queryset = visible_objectives(None, cycle).filter(pk__in=objective_ids)
-    rows = compute_rows(cycle, queryset, today, lambda insights: placed(cycle, insights))
     try:
         with transaction.atomic():
             # A full refresh rewriting the cycle holds this row: do not make the person who just
             # checked in wait for it; that refresh or the next one brings the change in.
             InsightRefresh.objects.select_for_update(nowait=True).filter(cycle=cycle).first()
-            rows.replace(cycle, objective_ids)
+            if objective_ids:
+                replace_objectives(cycle, objective_ids, today or timezone.localdate())
+            if people:
+                standings.update_standings(cycle, people)
     except DatabaseError:
         logger.info("Cycle %s is being refreshed; its next refresh includes this change.", cycle)
+
+
+def replace_objectives(cycle: Cycle, objective_ids: set[int], today: datetime.date) -> None:
+    """Recompute some objectives' rows and move the totals by the difference (under the lock)."""
+    queryset = visible_objectives(None, cycle).filter(pk__in=objective_ids)
+    rows = compute_rows(cycle, queryset, today, lambda insights: placed(cycle, insights))
+    rows.replace(cycle, objective_ids)
 
 
 def placed(cycle: Cycle, insights: CycleInsights) -> Places:
@@ -298,11 +512,13 @@ def clamp(value: float) -> float:
 
 
 def objective_rows(
-    insights: CycleInsights, places: Places
+    insights: CycleInsights, places: Places, facts: ObjectiveFacts | None = None
 ) -> tuple[list[ObjectiveSnapshot], list[HeatSnapshot]]:
     """Turn collected insights into one snapshot per objective and its heat map cells."""
     cycle = insights.cycle
+    facts = facts or ObjectiveFacts.load(insights)
     days = checkin_days(cycle, insights.on)
+    week_ago = insights.on - datetime.timedelta(days=7)
     objectives, cells = [], []
     for oi in insights.objectives:
         order, depth = places.get(oi.objective.pk, (UNPLACED, 0))
@@ -333,6 +549,15 @@ def objective_rows(
                 success=grade.success,
                 map_depth=depth,
                 map_order=order,
+                bucket=facts.buckets[oi.objective.pk],
+                kind=oi.objective.kind,
+                company_level=oi.objective.owner_unit_id in facts.company_units,
+                personal=oi.objective.owner_person_id is not None,
+                drafted_by_owner=facts.drafted_by_owner(oi.objective),
+                agreed=oi.objective.state == ObjectiveState.ACTIVE,
+                fresh_key_results=sum(
+                    1 for kri in oi.key_results if kri.values and kri.values[-1][0] > week_ago
+                ),
             )
         )
         for day in days:
@@ -352,8 +577,12 @@ def objective_rows(
     return objectives, cells
 
 
-def risk_rows(cycle: Cycle, items: list[RiskItem]) -> list[RiskSnapshot]:
+def risk_rows(
+    cycle: Cycle, items: list[RiskItem], facts: ObjectiveFacts | None = None
+) -> list[RiskSnapshot]:
     """Store each risk with the figures its evidence is worded from."""
+    buckets = facts.buckets if facts else {}
+    units = facts.units if facts else {}
     return [
         RiskSnapshot(
             cycle=cycle,
@@ -367,6 +596,8 @@ def risk_rows(cycle: Cycle, items: list[RiskItem]) -> list[RiskSnapshot]:
             suggestion=item.risk.suggestion,
             params={key: to_json_value(value) for key, value in item.risk.params.items()},
             rank=rank_of(item),
+            unit_id=units.get(item.risk.objective_id),
+            bucket=buckets.get(item.risk.objective_id, 0),
         )
         for item in items
     ]

@@ -1,7 +1,10 @@
 """Read stored insights for what one reader may see: counts, heat map, risks, alignment map.
 
-Every function takes a `Scope` (a cycle's stored refresh and the objectives in view) and sums the
-snapshot rows in SQL, so a page costs the same few queries at 50 or 150,000 key results.
+Every function takes a `Scope`: a cycle's stored refresh and the objectives in view. A scope
+with a `viewer` (what the pages build) reads the stored totals of `okrflow.insights.totals`
+for its counts and heat map, and filters the snapshot rows by bucket for its lists: a
+bounded number of rows whatever the cycle's size. A scope without one (any set of objectives)
+sums the snapshot rows in SQL: the recount the totals are tested against.
 """
 
 from __future__ import annotations
@@ -10,11 +13,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from okrflow.cycles.models import Cycle
 from okrflow.engine.progress import Status
 from okrflow.engine.risk import RiskKind
+from okrflow.insights import totals
 from okrflow.insights.boards import (
     HeatCell,
     HeatMap,
@@ -28,29 +32,92 @@ from okrflow.org.models import OrgUnit
 
 @dataclass
 class Scope:
-    """The objectives of one cycle a page shows, and the stored insights they come from."""
+    """The objectives of one cycle a page shows, and the stored insights they come from.
+
+    With a `viewer`, the objectives in view are the reader's of `unit`'s subtree (of the whole
+    organisation when None), and `objective_ids` says the same for what totals do not hold.
+    """
 
     cycle: Cycle
     refresh: InsightRefresh
     objective_ids: QuerySet[Any]  # a values("pk") subquery, already scoped to the reader
+    viewer: totals.Viewer | None = None
+    unit: OrgUnit | None = None
+    tree: totals.Tree | None = None
+
+    def unit_filter(self) -> Q:
+        if self.unit is None or self.tree is None:
+            return Q()
+        return Q(unit_id__in=self.tree.below(self.unit.pk))
 
     def objectives(self) -> QuerySet[ObjectiveSnapshot]:
+        if self.viewer is not None:
+            return ObjectiveSnapshot.objects.filter(cycle=self.cycle).filter(
+                self.viewer.rows() & self.unit_filter()
+            )
         return ObjectiveSnapshot.objects.filter(cycle=self.cycle, objective__in=self.objective_ids)
 
     def risks(self) -> QuerySet[RiskSnapshot]:
+        if self.viewer is not None:
+            return (
+                RiskSnapshot.objects.filter(cycle=self.cycle)
+                .filter(self.viewer.rows() & self.unit_filter())
+                .order_by("rank")
+            )
         return RiskSnapshot.objects.filter(
             cycle=self.cycle, objective__in=self.objective_ids
         ).order_by("rank")
 
+    def figures(self) -> totals.Figures:
+        """Return the stored totals of everything in view (with a viewer only)."""
+        assert self.viewer is not None and self.tree is not None
+        cached = getattr(self, "_figures", None)
+        if cached is None:
+            wanted: list[int | None] = (
+                [self.unit.pk] if self.unit is not None else [*self.tree.roots(), None]
+            )
+            read = totals.read_totals(self.cycle, self.viewer, wanted, self.tree)
+            cached = read.of(self.unit.pk) if self.unit is not None else read.everything(self.tree)
+            self._figures = cached
+        return cached
 
-def risk_counts(scope: Scope) -> dict[str, int]:
-    """Count the risks in view by kind."""
-    rows = scope.risks().order_by().values_list("kind").annotate(count=Count("id"))
+
+def viewer_scope(
+    cycle: Cycle,
+    refresh: InsightRefresh,
+    objective_ids: QuerySet[Any],
+    user: Any,
+    unit: OrgUnit | None = None,
+) -> Scope:
+    """Return the scope of a page that reads the stored totals for this user."""
+    return Scope(
+        cycle, refresh, objective_ids, totals.viewer_for(user, cycle), unit, totals.Tree.load()
+    )
+
+
+def risk_counts(scope: Scope, severity: str = "") -> dict[str, int]:
+    """Count the risks in view by kind (of one severity when given)."""
+    if scope.viewer is not None:
+        return totals.risk_counts(scope.figures(), severity)
+    risks = scope.risks().order_by()
+    if severity:
+        risks = risks.filter(severity=severity)
+    rows = risks.values_list("kind").annotate(count=Count("id"))
     return dict(rows)
 
 
 def summarise_stored(scope: Scope, risks_by_kind: dict[str, int]) -> Summary:
     """Count the objectives in view by status and outlook."""
+    if scope.viewer is not None:
+        figures = scope.figures()
+        found = totals.statuses(figures)
+        return Summary(
+            objectives=totals.count(figures, "objectives"),
+            key_results=totals.count(figures, "key_results"),
+            statuses={status.value: found.get(status.value, 0) for status in Status},
+            risks=dict(risks_by_kind),
+            outlooks=totals.outlooks(figures),
+        )
     statuses: Counter[str] = Counter()
     outlooks: Counter[str] = Counter()
     key_results = 0
@@ -76,6 +143,8 @@ def summarise_stored(scope: Scope, risks_by_kind: dict[str, int]) -> Summary:
 def stored_heat_map(scope: Scope, units: list[OrgUnit], max_depth: int) -> HeatMap:
     """Sum each unit's key results (its own and the units' below) week by week."""
     days = checkin_days(scope.cycle, scope.refresh.computed_on)
+    if scope.viewer is not None and scope.tree is not None:
+        return totals_heat_map(scope, units, max_depth, days)
     paths = {unit.pk: unit.path for unit in units}
     shown = [unit for unit in units if unit.depth <= max_depth]
     cells = (
@@ -117,6 +186,30 @@ def stored_heat_map(scope: Scope, units: list[OrgUnit], max_depth: int) -> HeatM
             progress, pace, known = sums.get((unit.pk, day), (0.0, 0.0, 0))
             row_cells.append(HeatCell(progress / known, pace / known) if known else HeatCell())
         rows.append(HeatRow(unit, row_cells, int(krs), forecast_sum / krs))
+    return HeatMap(days, rows)
+
+
+def totals_heat_map(scope: Scope, units: list[OrgUnit], max_depth: int, days: list[Any]) -> HeatMap:
+    """Draw the heat map from the stored totals of the units shown."""
+    assert scope.viewer is not None and scope.tree is not None
+    shown = [unit for unit in units if unit.depth <= max_depth]
+    read = totals.read_totals(scope.cycle, scope.viewer, [unit.pk for unit in shown], scope.tree)
+    rows = []
+    for unit in shown:
+        figures = read.of(unit.pk)
+        krs = totals.count(figures, "key_results")
+        if not krs:
+            continue
+        cells = []
+        for day in days:
+            known = figures.get(totals.heat_name(day, "n"), 0)
+            if round(known):
+                progress = figures.get(totals.heat_name(day, "p"), 0.0)
+                pace = figures.get(totals.heat_name(day, "pace"), 0.0)
+                cells.append(HeatCell(progress / known, pace / known))
+            else:
+                cells.append(HeatCell())
+        rows.append(HeatRow(unit, cells, krs, figures.get("forecast_sum", 0.0) / krs))
     return HeatMap(days, rows)
 
 

@@ -296,9 +296,9 @@ def test_a_transaction_of_many_changes_refreshes_once_after_it_commits(
     calls: list[set[int]] = []
     real = snapshots.refresh_objectives
 
-    def counted(cycle, objective_ids, today=None):  # type: ignore[no-untyped-def]
+    def counted(cycle, objective_ids, today=None, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(set(objective_ids))
-        return real(cycle, objective_ids, today)
+        return real(cycle, objective_ids, today, **kwargs)
 
     monkeypatch.setattr(snapshots, "refresh_objectives", counted)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():

@@ -16,7 +16,7 @@ from okrflow.front.cycle_choice import chosen_cycle
 from okrflow.insights.collect import CycleInsights, collect_insights, visible_objectives
 from okrflow.insights.risks import RiskItem, find_risks
 from okrflow.insights.snapshots import stored_insights
-from okrflow.insights.stored import Scope
+from okrflow.insights.stored import Scope, viewer_scope
 from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
 from okrflow.org.models import OrgUnit
@@ -58,9 +58,14 @@ def stored_page(
     template: str,
     narrow: Narrow = lambda objectives: objectives,
     extra: dict[str, Any] | None = None,
+    *,
+    totals: bool = False,
+    unit: OrgUnit | None = None,
 ) -> Scope | HttpResponse:
     """Return the stored insights of the objectives a page shows of the chosen cycle.
 
+    With `totals`, the page shows the reader's objectives of `unit`'s subtree (of everything
+    when None) and reads their stored totals; `narrow` must then select the same objectives.
     When there is no cycle, or a large one has no figures yet, return the page saying so.
     """
     cycle = chosen_cycle(request)
@@ -69,7 +74,10 @@ def stored_page(
     refresh = stored_insights(cycle)
     if refresh is None:
         return render(request, template, {"cycle": cycle, "not_ready": True, **(extra or {})})
-    return Scope(cycle, refresh, narrow(visible_objectives(request.user, cycle)).values("pk"))
+    objective_ids = narrow(visible_objectives(request.user, cycle)).values("pk")
+    if totals:
+        return viewer_scope(cycle, refresh, objective_ids, request.user, unit)
+    return Scope(cycle, refresh, objective_ids)
 
 
 def load_first(scope: Scope, count: int) -> PageData:

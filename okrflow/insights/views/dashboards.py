@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from okrflow.engine.risk import RiskKind, Severity
 from okrflow.front.params import parse_id
-from okrflow.insights.boards import risk_rows, summarise_compliance
+from okrflow.insights.boards import ComplianceSummary, risk_rows, summarise_stored_compliance
 from okrflow.insights.calibration import (
     person_calibration,
     reliability_view,
@@ -23,7 +23,8 @@ from okrflow.insights.calibration import (
 from okrflow.insights.charts import build_sparkline
 from okrflow.insights.facts import build_facts
 from okrflow.insights.risk_text import kind_explanation, kind_label
-from okrflow.insights.sources import compliance_totals_for
+from okrflow.insights.sources import checkins_available
+from okrflow.insights.standings import stored_compliance
 from okrflow.insights.stored import (
     Scope,
     risk_counts,
@@ -39,7 +40,7 @@ from okrflow.insights.views.common import (
     require_member,
     stored_page,
 )
-from okrflow.okrs.models import Objective
+from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.access import access_for
 from okrflow.org.models import OrgUnit, Person
 
@@ -83,7 +84,7 @@ def objective_rows(data: Any) -> list[dict[str, Any]]:
 def company(request: HttpRequest) -> HttpResponse:
     """Show the whole company: status, heat map by unit, risks, check-ins and the alignment map."""
     require_member(request)
-    scope = stored_page(request, "insights/company.html")
+    scope = stored_page(request, "insights/company.html", totals=True)
     if isinstance(scope, HttpResponse):
         return scope
     cycle = scope.cycle
@@ -100,8 +101,18 @@ def company(request: HttpRequest) -> HttpResponse:
             "heat": stored_heat_map(scope, units, heat_depth),
             "map_rows": stored_alignment_map(scope, MAP_DEPTH_ON_DASHBOARD, MAP_ROWS_ON_DASHBOARD),
             "map_limit": MAP_ROWS_ON_DASHBOARD,
-            "compliance": summarise_compliance(compliance_totals_for(cycle, None, timezone.now())),
+            "compliance": compliance_of(scope, None),
         },
+    )
+
+
+def compliance_of(scope: Scope, unit: OrgUnit | None) -> ComplianceSummary | None:
+    """Return a unit's check-in compliance (everyone's when None) from the stored standings."""
+    if not checkins_available():
+        return None
+    assert scope.tree is not None
+    return summarise_stored_compliance(
+        stored_compliance(scope.cycle, unit, timezone.now(), scope.tree)
     )
 
 
@@ -129,6 +140,8 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         "insights/unit.html",
         lambda objectives: objectives.filter(pk__in=objectives_of_unit(unit)),
         {"unit": unit},
+        totals=True,
+        unit=unit,
     )
     if isinstance(scope, HttpResponse):
         return scope
@@ -148,7 +161,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             **scope_figures(scope, RISKS_ON_UNIT_PAGE, request.user),
             "heat": stored_heat_map(scope, units, unit.depth + 1),
             "objective_rows": objective_rows(listed),
-            "compliance": summarise_compliance(compliance_totals_for(cycle, unit, timezone.now())),
+            "compliance": compliance_of(scope, unit),
             "calibration": reliability_view(calibration),
             "calibration_people": people if may_see_people else None,
         },
@@ -161,9 +174,11 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     """Show one person's objectives and key results, their risks and their calibration."""
     require_member(request)
     person = get_object_or_404(Person.objects.select_related("unit", "user"), pk=person_id)
-    theirs = Objective.objects.filter(Q(owner_person=person) | Q(key_results__owner=person)).values(
-        "pk"
-    )
+    # Two indexed subqueries rather than an OR across a join (which reads every key result).
+    theirs = Objective.objects.filter(
+        Q(pk__in=Objective.objects.filter(owner_person=person).values("pk"))
+        | Q(pk__in=KeyResult.objects.filter(owner=person).values("objective_id"))
+    ).values("pk")
     scope = stored_page(
         request,
         "insights/person.html",
@@ -201,7 +216,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
 def facts(request: HttpRequest) -> HttpResponse:
     """Measure the article's five benefits: Focus, Alignment, Commitment, Tracking, Stretching."""
     require_member(request)
-    scope = stored_page(request, "insights/facts.html")
+    scope = stored_page(request, "insights/facts.html", totals=True)
     if isinstance(scope, HttpResponse):
         return scope
     cycle = scope.cycle
@@ -226,6 +241,8 @@ def risks(request: HttpRequest) -> HttpResponse:
         lambda objectives: (
             objectives.filter(pk__in=objectives_of_unit(chosen_unit)) if chosen_unit else objectives
         ),
+        totals=True,
+        unit=chosen_unit,
     )
     if isinstance(scope, HttpResponse):
         return scope
@@ -237,8 +254,16 @@ def risks(request: HttpRequest) -> HttpResponse:
         chosen = chosen.filter(kind=kind)
     if severity in {s.value for s in Severity}:
         chosen = chosen.filter(severity=severity)
-    page = Paginator(with_objects(chosen), RISKS_PER_PAGE).get_page(request.GET.get("page"))
     counts = risk_counts(scope)
+    paginator = Paginator(with_objects(chosen), RISKS_PER_PAGE)
+    # The stored totals know how many risks the filters leave: no count over the cycle's risks.
+    shown_counts = risk_counts(scope, severity if severity in {s.value for s in Severity} else "")
+    paginator.count = (  # type: ignore[misc]
+        shown_counts.get(kind, 0)
+        if kind in {k.value for k in RiskKind}
+        else sum(shown_counts.values())
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "insights/risks.html",

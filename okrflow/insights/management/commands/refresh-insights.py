@@ -30,8 +30,9 @@ def cycles_to_refresh(name: str | None) -> list[Cycle]:
 
 class Command(BaseCommand):
     help = (
-        "Compute the insights dashboards' figures (status, forecasts, heat map, risks) and store "
-        "them. Run it from cron or a task worker for large cycles; small ones refresh by themselves."
+        "Compute the insights dashboards' figures (status, forecasts, heat map, risks, totals) and "
+        "store them: only what changed since the last run, unless --full or the day changed. Run "
+        "it from cron or a task worker for large cycles; small ones refresh by themselves."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +41,11 @@ class Command(BaseCommand):
             "--if-changed",
             action="store_true",
             help="Skip cycles whose data and day are unchanged since the last refresh.",
+        )
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="Recompute every objective, not only those changed since the last refresh.",
         )
         parser.add_argument("--json", action="store_true", help="Print JSON for scripts.")
 
@@ -54,7 +60,9 @@ class Command(BaseCommand):
             def say(step: str, cycle: Cycle = cycle) -> None:
                 print(f"{cycle.name}: {step} …", file=sys.stderr, flush=True)
 
-            refresh = refresh_cycle(cycle, progress=say)
+            # Only the objectives changed since the last refresh, when it was of the same day and
+            # org chart; else everything, a chunk of objectives at a time.
+            refresh = refresh_cycle(cycle, progress=say, incremental=not options["full"])
             results.append(
                 {
                     "cycle": cycle.name,
@@ -63,6 +71,7 @@ class Command(BaseCommand):
                     "objectives": refresh.objectives,
                     "key_results": refresh.key_results,
                     "risks": RiskSnapshot.objects.filter(cycle=cycle).count(),
+                    "recomputed": getattr(refresh, "recomputed", refresh.objectives),
                     "seconds": refresh.seconds,
                 }
             )
@@ -76,6 +85,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{result['cycle']}: unchanged, skipped.")
             else:
                 self.stdout.write(
-                    "{cycle}: {objectives} objectives, {key_results} key results, {risks} risks "
-                    "as of {figures_as_of}, in {seconds:.1f} s.".format(**result)
+                    "{cycle}: {objectives} objectives ({recomputed} recomputed), {key_results} key "
+                    "results, {risks} risks as of {figures_as_of}, in {seconds:.1f} s.".format(
+                        **result
+                    )
                 )

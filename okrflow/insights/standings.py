@@ -1,0 +1,260 @@
+"""Check-in compliance for the dashboards, from stored standings and totals.
+
+Judging every person's weeks on every dashboard view (and finding everyone's check-in key
+results by a query over the whole cycle) grows with the organisation. A check-in's
+timeliness never changes once submitted (on time or late against its due moment), so each
+person's weeks are judged once, when a refresh or a change reaches them, and stored in a
+`CheckinStanding`; the standings are summed per unit subtree into the `InsightTotal` rows of
+bucket `PEOPLE` (compliance concerns people, not objectives: no visibility buckets). What
+depends on the clock — which weeks are missed by now — is worked out when a page reads:
+
+* missed = for each week whose due moment has passed, the people expected minus those who
+  checked in that week;
+* "missed the last week" = the people expected whose latest check-in is older than the last
+  week due (their latest judged week is then a missed one), named a few at a time.
+
+The figures equal `okrflow.checkins.compliance.compliance_totals` (tested).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from okrflow.cycles.models import Cycle
+from okrflow.insights import totals
+from okrflow.insights.models import CheckinStanding, InsightTotal
+from okrflow.org.models import OrgUnit, Person
+
+PEOPLE = 9  # the totals bucket of check-in standings
+NAMES_SHOWN = 6
+
+
+def standing_figures(standing: CheckinStanding) -> totals.Figures:
+    """Return one expected person's share of the compliance totals (nothing when not expected)."""
+    if not standing.key_results:
+        return Counter()
+    figures: totals.Figures = Counter({"people": 1})
+    for week, mark in standing.marks.items():
+        figures[f"week:{week}:{mark}"] += 1
+    figures[f"last:{standing.last_week.isoformat() if standing.last_week else 'none'}"] += 1
+    return figures
+
+
+def compute_standings(cycle: Cycle, person_ids: list[int]) -> list[CheckinStanding]:
+    """Judge these people's check-ins of the cycle (three queries)."""
+    from okrflow.checkins.compliance import first_submissions
+    from okrflow.checkins.schedule import weeks_of
+    from okrflow.checkins.scope import key_result_counts
+    from okrflow.engine.cadence import Timeliness, judge_week
+
+    if not person_ids:
+        return []
+    weeks = weeks_of(cycle)
+    counts = key_result_counts(cycle, person_ids)
+    submitted = first_submissions(cycle, person_ids)
+    units = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "unit_id"))
+    standings = []
+    for person_id in person_ids:
+        if person_id not in units:
+            continue  # gone meanwhile
+        marks: dict[str, str] = {}
+        for week in weeks:
+            at = submitted.get((person_id, week.start))
+            if at is None:
+                continue
+            mark = judge_week(week, at, at, cycle.checkin_hour, cycle.time_zone)
+            marks[week.start.isoformat()] = "on" if mark == Timeliness.ON_TIME else "late"
+        standings.append(
+            CheckinStanding(
+                cycle=cycle,
+                person_id=person_id,
+                unit_id=units[person_id],
+                key_results=counts.get(person_id, 0),
+                marks=marks,
+                last_week=max((datetime.date.fromisoformat(w) for w in marks), default=None),
+            )
+        )
+    return standings
+
+
+def spread(standings: Iterable[CheckinStanding], tree: totals.Tree) -> Iterator[Any]:
+    for standing in standings:
+        yield standing.unit_id, PEOPLE, standing_figures(standing)
+
+
+def rebuild_standings(cycle: Cycle, tree: totals.Tree) -> None:
+    """Judge everyone's check-ins of the cycle a chunk of people at a time; rewrite the totals."""
+    CheckinStanding.objects.filter(cycle=cycle).delete()
+    InsightTotal.objects.filter(cycle=cycle, bucket=PEOPLE).delete()
+    sums: dict[Any, totals.Figures] = {}
+    last = 0
+    while True:
+        ids = list(
+            Person.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: totals.CHUNK]
+        )
+        if not ids:
+            break
+        standings = compute_standings(cycle, ids)
+        CheckinStanding.objects.bulk_create(standings, batch_size=500)
+        for key, figures in totals.spread(spread(standings, tree), tree).items():
+            sums.setdefault(key, Counter()).update(figures)
+        last = ids[-1]
+    InsightTotal.objects.bulk_create(
+        [
+            InsightTotal(cycle=cycle, unit_id=unit_id, bucket=bucket, figures=totals.cleaned(f))
+            for (unit_id, bucket), f in sums.items()
+        ],
+        batch_size=500,
+    )
+
+
+def update_standings(cycle: Cycle, person_ids: set[int], tree: totals.Tree | None = None) -> None:
+    """Re-judge some people's check-ins and move the totals by the difference (under the lock)."""
+    tree = tree or totals.Tree.load()
+    ids = sorted(person_ids)
+    for start in range(0, len(ids), totals.CHUNK):
+        chunk = ids[start : start + totals.CHUNK]
+        old = list(CheckinStanding.objects.filter(cycle=cycle, person_id__in=chunk))
+        new = compute_standings(cycle, chunk)
+        CheckinStanding.objects.filter(cycle=cycle, person_id__in=chunk).delete()
+        CheckinStanding.objects.bulk_create(new, batch_size=500)
+        totals.apply_change(cycle, list(spread(old, tree)), list(spread(new, tree)), tree)
+
+
+def people_touched(entries: list[Any]) -> set[int]:
+    """Return the people whose check-in standing audited changes may have moved.
+
+    Their check-ins, and everyone named as an owner, lead or co-owner before or after a
+    change to an objective, key result or co-owner (their check-in's key results moved).
+    """
+    from okrflow.checkins.models import CheckIn
+    from okrflow.okrs.models import KeyResult, Objective
+    from okrflow.org.models import Project
+
+    checkins: set[int] = set()
+    people: set[int] = set()
+    units: set[int] = set()
+    projects: set[int] = set()
+    objectives: set[int] = set()
+    key_results: set[int] = set()
+    for entry in entries:
+        if entry.object_type == "checkin":
+            checkins.add(entry.object_id)
+            continue
+        if entry.object_type == "objective":
+            objectives.add(entry.object_id)
+        if entry.object_type == "keyresult":
+            key_results.add(entry.object_id)
+        for data in (entry.before or {}, entry.after or {}):
+            for name in ("owner", "owner_person", "person", "lead"):
+                if isinstance(data.get(name), int):
+                    people.add(data[name])
+            if isinstance(data.get("owner_unit"), int):
+                units.add(data["owner_unit"])
+            if isinstance(data.get("owner_project"), int):
+                projects.add(data["owner_project"])
+            if isinstance(data.get("objective"), int):
+                objectives.add(data["objective"])
+    people |= set(CheckIn.objects.filter(pk__in=checkins).values_list("person_id", flat=True))
+    objective_rows = Objective.objects.filter(
+        Q(pk__in=objectives)
+        | Q(pk__in=KeyResult.objects.filter(pk__in=key_results).values("objective_id"))
+    ).values_list("pk", "owner_person_id", "owner_unit_id", "owner_project_id")
+    ids = set()
+    for pk, person_id, unit_id, project_id in objective_rows:
+        ids.add(pk)
+        people |= {person_id} if person_id else set()
+        units |= {unit_id} if unit_id else set()
+        projects |= {project_id} if project_id else set()
+    people |= set(
+        KeyResult.objects.filter(Q(objective_id__in=ids) | Q(pk__in=key_results)).values_list(
+            "owner_id", flat=True
+        )
+    )
+    people |= set(OrgUnit.objects.filter(pk__in=units).values_list("lead_id", flat=True))
+    people |= set(Project.objects.filter(pk__in=projects).values_list("lead_id", flat=True))
+    from okrflow.okrs.models import CoOwner
+
+    people |= set(
+        CoOwner.objects.filter(
+            Q(objective_id__in=ids) | Q(key_result__objective_id__in=ids)
+        ).values_list("person_id", flat=True)
+    )
+    return {pk for pk in people if pk}
+
+
+@dataclass
+class StoredCompliance:
+    """A unit's compliance from the stored totals, as `ComplianceTotals` counts it."""
+
+    people: int
+    on_time: int
+    late: int
+    missed: int
+    missed_last: list[int]  # the first few, in name order
+    missed_last_count: int
+
+    @property
+    def due(self) -> int:
+        return self.on_time + self.late + self.missed
+
+    @property
+    def rate(self) -> float | None:
+        return None if self.due == 0 else self.on_time / self.due
+
+
+def stored_compliance(
+    cycle: Cycle, unit: OrgUnit | None, now: datetime.datetime, tree: totals.Tree
+) -> StoredCompliance:
+    """Read a unit's compliance (everyone's when None): one totals query, one for names."""
+    from okrflow.checkins.schedule import weeks_of
+    from okrflow.engine.cadence import due_moment
+
+    wanted: list[int | None] = [unit.pk] if unit else [*tree.roots(), None]
+    rows = InsightTotal.objects.filter(cycle=cycle, bucket=PEOPLE)
+    query = Q(unit_id__in=[pk for pk in wanted if pk is not None])
+    if None in wanted:
+        query |= Q(unit__isnull=True)
+    figures: totals.Figures = Counter()
+    for found in rows.filter(query).values_list("figures", flat=True):
+        figures.update(found)
+    people = totals.count(figures, "people")
+    on_time = late = missed = 0
+    last_due: datetime.date | None = None
+    for week in weeks_of(cycle):
+        start = week.start.isoformat()
+        on = totals.count(figures, f"week:{start}:on")
+        behind = totals.count(figures, f"week:{start}:late")
+        on_time += on
+        late += behind
+        if week.due is not None and now > due_moment(week.due, cycle.checkin_hour, cycle.time_zone):
+            missed += people - on - behind
+            last_due = week.start
+    missed_last_count = 0
+    names: list[int] = []
+    if last_due is not None:
+        for name, value in figures.items():
+            if name.startswith("last:"):
+                when = name.split(":", 1)[1]
+                if when == "none" or datetime.date.fromisoformat(when) < last_due:
+                    missed_last_count += round(value)
+        if missed_last_count:
+            standings = CheckinStanding.objects.filter(cycle=cycle, key_results__gt=0).filter(
+                Q(last_week__isnull=True) | Q(last_week__lt=last_due)
+            )
+            if unit is not None:
+                standings = standings.filter(unit_id__in=tree.below(unit.pk))
+            names = list(
+                standings.order_by("person__full_name", "person_id").values_list(
+                    "person_id", flat=True
+                )[:NAMES_SHOWN]
+            )
+    return StoredCompliance(people, on_time, late, missed, names, missed_last_count)

@@ -1,0 +1,456 @@
+"""Stored totals: what the insights pages show, already summed per unit subtree.
+
+A dashboard at 10,000 people must not re-add 135,000 heat-map cells and 76,000 risks on
+every request. So each objective's share of the figures (its *contribution*: one objective,
+its key results, its status and outlook, its risks by kind and severity, its heat-map sums
+per check-in day, what F.A.C.T.S. counts) is added, when it is stored, to one
+`InsightTotal` row per unit above it and per visibility bucket. A page then reads the rows
+of the units it shows: a number of rows that depends on the org chart it draws, never on
+how many objectives, key results or risks the cycle holds.
+
+Rows. The row (cycle, U, B) sums the live objectives whose unit (its own, its owner's or its
+project's, as `collect.owner_unit_id` says) is U or any unit below U, and whose bucket is B.
+Objectives outside every unit are summed in the rows without a unit. The figures are a flat
+JSON object of sums (``status:on_track``, ``risk:sudden:high``, ``heat:2026-04-03:p`` …).
+
+Buckets, and why visibility stays exact. `okrflow.org.access` lets everyone in the
+organisation see public objectives, and a private one only its owner, the owner's manager
+chain, the leads of the owner's unit and of every unit above it, the members of its project,
+its co-owners and admins. The buckets follow the one rule that covers whole subtrees:
+
+* 0 — public objectives: everyone's;
+* 1 — private objectives owned by a person or a unit: a lead of the unit (or of one above)
+  sees all of them, so a unit someone leads is summed with its bucket 1;
+* 2 — private objectives owned by a project: seen by its members, never by unit.
+
+A reader's figures for a subtree S are therefore: bucket 0 of S; bucket 1 of S if they lead
+S, else bucket 1 of each unit at the top of what they lead inside S; and a *correction*: the
+private objectives they may see outside what they lead (their own, their reports' in other
+units, their projects', the ones they co-own), added one by one from the objective snapshots.
+Admins read every bucket and need no correction. The correction is as large as what one
+person may see privately outside the units they lead: a few objectives, not the company.
+`tests/insights/test_totals_property.py` checks, over random organisations and edits, that
+these figures equal a recount from the snapshot rows for every persona.
+
+Upkeep. A full refresh rebuilds a cycle's rows from its snapshot rows, a chunk at a time. An
+objective recomputed after a change (`snapshots.refresh_objectives`, on the task queue when
+one runs) subtracts its old contribution and adds its new one, under the cycle's
+`InsightRefresh` row lock that every writer of these rows takes, so two updates never
+interleave.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from okrflow.cycles.models import Cycle
+from okrflow.engine.progress import Status
+from okrflow.engine.risk import RiskKind
+from okrflow.insights.models import (
+    HeatSnapshot,
+    InsightTotal,
+    ObjectiveSnapshot,
+    RiskSnapshot,
+)
+from okrflow.okrs.models import ObjectiveKind
+from okrflow.org.models import OrgUnit
+
+PUBLIC, PRIVATE_OWNED, PRIVATE_PROJECT = 0, 1, 2
+CHUNK = 1000
+EPSILON = 1e-9
+STRETCH_LIKELY = 0.7
+
+Figures = Counter  # figure name → sum
+Key = tuple[int | None, int]  # (unit id or None, bucket)
+
+
+def bucket_of(is_private: bool, owner_project_id: int | None) -> int:
+    """Return an objective's visibility bucket."""
+    if not is_private:
+        return PUBLIC
+    return PRIVATE_PROJECT if owner_project_id else PRIVATE_OWNED
+
+
+# --- contributions -------------------------------------------------------------------------
+
+
+OBJECTIVE_FIELDS = (
+    "objective_id",
+    "unit_id",
+    "bucket",
+    "status",
+    "outlook",
+    "key_results",
+    "forecast",
+    "forecast_sum",
+    "progress",
+    "has_parent",
+    "kind",
+    "company_level",
+    "personal",
+    "drafted_by_owner",
+    "agreed",
+    "fresh_key_results",
+)
+
+
+def objective_figures(row: dict[str, Any]) -> Figures:
+    """Return one stored objective's own figures (without its heat-map cells and risks)."""
+    figures: Figures = Counter(
+        {
+            "objectives": 1,
+            "key_results": row["key_results"],
+            "forecast_sum": row["forecast_sum"] or 0.0,
+            f"status:{row['status']}": 1,
+            f"outlook:{row['outlook']}": 1,
+            f"krs:{row['key_results']}": 1,
+            "fresh": row["fresh_key_results"],
+        }
+    )
+    if not row["company_level"]:
+        figures["below"] += 1
+        if row["has_parent"]:
+            figures["below_aligned"] += 1
+    if row["kind"] == ObjectiveKind.ASPIRATIONAL:
+        figures["stretch"] += 1
+        figures["stretch_progress"] += row["progress"] or 0.0
+        if row["forecast"] is not None and row["forecast"] >= STRETCH_LIKELY:
+            figures["stretch_likely"] += 1
+    if row["personal"]:
+        figures["personal"] += 1
+        if row["drafted_by_owner"]:
+            figures["own"] += 1
+            if row["agreed"]:
+                figures["agreed"] += 1
+    return figures
+
+
+def heat_name(day: datetime.date, part: str) -> str:
+    return f"heat:{day.isoformat()}:{part}"
+
+
+def contributions(
+    cycle: Cycle, objective_ids: Iterable[int]
+) -> Iterator[tuple[int | None, int, Figures]]:
+    """Yield (unit, bucket, figures) of each stored objective of the given ones, three queries
+    per chunk of `CHUNK` objectives."""
+    ids = sorted(set(objective_ids))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        yield from _contributions(
+            ObjectiveSnapshot.objects.filter(cycle=cycle, objective_id__in=chunk),
+            HeatSnapshot.objects.filter(cycle=cycle, objective_id__in=chunk),
+            RiskSnapshot.objects.filter(cycle=cycle, objective_id__in=chunk),
+        )
+
+
+def _contributions(
+    objectives: QuerySet[ObjectiveSnapshot],
+    cells: QuerySet[HeatSnapshot],
+    risks: QuerySet[RiskSnapshot],
+) -> Iterator[tuple[int | None, int, Figures]]:
+    found: dict[int, tuple[int | None, int, Figures]] = {}
+    for row in objectives.order_by().values(*OBJECTIVE_FIELDS):
+        found[row["objective_id"]] = (row["unit_id"], row["bucket"], objective_figures(row))
+    for objective_id, day, progress, pace, known in cells.order_by().values_list(
+        "objective_id", "day", "progress_sum", "pace_sum", "known"
+    ):
+        if objective_id in found:
+            figures = found[objective_id][2]
+            figures[heat_name(day, "p")] += progress
+            figures[heat_name(day, "pace")] += pace
+            figures[heat_name(day, "n")] += known
+    for objective_id, kind, severity in risks.order_by().values_list(
+        "objective_id", "kind", "severity"
+    ):
+        if objective_id in found:
+            found[objective_id][2][f"risk:{kind}:{severity}"] += 1
+    yield from found.values()
+
+
+# --- the unit tree -------------------------------------------------------------------------
+
+
+@dataclass
+class Tree:
+    """The org chart, as ids: each unit's ancestors (itself included) and its path."""
+
+    paths: dict[int, str]
+    parents: dict[int, int | None]
+    depths: dict[int, int]
+
+    @classmethod
+    def load(cls) -> Tree:
+        paths, parents, depths = {}, {}, {}
+        for pk, path, parent_id, depth in OrgUnit.objects.values_list(
+            "pk", "path", "parent_id", "depth"
+        ):
+            paths[pk], parents[pk], depths[pk] = path, parent_id, depth
+        return cls(paths, parents, depths)
+
+    def ancestors(self, unit_id: int | None) -> list[int | None]:
+        """Return the rows an objective of this unit counts in: the unit and those above."""
+        if unit_id is None or unit_id not in self.paths:
+            return [None]
+        found: list[int | None] = []
+        current: int | None = unit_id
+        while current is not None and current not in found:
+            found.append(current)
+            current = self.parents.get(current)
+        return found
+
+    def roots(self) -> list[int]:
+        return [pk for pk, depth in self.depths.items() if depth == 0]
+
+    def below(self, unit_id: int) -> list[int]:
+        """Return the unit and every unit below it."""
+        path = self.paths[unit_id]
+        return [pk for pk, other in self.paths.items() if other.startswith(path)]
+
+
+def spread(items: Iterable[tuple[int | None, int, Figures]], tree: Tree) -> dict[Key, Figures]:
+    """Add each contribution to every unit above it, per bucket."""
+    sums: dict[Key, Figures] = defaultdict(Counter)
+    for unit_id, bucket, figures in items:
+        for ancestor in tree.ancestors(unit_id):
+            sums[(ancestor, bucket)].update(figures)
+    return sums
+
+
+def cleaned(figures: dict[str, float]) -> dict[str, float]:
+    """Drop the figures that add up to nothing (a count back at zero, rounding dust)."""
+    return {
+        name: (round(value) if float(value).is_integer() else value)
+        for name, value in figures.items()
+        if abs(value) > EPSILON
+    }
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def rebuild(cycle: Cycle, tree: Tree | None = None) -> None:
+    """Recompute a cycle's totals from its stored snapshot rows (call under the refresh lock)."""
+    tree = tree or Tree.load()
+    ids = ObjectiveSnapshot.objects.filter(cycle=cycle).values_list("objective_id", flat=True)
+    sums: dict[Key, Figures] = defaultdict(Counter)
+    for chunk in chunked(ids.order_by("objective_id").iterator(chunk_size=CHUNK), CHUNK):
+        for key, figures in spread(contributions(cycle, chunk), tree).items():
+            sums[key].update(figures)
+    InsightTotal.objects.filter(cycle=cycle).delete()
+    InsightTotal.objects.bulk_create(
+        [
+            InsightTotal(cycle=cycle, unit_id=unit_id, bucket=bucket, figures=cleaned(figures))
+            for (unit_id, bucket), figures in sums.items()
+        ],
+        batch_size=500,
+    )
+
+
+def chunked(items: Iterable[int], size: int) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def apply_change(
+    cycle: Cycle,
+    before: list[tuple[int | None, int, Figures]],
+    after: list[tuple[int | None, int, Figures]],
+    tree: Tree | None = None,
+) -> None:
+    """Replace some objectives' old contributions by their new ones (call under the lock)."""
+    tree = tree or Tree.load()
+    delta: dict[Key, Figures] = defaultdict(Counter)
+    for key, figures in spread(after, tree).items():
+        delta[key].update(figures)
+    for key, figures in spread(before, tree).items():
+        delta[key].subtract(figures)
+    delta = {key: figures for key, figures in delta.items() if any(figures.values())}
+    if not delta:
+        return
+    wanted = Q()
+    for unit_id, bucket in delta:
+        wanted |= Q(unit_id=unit_id, bucket=bucket)
+    rows = {
+        (row.unit_id, row.bucket): row
+        for row in InsightTotal.objects.filter(cycle=cycle).filter(wanted)
+    }
+    changed, created = [], []
+    for (unit_id, bucket), figures in delta.items():
+        row = rows.get((unit_id, bucket))
+        if row is None:
+            created.append(
+                InsightTotal(cycle=cycle, unit_id=unit_id, bucket=bucket, figures=cleaned(figures))
+            )
+            continue
+        total = Counter(row.figures)
+        total.update(figures)
+        row.figures = cleaned(total)
+        changed.append(row)
+    InsightTotal.objects.bulk_update(changed, ["figures"], batch_size=500)
+    InsightTotal.objects.bulk_create(created, batch_size=500)
+
+
+# --- reading, for one reader -------------------------------------------------------------
+
+
+@dataclass
+class Viewer:
+    """What one reader may see of a cycle, in the terms of the stored totals."""
+
+    sees_all: bool = False
+    sees_nothing: bool = False
+    led: frozenset[int] = frozenset()  # units they lead, with every unit below
+    extra: frozenset[int] = frozenset()  # private objectives they see outside `led`
+
+    def rows(self) -> Q:
+        """Return the filter of the snapshot rows (objective or risk) this reader may see."""
+        if self.sees_all:
+            return Q()
+        if self.sees_nothing:
+            return Q(pk__in=[])
+        seen = Q(bucket=PUBLIC) | Q(objective_id__in=sorted(self.extra))
+        if self.led:
+            seen |= Q(bucket=PRIVATE_OWNED, unit_id__in=sorted(self.led))
+        return seen
+
+    def led_tops(self, tree: Tree) -> list[int]:
+        """Return the units at the top of what this reader leads."""
+        return [pk for pk in self.led if tree.parents.get(pk) not in self.led]
+
+
+def viewer_for(user: Any, cycle: Cycle) -> Viewer:
+    """Work out what a user may see of a cycle's stored insights (a few small queries)."""
+    from okrflow.okrs.models import Objective
+    from okrflow.org.access import access_for
+    from okrflow.org.models import Person
+
+    access = access_for(user)
+    if not access.is_member:
+        return Viewer(sees_nothing=True)
+    if access.is_admin:
+        return Viewer(sees_all=True)
+    person = access.person
+    led = frozenset(access.led_unit_ids)
+    if person is None:
+        return Viewer(led=led)
+    # Private objectives seen otherwise than by leading their unit (see the module's rules).
+    seen = Q(owner_person=person) | access.co_owned_objectives_filter()
+    if access.member_project_ids:
+        seen |= Q(owner_project_id__in=sorted(access.member_project_ids))
+    chain = access.chain_report_ids
+    if chain:
+        others = Person.objects.filter(manager__isnull=False)
+        if led:
+            others = others.exclude(unit_id__in=sorted(led))
+        reports = set(others.values_list("pk", flat=True)) & chain
+        if reports:
+            seen |= Q(owner_person_id__in=sorted(reports))
+    private = Objective.objects.filter(cycle=cycle, is_private=True).filter(seen).values("pk")
+    extra = frozenset(
+        objective_id
+        for objective_id, unit_id, bucket in ObjectiveSnapshot.objects.filter(
+            cycle=cycle, objective_id__in=private
+        ).values_list("objective_id", "unit_id", "bucket")
+        if not (bucket == PRIVATE_OWNED and unit_id in led)
+    )
+    return Viewer(led=led, extra=extra)
+
+
+@dataclass
+class Totals:
+    """The figures a reader may see, per unit subtree shown (None: outside every unit)."""
+
+    by_unit: dict[int | None, Figures] = field(default_factory=dict)
+
+    def of(self, unit_id: int | None) -> Figures:
+        return self.by_unit.get(unit_id, Counter())
+
+    def everything(self, tree: Tree) -> Figures:
+        """Return the whole organisation's figures: every top unit and what is outside units."""
+        total: Figures = Counter()
+        for unit_id in [*tree.roots(), None]:
+            total.update(self.of(unit_id))
+        return total
+
+
+def read_totals(cycle: Cycle, viewer: Viewer, unit_ids: Iterable[int | None], tree: Tree) -> Totals:
+    """Return what the reader may see of each given unit's subtree, in two or three queries."""
+    wanted = list(dict.fromkeys(unit_ids))
+    result = Totals({unit_id: Counter() for unit_id in wanted})
+    if viewer.sees_nothing or not wanted:
+        return result
+    rows = InsightTotal.objects.filter(cycle=cycle)
+    tops = [] if viewer.sees_all else viewer.led_tops(tree)
+    query = Q(unit_id__in=[pk for pk in wanted if pk is not None])
+    if None in wanted:
+        query |= Q(unit__isnull=True)
+    if not viewer.sees_all:
+        query = (query & Q(bucket=PUBLIC)) | Q(
+            bucket=PRIVATE_OWNED, unit_id__in=sorted({*tops, *(set(wanted) & viewer.led)})
+        )
+    for unit_id, bucket, figures in rows.filter(query).values_list("unit_id", "bucket", "figures"):
+        if viewer.sees_all or bucket == PUBLIC:
+            if unit_id in result.by_unit:
+                result.by_unit[unit_id].update(figures)
+            continue
+        # A private row of a unit they lead: it counts for that unit (when shown) and, for a
+        # top of their led units, for every shown unit above it that they do not lead.
+        if unit_id in viewer.led and unit_id in result.by_unit:
+            result.by_unit[unit_id].update(figures)
+        if unit_id in tops:
+            for ancestor in tree.ancestors(unit_id)[1:]:
+                if ancestor in result.by_unit and ancestor not in viewer.led:
+                    result.by_unit[ancestor].update(figures)
+    if viewer.extra:
+        for unit_id, _bucket, figures in contributions(cycle, viewer.extra):
+            for ancestor in tree.ancestors(unit_id):
+                if ancestor in result.by_unit:
+                    result.by_unit[ancestor].update(figures)
+    return result
+
+
+# --- figures the pages show ----------------------------------------------------------------
+
+
+def risk_counts(figures: Figures, severity: str = "") -> dict[str, int]:
+    """Count the risks by kind (of one severity when given), kinds without risks left out."""
+    counts: Counter[str] = Counter()
+    for name, value in figures.items():
+        if name.startswith("risk:"):
+            _, kind, level = name.split(":")
+            if not severity or level == severity:
+                counts[kind] += round(value)
+    return {kind: count for kind, count in counts.items() if count}
+
+
+def statuses(figures: Figures) -> dict[str, int]:
+    return {status.value: round(figures.get(f"status:{status.value}", 0)) for status in Status}
+
+
+def outlooks(figures: Figures) -> dict[str, int]:
+    return {
+        name.split(":", 1)[1]: round(value)
+        for name, value in figures.items()
+        if name.startswith("outlook:") and round(value)
+    }
+
+
+def count(figures: Figures, name: str) -> int:
+    return round(figures.get(name, 0))
+
+
+def kinds() -> list[str]:
+    return [kind.value for kind in RiskKind]
