@@ -183,12 +183,18 @@ def test_each_persons_key_results_follow_every_rule(world: World) -> None:
             "objective__owner_unit", "objective__owner_project"
         ).filter(objective__cycle=world.cycle)
     )
-    by_person = key_results_by_person(world.cycle, [p.pk for p in everyone])
-    counts = key_result_counts(world.cycle, [p.pk for p in everyone])
+    ids = [p.pk for p in everyone]
+    # A few people by id (the indexed UNION), and everyone as a subquery (one pass).
+    by_person = key_results_by_person(world.cycle, ids)
+    by_subquery = key_results_by_person(world.cycle, ids, scope=Person.objects.values("pk"))
+    counts = key_result_counts(world.cycle, ids)
+    counts_by_subquery = key_result_counts(world.cycle, Person.objects.values("pk"))
     for person in everyone:
         expected = rule_based(person, every_kr)
         assert {kr.pk for kr in key_results_for(person, world.cycle)} == expected, person
         assert {kr.pk for kr in by_person.get(person.pk, [])} == expected, person
+        assert {kr.pk for kr in by_subquery.get(person.pk, [])} == expected, person
         assert counts.get(person.pk, 0) == len(expected), person
+        assert counts_by_subquery.get(person.pk, 0) == len(expected), person
     assert len(rule_based(world.member, every_kr)) == 3
     assert len(rule_based(world.teammate, every_kr)) == 2
