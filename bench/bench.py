@@ -1,37 +1,120 @@
 #!/usr/bin/env python3
-"""Measure the main pages, the insights refresh and `okrflow okrs --json` on synthetic orgs.
+"""Measure okrflow on synthetic organisations; every figure is paired with its floor.
 
-    .venv/bin/python bench/bench.py                    # N = 1,000 and 10,000 on SQLite and PostgreSQL
-    .venv/bin/python bench/bench.py --people 1000 --databases sqlite
+    .venv/bin/python bench/bench.py --people 1000 --databases sqlite          # a few minutes
+    .venv/bin/python bench/bench.py --people 1000 10000 --load --json         # the issue's targets
+    .venv/bin/python bench/bench.py --people 10000 --databases postgresql --load \\
+        --database-name okrflow_bench_10000                                   # keep and reuse it
 
-Each (database, N) runs in its own process on a fresh database: migrate, `okrflow synth`,
-then the measurements (median of several runs, server time inside Django, queries counted).
-PostgreSQL is reached at OKRFLOW_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432).
-This is a script that prints figures, never a timed test.
+Each (database, N) runs in its own process: migrate, `okrflow synth --people N` (skipped when a
+kept database already holds it), `okrflow refresh-insights`, then the measurements:
+
+- pages, in-process through the whole middleware (Django's test client), for the company lead
+  and for a member: every insights page (company, unit, person, F.A.C.T.S., risks, review),
+  overview, company tree, My OKRs, an objective page, the check-in page; median of --runs;
+- check-in submission: the POST of a member's 8 key results (median over different people),
+  as it is and without the in-request refresh of a large cycle's stored insights;
+- with --load (PostgreSQL, sessions in Redis as in the scaled shape): gunicorn with --workers
+  sync workers and --writers concurrent writers submitting --checkins check-ins over HTTP →
+  check-ins/s, p50, p95, errors, whether every write is in the database, each worker's RSS
+  after the load; half of them as okrflow is, half with the stored insights' in-request refresh
+  switched off (the write path alone); and the floor page under the same load with persistent
+  connections off (CONN_MAX_AGE 0) and on;
+- `okrflow refresh-insights` (whole cycle) and `okrflow okrs --json`.
+
+The floor (`floor_ms`) is a trivial signed-in page behind the same middleware (bench_site.py),
+measured in the same run for the same persona. `--json` prints one object per measurement:
+what, persona, database, people, ms, floor_ms, queries (and, for the load, its own fields).
+PostgreSQL is reached at OKRFLOW_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432);
+Redis (the load's sessions, as in the scaled shape) at OKRFLOW_BENCH_REDIS
+(default redis://127.0.0.1:6379/12). A script that prints figures, never a timed test.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import io
 import json
 import os
+import platform
+import queue
+import secrets
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNS = 5
+BENCH = Path(__file__).resolve().parent
+POSTGRES = os.environ.get("OKRFLOW_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("OKRFLOW_BENCH_REDIS", "redis://127.0.0.1:6379/12")
+FLOOR_RUNS = 20
+CHECKIN_SUBMISSIONS = 5
 
 
-def measure(people: int) -> dict[str, object]:
-    """Run inside a configured process: build the org, then time the two readers."""
+# --- inside the measuring process ---------------------------------------------------------
+
+
+class Recorder:
+    """Collect measurements as dicts; the parent prints them."""
+
+    def __init__(self, database: str, people: int) -> None:
+        self.database = database
+        self.people = people
+        self.rows: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        what: str,
+        persona: str,
+        ms: float,
+        floor_ms: float | None,
+        queries: int | None,
+        **extra: Any,
+    ) -> None:
+        self.rows.append(
+            {
+                "what": what,
+                "persona": persona,
+                "database": self.database,
+                "people": self.people,
+                "ms": round(ms, 1),
+                "floor_ms": None if floor_ms is None else round(floor_ms, 2),
+                "queries": queries,
+                **extra,
+            }
+        )
+
+
+def timed_get(client: Any, path: str, runs: int) -> tuple[float, int, int]:
+    """GET `path` `runs` times; return the median ms, the last query count and size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, count, size = [], 0, 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {path}: {response.status_code}")
+        count, size = len(queries), len(response.content)
+    return statistics.median(times), count, size
+
+
+def measure(people: int, database: str, runs: int, load: dict[str, Any] | None) -> list[dict]:
+    """Run inside a configured process: build or reuse the org, then measure everything."""
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okrflow.settings")
     django.setup()
     from django.core.management import call_command
     from django.db import connection
@@ -39,106 +122,510 @@ def measure(people: int) -> dict[str, object]:
     from django.test.utils import CaptureQueriesContext
 
     from okrflow.cycles.models import Cycle
+    from okrflow.okrs.models import Objective
     from okrflow.org.models import OrgUnit
 
+    record = Recorder(database, people)
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    call_command("synth", people=people, quiet=True, stdout=io.StringIO())
-    synth_seconds = time.perf_counter() - started
-    cycle = Cycle.objects.get(name__startswith="Synth")
-    root = OrgUnit.objects.filter(parent=None).select_related("lead__user").first()
-    member_unit = OrgUnit.objects.filter(depth=2).select_related("lead").first() or root
-    member = member_unit.members.exclude(pk=member_unit.lead_id).select_related("user").first()
-    results: dict[str, object] = {"people": people, "synth_seconds": round(synth_seconds, 1)}
+    cycle = Cycle.objects.filter(name__startswith="Synth").order_by("pk").first()
+    if cycle is None:
+        started = time.perf_counter()
+        call_command("synth", people=people, quiet=True, stdout=io.StringIO())
+        record.add(
+            "synth (build the organisation)",
+            "-",
+            (time.perf_counter() - started) * 1000,
+            None,
+            None,
+        )
+        cycle = Cycle.objects.get(name__startswith="Synth")
 
-    # Large cycles' insights are computed by `okrflow refresh-insights` (cron or a task worker),
-    # not while a page loads: time that job once, then the dashboards that read its figures.
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         call_command("refresh-insights", cycle=cycle.name, stdout=io.StringIO())
         refresh_ms = (time.perf_counter() - started) * 1000
-    results["refresh-insights"] = {"ms": round(refresh_ms, 1), "queries": len(queries)}
+    record.add("refresh-insights (whole cycle)", "-", refresh_ms, None, len(queries))
 
-    pages = {
-        "overview": "/",
-        "my OKRs": "/my/",
-        "company tree": "/company/",
-        "insights": "/insights/",
-        "insights risks": "/insights/risks/",
-        "insights F.A.C.T.S.": "/insights/facts/",
-        "insights company unit": f"/insights/units/{root.pk}/",
-        "insights member": f"/insights/people/{member.pk}/",
-        "insights review": f"/insights/cycles/{cycle.pk}/review/",
-        "check-in compliance": "/checkins/compliance/",
+    root = OrgUnit.objects.filter(parent=None).select_related("lead__user").order_by("pk").first()
+    member_unit = OrgUnit.objects.filter(depth=2).select_related("lead").order_by("pk").first()
+    member_unit = member_unit or root
+    member = member_unit.members.exclude(pk=member_unit.lead_id).select_related("user").first()
+    lead_objective = Objective.objects.filter(owner_unit=root, cycle=cycle).order_by("pk").first()
+    member_objective = (
+        Objective.objects.filter(owner_person=member, cycle=cycle).order_by("pk").first()
+    )
+    personas = {
+        "company lead": (root.lead, root, member, lead_objective),
+        "member": (member, member_unit, member, member_objective),
     }
-    for label, user in (("company lead", root.lead.user), ("member", member.user)):
+    for persona, (person, unit, subject, objective) in personas.items():
         client = Client(HTTP_HOST="localhost")
-        client.force_login(user)
-        for page_name, path in pages.items():
-            times, counts = [], []
-            for _ in range(RUNS if page_name == "overview" else 2):
-                with CaptureQueriesContext(connection) as queries:
-                    t0 = time.perf_counter()
-                    response = client.get(f"{path}?cycle={cycle.pk}")
-                    times.append(time.perf_counter() - t0)
-                assert response.status_code == 200, (path, response.status_code)
-                counts.append(len(queries))
-            results[f"{page_name} ({label})"] = {
-                "ms": round(statistics.median(times) * 1000, 1),
-                "queries": counts[-1],
-                "bytes": len(response.content),
-            }
+        client.force_login(person.user)
+        client.get("/")  # warm: the session, the language, the first templates
+        floor_ms, floor_queries, _ = timed_get(client, "/bench/floor/", FLOOR_RUNS)
+        record.add("floor (trivial signed-in page)", persona, floor_ms, floor_ms, floor_queries)
+        pages = {
+            "insights: company": "/insights/",
+            "insights: unit": f"/insights/units/{unit.pk}/",
+            "insights: person": f"/insights/people/{subject.pk}/",
+            "insights: F.A.C.T.S.": "/insights/facts/",
+            "insights: risks": "/insights/risks/",
+            "insights: review": f"/insights/cycles/{cycle.pk}/review/",
+            "overview": "/",
+            "company tree": "/company/",
+            "My OKRs": "/my/",
+            "objective page": f"/objectives/{objective.pk}/",
+            "check-in page": "/checkins/",
+        }
+        for what, path in pages.items():
+            separator = "&" if "?" in path else "?"
+            ms, count, size = timed_get(client, f"{path}{separator}cycle={cycle.pk}", runs)
+            record.add(what, persona, ms, floor_ms, count, bytes=size)
+        if persona == "member":
+            measure_submission(record, cycle, floor_ms)
 
-    times, counts = [], []
-    for _ in range(3):
+    times, count = [], 0
+    for _ in range(2):
         out = io.StringIO()
         with CaptureQueriesContext(connection) as queries:
-            t0 = time.perf_counter()
+            started = time.perf_counter()
             call_command("okrs", cycle=cycle.name, json=True, stdout=out)
-            times.append(time.perf_counter() - t0)
-        counts.append(len(queries))
-    data = json.loads(out.getvalue())
-    results["okrs --json"] = {
-        "ms": round(statistics.median(times) * 1000, 1),
-        "queries": counts[-1],
-        "objectives": len(data["objectives"]),
-        "key_results": sum(len(o["key_results"]) for o in data["objectives"]),
-    }
-    return results
+            times.append((time.perf_counter() - started) * 1000)
+        count = len(queries)
+    record.add("okrs --json", "-", statistics.median(times), None, count)
+
+    if load is not None and connection.vendor == "postgresql":
+        measure_load(record, cycle, **load)
+    return record.rows
 
 
-def run_one(database: str, people: int) -> dict[str, object]:
-    """Start a child process on a fresh database and return its figures."""
-    env = dict(os.environ)
-    workdir = tempfile.mkdtemp(prefix="okrflow-bench-")
-    if database == "sqlite":
-        env["OKRFLOW_DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    else:
-        base = os.environ.get("OKRFLOW_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-        name = f"okrflow_bench_{people}_{os.getpid()}"
-        subprocess.run(
-            ["psql", f"{base}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True
+def checkin_form(cycle: Any, week: Any, key_results: list[Any]) -> dict[str, str]:
+    """The check-in page's form, filled: a value a little above each current one, confidence."""
+    form = {"cycle": str(cycle.pk), "week": week.isoformat(), "action": "submit"}
+    for kr in key_results:
+        value = "1" if kr.shape == "milestone" else str(int(kr.current_value or 0) + 1)
+        form[f"kr-{kr.pk}-value"] = value
+        form[f"kr-{kr.pk}-confidence"] = "high"
+    form |= {"progress": "On track", "obstacles": "", "solutions": "", "confidence": "high"}
+    return form
+
+
+def free_pairs(cycle: Any, count: int, exactly: int | None = None) -> list[tuple[Any, Any, list]]:
+    """Return up to `count` (person, week, key results) not checked in yet, newest week first;
+    people who lead no unit (members), with `exactly` key results when given."""
+    from okrflow.checkins.models import CheckIn
+    from okrflow.checkins.schedule import open_weeks
+    from okrflow.checkins.scope import key_results_by_person
+    from okrflow.org.models import Person
+
+    members = list(
+        Person.objects.filter(led_units__isnull=True, unit__isnull=False)
+        .select_related("user")
+        .order_by("pk")[: max(count, 50) * 2]
+    )
+    by_person = key_results_by_person(cycle, [p.pk for p in members])
+    done = set(
+        CheckIn.objects.filter(cycle=cycle, person__in=members).values_list("person_id", "week")
+    )
+    found = []
+    for week in reversed(open_weeks(cycle)):
+        for person in members:
+            krs = by_person.get(person.pk, [])
+            if not krs or (exactly is not None and len(krs) != exactly):
+                continue
+            if (person.pk, week.start) in done:
+                continue
+            found.append((person, week.start, krs))
+            if len(found) == count:
+                return found
+    return found
+
+
+def measure_submission(record: Recorder, cycle: Any, floor_ms: float) -> None:
+    """POST the check-in page for members with 8 key results, each a different person: as it
+    is (the stored insights of a large cycle refreshed after commit, in the request), and with
+    that refresh left out (the write path alone, what a task queue would take over)."""
+    from django.db.models.signals import post_save
+
+    from okrflow.audit.models import AuditEntry
+    from okrflow.insights.live_updates import on_audit_entry
+
+    submit_checkins(record, cycle, floor_ms, "check-in submission (8 key results)")
+    post_save.disconnect(sender=AuditEntry, dispatch_uid="insights_live_updates")
+    try:
+        submit_checkins(
+            record,
+            cycle,
+            floor_ms,
+            "check-in submission (8 KRs), write path alone (no in-request insight refresh)",
         )
-        subprocess.run(["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
-        env["OKRFLOW_DATABASE_URL"] = f"{base}/{name}"
+    finally:
+        post_save.connect(on_audit_entry, sender=AuditEntry, dispatch_uid="insights_live_updates")
+
+
+def submit_checkins(record: Recorder, cycle: Any, floor_ms: float, what: str) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    times, counts = [], []
+    for person, week, krs in free_pairs(cycle, CHECKIN_SUBMISSIONS, exactly=8):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(person.user)
+        client.get("/bench/floor/")
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.post("/checkins/", checkin_form(cycle, week, krs))
+            times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 302:
+            raise SystemExit(f"check-in POST: {response.status_code}")
+        counts.append(len(queries))
+    if times:
+        record.add(
+            what,
+            "member",
+            statistics.median(times),
+            floor_ms,
+            max(counts),
+            submissions=len(times),
+        )
+
+
+# --- load: gunicorn and concurrent writers over HTTP --------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Gunicorn:
+    """gunicorn serving bench_site with `workers` sync workers; stopped on exit."""
+
+    def __init__(self, workers: int, conn_max_age: int, live_insights: bool = True) -> None:
+        self.port = free_port()
+        env = dict(os.environ)
+        env |= {
+            "DJANGO_SETTINGS_MODULE": "bench_site",
+            "PYTHONPATH": os.pathsep.join([str(BENCH), env.get("PYTHONPATH", "")]),
+            "OKRFLOW_DB_CONN_MAX_AGE": str(conn_max_age),
+            "OKRFLOW_BENCH_NO_LIVE_INSIGHTS": "0" if live_insights else "1",
+        }
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "okrflow.wsgi",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.wait_ready(workers)
+
+    def wait_ready(self, workers: int) -> None:
+        """Wait until every worker has booted: `workers` requests answered at once."""
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn stopped: {self.process.stderr.read()}")  # type: ignore[union-attr]
+            try:
+                status, _ = http_request(self.port, "GET", "/sign-in/", {})
+                if status == 200 and len(self.worker_pids()) == workers:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)  # between readiness polls
+        raise SystemExit("gunicorn did not start")
+
+    def worker_pids(self) -> list[int]:
+        result = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True
+        )
+        return [int(pid) for pid in result.stdout.split()]
+
+    def worker_rss_mb(self) -> list[float]:
+        sizes = []
+        for pid in self.worker_pids():
+            status = Path(f"/proc/{pid}/status").read_text()
+            kilobytes = next(line for line in status.splitlines() if line.startswith("VmRSS"))
+            sizes.append(round(int(kilobytes.split()[1]) / 1024, 1))
+        return sizes
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def http_request(
+    port: int, method: str, path: str, headers: dict[str, str], body: str | None = None
+) -> tuple[int, bytes]:
+    client = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        client.request(method, path, body=body, headers=headers)
+        response = client.getresponse()
+        return response.status, response.read()
+    finally:
+        client.close()
+
+
+def session_cookie(user: Any) -> str:
+    """Sign `user` in through the configured session store (Redis here) and return the cookie."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def run_clients(
+    port: int, jobs: list[tuple[str, str, dict[str, str], str | None]], clients: int
+) -> tuple[list[float], list[str], float]:
+    """Run (method, path, headers, body) jobs on `clients` threads; return latencies (ms) of the
+    answers as expected, the errors, and the wall time (s)."""
+    work: queue.Queue[tuple[str, str, dict[str, str], str | None]] = queue.Queue()
+    for job in jobs:
+        work.put(job)
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        while True:
+            try:
+                method, path, headers, body = work.get_nowait()
+            except queue.Empty:
+                return
+            started = time.perf_counter()
+            try:
+                status, content = http_request(port, method, path, headers, body)
+                ok = status == (302 if method == "POST" else 200)
+                problem = "" if ok else f"{status} {content[:200]!r}"
+            except OSError as error:
+                problem = repr(error)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                (errors.append(problem) if problem else latencies.append(elapsed))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors, time.perf_counter() - started
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure_load(
+    record: Recorder, cycle: Any, *, workers: int, writers: int, checkins: int
+) -> None:
+    """Floor under load with and without persistent connections, then concurrent check-ins."""
+    csrf = secrets.token_hex(16)  # 32 characters: Django takes it as the unmasked secret
+    pairs = free_pairs(cycle, checkins)
+    cookies = {person.pk: session_cookie(person.user) for person, _, _ in pairs}
+
+    def headers(person_pk: int, form: bool = False) -> dict[str, str]:
+        sent = {
+            "Host": "localhost",
+            "Cookie": f"sessionid={cookies[person_pk]}; csrftoken={csrf}",
+        }
+        if form:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        return sent
+
+    floor_p95 = None
+    for conn_max_age in (0, 600):
+        server = Gunicorn(workers, conn_max_age)
+        try:
+            people = [person.pk for person, _, _ in pairs[: writers * 4]]
+            jobs = [("GET", "/bench/floor/", headers(pk), None) for pk in people * 10]
+            latencies, errors, wall = run_clients(server.port, jobs, writers)
+        finally:
+            server.stop()
+        floor_p95 = percentile(latencies, 0.95)
+        record.add(
+            f"floor under load (CONN_MAX_AGE={conn_max_age})",
+            f"{writers} clients",
+            floor_p95,
+            floor_p95,
+            None,
+            requests_per_s=round(len(latencies) / wall, 1),
+            p50_ms=round(percentile(latencies, 0.5), 1),
+            errors=len(errors),
+        )
+
+    for live_insights in (True, False):
+        batch = pairs[: len(pairs) // 2] if live_insights else pairs[len(pairs) // 2 :]
+        label = "" if live_insights else ", write path alone (no in-request insight refresh)"
+        load_checkins(
+            record, cycle, batch, workers, writers, floor_p95, csrf, headers, live_insights, label
+        )
+
+
+def load_checkins(
+    record: Recorder,
+    cycle: Any,
+    pairs: list[tuple[Any, Any, list]],
+    workers: int,
+    writers: int,
+    floor_p95: float | None,
+    csrf: str,
+    headers: Any,
+    live_insights: bool,
+    label: str,
+) -> None:
+    """Submit the pairs' check-ins over HTTP with `writers` clients; check every write."""
+    from okrflow.checkins.models import CheckIn, CheckInState, KeyResultCheckIn
+
+    jobs = []
+    for person, week, krs in pairs:
+        form = checkin_form(cycle, week, krs) | {"csrfmiddlewaretoken": csrf}
+        jobs.append(("POST", "/checkins/", headers(person.pk, form=True), urlencode(form)))
+    server = Gunicorn(workers, 600, live_insights)
+    try:
+        latencies, errors, wall = run_clients(server.port, jobs, writers)
+        rss = server.worker_rss_mb()
+    finally:
+        server.stop()
+    persons = [person for person, _, _ in pairs]
+    wanted = {(person.pk, week): len(krs) for person, week, krs in pairs}
+    submitted = CheckIn.objects.filter(
+        cycle=cycle, state=CheckInState.SUBMITTED, person__in=persons
+    ).values_list("person_id", "week")
+    stored = set(wanted) & set(submitted)
+    lines = KeyResultCheckIn.objects.filter(
+        checkin__cycle=cycle,
+        checkin__state=CheckInState.SUBMITTED,
+        checkin__person__in=persons,
+        value_record__isnull=False,
+    ).values_list("checkin__person_id", "checkin__week")
+    values = sum(1 for pair in lines if pair in wanted)
+    record.add(
+        f"check-in load (submissions over HTTP){label}",
+        f"{writers} writers, {workers} workers",
+        percentile(latencies, 0.95),
+        floor_p95,
+        None,
+        checkins=len(jobs),
+        checkins_per_s=round(len(latencies) / wall, 1),
+        p50_ms=round(percentile(latencies, 0.5), 1),
+        p95_ms=round(percentile(latencies, 0.95), 1),
+        errors=len(errors),
+        first_errors=errors[:3],
+        # Every answered submission is in the database, with a value row for each key result.
+        all_written=len(stored) == len(latencies)
+        and values == sum(wanted[pair] for pair in stored),
+        worker_rss_mb=rss,
+    )
+
+
+# --- the parent: one child process per (database, N) --------------------------------------
+
+
+def database_env(database: str, people: int, name: str | None, workdir: str) -> dict[str, str]:
+    env = dict(os.environ)
+    if database == "sqlite":
+        path = Path(name) if name else Path(workdir) / "bench.sqlite3"
+        env["OKRFLOW_DATABASE_URL"] = f"sqlite:///{path}"
+    else:
+        env["OKRFLOW_DATABASE_URL"] = f"{POSTGRES}/{name}"
     env["OKRFLOW_DATA_DIR"] = workdir
+    env["DJANGO_SETTINGS_MODULE"] = "bench_site"
+    env["PYTHONPATH"] = os.pathsep.join([str(BENCH), str(ROOT), env.get("PYTHONPATH", "")])
     # Django's test client talks plain HTTP: production's redirect to HTTPS would answer 301.
-    env.setdefault("OKRFLOW_HTTPS", "0")
+    env["OKRFLOW_HTTPS"] = "0"
+    env.setdefault("OKRFLOW_SECRET_KEY", secrets.token_urlsafe(50))
+    env["OKRFLOW_ALLOWED_HOSTS"] = "localhost,127.0.0.1"
+    return env
+
+
+def psql(statement: str) -> None:
+    subprocess.run(["psql", f"{POSTGRES}/postgres", "-qc", statement], check=True)
+
+
+def run_one(database: str, people: int, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Start a child process on a fresh (or the kept) database and return its figures."""
+    workdir = tempfile.mkdtemp(prefix="okrflow-bench-")
+    kept = args.database_name
+    name = kept
+    if database == "postgresql":
+        if kept:
+            exists = subprocess.run(
+                [
+                    "psql",
+                    f"{POSTGRES}/postgres",
+                    "-Atc",
+                    f"SELECT 1 FROM pg_database WHERE datname = '{kept}'",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            if not exists.stdout.strip():
+                psql(f'CREATE DATABASE "{kept}"')
+        else:
+            name = f"okrflow_bench_{people}_{os.getpid()}"
+            psql(f'DROP DATABASE IF EXISTS "{name}"')
+            psql(f'CREATE DATABASE "{name}"')
+    elif kept:
+        name = str(Path(kept).with_suffix("")) + f"-{people}.sqlite3"
+    env = database_env(database, people, name, workdir)
+    if args.load and database == "postgresql":
+        env["OKRFLOW_REDIS_URL"] = REDIS  # the scaled shape: sessions and cache in Redis
+    child = {
+        "people": people,
+        "database": database,
+        "runs": args.runs,
+        "load": (
+            {"workers": args.workers, "writers": args.writers, "checkins": args.checkins}
+            if args.load
+            else None
+        ),
+    }
     output = subprocess.run(
-        [sys.executable, __file__, "--child", str(people)],
+        [sys.executable, __file__, "--child", json.dumps(child)],
         env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
+    if database == "postgresql" and not kept:
+        psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     if output.returncode != 0:
         raise SystemExit(f"{database} N={people} failed:\n{output.stderr[-3000:]}")
-    if database != "sqlite":
-        subprocess.run(
-            ["psql", f"{base}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=False
-        )
     return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def show(row: dict[str, Any]) -> str:
+    fixed = ("what", "persona", "database", "people", "ms", "floor_ms", "queries")
+    floor = row["floor_ms"]
+    ratio = f"{row['ms'] / floor:6.1f}×" if floor else "       "
+    notes = ", ".join(f"{k}={v}" for k, v in row.items() if k not in fixed)
+    queries = "" if row["queries"] is None else row["queries"]
+    return (
+        f"{row['database']:<11}{row['people']:>7}  {row['what']:<40}{row['persona']:<22}"
+        f"{row['ms']:>10.1f}{'' if floor is None else floor:>10}{ratio}{queries:>8}  {notes}"
+    )
 
 
 def main() -> None:
@@ -149,26 +636,37 @@ def main() -> None:
     parser.add_argument(
         "--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
     )
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="one JSON object per measurement")
+    parser.add_argument("--runs", type=int, default=3, help="runs per page (median)")
+    parser.add_argument("--load", action="store_true", help="the load test (PostgreSQL)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for --load")
+    parser.add_argument("--writers", type=int, default=20, help="concurrent clients for --load")
+    parser.add_argument("--checkins", type=int, default=600, help="check-ins the load submits")
+    parser.add_argument(
+        "--database-name",
+        help="keep the database and reuse it next time (PostgreSQL: its name; SQLite: a file "
+        "path, N appended); the synthetic organisation is built only once",
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child)))
+        job = json.loads(args.child)
+        rows = measure(job["people"], job["database"], job["runs"], job["load"])
+        print(json.dumps(rows))
         return
-    print(f"{'database':<11}{'N':>7}  {'what':<30}{'ms':>9}{'queries':>9}  notes")
+    if not args.json:
+        print(
+            f"# {platform.node()}: {os.cpu_count()} cores, {platform.python_version()}, "
+            f"load average {os.getloadavg()[0]:.1f} at start"
+        )
+        print(
+            f"{'database':<11}{'N':>7}  {'what':<40}{'persona':<22}{'ms':>10}{'floor ms':>10}"
+            f"{'× floor':>7}{'queries':>8}  notes"
+        )
     for database in args.databases:
         for people in args.people:
-            figures = run_one(database, people)
-            print(
-                f"{database:<11}{people:>7}  {'synth (build)':<30}{figures['synth_seconds'] * 1000:>9.0f}{'':>9}"
-            )
-            for key, value in figures.items():
-                if isinstance(value, dict):
-                    notes = ", ".join(
-                        f"{k}={v:,}" for k, v in value.items() if k not in ("ms", "queries")
-                    )
-                    print(
-                        f"{database:<11}{people:>7}  {key:<30}{value['ms']:>9.1f}{value['queries']:>9}  {notes}"
-                    )
+            for row in run_one(database, people, args):
+                print(json.dumps(row, ensure_ascii=False) if args.json else show(row))
             sys.stdout.flush()
 
 

@@ -130,10 +130,21 @@ TEMPLATES = [
 if "OKRFLOW_DATABASE_URL" not in os.environ:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 
+DATABASE_URL = os.environ.get("OKRFLOW_DATABASE_URL", f"sqlite:///{DATA_DIR / 'okrflow.sqlite3'}")
+# Persistent connections in the scaled shape (a database server): each worker keeps its
+# connection for OKRFLOW_DB_CONN_MAX_AGE seconds instead of opening one per request (a trivial
+# signed-in page: 112 → 281 requests/s at 10,000 people), and checks a kept connection before
+# a request reuses it, so a restarted database costs a reconnect, not an error. Off for SQLite
+# (opening a file is cheap) and under the test runner (its threads would hold test databases).
+DATABASE_ON_SERVER = not DATABASE_URL.startswith("sqlite")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("OKRFLOW_DATABASE_URL", f"sqlite:///{DATA_DIR / 'okrflow.sqlite3'}"),
-        conn_max_age=env_int("OKRFLOW_DB_CONN_MAX_AGE", 0),
+        DATABASE_URL,
+        conn_max_age=env_int(
+            "OKRFLOW_DB_CONN_MAX_AGE",
+            600 if DATABASE_ON_SERVER and "pytest" not in sys.modules else 0,
+        ),
+        conn_health_checks=env_bool("OKRFLOW_DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, router
+from django.db.models.signals import post_save, pre_save
 
 from okrflow.audit.models import AuditEntry
 
@@ -25,7 +27,8 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 def to_json_value(value: Any) -> Any:
     """Turn Decimal and dates into strings so JSONField can store them."""
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        # A whole number without its zeros: "10", never "10.0000" or normalize()'s "1E+1".
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     return value
@@ -68,3 +71,29 @@ def record_change(
     )
     entry.save(force_insert=True)
     return entry
+
+
+def record_changes(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """Append many audit rows (built by `audit_entry`) in one statement, one row per change.
+
+    A bulk insert sends no signals, so each row's pre_save and post_save are sent here as
+    `record_change`'s save would: the text is cleaned the same way, and the listeners (webhooks,
+    live insight updates) hear of every row, once the transaction commits.
+    """
+    entries = list(entries)
+    if not entries:
+        return []
+    using = router.db_for_write(AuditEntry)
+    for entry in entries:
+        pre_save.send(sender=AuditEntry, instance=entry, raw=False, using=using, update_fields=None)
+    created = AuditEntry.objects.bulk_create(entries)
+    for entry in created:
+        post_save.send(
+            sender=AuditEntry,
+            instance=entry,
+            created=True,
+            raw=False,
+            using=using,
+            update_fields=None,
+        )
+    return created

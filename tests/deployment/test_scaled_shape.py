@@ -1,21 +1,25 @@
-"""The README's scaled shape, started for real: a clean virtual environment with okrflow[scaled],
-gunicorn, PostgreSQL, Redis and the production variables; a person signs in over HTTP.
+"""The README's scaled shape, started for real: gunicorn, PostgreSQL, Redis and the production
+variables, from the project's installed virtual environment (CI makes a fresh one each run).
 
-Runs where PostgreSQL is the test database (CI's second run); in CI it never skips there.
+A fresh database is migrated, a person is created, signs in over HTTP and opens a page; then
+gunicorn is stopped and the database and Redis keys are removed. Runs in both test runs, against
+the PostgreSQL server of the run (or OKRFLOW_TEST_POSTGRES, by default 127.0.0.1:5432); it
+skips, saying why, only when PostgreSQL or Redis does not answer (in CI's PostgreSQL run that
+is a failure).
 """
 
 from __future__ import annotations
 
 import http.client
+import importlib.metadata
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
-import venv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -25,15 +29,16 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 
-from tests.deployment.databases import database_url, recreate_database
-
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_DB = 13  # one of Redis' 16 numbered databases, kept for this test
 IN_CI = bool(os.environ.get("CI") or os.environ.get("OKRFLOW_REQUIRE_BROWSER"))
 PASSWORD = "scaled-shape-password-42"
 # What nginx in front of gunicorn adds to every request it passes on (README).
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+# The project's virtual environment: where `pip install ".[scaled]"` put the commands.
+BIN = Path(sys.executable).parent
+# The README's gunicorn line, on a free port instead of 8000.
+WORKERS = 4
 
 
 def redis_answers() -> bool:
@@ -45,19 +50,71 @@ def redis_answers() -> bool:
         return False
 
 
-def need(condition: bool, reason: str) -> None:
-    """Skip outside CI when something the shape needs is missing; in CI that is a failure."""
+def redis_store():  # type: ignore[no-untyped-def]
+    """This test's Redis database, through the client the shape itself uses."""
+    import redis
+
+    return redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB)
+
+
+def need(condition: bool, reason: str, *, required_in_ci: bool) -> None:
+    """Skip, saying why, when a server the shape needs does not answer (a failure in CI's
+    PostgreSQL run, where both must be there)."""
     if not condition:
-        if IN_CI:
+        if IN_CI and required_in_ci:
             pytest.fail(reason)
         pytest.skip(reason)
 
 
 @dataclass
+class Server:
+    """A PostgreSQL server this test may create and drop a database on."""
+
+    url: str  # postgres://user[:password]@host:port, no database
+
+    def conninfo(self, database: str) -> str:
+        return f"{self.url}/{database}"
+
+    def answers(self) -> bool:
+        import psycopg
+
+        try:
+            with psycopg.connect(self.conninfo("postgres"), connect_timeout=3):
+                return True
+        except psycopg.Error:
+            return False
+
+    def recreate(self, database: str, create: bool = True) -> None:
+        """Drop `database` (closing its connections) and, unless told not to, create it empty."""
+        import psycopg
+
+        with psycopg.connect(self.conninfo("postgres"), autocommit=True) as server:
+            server.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            if create:
+                server.execute(f'CREATE DATABASE "{database}"')
+
+
+def postgres_server() -> Server:
+    """The PostgreSQL server of this run, or the one named by OKRFLOW_TEST_POSTGRES."""
+    if connection.vendor == "postgresql":
+        settings = connection.settings_dict
+        user = settings.get("USER") or "postgres"
+        password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+        host = settings.get("HOST") or "127.0.0.1"
+        port = settings.get("PORT") or 5432
+        return Server(f"postgres://{user}{password}@{host}:{port}")
+    url = os.environ.get("OKRFLOW_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    return Server(url.rstrip("/"))
+
+
+@dataclass
 class Shape:
-    base: str  # http://127.0.0.1:PORT
     port: int
-    host_env: dict[str, str]
+    workdir: Path
+    env: dict[str, str]
+    database: str
+    server: Server
+    gunicorn: subprocess.Popen[str]
 
 
 def free_port() -> int:
@@ -74,60 +131,62 @@ def run(command: list[str], env: dict[str, str], cwd: Path) -> str:
 
 @pytest.fixture
 def scaled_shape(tmp_path: Path) -> Iterator[Shape]:
-    if connection.vendor != "postgresql":
-        # CI's first run (SQLite) skips; its second run (PostgreSQL) always runs this test.
-        pytest.skip("the scaled shape runs against PostgreSQL: set OKRFLOW_DATABASE_URL")
-    need(redis_answers(), f"Redis does not answer at {REDIS_HOST}:{REDIS_PORT}")
-
-    # The project as a user gets it: its files, not this checkout's .venv or build leftovers.
-    source = tmp_path / "okrflow-src"
-    source.mkdir()
-    shutil.copy(ROOT / "pyproject.toml", source)
-    shutil.copy(ROOT / "README.md", source)
-    shutil.copytree(
-        ROOT / "okrflow",
-        source / "okrflow",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"),
+    server = postgres_server()
+    on_postgresql = connection.vendor == "postgresql"
+    need(
+        server.answers(),
+        f"PostgreSQL does not answer at {server.url}",
+        required_in_ci=on_postgresql,
     )
-    environment = tmp_path / "venv"
-    venv.create(environment, with_pip=True)
-    bin_dir = environment / "bin"
+    need(
+        redis_answers(),
+        f"Redis does not answer at {REDIS_HOST}:{REDIS_PORT}",
+        required_in_ci=on_postgresql,
+    )
+    for command in ("okrflow", "gunicorn"):
+        assert (BIN / command).exists(), f"{command} is not installed in {BIN}"
+
+    database = f"okrflow_scaled_{os.getpid()}_{secrets.token_hex(3)}"
+    server.recreate(database)
+    redis_store().flushdb()
     clean_env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("OKRFLOW_", "DJANGO_", "PYTHON", "VIRTUAL_ENV"))
     }
-    clean_env["PATH"] = f"{bin_dir}{os.pathsep}{clean_env.get('PATH', '')}"
-    run(
-        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", f"{source}[scaled]"],
-        clean_env,
-        tmp_path,
-    )
-
-    database = f"{connection.settings_dict['NAME']}_scaled"
-    recreate_database(database)
-    # The README's production variables.
+    clean_env["PATH"] = f"{BIN}{os.pathsep}{clean_env.get('PATH', '')}"
+    port = free_port()
+    # The README's production variables, exactly.
     env = {
         **clean_env,
-        "OKRFLOW_DATABASE_URL": database_url(database),
+        "OKRFLOW_DATABASE_URL": server.conninfo(database),
         "OKRFLOW_REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}",
         "OKRFLOW_SECRET_KEY": secrets.token_urlsafe(50),
         "OKRFLOW_ALLOWED_HOSTS": "127.0.0.1",
+        "OKRFLOW_BASE_URL": f"https://127.0.0.1:{port}",
         "OKRFLOW_BEHIND_TLS_PROXY": "1",
         "OKRFLOW_DATA_DIR": str(tmp_path / "var"),
     }
     gunicorn = None
     try:
-        run([str(bin_dir / "okrflow"), "migrate", "--no-input", "-v", "0"], env, tmp_path)
+        checked = run([str(BIN / "okrflow"), "check", "--deploy"], env, tmp_path)
+        assert "no issues" in checked, checked
+        run([str(BIN / "okrflow"), "migrate", "--no-input", "-v", "0"], env, tmp_path)
         create = (
             "from okrflow.org.actions import create_person; "
             f"create_person(None, username='scaled.person', full_name='Scaled Person', "
             f"password='{PASSWORD}', language='en')"
         )
-        run([str(bin_dir / "okrflow"), "shell", "-c", create], env, tmp_path)
-        port = free_port()
+        run([str(BIN / "okrflow"), "shell", "-c", create], env, tmp_path)
         gunicorn = subprocess.Popen(
-            [str(bin_dir / "gunicorn"), "okrflow.wsgi", "--workers=2", f"--bind=127.0.0.1:{port}"],
+            [
+                str(BIN / "gunicorn"),
+                "okrflow.wsgi",
+                "--workers",
+                str(WORKERS),
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
             env=env,
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
@@ -135,29 +194,43 @@ def scaled_shape(tmp_path: Path) -> Iterator[Shape]:
             text=True,
         )
         wait_until_serving(port, gunicorn)
-        yield Shape(base=f"http://127.0.0.1:{port}", port=port, host_env=env)
+        yield Shape(
+            port=port,
+            workdir=tmp_path,
+            env=env,
+            database=database,
+            server=server,
+            gunicorn=gunicorn,
+        )
     finally:
-        if gunicorn is not None:
+        if gunicorn is not None and gunicorn.poll() is None:
             gunicorn.send_signal(signal.SIGTERM)
             try:
-                gunicorn.wait(timeout=30)
+                gunicorn.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 gunicorn.kill()
                 gunicorn.wait()
-        recreate_database(database, create=False)
+        server.recreate(database, create=False)
+        redis_store().flushdb()
 
 
 def wait_until_serving(port: int, gunicorn: subprocess.Popen[str]) -> None:
-    """Poll until gunicorn accepts connections (bounded: it stops by itself if it never does)."""
-    for _ in range(300):
+    """Wait until a worker answers HTTP (bounded: a gunicorn that dies or never answers fails)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         if gunicorn.poll() is not None:
             pytest.fail(f"gunicorn stopped: {gunicorn.stderr.read() if gunicorn.stderr else ''}")
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
+            client = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            client.request("GET", "/sign-in/", headers=PROXY_HEADERS)
+            status = client.getresponse().status
+            client.close()
+            if status == 200:
+                return
         except OSError:
-            time.sleep(0.2)
-    pytest.fail("gunicorn did not start listening")
+            pass
+        time.sleep(0.1)  # between polls of readiness, never instead of one
+    pytest.fail("gunicorn did not answer within two minutes")
 
 
 @dataclass
@@ -194,6 +267,13 @@ def request(
     return answer
 
 
+def shape_setting(shape: Shape, expression: str) -> str:
+    """Evaluate a settings expression in a process started with the shape's variables."""
+    code = f"from django.conf import settings as s; print({expression})"
+    output = run([str(BIN / "okrflow"), "shell", "-c", code], shape.env, shape.workdir)
+    return output.strip().splitlines()[-1]
+
+
 def test_the_scaled_shape_starts_and_a_person_signs_in(scaled_shape: Shape) -> None:
     cookies: SimpleCookie = SimpleCookie()
     sign_in_page = request(
@@ -227,11 +307,8 @@ def test_the_scaled_shape_starts_and_a_person_signs_in(scaled_shape: Shape) -> N
     assert "Scaled Person" in overview.body
 
     # The session lives in Redis (the shape's cache), not in PostgreSQL.
-    import redis
-
-    store = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB)
-    session_keys = [key.decode() for key in store.keys("*django.contrib.sessions.cache*")]
-    assert any(cookies["sessionid"].value in key for key in session_keys)
+    keys = [key.decode() for key in redis_store().keys("*django.contrib.sessions.cache*")]
+    assert any(cookies["sessionid"].value in key for key in keys)
 
     # Static files come from the installed package (WhiteNoise), under the same policy.
     stylesheet = request(scaled_shape, "GET", "/static/okrflow/okrflow.css", cookies)
@@ -241,3 +318,30 @@ def test_the_scaled_shape_starts_and_a_person_signs_in(scaled_shape: Shape) -> N
     plain = request(scaled_shape, "GET", "/", cookies, headers={"X-Forwarded-Proto": "http"})
     assert plain.status == 301
     assert plain.headers["Location"].startswith("https://127.0.0.1")
+
+    # Persistent connections with health checks are on in this shape, with no variable set.
+    assert (
+        shape_setting(
+            scaled_shape,
+            "s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS']",
+        )
+        == "600 True"
+    )
+
+    # Stopped cleanly: gunicorn's master ends its workers and exits with success.
+    scaled_shape.gunicorn.send_signal(signal.SIGTERM)
+    assert scaled_shape.gunicorn.wait(timeout=60) == 0
+
+
+def test_the_scaled_extra_brings_everything_the_shape_imports() -> None:
+    """`pip install ".[scaled]"` must bring gunicorn and the Redis client, pinned (a missing
+    `redis` once failed the shape's first request with ModuleNotFoundError)."""
+    required = importlib.metadata.requires("okrflow") or []
+    scaled = {
+        re.split(r"[=<>!~;\[ ]", line, maxsplit=1)[0].lower(): line
+        for line in required
+        if 'extra == "scaled"' in line
+    }
+    for distribution in ("gunicorn", "redis"):
+        assert distribution in scaled, required
+        assert re.search(r"==\d", scaled[distribution]), scaled[distribution]

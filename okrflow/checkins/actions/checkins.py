@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,21 +26,34 @@ from okrflow.checkins.schedule import local_today, measured_day, week_of
 from okrflow.checkins.scope import key_results_for
 from okrflow.cycles.models import Cycle
 from okrflow.engine.cadence import CheckinWeek
-from okrflow.okrs.actions import record_key_result_value
+from okrflow.okrs.actions.values import NewValue, record_key_result_values
 from okrflow.okrs.models import KeyResult, KeyResultValue
 from okrflow.org.models import Person
 
 
-def checkin_snapshot(checkin: CheckIn) -> dict[str, Any]:
-    lines = [
+def checkin_snapshot(
+    checkin: CheckIn, lines: Sequence[KeyResultCheckIn] | None = None
+) -> dict[str, Any]:
+    """Return the check-in and its lines for the audit row (`lines`: already loaded, any order)."""
+    saved = checkin.lines.order_by("id") if lines is None else sorted(lines, key=lambda x: x.pk)
+    rows = [
         {
             "key_result": line.key_result_id,
-            "value": None if line.value is None else str(line.value),
-            "confidence": None if line.confidence is None else str(line.confidence),
+            "value": as_stored(line, "value"),
+            "confidence": as_stored(line, "confidence"),
         }
-        for line in checkin.lines.order_by("id")
+        for line in saved
     ]
-    return snapshot(checkin) | {"lines": lines}
+    return snapshot(checkin) | {"lines": rows}
+
+
+def as_stored(line: KeyResultCheckIn, name: str) -> str | None:
+    """Return a line's number as the database gives it back ("42.0000"), read or not."""
+    number = getattr(line, name)
+    if number is None:
+        return None
+    places = KeyResultCheckIn._meta.get_field(name).decimal_places
+    return str(Decimal(number).quantize(Decimal(1).scaleb(-places)))
 
 
 def require_open_week(cycle: Cycle, week: datetime.date) -> CheckinWeek:
@@ -90,9 +105,9 @@ def lock_or_create_draft(
         return checkin, False
 
 
-def write_lines(checkin: CheckIn, clean: CleanCheckIn) -> list[KeyResultCheckIn]:
-    checkin.lines.all().delete()
-    return KeyResultCheckIn.objects.bulk_create(
+def build_lines(checkin: CheckIn, clean: CleanCheckIn) -> list[KeyResultCheckIn]:
+    """Return the check-in's lines, not yet saved (their values are recorded first)."""
+    return [
         KeyResultCheckIn(
             checkin=checkin,
             key_result=line.key_result,
@@ -101,25 +116,37 @@ def write_lines(checkin: CheckIn, clean: CleanCheckIn) -> list[KeyResultCheckIn]
             note=line.note,
         )
         for line in clean.lines
-    )
+    ]
+
+
+def write_lines(
+    checkin: CheckIn, lines: list[KeyResultCheckIn], *, replace: bool = True
+) -> list[KeyResultCheckIn]:
+    """Save the lines in one statement, replacing a draft's earlier lines."""
+    if replace:
+        checkin.lines.all().delete()
+    return KeyResultCheckIn.objects.bulk_create(lines)
 
 
 def record_values(
-    actor: Any, lines: list[KeyResultCheckIn], measured_on: datetime.date, note: str = ""
+    actor: Any, dated: list[tuple[KeyResultCheckIn, datetime.date]], note: str = ""
 ) -> None:
-    """Append each line's value to its key result's history, the single source of truth."""
-    for line in lines:
-        if line.value is None:
-            continue
-        line.value_record = record_key_result_value(
-            actor,
-            line.key_result,
-            value=line.value,
-            measured_on=measured_on,
-            source=KeyResultValue.Source.CHECKIN,
-            note=note or line.note,
-        )
-        line.save(update_fields=["value_record"])
+    """Append each line's value to its key result's history, the single source of truth.
+
+    All in one go (`record_key_result_values`: key results locked in id order, one audit row
+    per value); each line is given its value row before the lines are saved.
+    """
+    valued = [(line, day) for line, day in dated if line.value is not None]
+    records = record_key_result_values(
+        actor,
+        [
+            NewValue(line.key_result, line.value, measured_on=day, note=note or line.note)
+            for line, day in valued
+        ],
+        source=KeyResultValue.Source.CHECKIN,
+    )
+    for (line, _day), record in zip(valued, records, strict=True):
+        line.value_record = record
 
 
 def fill(checkin: CheckIn, clean: CleanCheckIn) -> None:
@@ -157,9 +184,12 @@ def record_checkin(
         raise already_submitted_error(week)
     before = None if created else checkin_snapshot(checkin)
     fill(checkin, clean)
-    lines = write_lines(checkin, clean)
+    lines = build_lines(checkin, clean)
     if submit:
-        record_values(actor, lines, measured_day(cycle, cycle_week))
+        day = measured_day(cycle, cycle_week)
+        record_values(actor, [(line, day) for line in lines])
+    lines = write_lines(checkin, lines, replace=not created)
+    if submit:
         checkin.state = CheckInState.SUBMITTED
         checkin.submitted_at = timezone.now()
         checkin.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -169,7 +199,7 @@ def record_checkin(
         action="submit_checkin" if submit else "save_checkin_draft",
         instance=checkin,
         before=before,
-        after=checkin_snapshot(checkin),
+        after=checkin_snapshot(checkin, lines),
         summary=f"{person.full_name} {week.isoformat()}",
     )
     return checkin
@@ -222,18 +252,14 @@ def correct_checkin(actor: Any, checkin: CheckIn, *, data: CheckInInput) -> Chec
         raise ValidationError(
             _("Someone corrected this check-in a moment ago. Reload to see their version.")
         ) from error
-    lines = write_lines(correction, clean)
+    lines = build_lines(correction, clean)
     changed = []
+    week = week_of(target.cycle, target.week)
     for line in lines:
         old = previous.get(line.key_result_id)
         if old is not None and old.value == line.value and old.value_record_id:
             line.value_record_id = old.value_record_id
-            line.save(update_fields=["value_record"])
-        else:
-            changed.append(line)
-    week = week_of(target.cycle, target.week)
-    for line in changed:
-        old = previous.get(line.key_result_id)
+            continue
         # A correction fixes that week's measurement: it keeps the corrected value's date, and a
         # value new to the correction belongs to the week too, never to the day of the fix.
         if old is not None and old.value_record is not None:
@@ -242,13 +268,15 @@ def correct_checkin(actor: Any, checkin: CheckIn, *, data: CheckInInput) -> Chec
             measured_on = measured_day(target.cycle, week)
         else:
             measured_on = local_today(target.cycle)
-        record_values(actor, [line], measured_on, note=_("Correction of a check-in"))
+        changed.append((line, measured_on))
+    record_values(actor, changed, note=_("Correction of a check-in"))
+    lines = write_lines(correction, lines, replace=False)
     record_change(
         actor=actor,
         action="correct_checkin",
         instance=correction,
-        before=checkin_snapshot(target),
-        after=checkin_snapshot(correction),
+        before=checkin_snapshot(target, list(previous.values())),
+        after=checkin_snapshot(correction, lines),
         summary=f"{target.person.full_name} {target.week.isoformat()}",
     )
     return correction

@@ -1,0 +1,150 @@
+"""Record several key results' values in one go (a check-in): bulk rows, one audit row each.
+
+`record_key_result_value` records one value; a weekly check-in records one per key result. Done
+one by one that costs five statements a key result and locks them in the check-in's order, so two
+people checking in on shared key results could each wait for the other. Here the key results are
+locked in one statement in id order (the one lock order of every multi-key-result write), the
+values, the new current values and the audit rows are each written in one statement.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.signals import pre_save
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from okrflow.action_support import deny, to_decimal
+from okrflow.audit.log import audit_entry, record_changes, snapshot
+from okrflow.okrs.actions.common import require_open_cycle
+from okrflow.okrs.models import KeyResult, KeyResultValue, Shape
+from okrflow.org.access import access_for
+
+
+@dataclass(frozen=True)
+class NewValue:
+    """One value to append to a key result's history."""
+
+    key_result: KeyResult
+    value: Any
+    measured_on: datetime.date
+    note: str = ""
+
+
+def lock_key_results(ids: Sequence[int]) -> dict[int, KeyResult]:
+    """Lock the key results for this transaction in id order (one statement) and return them.
+
+    FOR NO KEY UPDATE: rows that only point at a key result (values, check-in lines) may still
+    be inserted meanwhile; another writer of the same key result's value waits.
+    """
+    rows = (
+        KeyResult.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("objective__cycle", "objective__owner_person")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    return {kr.pk: kr for kr in rows}
+
+
+def checked_number(kr: KeyResult, value: Any) -> Decimal:
+    """Return the value as a number that fits the key result's shape, or raise a field error."""
+    number = to_decimal(
+        value, "value", required=True, column=KeyResultValue._meta.get_field("value")
+    )
+    assert number is not None
+    if kr.shape == Shape.MILESTONE and number not in (Decimal(0), Decimal(1)):
+        raise ValidationError({"value": _("A milestone is either done (1) or not done (0).")})
+    if kr.shape == Shape.RECURRING and (number < 0 or number != number.to_integral_value()):
+        raise ValidationError({"value": _("Count the times as a whole number, 0 or more.")})
+    return number
+
+
+def latest_values(ids: Sequence[int]) -> dict[int, Decimal | None]:
+    """Return each key result's newest value by measured date (the later recorded on a tie)."""
+    newest = (
+        KeyResultValue.objects.filter(key_result=OuterRef("pk"))
+        .order_by("-measured_on", "-id")
+        .values("value")[:1]
+    )
+    rows = KeyResult.objects.filter(pk__in=ids).annotate(newest=Subquery(newest)).order_by()
+    return dict(rows.values_list("pk", "newest"))
+
+
+def record_key_result_values(
+    actor: Any, values: Sequence[NewValue], *, source: str
+) -> list[KeyResultValue]:
+    """Append a value to each key result's history, as `record_key_result_value` does for one.
+
+    Each key result appears once. The same checks (rights, open cycle, shape), the same
+    current value (the newest by measured date) and one `record_key_result_value` audit row per
+    value; the returned rows are in the order of `values`.
+    """
+    if not values:
+        return []
+    if transaction.get_connection().in_atomic_block:
+        # Inside the caller's transaction (a check-in): no savepoint of its own, two statements
+        # fewer. Every refusal is raised before the first write, so the caller may still catch it.
+        return write_values(actor, values, source=source)
+    with transaction.atomic():
+        return write_values(actor, values, source=source)
+
+
+def write_values(actor: Any, values: Sequence[NewValue], *, source: str) -> list[KeyResultValue]:
+    """Lock, check, then write (see `record_key_result_values`); runs in a transaction."""
+    ids = sorted({item.key_result.pk for item in values})
+    if len(ids) != len(values):
+        raise ValueError("each key result may receive one value per call")
+    locked = lock_key_results(ids)
+    access = access_for(actor) if actor is not None else None
+    recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+    rows = []
+    for item in values:
+        kr = locked.get(item.key_result.pk)
+        if kr is None:
+            raise ValidationError(_("One of these key results no longer exists. Reload the page."))
+        if access is not None and not access.can_update_key_result(kr):
+            raise deny(_("You cannot update this key result."))
+        require_open_cycle(kr.objective.cycle)
+        rows.append(
+            KeyResultValue(
+                key_result=kr,
+                value=checked_number(kr, item.value),
+                measured_on=item.measured_on,
+                recorded_by=recorded_by,
+                source=source,
+                note=(item.note or "").strip(),
+            )
+        )
+    using = router.db_for_write(KeyResultValue)
+    for row in rows:  # what a save would send: the note is cleaned like any stored text
+        pre_save.send(
+            sender=KeyResultValue, instance=row, raw=False, using=using, update_fields=None
+        )
+    created = KeyResultValue.objects.bulk_create(rows)
+    before = {pk: snapshot(kr, ["current_value"]) for pk, kr in locked.items()}
+    newest = latest_values(ids)
+    now = timezone.now()
+    for pk, kr in locked.items():
+        kr.current_value = newest[pk]
+        kr.updated_at = now
+    KeyResult.objects.bulk_update(list(locked.values()), ["current_value", "updated_at"])
+    record_changes(
+        audit_entry(
+            actor=actor,
+            action="record_key_result_value",
+            instance=locked[row.key_result_id],
+            before=before[row.key_result_id],
+            after=snapshot(locked[row.key_result_id], ["current_value"])
+            | {"measured_on": row.measured_on.isoformat()},
+        )
+        for row in created
+    )
+    return created
