@@ -28,11 +28,16 @@ from okrflow.okrs.actions.objectives import (
     build_objective,
     check_alignment,
     check_owner_objectives,
+    live_objective_counts,
     resolve_tags,
 )
 from okrflow.okrs.models import Alignment, KeyResult, KeyResultValue, Objective
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation
+
+# Rows per INSERT statement: large enough that a statement's cost is spread over many rows,
+# small enough that no statement's text grows with the file (SQLite caps it further).
+BATCH = 1000
 
 
 class ImportFailed(Exception):
@@ -117,7 +122,7 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
     first_position = Objective.objects.filter(cycle=preview.cycle).count()
     for index, objective in enumerate(staged.objectives):
         objective.position = first_position + index
-    Objective.objects.bulk_create(staged.objectives)
+    Objective.objects.bulk_create(staged.objectives, batch_size=BATCH)
     tags: dict[str, Any] = {}  # as written in the file → the Tag (None for a blank name)
     tag_names: dict[int, list[str]] = {}
     links = []
@@ -129,16 +134,17 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
         chosen = {tags[name] for name in plan.tags or [] if tags[name] is not None}
         tag_names[objective.pk] = sorted(tag.name for tag in chosen)
         links += [Objective.tags.through(objective=objective, tag=tag) for tag in chosen]
-    Objective.tags.through.objects.bulk_create(links)
+    Objective.tags.through.objects.bulk_create(links, batch_size=BATCH)
     key_results: list[KeyResult] = []
     for objective, built in zip(staged.objectives, staged.key_results, strict=True):
         for position, kr in enumerate(built):
             kr.objective = objective  # saved now: the key result takes its id
             kr.position = position
             key_results.append(kr)
-    KeyResult.objects.bulk_create(key_results)
+    KeyResult.objects.bulk_create(key_results, batch_size=BATCH)
     KeyResultValue.objects.bulk_create(
-        [first_value(actor, kr) for kr in key_results if kr.current_value is not None]
+        [first_value(actor, kr) for kr in key_results if kr.current_value is not None],
+        batch_size=BATCH,
     )
     record_many(
         actor,
@@ -166,17 +172,22 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
         .values_list("objective_id", "count")
     )
     for plan, objective in zip(preview.objectives, staged.objectives, strict=True):
-        owner = (objective.owner_person_id, objective.owner_unit_id, objective.owner_project_id)
-        last_of_owner[owner] = (plan, objective)
+        last_of_owner[owner_key(objective)] = (plan, objective)
         if plan.key_results:
             place.at(plan.key_results[-1])
             count = live_key_results.get(objective.pk, 0)
             count_warnings += check_key_result_count(objective, organisation, count)
     warnings = []
+    counts = live_objective_counts(preview.cycle.pk)
     for plan, objective in last_of_owner.values():
         place.at(plan)
-        warnings += check_owner_objectives(objective, organisation)
+        count = counts.get(owner_key(objective), 0)
+        warnings += check_owner_objectives(objective, organisation, count)
     return warnings + count_warnings
+
+
+def owner_key(objective: Objective) -> tuple[Any, Any, Any]:
+    return (objective.owner_person_id, objective.owner_unit_id, objective.owner_project_id)
 
 
 def record_many(actor: Any, changes: list[tuple[str, Any, dict[str, Any], str]]) -> None:
@@ -195,7 +206,8 @@ def record_many(actor: Any, changes: list[tuple[str, Any, dict[str, Any], str]])
                 summary=summary,
             )
             for action, instance, after, summary in changes
-        ]
+        ],
+        batch_size=BATCH,
     )
     for entry in entries:
         post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
@@ -224,20 +236,23 @@ def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: 
     links: dict[tuple[int, int], Alignment] = {}
     for plan, child in zip(preview.objectives, staged.objectives, strict=True):
         place.at(plan)
+        # An objective's links, by parent: a later link to the same parent replaces the earlier
+        # one, and a primary link makes the child's earlier links secondary (`align_objective`).
+        own: dict[int, Alignment] = {}
         for link in plan.parents:
             parent = by_ref[link.ref]
             weight = check_alignment(
                 actor, child, parent, link.weight, lambda parent=parent: ancestors(parent.pk)
             )
             if link.primary:
-                for (child_id, _parent_id), other in links.items():
-                    if child_id == child.pk:
-                        other.is_primary = False
-            links[(child.pk, parent.pk)] = Alignment(
+                for other in own.values():
+                    other.is_primary = False
+            own[parent.pk] = Alignment(
                 child=child, parent=parent, is_primary=link.primary, weight=weight
             )
             parents_of[child.pk].add(parent.pk)
-    created = Alignment.objects.bulk_create(list(links.values()))
+        links |= {(child.pk, parent_id): made for parent_id, made in own.items()}
+    created = Alignment.objects.bulk_create(list(links.values()), batch_size=BATCH)
     record_many(
         actor,
         [
