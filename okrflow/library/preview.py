@@ -171,6 +171,19 @@ class PreviewBuilder:
             self.error(message, plan.line, plan.where)
         return lead
 
+    def prefetch_leads(self) -> None:
+        """Read the leads of every unit and project the file names, a query per 500 owners."""
+        for model in (OrgUnit, Project):
+            ids = sorted(
+                {m.owner.pk for m in self.owners.answers.values() if type(m.owner) is model}
+            )
+            for start in range(0, len(ids), 500):
+                chunk = model.objects.select_related("lead__user").filter(
+                    pk__in=ids[start : start + 500]
+                )
+                for fresh in chunk:
+                    self.leads[(owner_kind(fresh), fresh.pk)] = fresh.lead
+
     def lead_of(self, owner: Any) -> Person | None:
         """Return the current lead of a unit or project (read fresh, once per owner)."""
         if not isinstance(owner, OrgUnit | Project):
@@ -215,6 +228,7 @@ class PreviewBuilder:
                 if str(kr.columns.get("kr_owner") or "").strip()
             }
         )
+        self.prefetch_leads()
         for raw in read.objectives:
             plan = self.objective_plan(raw)
             for raw_kr in raw.key_results:
