@@ -16,6 +16,7 @@ from okrflow.audit.log import audit_entry, snapshot
 from okrflow.audit.models import AuditEntry
 from okrflow.cycles.models import Cycle
 from okrflow.insights.live_updates import rolled_back_entries
+from okrflow.library.bulk_insert import insert
 from okrflow.library.plans import Problem
 from okrflow.library.preview import ImportPreview
 from okrflow.okrs.actions.common import require_open_cycle
@@ -122,7 +123,7 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
     first_position = Objective.objects.filter(cycle=preview.cycle).count()
     for index, objective in enumerate(staged.objectives):
         objective.position = first_position + index
-    Objective.objects.bulk_create(staged.objectives, batch_size=BATCH)
+    insert(Objective, staged.objectives)
     tags: dict[str, Any] = {}  # as written in the file → the Tag (None for a blank name)
     tag_names: dict[int, list[str]] = {}
     links = []
@@ -141,10 +142,10 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
             kr.objective = objective  # saved now: the key result takes its id
             kr.position = position
             key_results.append(kr)
-    KeyResult.objects.bulk_create(key_results, batch_size=BATCH)
-    KeyResultValue.objects.bulk_create(
+    insert(KeyResult, key_results)
+    insert(
+        KeyResultValue,
         [first_value(actor, kr) for kr in key_results if kr.current_value is not None],
-        batch_size=BATCH,
     )
     record_many(
         actor,
@@ -195,7 +196,8 @@ def record_many(actor: Any, changes: list[tuple[str, Any, dict[str, Any], str]])
 
     Bulk inserts send no signals: the live insight updates hear of each row here instead.
     """
-    entries = AuditEntry.objects.bulk_create(
+    entries = insert(
+        AuditEntry,
         [
             audit_entry(
                 actor=actor,
@@ -207,7 +209,6 @@ def record_many(actor: Any, changes: list[tuple[str, Any, dict[str, Any], str]])
             )
             for action, instance, after, summary in changes
         ],
-        batch_size=BATCH,
     )
     for entry in entries:
         post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
@@ -252,7 +253,7 @@ def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: 
             )
             parents_of[child.pk].add(parent.pk)
         links |= {(child.pk, parent_id): made for parent_id, made in own.items()}
-    created = Alignment.objects.bulk_create(list(links.values()), batch_size=BATCH)
+    created = insert(Alignment, list(links.values()))
     record_many(
         actor,
         [

@@ -318,3 +318,73 @@ def test_owners_found_in_bulk_are_the_ones_found_one_by_one(world: World) -> Non
     for scope, reference in references:
         bulk, single = finder.resolve(reference, scope), resolve_owner(reference, scope)
         assert (bulk.owner, bulk.error) == (single.owner, single.error), reference
+
+
+def test_the_fast_insert_stores_what_bulk_create_stores(world: World) -> None:
+    """Every column of every model the import writes, read back: the same as `bulk_create`."""
+    from decimal import Decimal
+
+    from okrflow.audit.log import audit_entry, snapshot
+    from okrflow.library.bulk_insert import insert
+
+    def rows(owner: Any) -> list[Any]:
+        objective = Objective(
+            cycle=world.cycle, title="Fast ‘x’ %s %% ?", owner_unit=owner, position=9
+        )
+        return [objective]
+
+    fast, slow = rows(world.marketing), rows(world.sales)
+    insert(Objective, fast)
+    Objective.objects.bulk_create(slow)
+    krs = []
+    for objective in (fast[0], slow[0]):
+        krs.append(
+            KeyResult(
+                objective=objective,
+                title="K",
+                shape="metric",
+                direction="increase",
+                start_value=Decimal("0.5"),
+                target_value=Decimal("12345678.1234"),
+                current_value=None,
+                owner=world.lead,
+                due_date=world.cycle.end_date,
+                weight=Decimal("1"),
+            )
+        )
+    insert(KeyResult, krs[:1])
+    KeyResult.objects.bulk_create(krs[1:])
+    entries = [
+        audit_entry(
+            actor=world.admin.user,
+            action="create_key_result",
+            instance=kr,
+            before=None,
+            after=snapshot(kr) | {"tags": ["đ", 1.5]},
+            summary="ư",
+        )
+        for kr in krs
+    ]
+    insert(AuditEntry, entries[:1])
+    AuditEntry.objects.bulk_create(entries[1:])
+
+    def read(model: Any, pk: int, skip: set[str]) -> dict[str, Any]:
+        values = model.objects.filter(pk=pk).values().get()
+        return {k: v for k, v in values.items() if k not in skip}
+
+    varying = {
+        "id",
+        "created_at",
+        "updated_at",
+        "owner_unit_id",
+        "objective_id",
+        "object_id",
+        "after",
+        "at",
+    }
+    assert read(Objective, fast[0].pk, varying) == read(Objective, slow[0].pk, varying)
+    assert read(KeyResult, krs[0].pk, varying) == read(KeyResult, krs[1].pk, varying)
+    assert read(AuditEntry, entries[0].pk, varying) == read(AuditEntry, entries[1].pk, varying)
+    stored = AuditEntry.objects.get(pk=entries[0].pk)
+    assert stored.after == snapshot(krs[0]) | {"tags": ["đ", 1.5]}
+    assert Objective.objects.get(pk=fast[0].pk).created_at is not None
