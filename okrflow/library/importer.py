@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
@@ -149,16 +150,18 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
     )
     record_many(
         actor,
-        [
+        itertools.chain(
             (
-                "create_objective",
-                objective,
-                snapshot(objective) | {"tags": tag_names[objective.pk]},
-                objective.title,
-            )
-            for objective in staged.objectives
-        ]
-        + [("create_key_result", kr, snapshot(kr), kr.title) for kr in key_results],
+                (
+                    "create_objective",
+                    objective,
+                    snapshot(objective) | {"tags": tag_names[objective.pk]},
+                    objective.title,
+                )
+                for objective in staged.objectives
+            ),
+            (("create_key_result", kr, snapshot(kr), kr.title) for kr in key_results),
+        ),
     )
     # The focus rules, on the final counts (the actions warn after each row; only the final
     # count matters): the same checks, warnings and, when enforced, refusals.
@@ -166,18 +169,14 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
     organisation = Organisation.current()
     last_of_owner: dict[tuple[Any, ...], tuple[Any, Objective]] = {}
     count_warnings: list[str] = []
-    live_key_results = dict(
-        KeyResult.objects.filter(objective__in=staged.objectives, is_archived=False)
-        .values("objective_id")
-        .annotate(count=Count("id"))
-        .values_list("objective_id", "count")
-    )
-    for plan, objective in zip(preview.objectives, staged.objectives, strict=True):
+    # The objectives are new: their live key results are the ones just written for them.
+    for plan, objective, built in zip(
+        preview.objectives, staged.objectives, staged.key_results, strict=True
+    ):
         last_of_owner[owner_key(objective)] = (plan, objective)
         if plan.key_results:
             place.at(plan.key_results[-1])
-            count = live_key_results.get(objective.pk, 0)
-            count_warnings += check_key_result_count(objective, organisation, count)
+            count_warnings += check_key_result_count(objective, organisation, len(built))
     warnings = []
     counts = live_objective_counts(preview.cycle.pk)
     for plan, objective in last_of_owner.values():
@@ -191,27 +190,30 @@ def owner_key(objective: Objective) -> tuple[Any, Any, Any]:
     return (objective.owner_person_id, objective.owner_unit_id, objective.owner_project_id)
 
 
-def record_many(actor: Any, changes: list[tuple[str, Any, dict[str, Any], str]]) -> None:
-    """Write the audit rows of created objects in one statement (what `record_change` writes).
+def record_many(actor: Any, changes: Iterable[tuple[str, Any, dict[str, Any], str]]) -> None:
+    """Write the audit rows of created objects in bulk (what `record_change` writes), a batch
+    at a time: the rows of a large file are never all built at once.
 
     Bulk inserts send no signals: the live insight updates hear of each row here instead.
     """
-    entries = insert(
-        AuditEntry,
-        [
-            audit_entry(
-                actor=actor,
-                action=action,
-                instance=instance,
-                before=None,
-                after=after,
-                summary=summary,
-            )
-            for action, instance, after, summary in changes
-        ],
-    )
-    for entry in entries:
-        post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
+    changes = iter(changes)
+    while batch := list(itertools.islice(changes, BATCH)):
+        entries = insert(
+            AuditEntry,
+            [
+                audit_entry(
+                    actor=actor,
+                    action=action,
+                    instance=instance,
+                    before=None,
+                    after=after,
+                    summary=summary,
+                )
+                for action, instance, after, summary in batch
+            ],
+        )
+        for entry in entries:
+            post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
 
 
 def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: Place) -> None:
@@ -256,10 +258,10 @@ def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: 
     created = insert(Alignment, list(links.values()))
     record_many(
         actor,
-        [
+        (
             ("align_objective", link, snapshot(link), f"{link.child.title} → {link.parent.title}")
             for link in created
-        ],
+        ),
     )
 
 
