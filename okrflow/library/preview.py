@@ -248,6 +248,9 @@ class PreviewBuilder:
         preview.problems = self.problems
         rules = Organisation.current().focus_rules()
         preview.findings = check_plans(preview.objectives, self.window, rules)
+        for plan in preview.objectives:
+            for kr in plan.key_results:
+                kr.draft = None  # read by the checker alone: a large file need not keep it
         return preview
 
     def check_parents(self, plans: list[ObjectivePlan]) -> None:
