@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
@@ -77,8 +78,14 @@ def column_problem(number: Decimal, column: models.Field[Any, Any]) -> str | Non
     min/max validators), so a new column is covered without a list to keep up to date. Extra
     decimal places are refused rather than rounded: a weight of 0,004 would silently become 0.
     """
-    label = capfirst(str(column.verbose_name))
     places = decimal_places_of(column)
+    low, high = validator_bounds(column)
+    # The common case, answered without building a message: well inside the column.
+    inside = not isinstance(column, models.DecimalField) or abs(number) < column_limit(column) / 10
+    within = (low is None or number >= low) and (high is None or number <= high)
+    if decimals_in(number) <= places and inside and within:
+        return None
+    label = capfirst(str(column.verbose_name))
     if decimals_in(number) > places:
         if places == 0:
             return _("%(field)s: enter a whole number.") % {"field": label}
@@ -88,7 +95,7 @@ def column_problem(number: Decimal, column: models.Field[Any, Any]) -> str | Non
             places,
         ) % {"field": label, "places": places}
     if isinstance(column, models.DecimalField):
-        limit = Decimal(10) ** (column.max_digits - column.decimal_places)
+        limit = column_limit(column)
         # SQLite keeps 15 significant digits (Django reads them back so): 9999999999999999
         # would come back as 10^16, which no longer fits the column and breaks every page
         # that reads it. The same limit on every database keeps the rule one rule.
@@ -103,12 +110,16 @@ def column_problem(number: Decimal, column: models.Field[Any, Any]) -> str | Non
                 "field": label,
                 "limit": shown(-limit),
             }
-    low, high = validator_bounds(column)
     if low is not None and number < low:
         return _("%(field)s must be at least %(min)s.") % {"field": label, "min": shown(low)}
     if high is not None and number > high:
         return _("%(field)s must be at most %(max)s.") % {"field": label, "max": shown(high)}
     return None
+
+
+def column_limit(column: models.DecimalField[Any, Any]) -> Decimal:
+    """The first magnitude a decimal column cannot hold (10^integer digits)."""
+    return Decimal(10) ** (column.max_digits - column.decimal_places)
 
 
 def fit_column(
@@ -138,6 +149,7 @@ def decimal_places_of(column: models.Field[Any, Any]) -> int:
     return 0  # integer columns
 
 
+@functools.cache
 def validator_bounds(column: models.Field[Any, Any]) -> tuple[Decimal | None, Decimal | None]:
     """The tightest minimum and maximum among the field's validators.
 

@@ -150,7 +150,7 @@ def test_library_csv_export_with_control_characters_and_formulas(
 ) -> None:
     response = signed_in(client, world).get(f"/library/export/{world.cycle.pk}/csv/")
     assert response.status_code == 200
-    cells = [cell for row in csv_rows(response.content) for cell in row]
+    cells = [cell for row in csv_rows(response.getvalue()) for cell in row]
     assert CLEAN_CONTROL_TITLE in cells
     assert "'" + FORMULA_TITLE in cells and "'" + FORMULA_KR in cells
     assert "'" + MINUS_KR in cells

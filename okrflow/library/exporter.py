@@ -7,15 +7,17 @@ a fixed number of queries whatever the cycle's size.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Case, QuerySet, Value, When
 
 from okrflow.cycles.models import Cycle
-from okrflow.library.formats_json import json_number, write_json
-from okrflow.library.formats_table import write_csv, write_xlsx
+from okrflow.library.formats_json import json_number, json_pieces
+from okrflow.library.formats_table import csv_pieces, write_xlsx
 from okrflow.library.formats_text import write_markdown, write_text
 from okrflow.library.owners import owner_kind, owner_name
+from okrflow.okrs import measure
 from okrflow.okrs.measure import LoadedObjectives, load_objectives
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.models import Person
@@ -103,10 +105,23 @@ def objective_data(
 
 def collect(cycle: Cycle, user: Any = None) -> list[dict[str, Any]]:
     """Return the export data of a cycle's objectives, in order."""
-    loaded = load_objectives(cycle_objectives(cycle, user))
-    people = people_by_id(loaded)
-    refs = {objective.pk for objective in loaded.objectives}
-    return [objective_data(o, loaded, people, refs) for o in loaded.objectives]
+    return [objective for batch in collect_in_batches(cycle, user) for objective in batch]
+
+
+def collect_in_batches(
+    cycle: Cycle, user: Any = None, batch: int | None = None
+) -> Iterator[list[dict[str, Any]]]:
+    """`collect`, `batch` objectives at a time (a fixed number of queries each): only the ids
+    of the whole cycle stay in memory."""
+    queryset = cycle_objectives(cycle, user)
+    ids = list(queryset.values_list("pk", flat=True))
+    refs = set(ids)
+    size = batch or measure.BATCH
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        loaded = load_objectives(queryset.filter(pk__in=chunk), chunk)
+        people = people_by_id(loaded)
+        yield [objective_data(o, loaded, people, refs) for o in loaded.objectives]
 
 
 def public(data: dict[str, Any]) -> dict[str, Any]:
@@ -168,18 +183,36 @@ def key_result_row(kr: KeyResult, owner: str | None) -> dict[str, Any]:
     }
 
 
-def export_cycle(cycle: Cycle, format_name: str, *, user: Any = None, lang: str = "vi") -> bytes:
-    """Return a cycle's OKRs as a file in the given format."""
-    objectives = collect(cycle, user)
+STREAMED = ("json", "csv")
+
+
+def stream_export(
+    cycle: Cycle, format_name: str, *, user: Any = None, lang: str = "vi"
+) -> Iterator[bytes]:
+    """Write a cycle's OKRs as JSON or CSV piece by piece, batch by batch: the bytes of
+    `export_cycle`, without the whole cycle in memory."""
+    batches = collect_in_batches(cycle, user)
     if format_name == "json":
         meta = {
             "name": cycle.name,
             "start": cycle.start_date.isoformat(),
             "end": cycle.end_date.isoformat(),
         }
-        return write_json(meta, [public(o) for o in objectives])
+        objectives = (public(o) for batch in batches for o in batch)
+        for piece in json_pieces(meta, objectives):
+            yield piece.encode("utf-8")
+        return
     if format_name == "csv":
-        return write_csv(table_rows(objectives), lang)
+        yield from csv_pieces((row for batch in batches for row in table_rows(batch)), lang)
+        return
+    raise ValueError(f"unknown streamed format {format_name!r}")
+
+
+def export_cycle(cycle: Cycle, format_name: str, *, user: Any = None, lang: str = "vi") -> bytes:
+    """Return a cycle's OKRs as a file in the given format."""
+    if format_name in STREAMED:
+        return b"".join(stream_export(cycle, format_name, user=user, lang=lang))
+    objectives = collect(cycle, user)
     if format_name == "xlsx":
         return write_xlsx(table_rows(objectives), cycle.name)
     if format_name == "md":

@@ -21,6 +21,7 @@ at a path such as `objectives[2].key_results[0]`, since JSON has no useful line 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from okrflow.engine.text import clean_text
 from okrflow.library.plans import Problem, RawKeyResult, RawObjective, ReadResult
 from okrflow.library.uploads import check_json
+from okrflow.okrs.export_tree import stream_json
 
 FORMAT_NAME = "okrflow-okrs"
 VERSION = 1
@@ -161,10 +163,10 @@ def json_number(value: Decimal | None) -> str | None:
 
 def write_json(cycle: dict[str, Any], objectives: list[dict[str, Any]]) -> bytes:
     """Write an export document."""
-    document = {
-        "format": FORMAT_NAME,
-        "version": VERSION,
-        "cycle": cycle,
-        "objectives": objectives,
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    return "".join(json_pieces(cycle, objectives)).encode("utf-8")
+
+
+def json_pieces(cycle: dict[str, Any], objectives: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """Write an export document piece by piece, one objective at a time."""
+    head = {"format": FORMAT_NAME, "version": VERSION, "cycle": cycle, "objectives": []}
+    return stream_json(head, objectives, indent=2)

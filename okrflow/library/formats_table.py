@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -26,7 +27,7 @@ from okrflow.engine.text import clean_text
 from okrflow.library.formats_text import decode_text
 from okrflow.library.plans import Problem, RawKeyResult, RawObjective, ReadResult
 from okrflow.library.uploads import check_zip
-from okrflow.spreadsheets import FORMULA_STARTS, append_row, csv_bytes
+from okrflow.spreadsheets import FORMULA_STARTS, append_row, csv_chunks
 from okrflow.spreadsheets import sheet_title as safe_sheet_title
 
 OBJECTIVE_COLUMNS = (
@@ -225,8 +226,13 @@ def number_text(value: Decimal | None, lang: str) -> str:
 
 def write_csv(rows: Iterable[dict[str, Any]], lang: str) -> bytes:
     """Write rows (dicts keyed by COLUMNS) as CSV through the app's one spreadsheet writer."""
+    return b"".join(csv_pieces(rows, lang))
+
+
+def csv_pieces(rows: Iterable[dict[str, Any]], lang: str) -> Iterator[bytes]:
+    """`write_csv` piece by piece (the bytes of `csv_bytes`), rows read as they come."""
     table = ([csv_value(row.get(name), lang) for name in COLUMNS] for row in rows)
-    return csv_bytes([list(COLUMNS), *table])
+    return csv_chunks(itertools.chain([list(COLUMNS)], table))
 
 
 def csv_value(value: Any, lang: str) -> Any:

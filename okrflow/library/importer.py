@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from okrflow.audit.log import audit_entry, snapshot
 from okrflow.audit.models import AuditEntry
 from okrflow.cycles.models import Cycle
 from okrflow.insights.live_updates import rolled_back_entries
+from okrflow.library.bulk_insert import insert
 from okrflow.library.plans import Problem
 from okrflow.library.preview import ImportPreview
 from okrflow.okrs.actions.common import require_open_cycle
@@ -28,11 +30,16 @@ from okrflow.okrs.actions.objectives import (
     build_objective,
     check_alignment,
     check_owner_objectives,
+    live_objective_counts,
     resolve_tags,
 )
 from okrflow.okrs.models import Alignment, KeyResult, KeyResultValue, Objective
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation
+
+# Rows per INSERT statement: large enough that a statement's cost is spread over many rows,
+# small enough that no statement's text grows with the file (SQLite caps it further).
+BATCH = 1000
 
 
 class ImportFailed(Exception):
@@ -117,7 +124,7 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
     first_position = Objective.objects.filter(cycle=preview.cycle).count()
     for index, objective in enumerate(staged.objectives):
         objective.position = first_position + index
-    Objective.objects.bulk_create(staged.objectives)
+    insert(Objective, staged.objectives)
     tags: dict[str, Any] = {}  # as written in the file → the Tag (None for a blank name)
     tag_names: dict[int, list[str]] = {}
     links = []
@@ -129,29 +136,32 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
         chosen = {tags[name] for name in plan.tags or [] if tags[name] is not None}
         tag_names[objective.pk] = sorted(tag.name for tag in chosen)
         links += [Objective.tags.through(objective=objective, tag=tag) for tag in chosen]
-    Objective.tags.through.objects.bulk_create(links)
+    Objective.tags.through.objects.bulk_create(links, batch_size=BATCH)
     key_results: list[KeyResult] = []
     for objective, built in zip(staged.objectives, staged.key_results, strict=True):
         for position, kr in enumerate(built):
             kr.objective = objective  # saved now: the key result takes its id
             kr.position = position
             key_results.append(kr)
-    KeyResult.objects.bulk_create(key_results)
-    KeyResultValue.objects.bulk_create(
-        [first_value(actor, kr) for kr in key_results if kr.current_value is not None]
+    insert(KeyResult, key_results)
+    insert(
+        KeyResultValue,
+        [first_value(actor, kr) for kr in key_results if kr.current_value is not None],
     )
     record_many(
         actor,
-        [
+        itertools.chain(
             (
-                "create_objective",
-                objective,
-                snapshot(objective) | {"tags": tag_names[objective.pk]},
-                objective.title,
-            )
-            for objective in staged.objectives
-        ]
-        + [("create_key_result", kr, snapshot(kr), kr.title) for kr in key_results],
+                (
+                    "create_objective",
+                    objective,
+                    snapshot(objective) | {"tags": tag_names[objective.pk]},
+                    objective.title,
+                )
+                for objective in staged.objectives
+            ),
+            (("create_key_result", kr, snapshot(kr), kr.title) for kr in key_results),
+        ),
     )
     # The focus rules, on the final counts (the actions warn after each row; only the final
     # count matters): the same checks, warnings and, when enforced, refusals.
@@ -159,46 +169,51 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
     organisation = Organisation.current()
     last_of_owner: dict[tuple[Any, ...], tuple[Any, Objective]] = {}
     count_warnings: list[str] = []
-    live_key_results = dict(
-        KeyResult.objects.filter(objective__in=staged.objectives, is_archived=False)
-        .values("objective_id")
-        .annotate(count=Count("id"))
-        .values_list("objective_id", "count")
-    )
-    for plan, objective in zip(preview.objectives, staged.objectives, strict=True):
-        owner = (objective.owner_person_id, objective.owner_unit_id, objective.owner_project_id)
-        last_of_owner[owner] = (plan, objective)
+    # The objectives are new: their live key results are the ones just written for them.
+    for plan, objective, built in zip(
+        preview.objectives, staged.objectives, staged.key_results, strict=True
+    ):
+        last_of_owner[owner_key(objective)] = (plan, objective)
         if plan.key_results:
             place.at(plan.key_results[-1])
-            count = live_key_results.get(objective.pk, 0)
-            count_warnings += check_key_result_count(objective, organisation, count)
+            count_warnings += check_key_result_count(objective, organisation, len(built))
     warnings = []
+    counts = live_objective_counts(preview.cycle.pk)
     for plan, objective in last_of_owner.values():
         place.at(plan)
-        warnings += check_owner_objectives(objective, organisation)
+        count = counts.get(owner_key(objective), 0)
+        warnings += check_owner_objectives(objective, organisation, count)
     return warnings + count_warnings
 
 
-def record_many(actor: Any, changes: list[tuple[str, Any, dict[str, Any], str]]) -> None:
-    """Write the audit rows of created objects in one statement (what `record_change` writes).
+def owner_key(objective: Objective) -> tuple[Any, Any, Any]:
+    return (objective.owner_person_id, objective.owner_unit_id, objective.owner_project_id)
+
+
+def record_many(actor: Any, changes: Iterable[tuple[str, Any, dict[str, Any], str]]) -> None:
+    """Write the audit rows of created objects in bulk (what `record_change` writes), a batch
+    at a time: the rows of a large file are never all built at once.
 
     Bulk inserts send no signals: the live insight updates hear of each row here instead.
     """
-    entries = AuditEntry.objects.bulk_create(
-        [
-            audit_entry(
-                actor=actor,
-                action=action,
-                instance=instance,
-                before=None,
-                after=after,
-                summary=summary,
-            )
-            for action, instance, after, summary in changes
-        ]
-    )
-    for entry in entries:
-        post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
+    changes = iter(changes)
+    while batch := list(itertools.islice(changes, BATCH)):
+        entries = insert(
+            AuditEntry,
+            [
+                audit_entry(
+                    actor=actor,
+                    action=action,
+                    instance=instance,
+                    before=None,
+                    after=after,
+                    summary=summary,
+                )
+                for action, instance, after, summary in batch
+            ],
+        )
+        for entry in entries:
+            post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
 
 
 def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: Place) -> None:
@@ -224,26 +239,29 @@ def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: 
     links: dict[tuple[int, int], Alignment] = {}
     for plan, child in zip(preview.objectives, staged.objectives, strict=True):
         place.at(plan)
+        # An objective's links, by parent: a later link to the same parent replaces the earlier
+        # one, and a primary link makes the child's earlier links secondary (`align_objective`).
+        own: dict[int, Alignment] = {}
         for link in plan.parents:
             parent = by_ref[link.ref]
             weight = check_alignment(
                 actor, child, parent, link.weight, lambda parent=parent: ancestors(parent.pk)
             )
             if link.primary:
-                for (child_id, _parent_id), other in links.items():
-                    if child_id == child.pk:
-                        other.is_primary = False
-            links[(child.pk, parent.pk)] = Alignment(
+                for other in own.values():
+                    other.is_primary = False
+            own[parent.pk] = Alignment(
                 child=child, parent=parent, is_primary=link.primary, weight=weight
             )
             parents_of[child.pk].add(parent.pk)
-    created = Alignment.objects.bulk_create(list(links.values()))
+        links |= {(child.pk, parent_id): made for parent_id, made in own.items()}
+    created = insert(Alignment, list(links.values()))
     record_many(
         actor,
-        [
+        (
             ("align_objective", link, snapshot(link), f"{link.child.title} → {link.parent.title}")
             for link in created
-        ],
+        ),
     )
 
 

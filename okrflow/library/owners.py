@@ -159,3 +159,107 @@ def owner_from_choice(value: str) -> Any:
 def choice_value(owner: Any) -> str:
     """Return the "kind:id" value of an owner for a form."""
     return f"{owner_kind(owner)}:{owner.pk}"
+
+
+# Above this many different references in one file, `OwnerFinder` reads the names of every
+# person, unit and project once instead of asking the database about each reference.
+BULK_REFERENCES = 50
+
+
+class OwnerFinder:
+    """`resolve_owner` for a whole file: the same answers, in a number of queries that does not
+    grow with the file's rows.
+
+    A small file asks `resolve_owner` once per different reference. A large one
+    (`prepare`) reads every name once and matches in Python by `casefold`, which equates at
+    least what the database's case-insensitive match equates. A reference is answered from
+    those names only when each candidate is spelled exactly as written (the database certainly
+    matches it, and nothing else); anything else (another case, another spelling) is asked of
+    the database, as before.
+    """
+
+    def __init__(self) -> None:
+        self.answers: dict[tuple[str, str], OwnerMatch] = {}
+
+    def resolve(self, reference: str, scope: str = "") -> OwnerMatch:
+        key = (scope, reference)
+        if key not in self.answers:
+            self.answers[key] = resolve_owner(reference, scope)
+        return self.answers[key]
+
+    def prepare(self, references: set[tuple[str, str]]) -> None:
+        """Answer many (scope, reference) pairs at once, when there are enough to be worth it."""
+        if len(references) <= BULK_REFERENCES:
+            return
+        names = load_names()
+        pending: dict[tuple[str, str], tuple[str, int]] = {}
+        for scope, reference in references:
+            found = from_names(names, reference, scope)
+            if isinstance(found, OwnerMatch):
+                self.answers[(scope, reference)] = found
+            elif found is not None:
+                pending[(scope, reference)] = found
+        models: dict[str, Any] = {
+            "unit": OrgUnit.objects.all(),
+            "project": Project.objects.all(),
+            "person": Person.objects.select_related("user", "unit"),
+        }
+        loaded: dict[tuple[str, int], Any] = {}
+        for model_name, queryset in models.items():
+            ids = sorted({pk for kind, pk in pending.values() if kind == model_name})
+            for start in range(0, len(ids), 500):
+                chunk = queryset.filter(pk__in=ids[start : start + 500])
+                loaded |= {(model_name, obj.pk): obj for obj in chunk}
+        for key, (model_name, pk) in pending.items():
+            if (model_name, pk) in loaded:  # else gone meanwhile: the database answers
+                self.answers[key] = OwnerMatch(loaded[(model_name, pk)])
+
+
+NameIndex = dict[str, dict[str, list[tuple[int, str]]]]
+SEARCH_MODEL = {
+    "username": "person",
+    "full_name": "person",
+    "unit": "unit",
+    "project": "project",
+    "job_title": "person",
+}
+
+
+def load_names() -> NameIndex:
+    """Every name `resolve_owner` searches, by search and casefolded name (one query each)."""
+    searches: dict[str, Any] = {
+        "username": Person.objects.values_list("pk", "user__username"),
+        "full_name": Person.objects.values_list("pk", "full_name"),
+        "unit": OrgUnit.objects.values_list("pk", "name"),
+        "project": Project.objects.filter(is_archived=False).values_list("pk", "name"),
+        "job_title": Person.objects.values_list("pk", "job_title"),
+    }
+    names: NameIndex = {}
+    for search, rows in searches.items():
+        index: dict[str, list[tuple[int, str]]] = {}
+        for pk, name in rows.iterator(chunk_size=5000):
+            if name:
+                index.setdefault(name.casefold(), []).append((pk, name))
+        names[search] = index
+    return names
+
+
+def from_names(names: NameIndex, reference: str, scope: str) -> OwnerMatch | tuple[str, int] | None:
+    """Follow `resolve_owner`'s order on names read once: an answer, the (model, id) it found,
+    or None when only the database can tell."""
+    kind, name = split_reference(reference, scope)
+    if not name or (kind and kind not in KINDS):
+        return None
+    steps = {"person": ["username", "full_name"], "unit": ["unit"], "project": ["project"]}
+    order = [step for k in ((kind,) if kind else KINDS) for step in steps[k]]
+    if not kind or kind == "person":
+        order.append("job_title")
+    for step in order:
+        candidates = names[step].get(name.casefold(), [])
+        if any(written != name for _pk, written in candidates):
+            return None  # spelled another way: the database's own match decides
+        if len(candidates) > 1:
+            return single([None, None], name)
+        if candidates:
+            return (SEARCH_MODEL[step], candidates[0][0])
+    return OwnerMatch(error=_("No person, unit or project is called “%(name)s”.") % {"name": name})

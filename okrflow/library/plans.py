@@ -19,7 +19,7 @@ ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
     """Something wrong or worth knowing in a file, with where it is."""
 
@@ -41,7 +41,7 @@ class Problem:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class RawKeyResult:
     """A key result as a file writes it; `columns` holds structured fields when given."""
 
@@ -51,7 +51,7 @@ class RawKeyResult:
     where: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class RawObjective:
     """An objective as a file writes it, with the heading or owner it sits under."""
 
@@ -65,7 +65,7 @@ class RawObjective:
     where: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ReadResult:
     """Everything a reader found in a file, and what it could not read."""
 
@@ -78,7 +78,7 @@ class ReadResult:
         return sum(len(objective.key_results) for objective in self.objectives)
 
 
-@dataclass
+@dataclass(slots=True)
 class KeyResultPlan:
     """A key result ready for `create_key_result`, with what the checker needs."""
 
@@ -133,7 +133,7 @@ class ParentLink:
     weight: Decimal = Decimal("1")
 
 
-@dataclass
+@dataclass(slots=True)
 class ObjectivePlan:
     """An objective ready for `create_objective`, with its owner resolved."""
 

@@ -19,7 +19,7 @@ from okrflow.library.checking import CheckedFinding, check_plans
 from okrflow.library.headings import heading_level, heading_marketing_type
 from okrflow.library.keyresults import build_key_result
 from okrflow.library.objective_columns import read_objective_columns
-from okrflow.library.owners import OwnerMatch, owner_kind, owner_name, resolve_owner
+from okrflow.library.owners import OwnerFinder, owner_kind, owner_name
 from okrflow.library.plans import (
     WARNING,
     KeyResultPlan,
@@ -82,7 +82,7 @@ class PreviewBuilder:
         self.number_lang = number_lang
         self.window = Window(cycle.start_date, cycle.end_date)
         self.problems: list[Problem] = []
-        self.owners: dict[tuple[str, str], OwnerMatch] = {}
+        self.owners = OwnerFinder()
         self.allowed: dict[tuple[str, int], bool] = {}
         self.fallback_noted: set[str] = set()
         self.leads: dict[tuple[str, int], Person | None] = {}
@@ -101,10 +101,7 @@ class PreviewBuilder:
                 message = _("No owner: put a heading naming the owner above it, or choose one.")
                 self.error(message, line, where)
             return self.default_owner
-        key = (raw.scope, raw.owner)
-        if key not in self.owners:
-            self.owners[key] = resolve_owner(raw.owner, raw.scope)
-        match = self.owners[key]
+        match = self.owners.resolve(raw.owner, raw.scope)
         if match.owner is not None:
             return match.owner
         if self.default_owner is None:
@@ -157,7 +154,7 @@ class PreviewBuilder:
     def key_result_owner(self, plan: KeyResultPlan, objective: ObjectivePlan) -> Any:
         """Return the key result's owner: its column, else whoever the action would choose."""
         if plan.owner_ref:
-            match = resolve_owner(plan.owner_ref, "person")
+            match = self.owners.resolve(plan.owner_ref, "person")
             if match.owner is None:
                 self.error(match.error, plan.line, plan.where)
             return match.owner
@@ -174,13 +171,26 @@ class PreviewBuilder:
             self.error(message, plan.line, plan.where)
         return lead
 
+    def prefetch_leads(self) -> None:
+        """Read the leads of every unit and project the file names, a query per 500 owners."""
+        for model in (OrgUnit, Project):
+            ids = sorted(
+                {m.owner.pk for m in self.owners.answers.values() if type(m.owner) is model}
+            )
+            for start in range(0, len(ids), 500):
+                chunk = model.objects.select_related("lead__user").filter(
+                    pk__in=ids[start : start + 500]
+                )
+                for fresh in chunk:
+                    self.leads[(owner_kind(fresh), fresh.pk)] = fresh.lead
+
     def lead_of(self, owner: Any) -> Person | None:
         """Return the current lead of a unit or project (read fresh, once per owner)."""
         if not isinstance(owner, OrgUnit | Project):
             return None
         key = (owner_kind(owner), owner.pk)
         if key not in self.leads:
-            fresh = type(owner).objects.select_related("lead").filter(pk=owner.pk).first()
+            fresh = type(owner).objects.select_related("lead__user").filter(pk=owner.pk).first()
             self.leads[key] = fresh.lead if fresh is not None else None
         return self.leads[key]
 
@@ -209,6 +219,16 @@ class PreviewBuilder:
         self.problems.extend(read.problems)
         if self.cycle.state == CycleState.CLOSED:
             self.error(_("The cycle “%(name)s” is closed.") % {"name": self.cycle.name}, None)
+        self.owners.prepare(
+            {(raw.scope, raw.owner) for raw in read.objectives if raw.owner}
+            | {
+                ("person", str(kr.columns.get("kr_owner") or "").strip())
+                for raw in read.objectives
+                for kr in raw.key_results
+                if str(kr.columns.get("kr_owner") or "").strip()
+            }
+        )
+        self.prefetch_leads()
         for raw in read.objectives:
             plan = self.objective_plan(raw)
             for raw_kr in raw.key_results:
@@ -228,6 +248,9 @@ class PreviewBuilder:
         preview.problems = self.problems
         rules = Organisation.current().focus_rules()
         preview.findings = check_plans(preview.objectives, self.window, rules)
+        for plan in preview.objectives:
+            for kr in plan.key_results:
+                kr.draft = None  # read by the checker alone: a large file need not keep it
         return preview
 
     def check_parents(self, plans: list[ObjectivePlan]) -> None:

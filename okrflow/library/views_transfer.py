@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from okrflow.cycles.models import Cycle
 from okrflow.front.params import parse_id
-from okrflow.library.exporter import cycle_objectives, export_cycle
+from okrflow.library.exporter import STREAMED, cycle_objectives, export_cycle, stream_export
 from okrflow.library.formats import (
     CONTENT_TYPES,
     FILE_EXTENSIONS,
@@ -203,14 +203,22 @@ def export_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def download(request: HttpRequest, cycle_id: int, format_name: str) -> HttpResponse:
+def download(
+    request: HttpRequest, cycle_id: int, format_name: str
+) -> HttpResponse | StreamingHttpResponse:
     """Download a cycle's OKRs that the user may see, as a file."""
     require_member(request)
     if format_name not in FORMATS:
         raise Http404(_("Unknown format."))
     cycle = get_object_or_404(Cycle, pk=cycle_id)
-    body = export_cycle(cycle, format_name, user=request.user, lang=user_language(request))
-    response = HttpResponse(body, content_type=CONTENT_TYPES[format_name])
+    response: HttpResponse | StreamingHttpResponse
+    if format_name in STREAMED:
+        # Written batch by batch as it is sent: a whole cycle is never in memory at once.
+        pieces = stream_export(cycle, format_name, user=request.user, lang=user_language(request))
+        response = StreamingHttpResponse(pieces, content_type=CONTENT_TYPES[format_name])
+    else:
+        body = export_cycle(cycle, format_name, user=request.user, lang=user_language(request))
+        response = HttpResponse(body, content_type=CONTENT_TYPES[format_name])
     name = f"okrs-{slugify(cycle.name) or cycle.pk}.{FILE_EXTENSIONS[format_name]}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -66,15 +68,43 @@ def objective_data(report: ObjectiveReport) -> dict[str, Any]:
     }
 
 
+def cycle_data(cycle: Cycle) -> dict[str, Any]:
+    return {
+        "id": cycle.pk,
+        "name": cycle.name,
+        "start": cycle.start_date.isoformat(),
+        "end": cycle.end_date.isoformat(),
+        "state": cycle.state,
+    }
+
+
 def cycle_tree_data(cycle: Cycle, reports: list[ObjectiveReport]) -> dict[str, Any]:
     """Return the JSON-ready tree of a cycle's objectives and key results."""
     return {
-        "cycle": {
-            "id": cycle.pk,
-            "name": cycle.name,
-            "start": cycle.start_date.isoformat(),
-            "end": cycle.end_date.isoformat(),
-            "state": cycle.state,
-        },
+        "cycle": cycle_data(cycle),
         "objectives": [objective_data(report) for report in reports],
     }
+
+
+def stream_json(
+    head: dict[str, Any], items: Iterable[Any], *, indent: int | None = None
+) -> Iterator[str]:
+    """Write `head | {list_key: items}` piece by piece, the list's items one at a time.
+
+    The text is exactly `json.dumps(document, ensure_ascii=False, indent=indent)` of the whole
+    document, whose last key holds the (empty, in `head`) list the items fill; only one item is
+    in memory at a time.
+    """
+    whole = json.dumps(head, ensure_ascii=False, indent=indent)
+    cut = whole.rindex("[]")
+    yield whole[:cut] + "["
+    pad = "\n" + " " * (2 * indent) if indent is not None else ""
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=indent)
+        if indent is not None:
+            text = text.replace("\n", pad)
+        yield (pad if first else "," + (pad or " ")) + text
+        first = False
+    closing = "\n" + " " * indent if indent is not None and not first else ""
+    yield closing + "]" + whole[cut + 2 :]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -230,8 +231,14 @@ def children_in_nested_cycles(loaded: LoadedObjectives) -> LoadedObjectives | No
     live children count: the page's viewer is unknown here. One query per level of nesting,
     plus four to load what is found; none of it when nothing crosses a cycle.
     """
-    known = {objective.pk for objective in loaded.objectives}
-    cycle_ids = {objective.cycle_id for objective in loaded.objectives}
+    return nested_children(
+        {objective.pk for objective in loaded.objectives},
+        {objective.cycle_id for objective in loaded.objectives},
+    )
+
+
+def nested_children(known: set[int], cycle_ids: set[int]) -> LoadedObjectives | None:
+    """`children_in_nested_cycles` for the objectives `known` of the cycles `cycle_ids`."""
     if not known:
         return None
     crossing = (
@@ -338,3 +345,97 @@ def objective_status(
     status = engine.status_for_gap(report.progress, report.expected, bar, thresholds)
     # A weighted mean can reach 1 while a milestone is still open: that is not done yet.
     return engine.Status.ON_TRACK if status == engine.Status.DONE else status
+
+
+BATCH = 500
+
+
+def measure_in_batches(
+    queryset: QuerySet[Objective],
+    on: datetime.date,
+    organisation: Organisation | None = None,
+    batch: int | None = None,
+) -> Iterator[list[ObjectiveReport]]:
+    """`measure_objectives(load_objectives(queryset), …)`, yielded `batch` objectives at a time.
+
+    The same reports in the queryset's order, for a whole-cycle job whose memory must not grow
+    with the cycle: only ids and each objective's key-result figures (progress, weight) are
+    kept for the whole cycle. When children count in progress, a first pass measures every
+    objective to roll progress up (the tree spans batches); the second pass yields the reports.
+    Each batch costs a fixed number of queries (`load_objectives`).
+    """
+    organisation = organisation or Organisation.current()
+    thresholds = organisation.status_thresholds()
+    ids = list(queryset.values_list("pk", flat=True))
+    size = batch or BATCH
+    chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
+
+    def loaded_batch(chunk: list[int]) -> LoadedObjectives:
+        return load_objectives(queryset.filter(pk__in=chunk), chunk)
+
+    rolled: dict[int, float] = {}
+    with_data: set[int] = set()
+    if organisation.include_children_in_progress:
+        rolled, with_data = rolled_up(chunks, loaded_batch, on, thresholds)
+    for chunk in chunks:
+        loaded = loaded_batch(chunk)
+        reports, _nodes = base_reports(loaded, on, thresholds)
+        if not organisation.include_children_in_progress:
+            with_data = objectives_with_data(reports, loaded, False)
+        for report in reports:
+            if organisation.include_children_in_progress:
+                report.progress = rolled[report.objective.pk]
+            report.status = objective_status(
+                report, thresholds, has_data=report.objective.pk in with_data
+            )
+        yield reports
+
+
+def rolled_up(
+    chunks: list[list[int]],
+    loaded_batch: Callable[[list[int]], LoadedObjectives],
+    on: datetime.date,
+    thresholds: engine.StatusThresholds,
+) -> tuple[dict[int, float], set[int]]:
+    """Measure every objective batch by batch, keeping only what the roll-up reads: each
+    objective's key-result figures, its parent links, and whether it has data of its own; then
+    roll up as `measure_objectives` does (nested cycles' children included)."""
+    nodes: dict[int, engine.ObjectiveNode] = {}
+    parents: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    with_data: set[int] = set()
+    known: set[int] = set()
+    cycle_ids: set[int] = set()
+
+    def keep(loaded: LoadedObjectives) -> None:
+        reports, batch_nodes = base_reports(loaded, on, thresholds)
+        nodes.update(batch_nodes)
+        for report in reports:
+            pk = report.objective.pk
+            known.add(pk)
+            cycle_ids.add(report.objective.cycle_id)
+            parents[pk] = [(link.parent_id, link.weight) for link in report.parent_links]
+            if engine.objective_has_data(kr.status for kr in report.key_results):
+                with_data.add(pk)
+
+    for chunk in chunks:
+        keep(loaded_batch(chunk))
+    nested = nested_children(set(known), cycle_ids)
+    if nested is not None:
+        keep(nested)
+    children: dict[int, list[tuple[int, Decimal]]] = {}
+    for child, links in parents.items():
+        for parent_id, weight in links:
+            children.setdefault(parent_id, []).append((child, weight))
+    tree = {
+        pk: engine.ObjectiveNode(key_results=node.key_results, children=tuple(children.get(pk, ())))
+        for pk, node in nodes.items()
+    }
+    rolled = engine.roll_up_progress(tree, include_children=True)
+    pending = list(with_data)
+    while pending:
+        child = pending.pop()
+        for parent_id, _weight in parents.get(child, []):
+            if parent_id not in with_data:
+                with_data.add(parent_id)
+                pending.append(parent_id)
+    return rolled, with_data

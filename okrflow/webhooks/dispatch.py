@@ -35,9 +35,15 @@ def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: A
     connection = transaction.get_connection()
     # An import writes hundreds of rows: one callback is enough. A rolled-back transaction
     # drops its callbacks, so the next one registers again.
-    if any(callback is kick_dispatch for _, callback, _ in connection.run_on_commit):
+    # The list of callbacks is replaced on commit and rollback: while it is the one this check
+    # last saw holding the callback, the callback is still there (an import's 100,000 rows
+    # would otherwise scan a list that grows with every row).
+    callbacks = connection.run_on_commit
+    if getattr(connection, "okrflow_kick_in", None) is callbacks:
         return
-    transaction.on_commit(kick_dispatch)
+    if not any(callback is kick_dispatch for _, callback, _ in callbacks):
+        transaction.on_commit(kick_dispatch)
+    connection.okrflow_kick_in = connection.run_on_commit
 
 
 def kick_dispatch() -> None:

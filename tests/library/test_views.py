@@ -254,7 +254,7 @@ def test_download_every_format_shows_only_visible_okrs(
             response["Content-Disposition"]
             == f'attachment; filename="okrs-q2-2026.{"txt" if name == "text" else name}"'
         )
-        body = response.content.decode("utf-8-sig")
+        body = response.getvalue().decode("utf-8-sig")
         assert "Public sales goal" in body
         assert ("Private growth plan" in body) is sees_private
     xlsx = client.get(f"/library/export/{world.cycle.pk}/xlsx/")
@@ -288,7 +288,7 @@ def test_template_list_query_count_is_fixed(client: Client, world: World) -> Non
 def test_json_download_round_trips_through_the_upload(client: Client, world: World) -> None:
     make_objective(world, world.marketing, "Own SEO")
     signed_in(client, world, "admin")
-    exported = client.get(f"/library/export/{world.cycle.pk}/json/").content
+    exported = client.get(f"/library/export/{world.cycle.pk}/json/").getvalue()
     data = {
         "cycle": world.cycle.pk,
         "action": "preview",

@@ -38,6 +38,11 @@ from okrflow.org.access import access_for
 from okrflow.org.models import Organisation, Person
 from okrflow.org.ownership import owner_refusal
 
+# The choices, read once (`Choices.values` builds a new list on every call).
+SHAPE_VALUES = frozenset(Shape.values)
+DIRECTION_VALUES = frozenset(Direction.values)
+PERIOD_VALUES = frozenset(Period.values)
+CURRENCY_VALUES = frozenset(Currency.values)
 NUMBER_FIELDS = ("start_value", "target_value", "current_value", "relative_change", "weight")
 TEXT_FIELDS = ("title", "unit", "baseline_label")
 EDITABLE_FIELDS = (
@@ -100,13 +105,13 @@ def validate_key_result(kr: KeyResult) -> None:
         add("title", _("Write the key result: what you will measure."))
     elif len(kr.title) > 300:
         add("title", _("Keep the key result under 300 characters."))
-    if kr.shape not in Shape.values:
+    if kr.shape not in SHAPE_VALUES:
         add("shape", _("Choose a shape for the key result."))
-    if kr.direction not in Direction.values:
+    if kr.direction not in DIRECTION_VALUES:
         add("direction", _("Choose a direction."))
-    if kr.period and kr.period not in Period.values:
+    if kr.period and kr.period not in PERIOD_VALUES:
         add("period", _("Choose per week or per month."))
-    if kr.currency and kr.currency not in Currency.values:
+    if kr.currency and kr.currency not in CURRENCY_VALUES:
         add("currency", _("Choose VND or USD."))
     for name in (*NUMBER_FIELDS, "per_period"):
         # Every figure, typed or computed (a relative target), must fit its column exactly.

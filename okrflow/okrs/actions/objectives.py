@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from okrflow.action_support import Outcome, deny, to_decimal
@@ -36,6 +37,8 @@ from okrflow.org.models import Organisation, OrgUnit, Person, Project
 from okrflow.org.ownership import owner_refusal
 
 MARKETING_TYPES = ("inbound", "content", "event", "email")
+KIND_VALUES = frozenset(ObjectiveKind.values)
+STATE_VALUES = frozenset(ObjectiveState.values)
 EDITABLE_FIELDS = ("title", "description", "kind", "is_private", "state")
 
 
@@ -65,9 +68,9 @@ def validate_objective_fields(title: str, kind: str, state: str) -> None:
         errors["title"] = _("Write the objective: what you will achieve.")
     elif len(title) > 300:
         errors["title"] = _("Keep the objective under 300 characters.")
-    if kind not in ObjectiveKind.values:
+    if kind not in KIND_VALUES:
         errors["kind"] = _("Choose committed or aspirational.")
-    if state not in ObjectiveState.values:
+    if state not in STATE_VALUES:
         errors["state"] = _("Unknown objective state.")
     if errors:
         raise ValidationError(errors)
@@ -77,18 +80,24 @@ def focus_owner_kind(objective: Objective) -> FocusOwnerKind:
     return FocusOwnerKind(objective.owner_kind)
 
 
-def check_owner_objectives(objective: Objective, organisation: Organisation) -> list[str]:
-    """Apply the focus rule to the objective's owner; return warnings or raise when enforced."""
-    count = (
-        Objective.objects.live()
-        .filter(
-            cycle_id=objective.cycle_id,
-            owner_person_id=objective.owner_person_id,
-            owner_unit_id=objective.owner_unit_id,
-            owner_project_id=objective.owner_project_id,
+def check_owner_objectives(
+    objective: Objective, organisation: Organisation, count: int | None = None
+) -> list[str]:
+    """Apply the focus rule to the objective's owner; return warnings or raise when enforced.
+
+    `count`: the owner's live objectives in the cycle, already counted (`live_objective_counts`).
+    """
+    if count is None:
+        count = (
+            Objective.objects.live()
+            .filter(
+                cycle_id=objective.cycle_id,
+                owner_person_id=objective.owner_person_id,
+                owner_unit_id=objective.owner_unit_id,
+                owner_project_id=objective.owner_project_id,
+            )
+            .count()
         )
-        .count()
-    )
     team = objective.owner_unit is not None and is_team(objective.owner_unit.depth)
     findings = check_owner_focus(
         focus_owner_kind(objective), count, organisation.focus_rules(), team=team
@@ -98,6 +107,19 @@ def check_owner_objectives(objective: Objective, organisation: Organisation) -> 
         if hard:
             raise ValidationError(describe_focus_finding(hard[0]))
     return [describe_focus_finding(f) for f in findings]
+
+
+def live_objective_counts(cycle_id: int) -> dict[tuple[Any, Any, Any], int]:
+    """Count every owner's live objectives in a cycle, in one query, by owner columns
+    (person id, unit id, project id): what `check_owner_objectives` counts for one owner."""
+    rows = (
+        Objective.objects.live()
+        .filter(cycle_id=cycle_id)
+        .values_list("owner_person_id", "owner_unit_id", "owner_project_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return {(person, unit, project): count for person, unit, project, count in rows}
 
 
 def resolve_tags(names: list[str]) -> list[Tag]:

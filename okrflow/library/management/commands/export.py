@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from okrflow.engine.numbers import LANGUAGES
-from okrflow.library.exporter import export_cycle
+from okrflow.library.exporter import STREAMED, export_cycle, stream_export
 from okrflow.library.formats import FORMATS
 from okrflow.okrs.management.commands.okrs import find_cycle
 
@@ -26,6 +26,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         cycle = find_cycle(options["cycle"])
+        if options["format"] in STREAMED:
+            self.stream(cycle, options)
+            return
         body = export_cycle(cycle, options["format"], lang=options["lang"])
         if options["output"]:
             try:
@@ -37,3 +40,20 @@ class Command(BaseCommand):
         if options["format"] == "xlsx":
             raise CommandError("XLSX is binary; write it to a file with --output.")
         self.stdout.write(body.decode("utf-8"), ending="")
+
+    def stream(self, cycle: Any, options: dict[str, Any]) -> None:
+        """Write JSON or CSV piece by piece, batch by batch, as it is made."""
+        pieces = stream_export(cycle, options["format"], lang=options["lang"])
+        if not options["output"]:
+            for piece in pieces:
+                self.stdout.write(piece.decode("utf-8"), ending="")
+            return
+        size = 0
+        try:
+            with Path(options["output"]).open("wb") as file:
+                for piece in pieces:
+                    file.write(piece)
+                    size += len(piece)
+        except OSError as error:
+            raise CommandError(f"Cannot write {options['output']}: {error.strerror}") from error
+        self.stderr.write(f"Wrote {size} bytes to {options['output']}.")

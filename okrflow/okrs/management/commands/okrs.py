@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from okrflow.cycles.models import Cycle
-from okrflow.okrs.export_tree import cycle_tree_data
-from okrflow.okrs.measure import load_objectives, measure_objectives
+from okrflow.okrs.export_tree import cycle_data, objective_data, stream_json
+from okrflow.okrs.measure import measure_in_batches
 from okrflow.okrs.models import Objective
 from okrflow.org.models import Organisation
 
@@ -38,13 +38,23 @@ def find_cycle(name: str | None) -> Cycle:
 
 def add_checkins(data: dict[str, Any], objective_ids: Any) -> None:
     """Add each KR's check-ins and each objective's latest obstacles and solutions (one query)."""
+    fill_checkins(data["objectives"], objective_ids)
+
+
+def fill_checkins(objectives: list[dict[str, Any]], objective_ids: Any) -> None:
     from okrflow.checkins.export import checkin_data_for
 
     history = checkin_data_for(objective_ids)
-    for objective in data["objectives"]:
+    for objective in objectives:
         objective["latest_checkin"] = history["objectives"].get(objective["id"])
         for kr in objective["key_results"]:
             kr["checkins"] = history["key_results"].get(kr["id"], [])
+
+
+def with_checkins(objectives: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One batch of objectives' data, with their check-ins (one query)."""
+    fill_checkins(objectives, [objective["id"] for objective in objectives])
+    return objectives
 
 
 class Command(BaseCommand):
@@ -76,22 +86,29 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No user named “{options['username']}”.")
             queryset = queryset.filter(pk__in=Objective.objects.visible_to(user).values("pk"))
-        loaded = load_objectives(queryset.order_by("position", "id"))
-        reports = measure_objectives(loaded, on, Organisation.current())
-        data = cycle_tree_data(cycle, reports)
-        add_checkins(data, queryset.values("pk"))
+        # Batch by batch: a cycle of 100,000 key results never sits in memory whole.
+        batches = measure_in_batches(
+            queryset.order_by("position", "id"), on, Organisation.current()
+        )
+        objectives = (
+            objective
+            for reports in batches
+            for objective in with_checkins([objective_data(report) for report in reports])
+        )
         if options["json"]:
             # Indented for a person at a terminal; compact (and about three times faster to
             # write, by the C encoder) for a script reading a pipe or a file.
             indent = 2 if self.stdout.isatty() else None
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent))
+            head = {"cycle": cycle_data(cycle), "objectives": []}
+            for piece in stream_json(head, objectives, indent=indent):
+                self.stdout.write(piece, ending="")
+            self.stdout.write("")
             return
-        self.write_table(data)
+        self.write_table(cycle_data(cycle), objectives)
 
-    def write_table(self, data: dict[str, Any]) -> None:
-        c = data["cycle"]
+    def write_table(self, c: dict[str, Any], objectives: Iterable[dict[str, Any]]) -> None:
         self.stdout.write(f"{c['name']}  {c['start']} – {c['end']}  [{c['state']}]")
-        for objective in data["objectives"]:
+        for objective in objectives:
             self.stdout.write("")
             self.stdout.write(
                 f"O{objective['id']}  {objective['progress']:>4.0%} / {objective['expected']:>4.0%}  "

@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Measure a large OKR import: seconds and peak memory, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/okr_import.py                                  # 150,000 KRs, both databases
+    .venv/bin/python bench/okr_import.py --key-results 15000 --databases sqlite
+
+For each database: a fresh database (a temporary SQLite file, or a new PostgreSQL database at
+OKRFLOW_BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432), migrated, with a bare
+organisation of --people people (units of 16, each led by its first person) and an empty
+active cycle. A deterministic JSON file (the export format, the same bytes for the same
+arguments) holds --objectives objectives — four per unit, the rest shared among the people —
+each aligned to its unit's (or parent unit's) first objective, and --key-results key results
+spread evenly over them. A fresh process then runs `okrflow import FILE --cycle …` exactly as
+a person would, and prints its wall-clock seconds, its CPU seconds (of that process: a fairer
+figure on a busy machine; PostgreSQL's own work is not in it), its peak RSS (resource.getrusage
+of that process) and its query count. Nothing is timed in a test: this prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CYCLE = "Import bench"
+UNIT_SIZE = 16
+
+
+def django_setup() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okrflow.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+
+
+def units_for(people: int) -> int:
+    return max(1, people // UNIT_SIZE)
+
+
+def unit_parent(index: int) -> int | None:
+    """A company (0), ten departments under it, every further unit under a department."""
+    if index == 0:
+        return None
+    if index <= 10:
+        return 0
+    return 1 + (index - 11) % 10
+
+
+def write_file(path: Path, people: int, objectives: int, key_results: int) -> None:
+    """Write the deterministic import file (usernames and unit names as `build_org` makes them)."""
+    unit_count = units_for(people)
+    rows: list[dict[str, object]] = []
+    for unit in range(unit_count):
+        parent = unit_parent(unit)
+        for n in range(4):
+            rows.append(
+                {
+                    "ref": f"U{unit}.{n}",
+                    "title": f"Objective {n} of bench unit {unit}",
+                    "owner": {"kind": "unit", "name": f"bench unit {unit}"},
+                    **({"parent": f"U{parent}.0"} if parent is not None else {}),
+                }
+            )
+    person = 0
+    while len(rows) < objectives:
+        index = len(rows)
+        rows.append(
+            {
+                "ref": f"P{index}",
+                "title": f"Objective {index} of bench person {person}",
+                "owner": f"bench.{person:06d}",
+                "parent": f"U{person % unit_count}.0",
+            }
+        )
+        person = (person + 1) % people
+    rows = rows[:objectives]
+    per, extra = divmod(key_results, len(rows))
+    for index, row in enumerate(rows):
+        row["key_results"] = [
+            {
+                "title": f"Reach {100 + k * 10} qualified leads ({index}.{k})",
+                "shape": "metric",
+                "start": "0",
+                "target": str(100 + k * 10),
+                **({"current": str(k * 7)} if k % 2 else {}),
+            }
+            for k in range(per + (1 if index < extra else 0))
+        ]
+    document = {"format": "okrflow-okrs", "version": 1, "objectives": rows}
+    path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def build_org(people: int) -> None:
+    """In the configured process: migrate; a bare organisation and an empty active cycle."""
+    django_setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from okrflow.cycles.models import Cycle, CycleState
+    from okrflow.demo.synth import quarter_bounds
+    from okrflow.org.models import Organisation, OrgUnit, Person
+
+    call_command("migrate", verbosity=0, stdout=io.StringIO())
+    Organisation.current()
+    start, end = quarter_bounds(timezone.localdate())
+    Cycle.objects.create(name=CYCLE, start_date=start, end_date=end, state=CycleState.ACTIVE)
+    units: list[OrgUnit] = []
+    for index in range(units_for(people)):
+        parent_index = unit_parent(index)
+        parent = units[parent_index] if parent_index is not None else None
+        unit = OrgUnit.objects.create(
+            name=f"bench unit {index}",
+            parent=parent,
+            path="",
+            depth=(parent.depth + 1) if parent else 0,
+        )
+        unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+        units.append(unit)
+    OrgUnit.objects.bulk_update(units, ["path"])
+    user_model = get_user_model()
+    password = make_password(None)
+    users = user_model.objects.bulk_create(
+        [user_model(username=f"bench.{i:06d}", password=password) for i in range(people)],
+        batch_size=2000,
+    )
+    persons = Person.objects.bulk_create(
+        [
+            Person(user=user, full_name=f"Bench person {i:06d}", unit=units[i % len(units)])
+            for i, user in enumerate(users)
+        ],
+        batch_size=2000,
+    )
+    leads: dict[int, Person] = {}
+    for person in persons:
+        leads.setdefault(person.unit_id, person)  # type: ignore[arg-type]
+    for unit in units:
+        unit.lead = leads.get(unit.pk)
+    OrgUnit.objects.bulk_update(units, ["lead"])
+    for person in persons:
+        lead = leads[person.unit_id]  # type: ignore[index]
+        person.manager = lead if lead.pk != person.pk else None
+    Person.objects.bulk_update(persons, ["manager"], batch_size=2000)
+
+
+def run_import(path: str) -> dict[str, object]:
+    """In a fresh process: the import command, timed, with its peak memory and query count."""
+    django_setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from okrflow.okrs.models import KeyResult, Objective
+
+    settled_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out, err = io.StringIO(), io.StringIO()
+    queries = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        queries.append(1)  # counted, not kept: a bulk INSERT's text is large
+        return execute(sql, params, many, context)
+
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        call_command("import", path, cycle=CYCLE, stdout=out, stderr=err)
+        seconds = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
+    return {
+        "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rss_before_mb": round(settled_rss / 1024),
+        "queries": len(queries),
+        "objectives": Objective.objects.filter(cycle__name=CYCLE).count(),
+        "key_results": KeyResult.objects.filter(objective__cycle__name=CYCLE).count(),
+        "said": out.getvalue().strip().splitlines()[-1:],
+    }
+
+
+def child(role: str, *args: str, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, __file__, "--role", role, *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{role} failed:\n{done.stderr[-4000:]}")
+    return done.stdout
+
+
+def run_database(database: str, args: argparse.Namespace, file: Path) -> dict[str, object]:
+    env = dict(os.environ)
+    workdir = tempfile.mkdtemp(prefix="okrflow-import-bench-")
+    name = ""
+    base = os.environ.get("OKRFLOW_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    if database == "sqlite":
+        env["OKRFLOW_DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
+    else:
+        name = f"okrflow_import_bench_{os.getpid()}"
+        psql = ["psql", f"{base}/postgres", "-qc"]
+        subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name}"], check=True)
+        subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True)
+        env["OKRFLOW_DATABASE_URL"] = f"{base}/{name}"
+    env["OKRFLOW_DATA_DIR"] = workdir
+    try:
+        child("org", str(args.people), env=env)
+        figures = json.loads(child("import", str(file), env=env).strip().splitlines()[-1])
+    finally:
+        if name:
+            subprocess.run(
+                ["psql", f"{base}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"],
+                check=False,
+            )
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--key-results", type=int, default=150_000)
+    parser.add_argument("--objectives", type=int, default=0, help="Default: key results / 3.75.")
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument(
+        "--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
+    )
+    parser.add_argument("--keep-file", help="Also write the import file here.")
+    parser.add_argument("--role", choices=["main", "org", "import"], default="main")
+    parser.add_argument("value", nargs="?", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.role == "org":
+        build_org(int(args.value))
+        return
+    if args.role == "import":
+        print(json.dumps(run_import(args.value)))
+        return
+    objectives = args.objectives or round(args.key_results / 3.75)
+    file = Path(args.keep_file or tempfile.mkstemp(prefix="okrflow-import-", suffix=".json")[1])
+    write_file(file, args.people, objectives, args.key_results)
+    size = file.stat().st_size
+    print(
+        f"file: {objectives:,} objectives, {args.key_results:,} key results, "
+        f"{size / 1e6:.1f} MB JSON, {args.people:,} people"
+    )
+    print(f"{'database':<11}{'seconds':>9}{'CPU s':>7}{'peak RSS MB':>13}{'queries':>9}  notes")
+    for database in args.databases:
+        figures = run_database(database, args, file)
+        print(
+            f"{database:<11}{figures['seconds']:>9}{figures['cpu_seconds']:>7}"
+            f"{figures['peak_rss_mb']:>13}"
+            f"{figures['queries']:>9}  RSS after start {figures['rss_before_mb']} MB; "
+            f"{figures['objectives']:,} objectives, {figures['key_results']:,} KRs written"
+        )
+        sys.stdout.flush()
+    if not args.keep_file:
+        file.unlink()
+
+
+if __name__ == "__main__":
+    main()

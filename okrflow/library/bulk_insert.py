@@ -1,0 +1,84 @@
+"""Insert many new rows of one model quickly: `bulk_create`'s rows, a fraction of its work.
+
+`QuerySet.bulk_create` compiles every value through the general query machinery (expressions,
+`pre_save`, per-value preparation): for an import of 150,000 key results and their audit rows
+that machinery, not the database, took most of the time. Here each column's conversion is
+chosen once per model: plain values (text, integers, booleans, foreign keys) go as they are,
+the rest (decimals, dates, JSON, `auto_now` stamps) through the field's own `pre_save` and
+`get_db_prep_save`, exactly as `bulk_create` does. Rows come back with their ids (RETURNING,
+on both SQLite and PostgreSQL), as `bulk_create` sets them. Like `bulk_create`, no signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from django.db import connections, models, router
+
+M = TypeVar("M", bound=models.Model)
+PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+PLAIN_VALUES = (str, int, bool)
+BATCH = 1000
+
+
+def converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any], Any]:
+    """How one column's value is read from an instance and made ready for the database."""
+    attname = field.attname
+
+    def prepared(obj: Any) -> Any:
+        return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+    stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    if stamped or not isinstance(field, PLAIN):
+        return prepared
+
+    def plain(obj: Any) -> Any:
+        value = getattr(obj, attname)
+        # Already what the column stores: the field's preparation would return it unchanged.
+        return value if value is None or type(value) in PLAIN_VALUES else prepared(obj)
+
+    return plain
+
+
+def insert(model: type[M], objects: Sequence[M], batch: int = BATCH) -> list[M]:
+    """Insert unsaved instances (their ids unset) and set their ids; return them."""
+    if not objects:
+        return list(objects)
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return model._default_manager.bulk_create(objects, batch_size=batch)
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    convert = [converter(f, connection) for f in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    limit = connection.features.max_query_params
+    size = max(1, min(batch, limit // len(fields))) if limit else batch
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    for start in range(0, len(objects), size):
+        chunk = objects[start : start + size]
+        params: list[Any] = []
+        for obj in chunk:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+            params.extend(value(obj) for value in convert)
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
+            + ", ".join([row] * len(chunk))
+            + f" RETURNING {quote(meta.pk.column)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = cursor.fetchall()
+        for obj, (pk,) in zip(chunk, ids, strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = alias
+    return list(objects)

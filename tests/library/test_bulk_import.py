@@ -1,0 +1,390 @@
+"""The bulk import writes what the row-by-row actions wrote, all or nothing, in a number of
+queries that does not grow with the file; owners are found in bulk exactly as one by one."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from okrflow.audit.models import AuditEntry
+from okrflow.cycles.models import Cycle
+from okrflow.library.formats import read_file
+from okrflow.library.importer import ImportFailed, run_import
+from okrflow.library.owners import BULK_REFERENCES, OwnerFinder, resolve_owner
+from okrflow.library.preview import build_preview
+from okrflow.okrs.actions import align_objective, create_key_result, create_objective
+from okrflow.okrs.models import Alignment, KeyResult, KeyResultValue, Objective
+from okrflow.org.models import Person, Project
+from tests.conftest import World
+
+KR_FIELDS = (
+    "title",
+    "shape",
+    "direction",
+    "start_value",
+    "target_value",
+    "current_value",
+    "unit",
+    "currency",
+    "relative_change",
+    "baseline_label",
+    "per_period",
+    "period",
+    "due_date",
+    "weight",
+    "owner_id",
+    "position",
+)
+OBJECTIVE_FIELDS = (
+    "title",
+    "kind",
+    "state",
+    "is_private",
+    "description",
+    "owner_person_id",
+    "owner_unit_id",
+    "owner_project_id",
+)
+
+
+def sample(objectives: int = 6, *, owners: list[str] | None = None) -> bytes:
+    """A file with every kind of row: units and people, figures and sentences, tags, values,
+    a second (secondary, weighted) parent and a deadline outside the cycle."""
+    owners = owners or ["unit:Marketing", "head.marketing", "specialist.marketing"]
+    rows = []
+    for index in range(objectives):
+        row: dict[str, Any] = {
+            "ref": f"O{index}",
+            "title": f"Objective {index}",
+            "owner": owners[index % len(owners)],
+            "kind": "aspirational" if index % 3 == 0 else "committed",
+            "tags": ["seo"] if index % 2 else [],
+            "key_results": [
+                {
+                    "title": f"Reach {100 + k} leads ({index}.{k})",
+                    "shape": "metric",
+                    "start": "0",
+                    "target": str(100 + k),
+                    **({"current": "7"} if k == 1 else {}),
+                }
+                for k in range(3)
+            ]
+            + [{"title": "Tăng doanh thu từ 10 tỷ lên 15 tỷ trước 31/12/2030"}],
+        }
+        if index:
+            row["alignments"] = [{"parent": "O0", "primary": True}]
+            if index > 2:
+                row["alignments"].append({"parent": "O1", "primary": False, "weight": "0.5"})
+        rows.append(row)
+    return json.dumps({"format": "okrflow-okrs", "objectives": rows}).encode()
+
+
+def preview_for(cycle: Cycle, content: bytes, actor: Any = None) -> Any:
+    return build_preview(read_file(content, "json"), cycle, actor)
+
+
+def row_by_row(actor: Any, preview: Any) -> None:
+    """What the import did before it wrote in bulk: one action per row."""
+    made: dict[str, Objective] = {}
+    for plan in preview.objectives:
+        objective = create_objective(
+            actor,
+            cycle=preview.cycle,
+            title=plan.title,
+            owner=plan.owner,
+            kind=plan.kind,
+            description=plan.description,
+            is_private=plan.is_private,
+            tags=plan.tags,
+            state=plan.state,
+        ).value
+        made[plan.ref] = objective
+        for kr in plan.key_results:
+            create_key_result(actor, objective, **kr.action_fields())
+    for plan in preview.objectives:
+        for link in plan.parents:
+            align_objective(
+                actor, made[plan.ref], made[link.ref], primary=link.primary, weight=link.weight
+            )
+
+
+def written(cycle: Cycle) -> dict[str, Any]:
+    objectives = Objective.objects.filter(cycle=cycle).order_by("position")
+    key_results = KeyResult.objects.filter(objective__cycle=cycle).order_by(
+        "objective__position", "position"
+    )
+    links = Alignment.objects.filter(child__cycle=cycle).order_by("child__position", "id")
+    ids = [o.pk for o in objectives] + [k.pk for k in key_results] + [a.pk for a in links]
+    audit = AuditEntry.objects.filter(object_id__in=ids).exclude(action="update_objective")
+    return {
+        "objectives": [
+            [getattr(o, f) for f in OBJECTIVE_FIELDS] + [sorted(t.name for t in o.tags.all())]
+            for o in objectives
+        ],
+        "key_results": [
+            [kr.objective.title] + [getattr(kr, f) for f in KR_FIELDS] for kr in key_results
+        ],
+        "values": sorted(
+            (v.key_result.title, v.value)
+            for v in KeyResultValue.objects.filter(key_result__in=key_results)
+        ),
+        "links": [(a.child.title, a.parent.title, a.is_primary, a.weight) for a in links],
+        "audit": Counter(
+            (e.object_type, e.action)
+            for e in audit
+            if (e.object_type, e.object_id) in {(t, i) for t, i in typed_ids(cycle)}
+        ),
+    }
+
+
+def typed_ids(cycle: Cycle) -> list[tuple[str, int]]:
+    return (
+        [
+            ("objective", pk)
+            for pk in Objective.objects.filter(cycle=cycle).values_list("pk", flat=True)
+        ]
+        + [
+            ("keyresult", pk)
+            for pk in KeyResult.objects.filter(objective__cycle=cycle).values_list("pk", flat=True)
+        ]
+        + [
+            ("alignment", pk)
+            for pk in Alignment.objects.filter(child__cycle=cycle).values_list("pk", flat=True)
+        ]
+    )
+
+
+def twin_cycle(world: World) -> Cycle:
+    return Cycle.objects.create(
+        name="Twin",
+        start_date=world.cycle.start_date,
+        end_date=world.cycle.end_date,
+        state=world.cycle.state,
+    )
+
+
+@pytest.mark.parametrize("persona", ["admin", "lead"])
+def test_the_bulk_import_writes_what_the_actions_wrote_row_by_row(
+    world: World, persona: str
+) -> None:
+    actor = getattr(world, persona).user
+    content = sample(6, owners=["unit:Marketing", "specialist.marketing", "unit:Content"])
+    bulk = preview_for(world.cycle, content, actor)
+    assert bulk.can_import, bulk.errors
+    assert any("outside the cycle" in p.message for p in bulk.warnings)
+    result = run_import(actor, bulk)
+    twin = twin_cycle(world)
+    row_by_row(actor, preview_for(twin, content, actor))
+    new, old = written(world.cycle), written(twin)
+    assert new == old
+    assert sum(new["audit"].values()) == 6 + 24 + 5 + 3
+    assert len(new["key_results"]) == result.key_results == 24
+
+
+def test_an_error_late_in_the_file_keeps_nothing(world: World) -> None:
+    """The last key result of the last objective names a deactivated owner's unit lead…
+    simpler: it carries a figure its column cannot hold; the file is refused whole."""
+    data = json.loads(sample(8))
+    data["objectives"][-1]["key_results"][-1] = {
+        "title": "Too precise",
+        "shape": "metric",
+        "start": "0",
+        "target": "10",
+        "weight": "0.00001",
+    }
+    counts = (Objective.objects.count(), KeyResult.objects.count(), AuditEntry.objects.count())
+    preview = preview_for(world.cycle, json.dumps(data).encode())
+    problems = preview.errors
+    if preview.can_import:
+        with pytest.raises(ImportFailed) as failure:
+            run_import(None, preview)
+        problems = failure.value.problems
+    assert problems and problems[0].where == "objectives[7].key_results[3]"
+    after = (Objective.objects.count(), KeyResult.objects.count(), AuditEntry.objects.count())
+    assert after == counts
+
+
+def test_a_refusal_in_the_write_late_in_the_file_keeps_nothing(world: World) -> None:
+    """Checked before writing, refused in the write (the focus limit of the last owner)."""
+    from okrflow.org.models import Organisation
+
+    organisation = Organisation.current()
+    organisation.enforce_focus = True
+    organisation.objectives_max = 5
+    organisation.save()
+    owners = ["unit:Marketing"] * 3 + ["unit:Sales"] * 3 + ["unit:Sao Viet"] * 6
+    counts = (Objective.objects.count(), KeyResult.objects.count(), AuditEntry.objects.count())
+    content = json.dumps(
+        {
+            "objectives": [
+                {
+                    "title": f"O{i}",
+                    "owner": owner,
+                    "key_results": [
+                        {"title": f"K{i}.{k}", "shape": "metric", "start": "0", "target": "9"}
+                        for k in range(3)
+                    ],
+                }
+                for i, owner in enumerate(owners)
+            ]
+        }
+    ).encode()
+    with pytest.raises(ImportFailed) as failure:
+        run_import(None, preview_for(world.cycle, content))
+    assert failure.value.problems[0].where == "objectives[11]"
+    after = (Objective.objects.count(), KeyResult.objects.count(), AuditEntry.objects.count())
+    assert after == counts
+
+
+def many_people(world: World, count: int) -> list[str]:
+    users = get_user_model().objects.bulk_create(
+        [get_user_model()(username=f"bulk.{i:04d}") for i in range(count)]
+    )
+    Person.objects.bulk_create(
+        [
+            Person(user=user, full_name=f"Bulk {i:04d}", unit=world.marketing, manager=world.lead)
+            for i, user in enumerate(users)
+        ]
+    )
+    return [user.username for user in users]
+
+
+def import_queries(world: World, content: bytes) -> tuple[int, int]:
+    """The queries of a preview and its import: (everything but INSERTs, INSERTs)."""
+    with CaptureQueriesContext(connection) as queries:
+        preview = preview_for(world.cycle, content, world.admin.user)
+        assert preview.can_import, preview.errors
+        run_import(world.admin.user, preview)
+    inserts = sum(1 for q in queries if q["sql"].lstrip().upper().startswith("INSERT"))
+    return len(queries) - inserts, inserts
+
+
+def test_the_query_count_does_not_grow_with_the_file(world: World) -> None:
+    """Four times the objectives, key results, owners and links: the same reads and checks;
+    only the bulk INSERTs grow, by one per batch of rows (SQLite's batches are smallest)."""
+    people = many_people(world, 240)
+    small_reads, _small_inserts = import_queries(
+        world, sample(BULK_REFERENCES + 10, owners=people[:120])
+    )
+    large_reads, large_inserts = import_queries(
+        world, sample(4 * (BULK_REFERENCES + 10), owners=people[120:])
+    )
+    assert large_reads <= small_reads, (small_reads, large_reads)
+    rows = 4 * (BULK_REFERENCES + 10) * (1 + 4 + 1 + 5 + 2)  # objectives, KRs, values, audit, links
+    assert large_inserts <= rows / 30, large_inserts
+
+
+def test_a_large_import_is_pinned(world: World, django_assert_max_num_queries: Any) -> None:
+    people = many_people(world, 200)
+    content = sample(200, owners=people)
+    with django_assert_max_num_queries(60 if connection.vendor == "postgresql" else 160):
+        preview = preview_for(world.cycle, content, world.admin.user)
+        run_import(world.admin.user, preview)
+    assert KeyResult.objects.filter(objective__title__startswith="Objective ").count() == 800
+
+
+def test_owners_found_in_bulk_are_the_ones_found_one_by_one(world: World) -> None:
+    people = many_people(world, BULK_REFERENCES + 5)
+    Person.objects.filter(user__username="bulk.0001").update(full_name="Twin Name")
+    Person.objects.filter(user__username="bulk.0002").update(full_name="twin name")
+    Person.objects.filter(user__username="bulk.0003").update(job_title="Trưởng nhóm SEO")
+    Project.objects.create(name="Launch", unit=world.marketing, lead=world.lead)
+    references = [(("", name)) for name in people] + [
+        ("", "Twin Name"),
+        ("", "TWIN NAME"),
+        ("", "trưởng nhóm seo"),
+        ("", "Trưởng nhóm SEO"),
+        ("", "MARKETING"),
+        ("unit", "Marketing"),
+        ("", "project:Launch"),
+        ("project", "launch"),
+        ("", "Bulk 0004"),
+        ("person", "bulk 0005"),
+        ("", "@HEAD.MARKETING"),
+        ("", "nobody"),
+        ("ghost", "x"),
+        ("", "unit:"),
+        ("", "Sales"),
+    ]
+    finder = OwnerFinder()
+    finder.prepare(set(references))
+    assert finder.answers, "the bulk path answered nothing"
+    for scope, reference in references:
+        bulk, single = finder.resolve(reference, scope), resolve_owner(reference, scope)
+        assert (bulk.owner, bulk.error) == (single.owner, single.error), reference
+
+
+def test_the_fast_insert_stores_what_bulk_create_stores(world: World) -> None:
+    """Every column of every model the import writes, read back: the same as `bulk_create`."""
+    from decimal import Decimal
+
+    from okrflow.audit.log import audit_entry, snapshot
+    from okrflow.library.bulk_insert import insert
+
+    def rows(owner: Any) -> list[Any]:
+        objective = Objective(
+            cycle=world.cycle, title="Fast ‘x’ %s %% ?", owner_unit=owner, position=9
+        )
+        return [objective]
+
+    fast, slow = rows(world.marketing), rows(world.sales)
+    insert(Objective, fast)
+    Objective.objects.bulk_create(slow)
+    krs = []
+    for objective in (fast[0], slow[0]):
+        krs.append(
+            KeyResult(
+                objective=objective,
+                title="K",
+                shape="metric",
+                direction="increase",
+                start_value=Decimal("0.5"),
+                target_value=Decimal("12345678.1234"),
+                current_value=None,
+                owner=world.lead,
+                due_date=world.cycle.end_date,
+                weight=Decimal("1"),
+            )
+        )
+    insert(KeyResult, krs[:1])
+    KeyResult.objects.bulk_create(krs[1:])
+    entries = [
+        audit_entry(
+            actor=world.admin.user,
+            action="create_key_result",
+            instance=kr,
+            before=None,
+            after=snapshot(kr) | {"tags": ["đ", 1.5]},
+            summary="ư",
+        )
+        for kr in krs
+    ]
+    insert(AuditEntry, entries[:1])
+    AuditEntry.objects.bulk_create(entries[1:])
+
+    def read(model: Any, pk: int, skip: set[str]) -> dict[str, Any]:
+        values = model.objects.filter(pk=pk).values().get()
+        return {k: v for k, v in values.items() if k not in skip}
+
+    varying = {
+        "id",
+        "created_at",
+        "updated_at",
+        "owner_unit_id",
+        "objective_id",
+        "object_id",
+        "after",
+        "at",
+    }
+    assert read(Objective, fast[0].pk, varying) == read(Objective, slow[0].pk, varying)
+    assert read(KeyResult, krs[0].pk, varying) == read(KeyResult, krs[1].pk, varying)
+    assert read(AuditEntry, entries[0].pk, varying) == read(AuditEntry, entries[1].pk, varying)
+    stored = AuditEntry.objects.get(pk=entries[0].pk)
+    assert stored.after == snapshot(krs[0]) | {"tags": ["đ", 1.5]}
+    assert Objective.objects.get(pk=fast[0].pk).created_at is not None
