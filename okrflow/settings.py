@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "okrflow.notifications",
     "okrflow.comments",
     "okrflow.datasources",
+    "okrflow.strategy",
+    "okrflow.kpis",
+    "okrflow.dependencies",
 ]
 
 MIDDLEWARE = [
