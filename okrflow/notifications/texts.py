@@ -12,6 +12,8 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -131,11 +133,18 @@ def followed_status(n: Notification, p: dict[str, Any]) -> str:
 
 
 def source_failed(n: Notification, p: dict[str, Any]) -> str:
-    return _("The %(source)s of your key result “%(title)s” failed: %(error)s") % {
+    values = {
         "source": source_kind_name(p.get("source_kind")),
         "title": key_result_title(n),
         "error": excerpt(p.get("error")),
+        "since": readable_moment(p.get("since")),
     }
+    if values["since"]:
+        return (
+            _("The %(source)s of your key result “%(title)s” has failed since %(since)s: %(error)s")
+            % values
+        )
+    return _("The %(source)s of your key result “%(title)s” failed: %(error)s") % values
 
 
 def report_ready(n: Notification, p: dict[str, Any]) -> str:
@@ -151,6 +160,16 @@ def readable_day(value: Any) -> str:
     except ValueError:
         return str(value or "")
     return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def readable_moment(value: Any) -> str:
+    """An ISO date-time from a notification's params, in local time and the reader's format."""
+    moment = parse_datetime(str(value or ""))
+    if moment is None:
+        return ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return date_format(moment, "SHORT_DATETIME_FORMAT")
 
 
 def checkin_reminder(n: Notification, p: dict[str, Any]) -> str:

@@ -188,3 +188,37 @@ def test_bad_preference_input_saves_nothing(client: Client, world: World, bad: s
         assert "nothing was saved" in response.content.decode()
         assert not NotificationPreference.objects.exists()
     assert client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_following_a_link_marks_only_ones_own_notification_read(
+    client: Client, world: World, everyone_told: dict[str, Notification], persona: str
+) -> None:
+    signed_in(client, getattr(world, persona))
+    own = everyone_told[persona]
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert f'href="{reverse("notifications:open", args=[own.pk])}"' in page
+    for other, notification in everyone_told.items():
+        response = client.get(reverse("notifications:open", args=[notification.pk]))
+        notification.refresh_from_db()
+        if other == persona:
+            assert response.status_code == 302
+            assert response["Location"] == notification.url
+            assert notification.read_at is not None
+        else:
+            assert response.status_code == 404
+            assert notification.read_at is None
+    assert AuditEntry.objects.filter(action="read_notification").count() == 1
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert f'href="{own.url}"' in page  # once read, the link goes straight to the thing
+
+
+def test_a_notification_pointing_off_site_opens_the_inbox_instead(
+    client: Client, world: World
+) -> None:
+    notification = comment_for(world, world.member, 1)
+    Notification.objects.filter(pk=notification.pk).update(url="https://elsewhere.example/x")
+    signed_in(client, world.member)
+    response = client.get(reverse("notifications:open", args=[notification.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("notifications:inbox")

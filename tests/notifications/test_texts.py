@@ -18,7 +18,11 @@ PARAMS = {
     Kind.FEEDBACK: {"author": "An", "feedback": "recognition", "excerpt": "Well done"},
     Kind.RISK_RAISED: {"title": "Reach 100", "status": "off_track"},
     Kind.FOLLOWED_STATUS: {"title": "Reach 100", "before": "on_track", "after": "at_risk"},
-    Kind.SOURCE_FAILED: {"error": "timed out", "source_kind": "csv", "since": "2026-05-15T10:00"},
+    Kind.SOURCE_FAILED: {
+        "error": "timed out",
+        "source_kind": "csv",
+        "since": "2026-05-15T03:00:00+00:00",
+    },
     Kind.REPORT_READY: {"cycle": "Q2 2026", "format": "pdf"},
     Kind.CHECKIN_REMINDER: {"reminder": "overdue", "cycle": "Q2 2026", "due": "2026-05-15"},
 }
@@ -31,7 +35,7 @@ ENGLISH = {
     Kind.FEEDBACK: "An recognised your check-in: “Well done”",
     Kind.RISK_RAISED: "Your key result “Reach 100” is now off track.",
     Kind.FOLLOWED_STATUS: "“Reach 100”, which you follow, went from on track to at risk.",
-    Kind.SOURCE_FAILED: "The CSV file of your key result “” failed: timed out",
+    Kind.SOURCE_FAILED: "The CSV file of your key result “” has failed since 05/15/2026 10 a.m.: timed out",
     Kind.REPORT_READY: "Your PDF report for Q2 2026 is ready.",
     Kind.CHECKIN_REMINDER: "Your check-in for 05/15/2026 is overdue (Q2 2026).",
 }
