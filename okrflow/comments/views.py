@@ -53,6 +53,7 @@ def thread_response(
         "comment_error": error,
         "comment_draft": body,
         "on_kr_page": request.POST.get("page") == "kr",
+        "count_out_of_band": True,
     }
     return render(request, "comments/_thread.html", context, status=status)
 

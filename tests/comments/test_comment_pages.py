@@ -86,6 +86,10 @@ def test_htmx_add_swaps_the_thread_and_an_error_keeps_the_draft(
     assert html.lstrip().startswith('<div class="comment-thread" id="comments-kr-')
     assert f'href="/people/{world.member.pk}/"' in html and "@Specialist Marketing</a>" in html
     assert "<html" not in html
+    # The count in the key result's "Comments (n)" summary follows, out of band.
+    assert f'<span id="comments-kr-{kr.pk}-count" hx-swap-oob="true">1</span>' in html
+    page = client.get(f"/objectives/{objective.pk}/").content.decode()
+    assert f'<span id="comments-kr-{kr.pk}-count">1</span>' in page
     too_long = client.post(f"/comments/key-results/{kr.pk}/", {"body": "y" * 5001}, **HTMX)
     assert too_long.status_code == 422
     assert "at most 5000 characters" in too_long.content.decode()
