@@ -6,7 +6,13 @@ import io
 from typing import Any
 
 from okrflow.org.models import OrgUnit, Person
-from okrflow.org.people_table import COLUMNS, UNIT_SEPARATOR, Roles
+from okrflow.org.people_table import (
+    COLUMNS,
+    LEADS_SEPARATOR,
+    UNIT_SEPARATOR,
+    Roles,
+    escape_unit_name,
+)
 from okrflow.spreadsheets import append_row, csv_bytes, sheet_title
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -17,7 +23,7 @@ CONTENT_TYPES = {
 
 
 def unit_paths() -> dict[int, str]:
-    """Return every unit's path of names ("Công ty/Marketing/SEO"), in one query."""
+    """Return every unit's path of names ("Công ty/Marketing/SEO", names escaped), in one query."""
     units = {unit.pk: unit for unit in OrgUnit.objects.only("id", "name", "parent_id")}
     paths: dict[int, str] = {}
 
@@ -25,7 +31,7 @@ def unit_paths() -> dict[int, str]:
         if unit_id not in paths:
             unit = units[unit_id]
             parent = path_of(unit.parent_id) + UNIT_SEPARATOR if unit.parent_id else ""
-            paths[unit_id] = parent + unit.name
+            paths[unit_id] = parent + escape_unit_name(unit.name)
         return paths[unit_id]
 
     for unit_id in units:
@@ -36,13 +42,16 @@ def unit_paths() -> dict[int, str]:
 def people_rows() -> list[list[Any]]:
     """Return the header and one row per person, sorted by unit path, then name."""
     paths = unit_paths()
-    lead_of_unit = set(OrgUnit.objects.filter(lead__isnull=False).values_list("lead_id", "pk"))
+    led_units: dict[int, list[int]] = {}
+    for lead_id, unit_id in OrgUnit.objects.filter(lead__isnull=False).values_list("lead", "pk"):
+        led_units.setdefault(lead_id, []).append(unit_id)
     people = Person.objects.select_related("user", "manager__user").order_by("pk")
     rows = []
     for person in people:
-        # The file can say a person leads the unit of their own row only.
-        leads = (person.pk, person.unit_id) in lead_of_unit
-        roles = Roles(lead=leads, admin=person.is_admin)
+        # "lead" in the role: the person leads their own row's unit; "leads": every other one.
+        led = led_units.get(person.pk, [])
+        roles = Roles(lead=person.unit_id in led, admin=person.is_admin)
+        others = sorted(paths[unit_id] for unit_id in led if unit_id != person.unit_id)
         manager = person.manager.user.email if person.manager is not None else ""
         rows.append(
             [
@@ -53,6 +62,7 @@ def people_rows() -> list[list[Any]]:
                 roles.label(),
                 person.language,
                 "yes" if person.user.is_active else "no",
+                (LEADS_SEPARATOR + " ").join(others),
             ]
         )
     rows.sort(key=lambda row: (row[2].casefold(), row[1].casefold()))

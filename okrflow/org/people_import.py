@@ -139,20 +139,28 @@ def resolve_managers(
             )
 
 
+def led_units(row: Row, *, by_role: bool) -> list[UnitNode]:
+    """The units a row says its person leads: the row's own (role "lead") and the "leads" cell's."""
+    units = list(row.other_leads)
+    own = row.unit if by_role and row.roles.lead else None
+    if own is not None and all(own is not unit for unit in units):
+        units.append(own)
+    return units
+
+
 def check_leads(rows: list[Row], preview: PeoplePreview) -> None:
     """Refuse two leads for one unit."""
     lead_line: dict[int, int] = {}
     for row in rows:
-        if not row.roles.lead or row.unit is None:
-            continue
-        first = lead_line.setdefault(id(row.unit), row.line)
-        if first != row.line:
-            preview.problems.append(
-                Problem(
-                    _("This unit already has its lead on line %(line)d.") % {"line": first},
-                    row.line,
+        for unit in led_units(row, by_role=True):
+            first = lead_line.setdefault(id(unit), row.line)
+            if first != row.line:
+                preview.problems.append(
+                    Problem(
+                        _("This unit already has its lead on line %(line)d.") % {"line": first},
+                        row.line,
+                    )
                 )
-            )
 
 
 def check_own_row(rows: list[Row], actor: Any, preview: PeoplePreview) -> None:
@@ -298,24 +306,36 @@ def same_person(person_id: int | None, person: Person | Row | None) -> bool:
 def plan_leads(
     rows: list[Row], organisation: Organisation, preview: PeoplePreview
 ) -> list[LeadChange]:
-    """Say which units change their lead: the file's leads lead their row's unit, and only it."""
-    if "role" not in preview.columns:
+    """Say which units change their lead.
+
+    The role column decides the row's own unit (lead or not). The "leads" column, when the file
+    has it, lists every other unit the person leads; a file without it keeps the older rule: a
+    lead leads their row's unit, and only it.
+    """
+    by_role = "role" in preview.columns
+    if not (by_role or "leads" in preview.columns):
         return []
     assigned: dict[int, LeadChange] = {}
     removed: dict[int, LeadChange] = {}
     for row in rows:
-        wanted = row.unit if row.roles.lead else None
+        wanted = led_units(row, by_role=by_role)
         if row.person is not None:
+            own_unit_id = (
+                row.unit.pk
+                if isinstance(row.unit, OrgUnit)
+                else (row.person.unit_id if "unit" not in preview.columns else None)
+            )
             for unit in organisation.led_by.get(row.person.pk, []):
-                if unit is not wanted:
+                if any(unit is known for known in wanted):
+                    continue
+                if by_role or unit.pk != own_unit_id:
                     removed[id(unit)] = LeadChange(unit, row.person, None)
-        if wanted is None:
-            continue
-        current = wanted.lead_id if isinstance(wanted, OrgUnit) else None
-        if row.person is not None and current == row.person.pk:
-            continue
-        before = organisation.person_by_id.get(current) if current else None
-        assigned[id(wanted)] = LeadChange(wanted, before, row)
+        for unit in wanted:
+            current = unit.lead_id if isinstance(unit, OrgUnit) else None
+            if row.person is not None and current == row.person.pk:
+                continue
+            before = organisation.person_by_id.get(current) if current else None
+            assigned[id(unit)] = LeadChange(unit, before, row)
     # A unit whose lead the file both removes and gives to someone else changes once.
     return [change for key, change in removed.items() if key not in assigned] + list(
         assigned.values()

@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from okrflow.org.models import OrgUnit, Person
 from okrflow.org.people_table import (
     MAX_UNIT_DEPTH,
-    UNIT_SEPARATOR,
     Roles,
     folded,
+    unit_path,
 )
 
 BATCH_SIZE = 1000
@@ -74,6 +74,7 @@ class Row:
     manager_key: str | None = None
     manager: Person | Row | None = None
     roles: Roles = field(default_factory=Roles)
+    other_leads: list[UnitNode] = field(default_factory=list)  # the "leads" column's units
     language: str = ""  # empty: keep the person's choice (Vietnamese for someone new)
     active: bool = True
     user: Any = None  # the matched account, None for someone new
@@ -174,7 +175,7 @@ class Organisation:
         while walker is not None and len(names) <= MAX_UNIT_DEPTH * 2:
             names.append(walker.name)
             walker = self.unit_by_id.get(walker.parent_id) if walker.parent_id else None
-        return UNIT_SEPARATOR.join(reversed(names))
+        return unit_path(reversed(names))
 
     def person_label(self, person: Person | Row | None) -> str:
         if person is None:

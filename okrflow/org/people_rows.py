@@ -18,12 +18,15 @@ from okrflow.org.people_plan import (
     email_limit,
 )
 from okrflow.org.people_table import (
+    LEADS_SEPARATOR,
     MAX_UNIT_DEPTH,
     UNIT_SEPARATOR,
+    escape_unit_name,
     folded,
     parse_active,
     parse_language,
     parse_roles,
+    split_escaped,
     unit_path_parts,
 )
 
@@ -83,6 +86,8 @@ class RowReader:
                 self.problem(line, _("A lead needs a unit on the same row."))
             if roles.lead and "unit" not in self.index:
                 self.problem(line, _("A lead needs a unit column saying which unit they lead."))
+        if "leads" in self.index:
+            row.other_leads = self.read_led_units(line, self.cell(cells, "leads"))
         language = self.cell(cells, "language")
         if language:
             code = parse_language(language)
@@ -153,6 +158,18 @@ class RowReader:
                 % {"username": row.key},
             )
 
+    def read_led_units(self, line: int, text: str) -> list[UnitNode]:
+        """Read the "leads" cell: unit paths separated by ";", each found or planned once."""
+        units: list[UnitNode] = []
+        for piece in split_escaped(text, LEADS_SEPARATOR, unescape=False):
+            path = piece.strip()
+            if not path:
+                continue
+            unit = self.read_unit(line, path)
+            if unit is not None and all(unit is not known for known in units):
+                units.append(unit)
+        return units
+
     def read_unit(self, line: int, text: str) -> UnitNode | None:
         """Find or plan the unit a path names, level by level, ignoring case and blanks."""
         if not text:
@@ -215,9 +232,11 @@ class RowReader:
                     name=name,
                     parent=parent,
                     depth=(parent.depth + 1) if parent is not None else 0,
-                    path_label=self.organisation.unit_label(parent) + UNIT_SEPARATOR + name
+                    path_label=self.organisation.unit_label(parent)
+                    + UNIT_SEPARATOR
+                    + escape_unit_name(name)
                     if parent is not None
-                    else name,
+                    else escape_unit_name(name),
                 )
                 self.new_units[key] = node
             parent = node

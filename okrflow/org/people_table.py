@@ -16,10 +16,14 @@ from typing import Any, TypeVar
 from okrflow.engine.text import clean_text
 from okrflow.spreadsheets import FORMULA_STARTS
 
-COLUMNS = ("email", "full_name", "unit", "manager_email", "role", "language", "active")
+COLUMNS = ("email", "full_name", "unit", "manager_email", "role", "language", "active", "leads")
 REQUIRED_COLUMNS = ("email", "full_name")
-# "/" separates the levels of a unit path: "Công ty/Phòng Marketing/Nhóm SEO".
+# "/" separates the levels of a unit path: "Công ty/Phòng Marketing/Nhóm SEO"; a name holding
+# "/" writes it "\/" ("Phòng R\/D"), and a backslash "\\".
 UNIT_SEPARATOR = "/"
+# ";" separates the unit paths of the "leads" column: the units a person leads besides their own.
+LEADS_SEPARATOR = ";"
+ESCAPE = "\\"
 # A materialised unit path holds every id of the chain in 1,000 characters: 20 levels fit easily.
 MAX_UNIT_DEPTH = 20
 
@@ -53,6 +57,11 @@ HEADER_ALIASES = {
     "đang_làm_việc": "active",
     "hoạt_động": "active",
     "còn_làm_việc": "active",
+    "leads": "leads",
+    "also_leads": "leads",
+    "leads_units": "leads",
+    "trưởng_các_đơn_vị": "leads",
+    "cũng_là_trưởng": "leads",
 }
 
 MEMBER, LEAD, ADMIN = "member", "lead", "admin"
@@ -174,12 +183,44 @@ def parse_active(text: str) -> bool | None:
     return None
 
 
+def escape_unit_name(name: str) -> str:
+    """Write a unit's name for a path: its "/", ";" and "\\" escaped with a backslash."""
+    for special in (ESCAPE, UNIT_SEPARATOR, LEADS_SEPARATOR):
+        name = name.replace(special, ESCAPE + special)
+    return name
+
+
+def split_escaped(text: str, separator: str, *, unescape: bool) -> list[str]:
+    """Split on `separator` where it is not escaped by a backslash; unescape the pieces if asked."""
+    pieces, current, index = [], [], 0
+    while index < len(text):
+        char = text[index]
+        if char == ESCAPE and index + 1 < len(text):
+            following = text[index + 1]
+            current.append(following if unescape else char + following)
+            index += 2
+            continue
+        if char == separator:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    pieces.append("".join(current))
+    return pieces
+
+
 def unit_path_parts(text: str) -> list[str] | None:
     """Split "Công ty / Marketing" into its names (blanks tidied); None if a level is empty."""
-    parts = [" ".join(part.split()) for part in text.split(UNIT_SEPARATOR)]
+    parts = [" ".join(part.split()) for part in split_escaped(text, UNIT_SEPARATOR, unescape=True)]
     if any(not part for part in parts):
         return None
     return parts
+
+
+def unit_path(names: Iterable[str]) -> str:
+    """Write a path of unit names as the file does, each name escaped."""
+    return UNIT_SEPARATOR.join(escape_unit_name(name) for name in names)
 
 
 Node = TypeVar("Node", bound=Hashable)

@@ -18,6 +18,7 @@ from okrflow.org.people_files import UnreadableFile, read_table
 from okrflow.org.people_plan import ImportFailed
 from okrflow.org.people_write import import_people
 from tests.administration.people_files import (
+    ENGLISH,
     VIETNAMESE,
     csv_content,
     import_content,
@@ -250,7 +251,7 @@ def test_a_file_without_the_email_column_is_refused_on_line_1() -> None:
     assert problems_by_line(preview_of(content)) == {
         1: [
             "The first row must name the columns (email, full_name, unit, manager_email, role, "
-            "language, active); “email” is missing."
+            "language, active, leads); “email” is missing."
         ]
     }
 
@@ -445,3 +446,71 @@ def test_a_manager_chain_deeper_than_the_insert_levels() -> None:
     assert chain == {f"p{i}@x.vn": (f"p{i - 1}@x.vn" if i else None) for i in range(40)}
     entry = AuditEntry.objects.get(action="create_person", object_id=person("p39@x.vn").pk)
     assert entry.after["manager"] == person("p38@x.vn").pk
+
+
+LEADS_HEADER = [*ENGLISH, "leads"]
+
+
+@pytest.mark.django_db
+def test_a_slash_in_a_unit_name_is_escaped_and_survives_the_round_trip() -> None:
+    rows = [
+        ["an@congty.vn", "An", "Công ty", "", "lead", "", ""],
+        ["binh@congty.vn", "Bình", r"Công ty/Phòng R\/D", "an@congty.vn", "lead", "", ""],
+        ["chi@congty.vn", "Chi", r"Công ty/Phòng R\/D/Nhóm A\\B", "binh@congty.vn", "", "", ""],
+    ]
+    import_content(csv_content(rows))
+    research = OrgUnit.objects.get(name="Phòng R/D")
+    assert research.parent.name == "Công ty" and research.lead == person("binh@congty.vn")
+    assert OrgUnit.objects.get(name="Nhóm A\\B").parent == research
+    exported = export_people("csv").decode("utf-8-sig")
+    assert r"Công ty/Phòng R\/D/Nhóm A\\B" in exported
+    for format_name in ("csv", "xlsx"):
+        again = preview_of(export_people(format_name), name=f"people.{format_name}")
+        assert again.problems == [] and again.change_count == 0 and again.unchanged == 3
+    assert OrgUnit.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_lead_of_another_unit_is_written_in_leads_and_read_back() -> None:
+    rows = [
+        ["an@congty.vn", "An", "Công ty", "", "lead", "", "", "Công ty/Kho; Công ty/Phòng Bán"],
+        ["binh@congty.vn", "Bình", "Công ty/Phòng Bán", "an@congty.vn", "", "", "", ""],
+    ]
+    import_content(csv_content(rows, header=LEADS_HEADER))
+    an = person("an@congty.vn")
+    assert set(OrgUnit.objects.filter(lead=an).values_list("name", flat=True)) == {
+        "Công ty",
+        "Kho",
+        "Phòng Bán",
+    }
+    exported = export_people("csv").decode("utf-8-sig")
+    assert exported.splitlines()[0].endswith(",leads")
+    assert "Công ty/Kho; Công ty/Phòng Bán" in exported
+    again = preview_of(export_people("csv"))
+    assert again.problems == [] and again.change_count == 0
+    # The "leads" column says every other unit: leaving one out hands it back.
+    rows[0][7] = "Công ty/Kho"
+    preview = import_content(csv_content(rows, header=LEADS_HEADER))
+    assert OrgUnit.objects.get(name="Phòng Bán").lead is None
+    changes = {(c.field, c.before, c.after) for c in preview.updated[0].changes}
+    assert ("leads", "Công ty/Phòng Bán", "") in changes
+
+
+@pytest.mark.django_db
+def test_a_file_without_the_leads_column_keeps_the_older_rule() -> None:
+    rows = [["an@congty.vn", "An", "Công ty", "", "lead", "", "", "Công ty/Kho"]]
+    import_content(csv_content(rows, header=LEADS_HEADER))
+    import_content(csv_content([row[:7] for row in rows]))
+    assert OrgUnit.objects.get(name="Kho").lead is None
+    assert OrgUnit.objects.get(name="Công ty").lead == person("an@congty.vn")
+
+
+@pytest.mark.django_db
+def test_two_rows_leading_the_same_other_unit_are_refused() -> None:
+    rows = [
+        ["an@congty.vn", "An", "Công ty", "", "lead", "", "", "Công ty/Kho"],
+        ["binh@congty.vn", "Bình", "Công ty/Kho", "", "lead", "", "", ""],
+    ]
+    preview = preview_of(csv_content(rows, header=LEADS_HEADER))
+    assert problems_by_line(preview) == {3: ["This unit already has its lead on line 2."]}
+    assert not OrgUnit.objects.exists()
