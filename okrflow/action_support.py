@@ -122,6 +122,22 @@ def column_limit(column: models.DecimalField[Any, Any]) -> Decimal:
     return Decimal(10) ** (column.max_digits - column.decimal_places)
 
 
+def model_column(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """Return a model's column by name, typed as a field (a reverse relation is a mistake here)."""
+    column = model._meta.get_field(name)
+    if not isinstance(column, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a relation, not a column")
+    return column
+
+
+def decimal_column(model: type[models.Model], name: str) -> models.DecimalField[Any, Any]:
+    """Return a model's decimal column by name, with its digits and decimal places."""
+    column = model_column(model, name)
+    if not isinstance(column, models.DecimalField):
+        raise TypeError(f"{model.__name__}.{name} is not a decimal column")
+    return column
+
+
 def fit_column(
     number: Decimal | int | None, field_name: str, column: models.Field[Any, Any]
 ) -> None:

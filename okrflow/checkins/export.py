@@ -62,3 +62,15 @@ def checkin_data_for(objective_ids: Any) -> dict[str, dict[int, Any]]:
                 "solutions": checkin.solutions,
             }
     return {"key_results": dict(key_results), "objectives": objectives}
+
+
+def fill_checkins(objectives: list[dict[str, Any]], objective_ids: Any) -> None:
+    """Add each KR's check-ins and each objective's latest obstacles and solutions (one query).
+
+    Registered with `okrflow.okrs.export_extras` by `CheckinsConfig.ready()`.
+    """
+    history = checkin_data_for(objective_ids)
+    for objective in objectives:
+        objective["latest_checkin"] = history["objectives"].get(objective["id"])
+        for kr in objective["key_results"]:
+            kr["checkins"] = history["key_results"].get(kr["id"], [])

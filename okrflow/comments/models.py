@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 BODY_MAX_LENGTH = 5000
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(models.QuerySet["Comment"]):
     def visible_to(self, user: Any) -> CommentQuerySet:
         """Return the comments on objectives (and their key results) this user may see."""
         from okrflow.okrs.models import Objective

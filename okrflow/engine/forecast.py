@@ -131,7 +131,8 @@ def damped_weeks(weeks: float, damping: float) -> float:
         return 0.0
     if damping >= 1.0:
         return weeks
-    return damping * (1 - damping**weeks) / (1 - damping)
+    decay: float = damping**weeks  # a float to a float power: typeshed says Any (it may be complex)
+    return damping * (1 - decay) / (1 - damping)
 
 
 def forecast_trend(

@@ -46,7 +46,8 @@ def build_calendar(
             event.add("url", item.url)
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def as_utc(moment: datetime.datetime | datetime.date) -> datetime.datetime | datetime.date:

@@ -147,7 +147,7 @@ class ParsedKeyResult:
     deadline: Deadline | None
     per: str | None
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, Any]:
         """Return the parse as a JSON-ready dict."""
         return {
             "measurable": self.measurable,
@@ -265,7 +265,7 @@ def read_lead(text: str, quantity: Quantity, lang: str) -> Lead:
         connector=connector.lastgroup if connector else None,
         verb=verb.lastgroup if verb else None,
         verb_end=verb.end() if verb else 0,
-        verb_adjacent=bool(verb) and not before[verb.end() :].strip(),
+        verb_adjacent=verb is not None and not before[verb.end() :].strip(),
     )
 
 
@@ -441,7 +441,7 @@ def describe_plain(text: str, deadline: Deadline | None) -> dict[str, Any]:
     return {"kind": "activity", "direction": "none", "measurable": False}
 
 
-TEMPLATE_FACTS = {"kind": "template", "direction": "none", "measurable": False}
+TEMPLATE_FACTS: dict[str, Any] = {"kind": "template", "direction": "none", "measurable": False}
 
 
 def is_rate_pair(work: str, quantities: list[Quantity]) -> bool:
@@ -454,7 +454,13 @@ def parse_key_result(text: str, lang: str | None = None) -> ParsedKeyResult:
     """Parse one key-result sentence; the language is detected when not given."""
     lang = check_language(lang or detect_language(text))
     if is_template(text):
-        fields = {"start": None, "target": None, "relative": False, "unit": None, "per": None}
+        fields: dict[str, Any] = {
+            "start": None,
+            "target": None,
+            "relative": False,
+            "unit": None,
+            "per": None,
+        }
         return ParsedKeyResult(text=text, lang=lang, deadline=None, **fields, **TEMPLATE_FACTS)
     work = mask_noise(prepare_text(text))
     work, comparison = extract_baseline(work)
@@ -472,7 +478,7 @@ def parse_key_result(text: str, lang: str | None = None) -> ParsedKeyResult:
         facts = describe_quantities(work, quantities, comparison, lang)
     else:
         facts = describe_plain(work, deadline)
-    fields: dict[str, Any] = {
+    fields = {
         "measurable": True,
         "start": None,
         "target": None,

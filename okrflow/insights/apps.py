@@ -14,3 +14,8 @@ class InsightsConfig(AppConfig):
         from okrflow.insights.live_updates import on_audit_entry
 
         post_save.connect(on_audit_entry, sender=AuditEntry, dispatch_uid="insights_live_updates")
+        # The overview (front) counts a whole cycle's statuses from the stored insights.
+        from okrflow.front import status_counts
+        from okrflow.insights.overview_counts import cycle_status_counts
+
+        status_counts.set_counter(cycle_status_counts)

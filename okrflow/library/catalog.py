@@ -1,8 +1,8 @@
 """The template library: the article's example OKRs, by level and by marketing type.
 
-The templates are the demo's objectives (`okrflow.demo.content`), which carry the article's
-examples in Vietnamese and English with their shapes, numbers and quarter-relative deadlines;
-nothing is typed twice. A template is rendered for a cycle: month and quarter placeholders take
+The templates are the article's example objectives (`okrflow.library.examples`, which the demo
+organisation is built from) in Vietnamese and English with their shapes, numbers and
+quarter-relative deadlines; nothing is typed twice. A template is rendered for a cycle: month and quarter placeholders take
 the cycle's values and each deadline falls inside it.
 
 Groups: "level" (company, department, department head, specialist), "marketing_type"
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from okrflow.demo import content
 from okrflow.engine.quality_dates import Window
+from okrflow.library import examples as content
 
 GROUPS = ("level", "marketing_type", "alignment")
 GROUP_BY_SOURCE = {

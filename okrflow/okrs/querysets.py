@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+if TYPE_CHECKING:
+    from okrflow.okrs.models import Objective  # noqa: F401 (the base class type argument)
 
-class ObjectiveQuerySet(models.QuerySet):
+
+class ObjectiveQuerySet(models.QuerySet["Objective"]):
     def visible_to(self, user: Any) -> ObjectiveQuerySet:
         """Return the objectives this user may see (non-private ones, and private ones they may)."""
         from okrflow.org.access import access_for

@@ -18,7 +18,7 @@ from collections import defaultdict
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from okrflow.org.models import OrgUnit, Person, Project
 
@@ -106,14 +106,12 @@ class Access:
 
         Read lazily, once, and only when the fixed roles did not already decide a question.
         """
-        from okrflow.okrs.models import CoOwner
-
         if self.person is None:
             return frozenset(), frozenset(), frozenset()
         objectives: set[int] = set()
         key_results: set[int] = set()
         parents: set[int] = set()
-        rows = CoOwner.objects.filter(person=self.person).values_list(
+        rows = self.co_owner_rows().values_list(
             "objective_id", "key_result_id", "key_result__objective_id"
         )
         for objective_id, key_result_id, parent_id in rows:
@@ -123,6 +121,16 @@ class Access:
                 key_results.add(key_result_id)
                 parents.add(parent_id)
         return frozenset(objectives), frozenset(key_results), frozenset(parents)
+
+    def co_owner_rows(self) -> QuerySet[Any]:
+        """Return this person's co-owner rows, through the relation `okrs` adds to `Person`.
+
+        `okrs` imports this module, so this module never imports `okrs` back: it reads the rows
+        through the reverse relation of `CoOwner.person` (layering in docs/ARCHITECTURE.md).
+        """
+        assert self.person is not None
+        rows: QuerySet[Any] = self.person.coowner_rows.all()
+        return rows
 
     def co_owns_objective(self, objective_id: int | None) -> bool:
         return objective_id is not None and objective_id in self.co_owned[0]
@@ -166,11 +174,9 @@ class Access:
 
         Subqueries, so that scoping a queryset costs no extra round trip.
         """
-        from okrflow.okrs.models import CoOwner
-
         if self.person is None:
             return Q(pk__in=[])
-        mine = CoOwner.objects.filter(person_id=self.person.pk)
+        mine = self.co_owner_rows()
         return Q(pk__in=mine.filter(objective__isnull=False).values("objective_id")) | Q(
             pk__in=mine.filter(key_result__isnull=False).values("key_result__objective_id")
         )

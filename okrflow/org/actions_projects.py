@@ -63,6 +63,7 @@ def update_project(
         errors["members"] = _("%(name)s is deactivated.") % {"name": newcomers[0].full_name}
     if errors:
         raise ValidationError(errors)
+    assert lead is not None  # a missing lead is one of the errors raised above
     before = project_snapshot(project)
     project.name, project.description, project.unit = name, description, unit
     project.lead = lead

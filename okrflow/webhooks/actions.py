@@ -66,7 +66,9 @@ def clean_fields(changes: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def audit(actor: Any, action: str, subscription: Subscription, before: dict | None) -> None:
+def audit(
+    actor: Any, action: str, subscription: Subscription, before: dict[str, Any] | None
+) -> None:
     record_change(
         actor=actor,
         action=action,

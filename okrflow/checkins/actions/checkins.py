@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from okrflow.action_support import decimal_column
 from okrflow.audit.log import record_change, snapshot
 from okrflow.checkins.actions.inputs import (
     CheckInInput,
@@ -52,7 +53,7 @@ def as_stored(line: KeyResultCheckIn, name: str) -> str | None:
     number = getattr(line, name)
     if number is None:
         return None
-    places = KeyResultCheckIn._meta.get_field(name).decimal_places
+    places = decimal_column(KeyResultCheckIn, name).decimal_places
     return str(Decimal(number).quantize(Decimal(1).scaleb(-places)))
 
 

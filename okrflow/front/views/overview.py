@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from okrflow.engine.progress import Status
+from okrflow.front import status_counts
 from okrflow.front.cycle_choice import chosen_cycle
 from okrflow.front.params import safe_next
 from okrflow.okrs.measure import load_objectives, measure_objectives
@@ -83,15 +84,9 @@ def cycle_status_counts(cycle: Any, visible: Any) -> tuple[Any, dict[str, int]] 
     """Count every visible objective of the cycle by status, from the stored insights.
 
     Returns (when they were computed, counts), or None while a large cycle has none stored.
+    Insights provides them through `okrflow.front.status_counts` (front never imports insights).
     """
-    from okrflow.insights.snapshots import stored_insights
-    from okrflow.insights.stored import Scope, summarise_stored
-
-    refresh = stored_insights(cycle)
-    if refresh is None:
-        return None
-    summary = summarise_stored(Scope(cycle, refresh, visible.values("pk")), {})
-    return refresh.computed_at, summary.statuses
+    return status_counts.cycle_status_counts(cycle, visible)
 
 
 @require_POST

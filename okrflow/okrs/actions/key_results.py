@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from okrflow.action_support import Outcome, deny, fit_column, to_decimal
+from okrflow.action_support import Outcome, deny, fit_column, model_column, to_decimal
 from okrflow.audit.log import record_change, snapshot
 from okrflow.engine.focus import check_objective_focus
 from okrflow.notifications.hooks import value_recorded
@@ -70,7 +70,7 @@ def coerce_changes(changes: dict[str, Any]) -> dict[str, Any]:
     for name, value in changes.items():
         try:
             if name in NUMBER_FIELDS:
-                clean[name] = to_decimal(value, name, column=KeyResult._meta.get_field(name))
+                clean[name] = to_decimal(value, name, column=model_column(KeyResult, name))
             elif name in TEXT_FIELDS:
                 clean[name] = (value or "").strip()
             elif name == "per_period":
@@ -116,7 +116,7 @@ def validate_key_result(kr: KeyResult) -> None:
     for name in (*NUMBER_FIELDS, "per_period"):
         # Every figure, typed or computed (a relative target), must fit its column exactly.
         try:
-            fit_column(getattr(kr, name), name, KeyResult._meta.get_field(name))
+            fit_column(getattr(kr, name), name, model_column(KeyResult, name))
         except ValidationError as error:
             for message in error.message_dict[name]:
                 add(name, message)

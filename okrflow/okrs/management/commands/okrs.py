@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from okrflow.cycles.models import Cycle
+from okrflow.okrs.export_extras import fill_objectives
 from okrflow.okrs.export_tree import cycle_data, objective_data, stream_json
 from okrflow.okrs.measure import measure_in_batches
 from okrflow.okrs.models import Objective
@@ -42,13 +43,8 @@ def add_checkins(data: dict[str, Any], objective_ids: Any) -> None:
 
 
 def fill_checkins(objectives: list[dict[str, Any]], objective_ids: Any) -> None:
-    from okrflow.checkins.export import checkin_data_for
-
-    history = checkin_data_for(objective_ids)
-    for objective in objectives:
-        objective["latest_checkin"] = history["objectives"].get(objective["id"])
-        for kr in objective["key_results"]:
-            kr["checkins"] = history["key_results"].get(kr["id"], [])
+    """Add what other apps record about these objectives: `checkins` registers its history."""
+    fill_objectives(objectives, objective_ids)
 
 
 def with_checkins(objectives: list[dict[str, Any]]) -> list[dict[str, Any]]:
