@@ -56,6 +56,33 @@ class DryRun(Exception):
     """Raised inside a transaction to undo a validation-only run of the actions."""
 
 
+def error_summary(form: ObjectiveForm, kr_forms: list[KeyResultForm]) -> list[tuple[str, str, str]]:
+    """Name every error of the editor as (where, message, id of the field to focus), in page order."""
+    summary: list[tuple[str, str, str]] = [
+        (_("Objective"), str(e), "objective-editor") for e in form.non_field_errors()
+    ]
+    summary += [
+        (str(form.fields[name].label), str(e), form[name].auto_id)
+        for name in form.fields
+        if name in form.errors
+        for e in form.errors[name]
+    ]
+    for index, kr_form in enumerate(kr_forms, start=1):
+        if kr_form.is_blank():
+            continue
+        row_id = f"{kr_form.prefix}-row"
+        summary += [
+            (_("KR%(index)s") % {"index": index}, str(e), row_id)
+            for e in kr_form.non_field_errors()
+        ]
+        for name in kr_form.fields:
+            label = f"{_('KR%(index)s') % {'index': index}} {kr_form.fields[name].label}"
+            summary += [
+                (label, str(e), kr_form[name].auto_id) for e in kr_form.errors.get(name, [])
+            ]
+    return summary
+
+
 def key_result_forms(data: Any, count: int) -> list[KeyResultForm]:
     return [KeyResultForm(data, prefix=f"kr-{index}") for index in range(count)]
 
@@ -172,6 +199,8 @@ def objective_create(request: HttpRequest) -> HttpResponse:
             "shape_fields": SHAPE_FIELDS,
             "parent": parent,
             "creating": True,
+            "error_summary": error_summary(form, kr_forms) if request.method == "POST" else [],
+            "filled": sum(1 for f in kr_forms if not f.is_blank()),
             "parse_url": reverse("key_result_suggest"),
         },
     )
@@ -185,19 +214,7 @@ def live_check(request: HttpRequest) -> HttpResponse:
     form = ObjectiveForm(request.POST, access=access, extra_owner=extra_owner_choice(request))
     kr_forms = key_result_forms(request.POST, row_count(request.POST))
     _objective, warnings = compose(request, form, kr_forms, dry_run=True)
-    errors = [(_("Objective"), e) for e in form.non_field_errors()]
-    errors += [
-        (form.fields[name].label, e)
-        for name, es in form.errors.items()
-        if name != "__all__"
-        for e in es
-    ]
-    for index, kr_form in enumerate(kr_forms, start=1):
-        if kr_form.is_blank():
-            continue
-        for name, es in kr_form.errors.items():
-            label = kr_form.fields[name].label if name in kr_form.fields else ""
-            errors += [(f"KR{index} {label}".strip(), e) for e in es]
+    errors = error_summary(form, kr_forms)
     filled = sum(1 for f in kr_forms if not f.is_blank())
     return render(
         request,
@@ -258,6 +275,7 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
             "objective": objective,
             "creating": False,
             "shape_fields": SHAPE_FIELDS,
+            "error_summary": error_summary(form, []) if request.method == "POST" else [],
         },
     )
 
