@@ -187,15 +187,24 @@ def value_line(entries: list[AuditEntry], kr_titles: dict[int, str]) -> HistoryL
                 "new": readable_value("value", (newest.after or {}).get("current_value")),
             }
         )
-    actors = list({id(entry.actor): entry.actor for entry in entries}.values())
-    text = _("recorded %(count)s values on %(krs)s key results in the week of %(week)s") % {
-        "count": len(entries),
-        "krs": len(by_key_result),
-        "week": formats.date_format(week_start(entries[0].at), "SHORT_DATE_FORMAT"),
-    }
+    actors = list({entry.actor_id: entry.actor for entry in entries}.values())
+    week = formats.date_format(week_start(entries[0].at), "SHORT_DATE_FORMAT")
     if len(entries) == 1:
         text = _("recorded a value: %(change)s") % {"change": details[0]}
         details = []
+    elif len(details) == 1:
+        text = _("recorded %(count)s values in the week of %(week)s: %(change)s") % {
+            "count": len(entries),
+            "week": week,
+            "change": details[0],
+        }
+        details = []
+    else:
+        text = _("recorded %(count)s values on %(krs)s key results in the week of %(week)s") % {
+            "count": len(entries),
+            "krs": len(details),
+            "week": week,
+        }
     return HistoryLine(entries[0].at, actors, text, details=details)
 
 
