@@ -265,6 +265,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["okrflow.formats"]  # one way to write dates and numbers per language
 USE_I18N = True
 TIME_ZONE = os.environ.get("OKRFLOW_TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_TZ = True

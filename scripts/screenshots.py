@@ -63,8 +63,59 @@ def main(base: str) -> None:
                 target = DOCS / f"{name}-{language}.png"
                 page.screenshot(path=str(target))
                 print(target)
+            craft_shots(page, base, language, objective)
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            phone.context.add_cookies(page.context.cookies())
+            phone_shots(phone, base, language)
+            phone.close()
             page.close()
         browser.close()
+
+
+def save(page, name: str, language: str, *, full_page: bool = False) -> None:  # type: ignore[no-untyped-def]
+    target = DOCS / f"{name}-{language}.png"
+    page.screenshot(path=str(target), full_page=full_page)
+    print(target)
+
+
+def craft_shots(page, base: str, language: str, objective: str | None) -> None:  # type: ignore[no-untyped-def]
+    """The fixes of #15: a failed save, the history, a name search, the alignment picker."""
+    page.goto(f"{base}/objectives/new/")
+    page.fill("#id_title", "Hiểu khách hàng" if language == "vi" else "Know our customers")
+    page.fill("#id_kr-0-title", "Khảo sát khách hàng" if language == "vi" else "Survey customers")
+    page.fill("#id_kr-0-start_value", "0")
+    page.fill("#id_kr-0-target_value", "nhiều" if language == "vi" else "lots")
+    page.wait_for_load_state("networkidle")
+    page.click("button[type=submit].button-primary")
+    page.wait_for_selector("#error-summary")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.scrollTo(0, 0)")
+    save(page, "editor-error", language)
+    if objective:
+        page.goto(f"{base}{objective}")
+        page.click("details#history > summary")
+        page.locator("details#history").scroll_into_view_if_needed()
+        page.locator("details#history").screenshot(path=str(DOCS / f"history-{language}.png"))
+        print(DOCS / f"history-{language}.png")
+        page.goto(f"{base}{objective}align/")
+        page.wait_for_load_state("networkidle")
+        save(page, "align-tree", language)
+    page.goto(f"{base}/search/?q=%C4%90o%C3%A0n")
+    page.wait_for_load_state("networkidle")
+    save(page, "search-name", language)
+
+
+def phone_shots(page, base: str, language: str) -> None:  # type: ignore[no-untyped-def]
+    """A 390×844 phone: the menu, a sub-tabbed page, the check-in page's cards."""
+    page.goto(f"{base}/my/")
+    page.wait_for_load_state("networkidle")
+    save(page, "phone-my-okrs", language)
+    page.click(".menu-toggle")
+    save(page, "phone-menu", language)
+    for name, path in (("phone-insights", "/insights/"), ("phone-checkin", "/checkins/")):
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state("networkidle")
+        save(page, name, language)
 
 
 if __name__ == "__main__":

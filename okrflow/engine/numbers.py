@@ -279,6 +279,13 @@ def format_number(value: Decimal, lang: str, max_decimals: int = 2) -> str:
     return f"{sign}{text}{DECIMAL_MARK[lang]}{fraction}" if fraction else f"{sign}{text}"
 
 
+def format_fixed(value: Decimal, lang: str, decimals: int) -> str:
+    """Format with exactly `decimals` places and the language's mark ("0,70" / "0.70")."""
+    check_language(lang)
+    text = format(round_decimal(Decimal(value), decimals), f".{decimals}f")
+    return text.replace(".", DECIMAL_MARK[lang])
+
+
 def pick_money_scale(value: Decimal, steps: tuple[tuple[int, str], ...]) -> tuple[Decimal, str]:
     """Choose a scale word from one million up, e.g. (1.5, "tỷ"); (amount, "") below that."""
     amount = abs(value)

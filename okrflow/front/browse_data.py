@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Page
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     Func,
@@ -28,7 +29,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
+from django.db.models.lookups import Contains, Exact
 
 from okrflow.cycles.models import Cycle
 from okrflow.engine.focus import (
@@ -518,6 +520,20 @@ def current_cycle_first(cycle: Cycle | None, field: str = "cycle") -> Any:
     return Case(When(**{field: cycle}, then=Value(0)), default=Value(1))
 
 
+def match_rank(field: str, query: str) -> Any:
+    """Rank a text match: the whole text 0, a whole word 1, inside a word 2 ("doan" in "doanh");
+    with the accents as typed half a step better, so "Đoàn" comes before "đoán"."""
+    needle = fold(" ".join(query.split()))
+    padded = Concat(Value(" "), Folded(field), Value(" "), output_field=CharField())
+    folded_rank = Case(
+        When(Exact(Folded(field), needle), then=Value(0)),
+        When(Contains(padded, f" {needle} "), then=Value(2)),
+        default=Value(4),
+    )
+    accents = Case(When(**{f"{field}__icontains": query.strip()}, then=Value(0)), default=Value(1))
+    return folded_rank + accents
+
+
 def find_objectives(
     user: Any, query: str, cycle: Cycle | None, today: datetime.date, organisation: Organisation
 ) -> Found:
@@ -526,11 +542,12 @@ def find_objectives(
         Objective.objects.visible_to(user)
         .live()
         .filter(folded_contains(["title", "description"], query))
-        .annotate(current=current_cycle_first(cycle))
-        .order_by("current", "-cycle__start_date", "position", "pk")
-        .values_list("pk", flat=True)[: SEARCH_LIMIT + 1]
+        .annotate(current=current_cycle_first(cycle), rank=match_rank("title", query))
+        .order_by("rank", "current", "-cycle__start_date", "position", "pk")
+        .values_list("pk", "rank")[: SEARCH_LIMIT + 1]
     )
-    ids = found.items
+    ranks = dict(found.items)
+    ids = list(ranks)
     order = {pk: index for index, pk in enumerate(ids)}
     loaded = load_objectives(Objective.objects.filter(pk__in=ids), ids)
     loaded.objectives.sort(key=lambda objective: order[objective.pk])
@@ -538,6 +555,7 @@ def find_objectives(
     for report in reports:
         objective = report.objective
         report.title_parts = highlight(objective.title, query)  # type: ignore[attr-defined]
+        report.rank = ranks[objective.pk]  # type: ignore[attr-defined]
         report.snippet = excerpt(objective.description, query)  # type: ignore[attr-defined]
     return Found(reports, found.more)
 
@@ -557,10 +575,12 @@ def find_key_results(
             "objective__owner_unit",
             "objective__owner_project",
         )
-        .annotate(current=current_cycle_first(cycle, "objective__cycle"))
-        .order_by("current", "-objective__cycle__start_date", "objective_id", "position", "pk")[
-            : SEARCH_LIMIT + 1
-        ]
+        .annotate(
+            current=current_cycle_first(cycle, "objective__cycle"), rank=match_rank("title", query)
+        )
+        .order_by(
+            "rank", "current", "-objective__cycle__start_date", "objective_id", "position", "pk"
+        )[: SEARCH_LIMIT + 1]
     )
     thresholds = organisation.status_thresholds()
     found.items = [
@@ -578,11 +598,23 @@ def find_people(query: str) -> Found:
     found = first_results(
         Person.objects.filter(folded_contains(["full_name", "user__username", "job_title"], query))
         .select_related("unit", "user")
-        .order_by(Folded("full_name"), "pk")[: SEARCH_LIMIT + 1]
+        .annotate(rank=match_rank("full_name", query))
+        .order_by("rank", Folded("full_name"), "pk")[: SEARCH_LIMIT + 1]
     )
     for person in with_avatars(found.items):
         person.name_parts = highlight(person.full_name, query)  # type: ignore[attr-defined]
     return found
+
+
+def people_come_first(people: Found, objectives: Found, key_results: Found) -> bool:
+    """Tell whether the query reads as a name: a person matches it by a whole word, better
+    than any objective or key result does ("Đoàn" is a person before "doanh thu")."""
+    if not people.items:
+        return False
+    best_person = min(person.rank for person in people.items)
+    others = [report.rank for report in objectives.items]
+    others += [item["report"].key_result.rank for item in key_results.items]
+    return best_person < 4 and (not others or best_person <= min(others))
 
 
 def highlight(text: str, query: str) -> list[tuple[str, bool]]:

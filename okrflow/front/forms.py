@@ -29,7 +29,8 @@ def owner_choices(access: Access) -> list[tuple[str, str]]:
     """Owners this user may write objectives for: themselves, units and projects they lead."""
     choices: list[tuple[str, str]] = []
     if access.person is not None:
-        choices.append((f"person:{access.person.pk}", f"{access.person.full_name} ({_('me')})"))
+        name = access.person.full_name
+        choices.append((f"person:{access.person.pk}", _("%(name)s (me)") % {"name": name}))
     units = OrgUnit.objects.filter(is_archived=False).order_by("path")
     if not access.is_admin:
         units = units.filter(pk__in=access.led_unit_ids)

@@ -40,7 +40,8 @@ def test_page_shows_krs_parents_and_edit_controls(
     assert "Own the SEO" in page
     assert "#research" in page
     assert ("/edit/" in page) is edits
-    assert "create_objective" in page  # the change history lists the creation
+    assert "created the objective" in page  # the change history tells the creation
+    assert "create_objective" not in page
 
 
 @pytest.mark.parametrize(

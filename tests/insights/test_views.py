@@ -168,6 +168,10 @@ def test_risk_list_filters(client: Client, world: World, okrs) -> None:  # type:
     only = client.get("/insights/risks/?kind=off_course").content.decode()
     assert "Not aligned to any objective" in only and "Website visits" not in only
     assert client.get("/insights/risks/?kind=nonsense&severity=x").status_code == 200
+    # An empty filtered list does not claim every key result is on course (#15).
+    none = client.get("/insights/risks/?kind=sudden&severity=low").content.decode()
+    assert "No risk matches these filters." in none
+    assert "every key result is on course" not in none
     assert (
         "Website visits"
         in client.get(f"/insights/risks/?unit={world.marketing.pk}").content.decode()

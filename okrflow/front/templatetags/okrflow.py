@@ -56,12 +56,12 @@ def status_label(status: Any) -> str:
 
 @register.filter
 def short_date(day: Any) -> str:
-    """Show a date as 15/4 in Vietnamese and Apr 15 in English."""
+    """Show a date as 15/4 in Vietnamese and 15 Apr in English (day first, as the dates are)."""
     if day is None:
         return ""
     if language() == "vi":
         return f"{day.day}/{day.month}"
-    return day.strftime("%b %-d")
+    return day.strftime("%-d %b")
 
 
 @register.simple_tag

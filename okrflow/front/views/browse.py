@@ -371,5 +371,6 @@ def search(request: HttpRequest) -> HttpResponse:
         "more_people": people_found.more,
         "limit": data.SEARCH_LIMIT,
         "found": bool(objectives.items or key_results.items or people_found.items),
+        "people_first": data.people_come_first(people_found, objectives, key_results),
     }
     return render(request, "front/browse/search.html", context)

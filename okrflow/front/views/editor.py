@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
+from itertools import takewhile
 from typing import Any
 
 from django.contrib import messages
@@ -47,6 +49,7 @@ from okrflow.okrs.actions import (
 from okrflow.okrs.actions.objectives import alignable_cycle_ids, owner_fields
 from okrflow.okrs.models import Initiative, KeyResult, Objective, ObjectiveState
 from okrflow.org.access import access_for
+from okrflow.org.models import OrgUnit
 
 KEY_RESULT_ROWS = 3
 MAX_KEY_RESULT_ROWS = 8
@@ -54,6 +57,33 @@ MAX_KEY_RESULT_ROWS = 8
 
 class DryRun(Exception):
     """Raised inside a transaction to undo a validation-only run of the actions."""
+
+
+def error_summary(form: ObjectiveForm, kr_forms: list[KeyResultForm]) -> list[tuple[str, str, str]]:
+    """Name every error of the editor as (where, message, id of the field to focus), in page order."""
+    summary: list[tuple[str, str, str]] = [
+        (_("Objective"), str(e), "objective-editor") for e in form.non_field_errors()
+    ]
+    summary += [
+        (str(form.fields[name].label), str(e), form[name].auto_id)
+        for name in form.fields
+        if name in form.errors
+        for e in form.errors[name]
+    ]
+    for index, kr_form in enumerate(kr_forms, start=1):
+        if kr_form.is_blank():
+            continue
+        row_id = f"{kr_form.prefix}-row"
+        summary += [
+            (_("KR%(index)s") % {"index": index}, str(e), row_id)
+            for e in kr_form.non_field_errors()
+        ]
+        for name in kr_form.fields:
+            label = f"{_('KR%(index)s') % {'index': index}} {kr_form.fields[name].label}"
+            summary += [
+                (label, str(e), kr_form[name].auto_id) for e in kr_form.errors.get(name, [])
+            ]
+    return summary
 
 
 def key_result_forms(data: Any, count: int) -> list[KeyResultForm]:
@@ -156,6 +186,8 @@ def objective_create(request: HttpRequest) -> HttpResponse:
                 request, _("Saved as a draft. Propose it for agreement when it is ready.")
             )
             return redirect("objective_detail", objective.pk)
+        # A row left empty is skipped, not wrong: show it empty rather than "required".
+        kr_forms = [KeyResultForm(prefix=f.prefix) if f.is_blank() else f for f in kr_forms]
     parent = None
     parent_value = form["parent"].value()
     parent_pk = parse_id(parent_value)
@@ -172,6 +204,8 @@ def objective_create(request: HttpRequest) -> HttpResponse:
             "shape_fields": SHAPE_FIELDS,
             "parent": parent,
             "creating": True,
+            "error_summary": error_summary(form, kr_forms) if request.method == "POST" else [],
+            "filled": sum(1 for f in kr_forms if not f.is_blank()),
             "parse_url": reverse("key_result_suggest"),
         },
     )
@@ -185,19 +219,7 @@ def live_check(request: HttpRequest) -> HttpResponse:
     form = ObjectiveForm(request.POST, access=access, extra_owner=extra_owner_choice(request))
     kr_forms = key_result_forms(request.POST, row_count(request.POST))
     _objective, warnings = compose(request, form, kr_forms, dry_run=True)
-    errors = [(_("Objective"), e) for e in form.non_field_errors()]
-    errors += [
-        (form.fields[name].label, e)
-        for name, es in form.errors.items()
-        if name != "__all__"
-        for e in es
-    ]
-    for index, kr_form in enumerate(kr_forms, start=1):
-        if kr_form.is_blank():
-            continue
-        for name, es in kr_form.errors.items():
-            label = kr_form.fields[name].label if name in kr_form.fields else ""
-            errors += [(f"KR{index} {label}".strip(), e) for e in es]
+    errors = error_summary(form, kr_forms)
     filled = sum(1 for f in kr_forms if not f.is_blank())
     return render(
         request,
@@ -258,6 +280,7 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
             "objective": objective,
             "creating": False,
             "shape_fields": SHAPE_FIELDS,
+            "error_summary": error_summary(form, []) if request.method == "POST" else [],
         },
     )
 
@@ -311,9 +334,22 @@ def align(request: HttpRequest, objective_id: int) -> HttpResponse:
     )
 
 
-def search_parents(request: HttpRequest, objective: Objective, query: str) -> list[Objective]:
+PARENT_RESULTS = 60
+
+
+@dataclass
+class ParentGroup:
+    """One unit of the alignment picker's tree, with the candidate parents it owns."""
+
+    name: str
+    depth: int
+    objectives: list[Objective] = field(default_factory=list)
+
+
+def search_parents(request: HttpRequest, objective: Objective, query: str) -> list[ParentGroup]:
     """Objectives the user may see, matching the text, other than this one: of the same cycle
-    and of the cycles around it (a month objective may serve its quarter's), this cycle first.
+    and of the cycles around it (a month objective may serve its quarter's), this cycle first,
+    grouped under their unit (a person's objective under the person's unit) as the org tree.
 
     The match ignores case and diacritics: "ban hang" finds "Bán hàng".
     """
@@ -323,7 +359,7 @@ def search_parents(request: HttpRequest, objective: Objective, query: str) -> li
         .live()
         .filter(cycle_id__in=cycle_ids)
         .exclude(pk=objective.pk)
-        .select_related("owner_person", "owner_unit", "owner_project", "cycle")
+        .select_related("owner_person__unit", "owner_unit", "owner_project", "cycle")
         .annotate(
             other_cycle=Case(When(cycle_id=objective.cycle_id, then=0), default=1),
         )
@@ -332,7 +368,41 @@ def search_parents(request: HttpRequest, objective: Objective, query: str) -> li
     query = query.strip()
     if query:
         candidates = candidates.filter(folded_contains(["title"], query))
-    return list(candidates[:20])
+    return parent_tree(list(candidates[:PARENT_RESULTS]))
+
+
+def home_unit(objective: Objective) -> OrgUnit | None:
+    if objective.owner_unit_id:
+        return objective.owner_unit
+    if objective.owner_person_id:
+        return objective.owner_person.unit
+    return None
+
+
+def parent_tree(candidates: list[Objective]) -> list[ParentGroup]:
+    """Group candidates by unit, with the units above them as headings, in the org's order."""
+    homes = {pk: home_unit(o) for pk, o in ((o.pk, o) for o in candidates)}
+    unit_ids = {
+        int(part) for unit in homes.values() if unit for part in unit.path.split("/") if part
+    }
+    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=unit_ids)} if unit_ids else {}
+    groups: dict[int, ParentGroup] = {
+        pk: ParentGroup(unit.name, unit.depth)
+        for pk, unit in sorted(units.items(), key=lambda item: item[1].path)
+    }
+    elsewhere = ParentGroup(str(_("Projects and others")), 0)
+    for candidate in candidates:
+        unit = homes[candidate.pk]
+        (groups[unit.pk] if unit else elsewhere).objectives.append(candidate)
+    # A heading stays when it or a unit below it holds a candidate.
+    ordered = list(groups.values()) + ([elsewhere] if elsewhere.objectives else [])
+    kept = []
+    for index, group in enumerate(ordered):
+        below = ordered[index + 1 :]
+        deeper = takewhile(lambda other, depth=group.depth: other.depth > depth, below)
+        if group.objectives or any(other.objectives for other in deeper):
+            kept.append(group)
+    return kept
 
 
 @require_GET

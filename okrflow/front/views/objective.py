@@ -21,6 +21,7 @@ from okrflow.comments.models import Comment
 from okrflow.comments.threads import threads_of
 from okrflow.cycles.models import Cycle, CycleState
 from okrflow.front.errors import error_text
+from okrflow.front.history import history_lines
 from okrflow.front.params import id_or_404
 from okrflow.front.sent_back import sent_back_objectives
 from okrflow.okrs.actions import (
@@ -44,7 +45,7 @@ from okrflow.okrs.sharing import sharing_of
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation
 
-HISTORY_LIMIT = 30
+HISTORY_LIMIT = 100  # value updates fold into one line a week
 
 
 def visible_objective(request: HttpRequest, objective_id: int) -> Objective:
@@ -140,11 +141,14 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
         "report": report,
         "rows": rows,
         "children": children,
-        "history": describe_history(
-            objective_history(
-                objective,
-                kr_ids,
-                [link.pk for link in report.parent_links] + [c.pk for c in children],
+        "history": history_lines(
+            describe_history(
+                objective_history(
+                    objective,
+                    kr_ids,
+                    [link.pk for link in report.parent_links] + [c.pk for c in children],
+                ),
+                {row.key_result.pk: row.key_result.title for row in report.key_results},
             ),
             {row.key_result.pk: row.key_result.title for row in report.key_results},
         ),

@@ -6,17 +6,20 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from okrflow.engine.numbers import format_fixed
 
 register = template.Library()
 
 
 @register.filter
 def score(value: Decimal | float | None) -> str:
-    """Show a grade as 0.84."""
+    """Show a grade as 0.84 in English, 0,84 in Vietnamese."""
     if value is None:
         return "–"
-    return f"{Decimal(str(value)):.2f}"
+    return format_fixed(Decimal(str(value)), (get_language() or "vi")[:2], 2)
 
 
 @register.filter
@@ -42,8 +45,12 @@ def outlook_label(outlook: str) -> str:
 
 @register.filter
 def band_label(band: str) -> str:
-    labels = {"red": "0.0–0.3", "yellow": "0.4–0.6", "green": "0.7–1.0"}
-    return labels.get(band, band)
+    labels = {"red": ("0.0", "0.3"), "yellow": ("0.4", "0.6"), "green": ("0.7", "1.0")}
+    if band not in labels:
+        return band
+    lang = (get_language() or "vi")[:2]
+    low, high = (format_fixed(Decimal(end), lang, 1) for end in labels[band])
+    return f"{low}–{high}"
 
 
 @register.filter

@@ -278,5 +278,7 @@ def risks(request: HttpRequest) -> HttpResponse:
             "severity": severity,
             "unit": chosen_unit,
             "total": sum(counts.values()),
+            # An empty filtered list says nothing about the key results the filters left out.
+            "filtered": bool(kind or severity or chosen_unit),
         },
     )

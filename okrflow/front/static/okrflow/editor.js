@@ -54,4 +54,31 @@
         showNotes(row, data.notes || []);
       });
   });
+
+  // A failed save: the summary at the top names the errors; focus goes to the first one's field.
+  function focusField(id) {
+    var target = document.getElementById(id);
+    if (!target) return false;
+    var field = target.matches("input, select, textarea, button")
+      ? target
+      : target.querySelector("input:not([type=hidden]), select, textarea");
+    (field || target).focus();
+    (field || target).scrollIntoView({ block: "center" });
+    return true;
+  }
+  function focusFirstError() {
+    var summary = document.querySelector("[data-focus-first-error]");
+    if (!summary) return;
+    var first = summary.querySelector("a[href^='#']");
+    if (!first || !focusField(first.getAttribute("href").slice(1))) summary.focus();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusFirstError);
+  } else {
+    focusFirstError();
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".error-summary a[href^='#']");
+    if (link && focusField(link.getAttribute("href").slice(1))) event.preventDefault();
+  });
 })();

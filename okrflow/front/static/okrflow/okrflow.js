@@ -33,3 +33,15 @@
     }
   });
 })();
+
+// The phone's menu button shows and hides the main navigation (on a wide screen it is hidden).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".menu-toggle");
+    if (!button) return;
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    button.closest(".topbar").classList.toggle("menu-open", open);
+  });
+})();
