@@ -380,14 +380,19 @@ class PreviewBuilder:
                 ) % {"title": plan.title, "cycle": self.cycle.name, "owner": plan.owner_label}
                 self.error(message, plan.line, plan.where)
             return
-        message = ngettext(
-            "%(count)d objective is already in this cycle; it will be %(done)s.",
-            "%(count)d objectives are already in this cycle; they will be %(done)s.",
-            len(duplicates),
-        ) % {
-            "count": len(duplicates),
-            "done": _("skipped") if self.on_duplicate == "skip" else _("updated"),
-        }
+        if self.on_duplicate == "skip":
+            message = ngettext(
+                "%(count)d objective is already in this cycle; it will be skipped.",
+                "%(count)d objectives are already in this cycle; they will be skipped.",
+                len(duplicates),
+            )
+        else:
+            message = ngettext(
+                "%(count)d objective is already in this cycle; it will be updated.",
+                "%(count)d objectives are already in this cycle; they will be updated.",
+                len(duplicates),
+            )
+        message %= {"count": len(duplicates)}
         self.warn(message, None)
 
     def check_parents(self, plans: list[ObjectivePlan]) -> None:
