@@ -287,7 +287,10 @@ def test_the_web_refuses_a_mapping_to_an_owner_it_does_not_offer(demo_org, db) -
         "/library/import/", web_data(cycle.pk, {"Inbound Marketing": f"unit:{other.pk}"})
     )
     preview = response.context["preview"]
-    assert any("an owner you cannot choose here" in p.message for p in preview.errors)
+    # In the person's language (the sales lead reads Vietnamese).
+    assert "“Inbound Marketing” được gán cho một chủ sở hữu mà bạn không thể chọn ở đây." in [
+        p.message for p in preview.errors
+    ]
     assert not preview.can_import
     bogus = client.post(
         "/library/import/", web_data(cycle.pk, {"Inbound Marketing": "unit:999999999"})
@@ -303,3 +306,41 @@ def test_the_database_is_postgresql_when_asked(db) -> None:  # type: ignore[no-u
     from django.db import connection
 
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.parametrize(
+    ("username", "status", "may_create"),
+    [("admin", 200, True), ("head.marketing", 200, True), ("specialist.marketing", 200, False)],
+)
+def test_who_may_create_a_project_from_a_heading(
+    demo_org, db, username: str, status: int, may_create: bool
+) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.cycles.models import Cycle
+    from okrflow.demo.content import DEMO_PASSWORD
+
+    client = Client()
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    cycle = Cycle.objects.get(name=CYCLE)
+    response = client.post("/library/import/", web_data(cycle.pk, {"Inbound Marketing": "create"}))
+    assert response.status_code == status
+    errors = [p for p in response.context["preview"].errors if p.line in (91, 95)]
+    assert (errors == []) is may_create
+    assert not Project.objects.filter(name="Inbound Marketing").exists()
+
+
+def test_an_outsider_creates_nothing(demo_org, db) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.cycles.models import Cycle
+    from okrflow.demo.content import DEMO_PASSWORD
+
+    client = Client()
+    assert client.login(username="outsider", password=DEMO_PASSWORD)
+    cycle = Cycle.objects.get(name=CYCLE)
+    response = client.post("/library/import/", web_data(cycle.pk, {"Inbound Marketing": "create"}))
+    preview = response.context["preview"]
+    assert response.status_code == 200 and not preview.can_import
+    assert any(p.line == 91 for p in preview.errors)
+    confirm = client.post(
+        "/library/import/", web_data(cycle.pk, {"Inbound Marketing": "create"}, action="confirm")
+    )
+    assert confirm.status_code == 200
+    assert not Project.objects.filter(name="Inbound Marketing").exists()
