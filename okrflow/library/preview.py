@@ -355,19 +355,31 @@ class PreviewBuilder:
 
     def find_duplicates(self, preview: ImportPreview) -> None:
         """Mark the objectives the cycle already has (same title, same owner)."""
-        titles = {plan.title for plan in preview.objectives if plan.owner is not None}
-        existing: dict[tuple[str, tuple[Any, ...]], Objective] = {}
-        found = Objective.objects.filter(cycle=self.cycle, title__in=titles).exclude(
-            state="archived"
+        titles = {plan.title.casefold() for plan in preview.objectives if plan.owner is not None}
+        # The cycle's titles are read once, streamed (a file may hold tens of thousands of
+        # titles: too many for one IN list); only the matches are then loaded.
+        rows = (
+            Objective.objects.filter(cycle=self.cycle)
+            .exclude(state="archived")
+            .order_by("-pk")
+            .values_list("pk", "title", "owner_person_id", "owner_unit_id", "owner_project_id")
         )
-        for objective in found.order_by("pk"):
-            key = (objective.title.casefold(), owner_key_of(objective))
-            existing.setdefault(key, objective)
+        matched: dict[tuple[str, tuple[Any, ...]], int] = {}
+        for pk, title, *owner in rows.iterator(chunk_size=5000):
+            if title.casefold() in titles:
+                matched[(title.casefold(), tuple(owner))] = pk  # the oldest wins
+        if not matched:
+            return
+        ids = sorted(set(matched.values()))
+        loaded: dict[int, Objective] = {}
+        for start in range(0, len(ids), 500):
+            loaded |= Objective.objects.in_bulk(ids[start : start + 500])
         for plan in preview.objectives:
             if plan.owner is None or plan.owner.pk is None:
                 continue
             key = (plan.title.casefold(), owner_key_of(Objective(**owner_fields(plan.owner))))
-            plan.duplicate_of = existing.get(key)
+            if key in matched:
+                plan.duplicate_of = loaded[matched[key]]
         duplicates = preview.duplicates
         if not duplicates:
             return
