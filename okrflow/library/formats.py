@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from pathlib import PurePath
 
@@ -62,7 +63,10 @@ def detect_format(content: bytes, filename: str = "") -> str:
     if head.startswith(("{", "[")):
         return "json"
     first = head.split("\n", 1)[0].lower()
-    if ("objective" in first or "mục tiêu" in first) and ("," in first or ";" in first):
+    # A header row names its columns in short cells; a sentence of prose is not one.
+    cells = [cell.strip().strip('"').strip() for cell in re.split(r"[,;]", first)]
+    header = any(cell.startswith(("objective", "mục tiêu")) and len(cell) < 40 for cell in cells)
+    if header and ("," in first or ";" in first):
         return "csv"
     if any(line.lstrip().startswith("#") for line in head.splitlines()):
         return "md"

@@ -10,8 +10,9 @@ How the reader tells OKRs from prose, so a whole article can be imported as it i
   force for every objective below it until the next heading;
 * a labelled key-result line belongs to the objective above it; an unlabelled bullet ("- …")
   counts as a key result only right inside an objective's block;
-* any other line — a paragraph, a bullet list under prose (the article's retention and
-  sales-focus examples), a lone "*" — ends the current block and is skipped.
+* any other line — a paragraph, a bullet list under prose, a lone "*" — ends the current
+  block and is skipped; the article's prose examples (the retention objective with its
+  departments, the sales-focus project) are then read by `prose.py`.
 Markdown is read the same way once "#" heading marks, "**" emphasis and "[ ]" boxes are removed.
 """
 
@@ -24,6 +25,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from okrflow.library.plans import Problem, RawKeyResult, RawObjective, ReadResult
+from okrflow.library.prose import prose_examples
 
 _BULLET = r"(?:[-•*–+]|\d+[.)])"
 _SEPARATOR = r"\s*(?:[:.)]|\s[-–—])\s*"
@@ -92,6 +94,8 @@ def read_lines(lines: list[str], format_name: str) -> ReadResult:
         following = next_content_line(lines, index)
         if following is not None and OBJECTIVE_LINE.match(following) and not bullet:
             heading = clean_heading(line)
+    result.objectives += prose_examples(lines)
+    result.objectives.sort(key=lambda objective: objective.line)
     return result
 
 

@@ -66,6 +66,15 @@ class ImportForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
     )
+    on_duplicate = forms.ChoiceField(
+        label=_("Objectives the cycle already has"),
+        required=False,
+        choices=[
+            ("", _("Ask me")),
+            ("skip", _("Skip them")),
+            ("update", _("Update them (add what they lack)")),
+        ],
+    )
     payload = forms.CharField(required=False, widget=forms.HiddenInput)
     payload_name = forms.CharField(required=False, widget=forms.HiddenInput)
     checked = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
@@ -21,20 +22,25 @@ from okrflow.library.bulk_insert import insert
 from okrflow.library.plans import Problem
 from okrflow.library.preview import ImportPreview
 from okrflow.okrs.actions.common import require_open_cycle
+from okrflow.okrs.actions.initiatives import create_initiative
 from okrflow.okrs.actions.key_results import (
     build_key_result,
     check_key_result_count,
+    create_key_result,
     first_value,
+    update_key_result,
 )
 from okrflow.okrs.actions.objectives import (
+    align_objective,
     build_objective,
     check_alignment,
     check_owner_objectives,
     live_objective_counts,
     resolve_tags,
 )
-from okrflow.okrs.models import Alignment, KeyResult, KeyResultValue, Objective
+from okrflow.okrs.models import Alignment, Initiative, KeyResult, KeyResultValue, Objective
 from okrflow.org.access import access_for
+from okrflow.org.actions import create_project
 from okrflow.org.models import Organisation
 
 # Rows per INSERT statement: large enough that a statement's cost is spread over many rows,
@@ -55,6 +61,11 @@ class ImportResult:
     objectives: list[Objective]
     key_results: int
     warnings: list[str] = field(default_factory=list)
+    alignments: int = 0
+    initiatives: int = 0
+    projects: int = 0
+    updated: int = 0
+    skipped: int = 0
 
 
 def error_messages(error: ValidationError | PermissionDenied) -> list[str]:
@@ -93,7 +104,7 @@ def stage(actor: Any, preview: ImportPreview, place: Place) -> Staged:
     """
     access = access_for(actor) if actor is not None else None
     staged = Staged()
-    for plan in preview.objectives:
+    for plan in preview.creating:
         place.at(plan)
         objective = build_objective(
             access,
@@ -128,7 +139,7 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
     tags: dict[str, Any] = {}  # as written in the file → the Tag (None for a blank name)
     tag_names: dict[int, list[str]] = {}
     links = []
-    for plan, objective in zip(preview.objectives, staged.objectives, strict=True):
+    for plan, objective in zip(preview.creating, staged.objectives, strict=True):
         place.at(plan)
         for name in plan.tags or []:
             if name not in tags:
@@ -148,6 +159,13 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
         KeyResultValue,
         [first_value(actor, kr) for kr in key_results if kr.current_value is not None],
     )
+    initiatives = [
+        Initiative(key_result=kr, title=title[:300], owner=kr.owner, due_date=kr.due_date)
+        for plan, built in zip(preview.creating, staged.key_results, strict=True)
+        for kr_plan, kr in zip(plan.key_results, built, strict=True)
+        for title in kr_plan.initiatives
+    ]
+    insert(Initiative, initiatives)
     record_many(
         actor,
         itertools.chain(
@@ -161,6 +179,7 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
                 for objective in staged.objectives
             ),
             (("create_key_result", kr, snapshot(kr), kr.title) for kr in key_results),
+            (("create_initiative", i, snapshot(i), i.title) for i in initiatives),
         ),
     )
     # The focus rules, on the final counts (the actions warn after each row; only the final
@@ -171,7 +190,7 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
     count_warnings: list[str] = []
     # The objectives are new: their live key results are the ones just written for them.
     for plan, objective, built in zip(
-        preview.objectives, staged.objectives, staged.key_results, strict=True
+        preview.creating, staged.objectives, staged.key_results, strict=True
     ):
         last_of_owner[owner_key(objective)] = (plan, objective)
         if plan.key_results:
@@ -216,14 +235,17 @@ def record_many(actor: Any, changes: Iterable[tuple[str, Any, dict[str, Any], st
             post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
 
 
-def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: Place) -> None:
+def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: Place) -> int:
     """Link the file's objectives to their parents in the file, checked as `align_objective`
-    checks a link, and written in bulk with an audit row each."""
+    checks a link, and written in bulk with an audit row each; return how many were made.
+
+    An objective the cycle already had stands for its duplicate in the file: a new objective
+    aligns to it, and an updated one is aligned through `align_objective` itself."""
     by_ref = {
         plan.ref: objective
-        for plan, objective in zip(preview.objectives, staged.objectives, strict=True)
+        for plan, objective in zip(preview.creating, staged.objectives, strict=True)
         if plan.ref
-    }
+    } | {plan.ref: plan.duplicate_of for plan in preview.duplicates if plan.ref}
     # The objectives are new: their only alignments are the ones this file makes.
     parents_of: dict[int, set[int]] = defaultdict(set)
 
@@ -237,7 +259,7 @@ def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: 
         return found
 
     links: dict[tuple[int, int], Alignment] = {}
-    for plan, child in zip(preview.objectives, staged.objectives, strict=True):
+    for plan, child in zip(preview.creating, staged.objectives, strict=True):
         place.at(plan)
         # An objective's links, by parent: a later link to the same parent replaces the earlier
         # one, and a primary link makes the child's earlier links secondary (`align_objective`).
@@ -263,6 +285,61 @@ def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: 
             for link in created
         ),
     )
+    made = len(created)
+    if preview.on_duplicate == "update":
+        for plan in preview.duplicates:
+            place.at(plan)
+            for parent_link in plan.parents:
+                parent = by_ref[parent_link.ref]
+                known = Alignment.objects.filter(child=plan.duplicate_of, parent=parent)
+                if not known.exists():
+                    align_objective(actor, plan.duplicate_of, parent, primary=parent_link.primary)
+                    made += 1
+    return made
+
+
+def update_duplicates(actor: Any, preview: ImportPreview, place: Place) -> int:
+    """Bring the objectives the cycle already has up to the file: a key result the objective
+    lacks is added, one it has (same title) takes the file's due date and weight (and figures,
+    while the objective is not active), and missing initiatives are added."""
+    if preview.on_duplicate != "update":
+        return 0
+    for plan in preview.duplicates:
+        objective = plan.duplicate_of
+        existing = {kr.title.casefold(): kr for kr in objective.key_results.all()}
+        for kr_plan in plan.key_results:
+            place.at(kr_plan)
+            kr = existing.get(kr_plan.title.casefold())
+            if kr is None:
+                kr = create_key_result(actor, objective, **kr_plan.action_fields()).value
+            else:
+                changes = {"due_date": kr_plan.due_date, "weight": kr_plan.weight}
+                if objective.state != "active":
+                    changes |= {"start_value": kr_plan.start_value, "unit": kr_plan.unit}
+                    if kr_plan.shape != "relative":
+                        changes["target_value"] = kr_plan.target_value
+                if any(getattr(kr, name) != value for name, value in changes.items()):
+                    update_key_result(actor, kr, **changes)
+            titles = {i.title.casefold() for i in kr.initiatives.all()}
+            for title in kr_plan.initiatives:
+                if title.casefold() not in titles:
+                    create_initiative(actor, kr, title=title)
+    return len(preview.duplicates)
+
+
+def create_projects(actor: Any, preview: ImportPreview) -> list[tuple[Any, Any]]:
+    """Create the projects the person asked for; point the plans at them. Return what to undo."""
+    made: dict[int, Any] = {}
+    for planned in preview.new_projects:
+        made[id(planned)] = create_project(
+            actor, name=planned.name, lead=planned.lead, unit=planned.unit
+        )
+    swapped = []
+    for plan in preview.objectives:
+        if id(plan.owner) in made:
+            swapped.append((plan, plan.owner))
+            plan.owner = made[id(plan.owner)]
+    return swapped
 
 
 def run_import(actor: Any, preview: ImportPreview, *, rehearsal: bool = False) -> ImportResult:
@@ -276,19 +353,40 @@ def run_import(actor: Any, preview: ImportPreview, *, rehearsal: bool = False) -
     if not preview.can_import:
         raise ImportFailed(preview.errors or [Problem(_("There is nothing to import."))])
     place = Place()
+    swapped: list[tuple[Any, Any]] = []
+    # New projects are created in the same transaction as the objectives they own.
+    outer = transaction.atomic() if preview.new_projects else contextlib.nullcontext()
     try:
-        staged = stage(actor, preview, place)
-        with transaction.atomic():
-            warnings = write_staged(actor, preview, staged, place)
-            write_alignments(actor, preview, staged, place)
-            if rehearsal:
-                raise _Rehearsed  # leaves the transaction by rolling it back
+        with outer:
+            if preview.new_projects:
+                place.line, place.where = None, ""
+                swapped = create_projects(actor, preview)
+            staged = stage(actor, preview, place)
+            with transaction.atomic():
+                warnings = write_staged(actor, preview, staged, place)
+                alignments = write_alignments(actor, preview, staged, place)
+                updated = update_duplicates(actor, preview, place)
+                if rehearsal:
+                    raise _Rehearsed  # leaves the transaction by rolling it back
+        swapped = []  # written: the plans keep the projects made for them
     except (ValidationError, PermissionDenied) as error:
         raise ImportFailed(
             [Problem(message, place.line, where=place.where) for message in error_messages(error)]
         ) from error
+    finally:
+        for plan, planned in swapped:  # rolled back: the projects are gone again
+            plan.owner = planned
     key_results = sum(len(built) for built in staged.key_results)
-    return ImportResult(staged.objectives, key_results, list(dict.fromkeys(warnings)))
+    return ImportResult(
+        staged.objectives,
+        key_results,
+        list(dict.fromkeys(warnings)),
+        alignments=alignments,
+        initiatives=sum(len(kr.initiatives) for p in preview.creating for kr in p.key_results),
+        projects=len(preview.new_projects),
+        updated=updated,
+        skipped=len(preview.duplicates) if preview.on_duplicate == "skip" else 0,
+    )
 
 
 class _Rehearsed(Exception):

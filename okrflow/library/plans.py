@@ -49,6 +49,7 @@ class RawKeyResult:
     title: str
     columns: dict[str, Any] = field(default_factory=dict)
     where: str = ""
+    initiatives: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -102,6 +103,7 @@ class KeyResultPlan:
     parsed: dict[str, Any] | None = None
     draft: KeyResultDraft | None = None
     where: str = ""
+    initiatives: list[str] = field(default_factory=list)
 
     def action_fields(self) -> dict[str, Any]:
         """Return the keyword arguments `create_key_result` takes."""
@@ -153,6 +155,8 @@ class ObjectivePlan:
     marketing_type: str | None = None
     key_results: list[KeyResultPlan] = field(default_factory=list)
     where: str = ""
+    parent_level: str = ""
+    duplicate_of: Any = None
 
     @property
     def owner_kind(self) -> str | None:

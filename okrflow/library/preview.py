@@ -12,22 +12,26 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from okrflow.cycles.models import Cycle, CycleState
 from okrflow.engine.quality_dates import Window
 from okrflow.library.checking import CheckedFinding, check_plans
 from okrflow.library.headings import heading_level, heading_marketing_type
 from okrflow.library.keyresults import build_key_result
+from okrflow.library.mapping import HeadingMapper, heading_key, new_project_for
 from okrflow.library.objective_columns import read_objective_columns
 from okrflow.library.owners import OwnerFinder, owner_kind, owner_name
 from okrflow.library.plans import (
     WARNING,
     KeyResultPlan,
     ObjectivePlan,
+    ParentLink,
     Problem,
     RawObjective,
     ReadResult,
 )
+from okrflow.library.prose import PROSE_REF
 from okrflow.okrs.actions.key_results import relative_target_value, validate_key_result
 from okrflow.okrs.actions.objectives import contribution_weight, owner_fields
 from okrflow.okrs.models import KeyResult, Objective
@@ -44,6 +48,27 @@ class ImportPreview:
     objectives: list[ObjectivePlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     findings: list[CheckedFinding] = field(default_factory=list)
+    unknown_owners: list[str] = field(default_factory=list)
+    skipped: list[ObjectivePlan] = field(default_factory=list)
+    new_projects: list[Project] = field(default_factory=list)
+    on_duplicate: str = ""
+
+    @property
+    def creating(self) -> list[ObjectivePlan]:
+        """The objectives the import creates (a duplicate is skipped or updated instead)."""
+        return [plan for plan in self.objectives if plan.duplicate_of is None]
+
+    @property
+    def duplicates(self) -> list[ObjectivePlan]:
+        return [plan for plan in self.objectives if plan.duplicate_of is not None]
+
+    @property
+    def alignment_count(self) -> int:
+        return sum(len(plan.parents) for plan in self.objectives)
+
+    @property
+    def initiative_count(self) -> int:
+        return sum(len(kr.initiatives) for o in self.objectives for kr in o.key_results)
 
     @property
     def errors(self) -> list[Problem]:
@@ -73,7 +98,13 @@ class PreviewBuilder:
     """Resolve and check one file for one actor, caching owners and permissions."""
 
     def __init__(
-        self, cycle: Cycle, actor: Any, default_owner: Any, lang: str | None, number_lang: str
+        self,
+        cycle: Cycle,
+        actor: Any,
+        default_owner: Any,
+        lang: str | None,
+        number_lang: str,
+        mapper: HeadingMapper | None = None,
     ) -> None:
         self.cycle = cycle
         self.actor = actor
@@ -86,6 +117,12 @@ class PreviewBuilder:
         self.allowed: dict[tuple[str, int], bool] = {}
         self.fallback_noted: set[str] = set()
         self.leads: dict[tuple[str, int], Person | None] = {}
+        self.mapper = mapper or HeadingMapper()
+        self.mapper.finder = self.owners
+        self.new_projects: dict[str, Project] = {}
+        self.home: OrgUnit | None = None
+        self.skip_noted: set[str] = set()
+        self.on_duplicate = ""
 
     def error(self, message: str, line: int | None, where: str = "") -> None:
         self.problems.append(Problem(message, line or None, where=where))
@@ -101,11 +138,19 @@ class PreviewBuilder:
                 message = _("No owner: put a heading naming the owner above it, or choose one.")
                 self.error(message, line, where)
             return self.default_owner
-        match = self.owners.resolve(raw.owner, raw.scope)
-        if match.owner is not None:
-            return match.owner
+        found = self.mapper.resolve(raw.owner, raw.scope)
+        if found.owner is not None:
+            return found.owner
+        if found.skip:
+            return SKIPPED
+        if found.create:
+            return self.new_project(raw.owner)
+        if found.how == "" and raw.owner not in self.mapper.unknown:
+            self.error(found.error, line, where)  # a mapping that names no owner
+            return None
         if self.default_owner is None:
-            self.error(match.error, line, where)
+            hint = _("Map it to an owner, create it as a project, or skip its objectives.")
+            self.error(f"{found.error} {hint}", line, where)
             return None
         if raw.owner not in self.fallback_noted:
             self.fallback_noted.add(raw.owner)
@@ -116,9 +161,19 @@ class PreviewBuilder:
             self.warn(message, line, where)
         return self.default_owner
 
+    def new_project(self, heading: str) -> Project:
+        """The project "create" makes for a heading: one per heading, saved by the import."""
+        key = heading_key(heading)
+        if key not in self.new_projects:
+            self.new_projects[key] = new_project_for(heading, self.home, self.actor)
+        return self.new_projects[key]
+
     def may_create_for(self, owner: Any) -> bool:
         if self.actor is None:
             return True
+        if owner.pk is None:  # a project the import creates: who may create projects
+            access = access_for(self.actor)
+            return access.is_member and (access.is_admin or access.is_unit_lead)
         key = (owner_kind(owner), owner.pk)
         if key not in self.allowed:
             access = access_for(self.actor)
@@ -128,7 +183,15 @@ class PreviewBuilder:
 
     def objective_plan(self, raw: RawObjective) -> ObjectivePlan:
         owner = self.resolve(raw)
-        if owner is not None and not self.may_create_for(owner):
+        skipped = owner is SKIPPED
+        if skipped:
+            owner = None
+        if isinstance(owner, Project) and owner.pk is None and owner.lead_id is None:
+            message = _("Nobody can lead the new project “%(name)s”; map it to an owner.") % {
+                "name": owner.name
+            }
+            self.error(message, raw.line, raw.where)
+        elif owner is not None and not self.may_create_for(owner):
             message = _("You cannot create objectives for %(owner)s.") % {
                 "owner": owner_name(owner)
             }
@@ -147,6 +210,16 @@ class PreviewBuilder:
         )
         for message in read_objective_columns(raw, plan):
             self.error(message, raw.line, raw.where)
+        plan.parent_level = str(raw.columns.get("parent_level") or "")
+        if skipped:
+            plan.owner_label = raw.owner
+            self.skipped_plans.append(plan)
+            if raw.owner not in self.skip_noted:
+                self.skip_noted.add(raw.owner)
+                message = _("The objectives under “%(heading)s” are skipped.") % {
+                    "heading": raw.owner
+                }
+                self.warn(message, raw.line, raw.where)
         if plan.marketing_type and plan.marketing_type not in plan.tags:
             plan.tags.append(plan.marketing_type)
         return plan
@@ -188,6 +261,8 @@ class PreviewBuilder:
         """Return the current lead of a unit or project (read fresh, once per owner)."""
         if not isinstance(owner, OrgUnit | Project):
             return None
+        if owner.pk is None:
+            return owner.lead
         key = (owner_kind(owner), owner.pk)
         if key not in self.leads:
             fresh = type(owner).objects.select_related("lead__user").filter(pk=owner.pk).first()
@@ -229,8 +304,15 @@ class PreviewBuilder:
             }
         )
         self.prefetch_leads()
+        self.skipped_plans: list[ObjectivePlan] = []
+        mapping_errors = self.mapper.check_keys([raw.owner for raw in read.objectives])
+        for message in mapping_errors:
+            self.error(message, None)
+        self.home = self.home_unit(read.objectives)
         for raw in read.objectives:
             plan = self.objective_plan(raw)
+            if any(plan is other for other in self.skipped_plans):
+                continue
             for raw_kr in raw.key_results:
                 built = build_key_result(
                     raw_kr, self.window, lang=self.lang, number_lang=self.number_lang
@@ -240,8 +322,16 @@ class PreviewBuilder:
                     built.plan.owner = self.key_result_owner(built.plan, plan)
                 if not any(p.is_error for p in built.problems):
                     self.validate(built.plan, plan)
+                built.plan.initiatives = list(raw_kr.initiatives)
                 plan.key_results.append(built.plan)
             preview.objectives.append(plan)
+        preview.skipped = self.skipped_plans
+        preview.unknown_owners = list(self.mapper.unknown)
+        preview.new_projects = list(self.new_projects.values())
+        drop_skipped_parents(preview.objectives, preview.skipped)
+        if read.format in ("text", "md"):
+            cascade(preview.objectives)
+        self.find_duplicates(preview)
         self.check_parents(preview.objectives)
         if not read.objectives and not read.problems:
             self.error(_("No objective was found. Start each one with “O: …”."), None)
@@ -252,6 +342,70 @@ class PreviewBuilder:
             for kr in plan.key_results:
                 kr.draft = None  # read by the checker alone: a large file need not keep it
         return preview
+
+    def home_unit(self, raws: list[RawObjective]) -> OrgUnit | None:
+        """The unit new projects belong to: the file's own department heading's unit."""
+        for raw in raws:
+            prose = str(raw.columns.get("ref") or "").startswith(PROSE_REF)
+            if raw.owner and not prose and heading_level(raw.owner) == "department":
+                found = self.mapper.resolve(raw.owner, raw.scope)
+                if isinstance(found.owner, OrgUnit):
+                    return found.owner
+        return None
+
+    def find_duplicates(self, preview: ImportPreview) -> None:
+        """Mark the objectives the cycle already has (same title, same owner)."""
+        titles = {plan.title.casefold() for plan in preview.objectives if plan.owner is not None}
+        # The cycle's titles are read once, streamed (a file may hold tens of thousands of
+        # titles: too many for one IN list); only the matches are then loaded.
+        rows = (
+            Objective.objects.filter(cycle=self.cycle)
+            .exclude(state="archived")
+            .order_by("-pk")
+            .values_list("pk", "title", "owner_person_id", "owner_unit_id", "owner_project_id")
+        )
+        matched: dict[tuple[str, tuple[Any, ...]], int] = {}
+        for pk, title, *owner in rows.iterator(chunk_size=5000):
+            if title.casefold() in titles:
+                matched[(title.casefold(), tuple(owner))] = pk  # the oldest wins
+        if not matched:
+            return
+        ids = sorted(set(matched.values()))
+        loaded: dict[int, Objective] = {}
+        for start in range(0, len(ids), 500):
+            loaded |= Objective.objects.in_bulk(ids[start : start + 500])
+        for plan in preview.objectives:
+            if plan.owner is None or plan.owner.pk is None:
+                continue
+            key = (plan.title.casefold(), owner_key_of(Objective(**owner_fields(plan.owner))))
+            if key in matched:
+                plan.duplicate_of = loaded[matched[key]]
+        duplicates = preview.duplicates
+        if not duplicates:
+            return
+        preview.on_duplicate = self.on_duplicate
+        if self.on_duplicate not in ("skip", "update"):
+            for plan in duplicates:
+                message = _(
+                    "“%(title)s” is already in %(cycle)s for %(owner)s: choose to skip or "
+                    "update the duplicates."
+                ) % {"title": plan.title, "cycle": self.cycle.name, "owner": plan.owner_label}
+                self.error(message, plan.line, plan.where)
+            return
+        if self.on_duplicate == "skip":
+            message = ngettext(
+                "%(count)d objective is already in this cycle; it will be skipped.",
+                "%(count)d objectives are already in this cycle; they will be skipped.",
+                len(duplicates),
+            )
+        else:
+            message = ngettext(
+                "%(count)d objective is already in this cycle; it will be updated.",
+                "%(count)d objectives are already in this cycle; they will be updated.",
+                len(duplicates),
+            )
+        message %= {"count": len(duplicates)}
+        self.warn(message, None)
 
     def check_parents(self, plans: list[ObjectivePlan]) -> None:
         refs = {plan.ref for plan in plans if plan.ref}
@@ -269,6 +423,44 @@ class PreviewBuilder:
                         self.error(message, plan.line, plan.where)
 
 
+def owner_key_of(objective: Objective) -> tuple[Any, ...]:
+    return (objective.owner_person_id, objective.owner_unit_id, objective.owner_project_id)
+
+
+RANKS = {"company": 0, "department": 1, "department_head": 2, "specialist": 3}
+RANKED = {rank: level for level, rank in RANKS.items()}
+
+
+def drop_skipped_parents(plans: list[ObjectivePlan], skipped: list[ObjectivePlan]) -> None:
+    gone = {plan.ref for plan in skipped if plan.ref}
+    for plan in plans:
+        plan.parents = [link for link in plan.parents if link.ref not in gone]
+
+
+def cascade(plans: list[ObjectivePlan]) -> None:
+    """Align the article's levels: department → company, head → department, specialist → head
+    (each to the nearest objective of the level above it), and a prose project to the company's
+    objective. An objective the file already aligns is left as it is."""
+    latest: dict[str, ObjectivePlan] = {}
+    first_company = next(
+        (p for p in plans if p.level == "company" and not p.ref.startswith(PROSE_REF)), None
+    )
+    for plan in plans:
+        parent = None
+        if not plan.parents and plan.parent_level == "company":
+            parent = first_company
+        elif not plan.parents and plan.level in RANKS and RANKS[plan.level] > 0:
+            parent = latest.get(RANKED[RANKS[plan.level] - 1])
+        if parent is not None and parent is not plan:
+            parent.ref = parent.ref or f"line-{parent.line}"
+            plan.parents = [ParentLink(parent.ref)]
+        if plan.level in RANKS and not plan.ref.startswith(PROSE_REF):
+            latest[plan.level] = plan
+
+
+SKIPPED = object()
+
+
 def build_preview(
     read: ReadResult,
     cycle: Cycle,
@@ -277,7 +469,13 @@ def build_preview(
     default_owner: Any = None,
     lang: str | None = None,
     number_lang: str = "vi",
+    mapper: HeadingMapper | None = None,
+    on_duplicate: str = "",
 ) -> ImportPreview:
-    """Resolve, validate and quality-check a file's OKRs for an import into `cycle`."""
-    builder = PreviewBuilder(cycle, actor, default_owner, lang, number_lang)
+    """Resolve, validate and quality-check a file's OKRs for an import into `cycle`.
+
+    `mapper` holds the person's mapping of headings to owners; `on_duplicate` ("skip" or
+    "update") says what to do with objectives the cycle already has (else they are errors)."""
+    builder = PreviewBuilder(cycle, actor, default_owner, lang, number_lang, mapper)
+    builder.on_duplicate = on_duplicate
     return builder.build(read)

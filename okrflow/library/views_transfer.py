@@ -32,7 +32,9 @@ from okrflow.library.formats import (
 )
 from okrflow.library.forms import ImportForm
 from okrflow.library.importer import ImportFailed, ImportResult, rehearse_import, run_import
-from okrflow.library.owners import owner_from_choice
+from okrflow.library.mapping import CREATE, SKIP, HeadingMapper
+from okrflow.library.owners import owner_choices, owner_from_choice
+from okrflow.library.plans import Problem
 from okrflow.library.preview import ImportPreview, build_preview
 from okrflow.library.uploads import LimitedUploadHandler
 from okrflow.library.views import page_cycle, require_member, user_language
@@ -64,12 +66,49 @@ def normalised(content: bytes, format_name: str) -> bytes:
     return text.replace("\r\n", "\n").encode("utf-8")
 
 
-def fingerprint(content: bytes, form: ImportForm, format_name: str) -> str:
-    """Identify exactly what was previewed, so a confirm imports nothing else."""
+def fingerprint(
+    content: bytes, form: ImportForm, format_name: str, rows: list[tuple[str, str]]
+) -> str:
+    """Identify exactly what was previewed (with its mapping), so a confirm imports nothing else."""
     data = form.cleaned_data
     parts = [content, str(data["cycle"].pk).encode(), (data.get("owner") or "").encode()]
     parts.append(format_name.encode())
+    parts.append((data.get("on_duplicate") or "").encode())
+    parts += [f"{heading}={target}".encode() for heading, target in rows]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def mapping_rows(request: HttpRequest) -> list[tuple[str, str]]:
+    """The headings the person mapped on the preview, with what each was mapped to."""
+    headings = request.POST.getlist("map_heading")
+    targets = request.POST.getlist("map_target")
+    rows = []
+    for heading, target in zip(headings, targets, strict=False):
+        if heading.strip() and target.strip():
+            rows.append((heading.strip()[:300], target.strip()[:100]))
+    return rows[:200]
+
+
+def web_mapper(
+    request: HttpRequest, rows: list[tuple[str, str]]
+) -> tuple[HeadingMapper, list[str]]:
+    """Turn the page's choices into a mapping; an owner not offered to this person is refused."""
+    offered = {value for _label, options in owner_choices(request.user) for value, _n in options}
+    mapping: dict[str, Any] = {}
+    errors = []
+    for heading, target in rows:
+        if target in (SKIP, CREATE):
+            mapping[heading] = target
+            continue
+        owner = owner_from_choice(target) if target in offered else None
+        if owner is None:
+            errors.append(
+                _("“%(heading)s” is mapped to an owner you cannot choose here.")
+                % {"heading": heading}
+            )
+            continue
+        mapping[heading] = owner
+    return HeadingMapper(mapping), errors
 
 
 def preview_context(
@@ -81,19 +120,24 @@ def preview_context(
     content = normalised(content, format_name)
     owner = owner_from_choice(data.get("owner") or "")
     read = read_file(content, format_name)
+    rows = mapping_rows(request)
+    mapper, mapping_errors = web_mapper(request, rows)
     preview = build_preview(
         read,
         data["cycle"],
         request.user,
         default_owner=owner,
         number_lang=user_language(request),
+        mapper=mapper,
+        on_duplicate=data.get("on_duplicate") or "",
     )
+    preview.problems = [Problem(message) for message in mapping_errors] + preview.problems
     if request.POST.get("action") != "confirm":
         # The preview is the dry run: it meets every check the confirmed import will meet.
         preview.problems = rehearse_import(request.user, preview) + preview.problems
     carried = form.data.copy()
     carried.pop("file", None)
-    carried["checked"] = fingerprint(content, form, format_name)
+    carried["checked"] = fingerprint(content, form, format_name, rows)
     carried["format"] = format_name
     carried["payload_name"] = filename
     if format_name in TEXT_FORMATS:
@@ -111,6 +155,21 @@ def preview_context(
         "format_label": FORMAT_LABELS.get(format_name, format_name),
         "editable": format_name in TEXT_FORMATS and not carried["payload"],
         "section": "import",
+        "mapping": mapping_choices(request, preview, rows),
+    }
+
+
+def mapping_choices(
+    request: HttpRequest, preview: ImportPreview, rows: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """What the preview's mapping panel shows: every heading mapped or still unknown."""
+    chosen = dict(rows)
+    headings = list(dict.fromkeys([*chosen, *preview.unknown_owners]))
+    if not headings:
+        return {}
+    return {
+        "rows": [(heading, chosen.get(heading, "")) for heading in headings],
+        "owners": owner_choices(request.user),
     }
 
 
@@ -128,6 +187,21 @@ def announce(request: HttpRequest, preview: ImportPreview, result: ImportResult)
             "cycle": preview.cycle.name,
         },
     )
+    if result.alignments or result.initiatives or result.projects or result.updated:
+        messages.info(
+            request,
+            _(
+                "Alignments: %(alignments)d · initiatives: %(initiatives)d · new projects: "
+                "%(projects)d · updated: %(updated)d · skipped: %(skipped)d."
+            )
+            % {
+                "alignments": result.alignments,
+                "initiatives": result.initiatives,
+                "projects": result.projects,
+                "updated": result.updated,
+                "skipped": result.skipped,
+            },
+        )
     for warning in result.warnings:
         messages.warning(request, warning)
 

@@ -75,14 +75,14 @@ def test_parse_kr_empty_or_binary_file(tmp_path: Path) -> None:
 
 def test_lint_the_article(world: World) -> None:
     data = json.loads(run("lint", str(ARTICLE), "--json", "--cycle", "Q2 2026"))
-    assert (data["objectives"], data["key_results"], data["problems"]) == (12, 40, [])
+    assert (data["objectives"], data["key_results"], data["problems"]) == (18, 45, [])
     flagged = {(f["line"], f["rule"]) for f in data["findings"]}
     assert (110, "kr_is_activity") in flagged  # Tổ chức hội nghị khách hàng trong tháng 4
     assert (77, "kr_deadline_outside_cycle") in flagged  # … trong tháng 3
     assert (66, "objective_has_number") in flagged  # Top 3
     assert (116, "kr_missing_baseline") in flagged  # +25% compared with nothing
     text = run("lint", str(ARTICLE))
-    assert text.startswith(f"{ARTICLE} (text): 12 objectives, 40 key results")
+    assert text.startswith(f"{ARTICLE} (text): 18 objectives, 45 key results")
     assert "line 110" in text and "→ " in text
 
 
@@ -103,13 +103,14 @@ def test_import_dry_run_then_import(world: World) -> None:
     out = run(
         "import", str(ARTICLE), "--cycle", "Q2 2026", "--owner", "unit:Marketing", "--dry-run"
     )
-    assert "Q2 2026: 12 objectives, 40 key results (text)" in out
+    assert "Q2 2026: 18 objectives, 45 key results, 8 alignments, 3 initiatives (text)" in out
     assert "Dry run: nothing was saved." in out
     assert Objective.objects.count() == 0
     out = run("import", str(ARTICLE), "--cycle", "q2 2026", "--owner", "head.marketing")
-    assert "Imported 12 objectives and 40 key results into Q2 2026." in out
-    assert Objective.objects.filter(owner_person=world.lead).count() == 12
-    assert KeyResult.objects.count() == 40
+    assert "Imported 18 objectives and 45 key results into Q2 2026: 8 alignments" in out
+    # Headings naming no owner of this organisation fall to --owner; the others keep theirs.
+    assert Objective.objects.filter(owner_person=world.lead).count() == 14
+    assert KeyResult.objects.count() == 45
 
 
 def test_import_refuses_a_file_with_errors_and_saves_nothing(world: World, tmp_path: Path) -> None:

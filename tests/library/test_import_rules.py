@@ -47,7 +47,11 @@ def test_malformed_file_reports_every_line_and_saves_nothing(world: World) -> No
     assert [(p.line, p.message) for p in preview.errors] == [
         (2, "This key result has no objective above it (write “O: …” first)."),
         (5, "The target must differ from the starting value."),
-        (8, "No person, unit or project is called “Phòng Không Tồn Tại”."),
+        (
+            8,
+            "No person, unit or project is called “Phòng Không Tồn Tại”. Map it to an owner, "
+            "create it as a project, or skip its objectives.",
+        ),
     ]
     assert not preview.can_import
     with pytest.raises(ImportFailed) as failure:

@@ -214,14 +214,21 @@ def test_import_upload_of_xlsx_carries_the_file_to_confirm(client: Client, world
     signed_in(client, world, "admin")
     workbook = client.get(f"/library/export/{world.cycle.pk}/xlsx/").content
     upload = SimpleUploadedFile("okrs.xlsx", workbook)
-    data = {"cycle": world.cycle.pk, "owner": "", "format": "", "action": "preview"}
+    data = {
+        "cycle": world.cycle.pk,
+        "owner": "",
+        "format": "",
+        "action": "preview",
+        "on_duplicate": "update",
+    }
     preview = client.post("/library/import/", data | {"file": upload})
     form_data = preview.context["form"].data
     assert preview.context["preview"].can_import and form_data["format"] == "xlsx"
     assert form_data["payload"] and not form_data["text"]
     carried = data | {k: form_data[k] for k in ("payload", "payload_name", "checked", "format")}
     assert client.post("/library/import/", carried | {"action": "confirm"}).status_code == 302
-    assert Objective.objects.filter(title="Own SEO").count() == 2
+    # The same objective again: updated, never duplicated.
+    assert Objective.objects.filter(title="Own SEO").count() == 1
 
 
 def test_import_form_errors(client: Client, world: World) -> None:
@@ -295,7 +302,11 @@ def test_json_download_round_trips_through_the_upload(client: Client, world: Wor
         "file": SimpleUploadedFile("o.json", exported),
     }
     preview = client.post("/library/import/", data).context["preview"]
-    assert preview.can_import and json.loads(exported)["objectives"][0]["title"] == "Own SEO"
+    assert json.loads(exported)["objectives"][0]["title"] == "Own SEO"
+    assert [plan.title for plan in preview.duplicates] == ["Own SEO"] and not preview.can_import
+    data["file"].seek(0)
+    preview = client.post("/library/import/", data | {"on_duplicate": "skip"}).context["preview"]
+    assert preview.can_import and preview.creating == []
 
 
 def test_windows_text_file_confirms_from_the_text_box(client: Client, world: World) -> None:

@@ -1,11 +1,13 @@
 """`okrflow import FILE --cycle NAME`: create the OKRs of a file, all or nothing.
 
 okrflow import okrs.txt --cycle "Q2 2026" --owner unit:Marketing --dry-run
+okrflow import article.txt --cycle "Q1 2027" --map "Inbound Marketing=create" --create-missing
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -15,6 +17,7 @@ from okrflow.engine.numbers import LANGUAGES
 from okrflow.library.cli import finding_lines, problem_lines, read_input
 from okrflow.library.formats import FORMATS, read_file
 from okrflow.library.importer import ImportFailed, rehearse_import, run_import
+from okrflow.library.mapping import HeadingMapper, MappingError, parse_mapping, read_mapping_file
 from okrflow.library.owners import resolve_owner
 from okrflow.library.preview import ImportPreview, build_preview
 from okrflow.okrs.actions.objectives import owner_fields
@@ -53,6 +56,23 @@ def importing_user(username: str | None, default_owner: Any) -> Any:
     return user
 
 
+def heading_mapper(options: dict[str, Any]) -> HeadingMapper:
+    """The --map, --map-file and --create-missing options, read before the file is."""
+    try:
+        mapping: dict[str, str] = {}
+        if options["map_file"]:
+            path = Path(options["map_file"])
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as error:
+                raise CommandError(f"--map-file: cannot read {path}: {error}") from error
+            mapping |= read_mapping_file(text, str(path))
+        mapping |= parse_mapping(options["map"])
+    except MappingError as error:
+        raise CommandError(str(error)) from error
+    return HeadingMapper(mapping, create_missing=options["create_missing"])
+
+
 class Command(BaseCommand):
     help = (
         "Import OKRs from a text, md, csv, xlsx or json file into a cycle. Everything is checked "
@@ -66,6 +86,31 @@ class Command(BaseCommand):
             "--owner",
             help="Owner of objectives whose heading or owner column names no known owner: "
             "a username, a full name, unit:NAME or project:NAME.",
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADING=OWNER",
+            help="Map a heading to an owner (username, full name, unit:NAME, project:NAME), to "
+            "“create” (a new project named as the heading), to “skip” (leave its objectives out), "
+            "or to another mapped heading. Repeatable.",
+        )
+        parser.add_argument(
+            "--map-file",
+            metavar="FILE",
+            help="Mappings, one HEADING=OWNER a line (“#” comments), or a JSON object.",
+        )
+        parser.add_argument(
+            "--create-missing",
+            action="store_true",
+            help="Create every heading that names no owner as a project.",
+        )
+        parser.add_argument(
+            "--on-duplicate",
+            choices=("skip", "update"),
+            help="Objectives the cycle already has (same title and owner): skip them, or update "
+            "them (add missing key results and initiatives). Without it they are errors.",
         )
         parser.add_argument("--format", choices=FORMATS, help="Default: from the file name.")
         parser.add_argument(
@@ -94,6 +139,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--owner: {match.error}")
             default_owner = match.owner
         actor = importing_user(options["as_user"], default_owner)
+        mapper = heading_mapper(options)
         content, format_name = read_input(options["file"], options["format"])
         lang = options["lang"]
         preview = build_preview(
@@ -103,6 +149,8 @@ class Command(BaseCommand):
             default_owner=default_owner,
             lang=lang,
             number_lang=lang or "vi",
+            mapper=mapper,
+            on_duplicate=options["on_duplicate"] or "",
         )
         if options["dry_run"]:
             preview.problems = rehearse_import(None, preview) + preview.problems
@@ -123,7 +171,9 @@ class Command(BaseCommand):
             raise CommandError("Nothing was imported.") from failure
         say(
             f"Imported {len(result.objectives)} objectives and {result.key_results} key results "
-            f"into {cycle.name}."
+            f"into {cycle.name}: {result.alignments} alignments, {result.initiatives} initiatives, "
+            f"{result.projects} new projects, {result.updated} updated, "
+            f"{result.skipped} skipped duplicates."
         )
         for warning in result.warnings:
             say(f"  note: {warning}")
@@ -138,12 +188,25 @@ class Command(BaseCommand):
                 "problems": [p.to_json() for p in preview.sorted_problems()],
                 "findings": [f.to_json() for f in preview.findings],
             }
+            data |= {
+                "alignments": preview.alignment_count,
+                "initiatives": preview.initiative_count,
+                "unknown_owners": preview.unknown_owners,
+                "duplicates": len(preview.duplicates),
+            }
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         self.stdout.write(
             f"{preview.cycle.name}: {len(preview.objectives)} objectives, "
-            f"{preview.key_result_count} key results ({preview.format})"
+            f"{preview.key_result_count} key results, {preview.alignment_count} alignments, "
+            f"{preview.initiative_count} initiatives ({preview.format})"
         )
+        if preview.unknown_owners:
+            self.stdout.write(
+                "Headings that name no owner (give --map “HEADING=OWNER”, “HEADING=create” or "
+                "“HEADING=skip”, or --create-missing): "
+                + ", ".join(f"“{h}”" for h in dict.fromkeys(preview.unknown_owners))
+            )
         self.stdout.write("\n".join(plan_lines(preview)))
         if preview.problems:
             self.stdout.write("Problems:")
