@@ -39,6 +39,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from okrflow.engine import cadence
+from okrflow.engine.kr_parser_dates import Deadline
 from okrflow.engine.progress import (
     KeyResultFigures,
     Status,
@@ -48,6 +49,7 @@ from okrflow.engine.progress import (
     objective_progress,
     status_for_gap,
 )
+from okrflow.engine.quality_dates import Window, deadline_date
 
 ONE_DAY = datetime.timedelta(days=1)
 MIN_PARTS = 2
@@ -342,3 +344,17 @@ def slots_in_week(days: Sequence[SlotDay], week_start: datetime.date) -> list[Sl
 def prefill_met(slot_day: SlotDay, counted_in_week: Decimal | None) -> bool:
     """Return the pre-filled answer for a slot at a check-in: met when the week's count went up."""
     return slot_day.day is not None and counted_in_week is not None and counted_in_week > 0
+
+
+def start_day(stated: Deadline, window: Window) -> datetime.date | None:
+    """Return the first day a stated start names ("từ 15/4" 15/4, "từ tháng 4" 1/4, "từ quý III" 1/7).
+
+    The year is the one that puts the day inside the cycle, as for deadlines.
+    """
+    if stated.day is None and stated.month is None and stated.quarter is not None:
+        stated = Deadline(day=1, month=3 * stated.quarter - 2, year=stated.year)
+    elif stated.day is None and stated.month is not None:
+        stated = Deadline(day=1, month=stated.month, year=stated.year)
+    elif stated.month is None:
+        return None
+    return deadline_date(stated, window)

@@ -102,6 +102,9 @@ class KeyResultPlan:
     parsed: dict[str, Any] | None = None
     draft: KeyResultDraft | None = None
     where: str = ""
+    # #16: the day the key result starts ("từ 15/4") and a compound target's parts.
+    start_date: datetime.date | None = None
+    parts: list[dict[str, Any]] = field(default_factory=list)
 
     def action_fields(self) -> dict[str, Any]:
         """Return the keyword arguments `create_key_result` takes."""
@@ -121,6 +124,7 @@ class KeyResultPlan:
             "period": self.period,
             "due_date": self.due_date,
             "weight": self.weight,
+            "start_date": self.start_date,
         }
 
 

@@ -321,3 +321,25 @@ def record_slot_outcomes(
     check_slot_days(kr, answers)
     append_slot_outcomes(actor, kr, answers)
     return kr
+
+
+def stage_compound(kr: KeyResult, parts: list[dict[str, Any]]) -> KeyResult:
+    """Make an unsaved key result compound with parts read from a file (the import's check).
+
+    The parts wait on the key result until `insert_staged_parts` writes them after it.
+    """
+    if not parts:
+        return kr
+    make_compound(kr, Combine.WEAKEST)
+    kr.staged_parts = build_parts(kr, parts)  # type: ignore[attr-defined]
+    return kr
+
+
+def insert_staged_parts(key_results: list[KeyResult]) -> None:
+    """Write the parts staged on key results that have just been inserted (one statement)."""
+    parts = []
+    for kr in key_results:
+        for part in getattr(kr, "staged_parts", []):
+            part.key_result = kr
+            parts.append(part)
+    KeyResultPart.objects.bulk_create(parts)
