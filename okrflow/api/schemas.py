@@ -194,6 +194,11 @@ class KeyResultOut(Schema):
     per_period: int | None
     period: str
     due_date: datetime.date
+    start_date: datetime.date | None  # #16: null = the cycle's start
+    combine: str
+    slot_weekday: int | None
+    slot_hour: int | None
+    slot_day_of_month: int | None
     weight: Decimal
     is_archived: bool
     version: int
@@ -218,6 +223,10 @@ class KeyResultCreate(Input):
     period: Literal["", "week", "month"] = ""
     due_date: datetime.date | None = None
     weight: Number = Decimal("1")
+    start_date: datetime.date | None = None
+    slot_weekday: int | None = Field(default=None, ge=0, le=6)
+    slot_hour: int | None = Field(default=None, ge=0, le=23)
+    slot_day_of_month: int | None = Field(default=None, ge=1, le=31)
 
 
 class KeyResultUpdate(Input):
@@ -229,6 +238,10 @@ class KeyResultUpdate(Input):
     baseline_label: Unit | None = None
     due_date: datetime.date | None = None
     weight: Number | None = None
+    start_date: datetime.date | None = None
+    slot_weekday: int | None = Field(default=None, ge=0, le=6)
+    slot_hour: int | None = Field(default=None, ge=0, le=23)
+    slot_day_of_month: int | None = Field(default=None, ge=1, le=31)
 
 
 class ValueOut(Schema):

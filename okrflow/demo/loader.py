@@ -149,6 +149,9 @@ def build_demo(
     from okrflow.datasources.demo import build_demo_sources
 
     fed = build_demo_sources(cycle)
+    from okrflow.demo.key_result_shapes import apply_key_result_shapes
+
+    apply_key_result_shapes(cycle, today)  # issue #16: a late start, a compound KR, a slot
     say(
         f"Cycle {cycle.name}: {len(objectives)} objectives, {key_results} key results, "
         f"{values} weekly values, {checkins.checkins} check-ins, {comments} comments, {fed} key "

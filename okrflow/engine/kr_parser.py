@@ -73,6 +73,7 @@ from okrflow.engine.kr_parser_dates import (
     blank,
     extract_baseline,
     extract_deadline,
+    extract_start,
     mask_noise,
     mask_ranges,
 )
@@ -146,6 +147,10 @@ class ParsedKeyResult:
     direction: str
     deadline: Deadline | None
     per: str | None
+    # The day the work starts ("từ 15/4", "from April"); such a date is then no deadline.
+    starts: Deadline | None = None
+    # "A và B" / "A and B" with both sides measurable: each side's figures (a compound KR).
+    parts: tuple[dict[str, object], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Return the parse as a JSON-ready dict."""
@@ -159,6 +164,8 @@ class ParsedKeyResult:
             "direction": self.direction,
             "deadline": self.deadline.to_json() if self.deadline else None,
             "per": self.per,
+            "starts": self.starts.to_json() if self.starts else None,
+            "parts": list(self.parts),
             "text": self.text,
             "lang": self.lang,
         }
@@ -450,9 +457,51 @@ def is_rate_pair(work: str, quantities: list[Quantity]) -> bool:
     return bool(pair and rate_period(*pair))
 
 
+_SPLIT = re.compile(r"\s+(?:và|and|&)\s+", re.IGNORECASE)
+_PART_KINDS = ("metric", "percentage", "currency")
+
+
 def parse_key_result(text: str, lang: str | None = None) -> ParsedKeyResult:
-    """Parse one key-result sentence; the language is detected when not given."""
+    """Parse one key-result sentence; the language is detected when not given.
+
+    Its start date ("từ 15/4") and its measurable parts ("300 khách mời … và 5.000 người xem")
+    are read too; a date that starts the work is not its deadline.
+    """
     lang = check_language(lang or detect_language(text))
+    parsed = parse_one(text, lang)
+    if parsed.kind == "template":
+        return parsed
+    starts = extract_start(mask_noise(prepare_text(text)), lang)
+    deadline = parsed.deadline
+    if starts is not None and deadline == starts:
+        deadline = None
+    return replace(parsed, starts=starts, deadline=deadline, parts=split_parts(text, lang))
+
+
+def split_parts(text: str, lang: str) -> tuple[dict[str, object], ...]:
+    """Return both sides' figures when "A và B" joins two measurable targets, else nothing."""
+    for match in _SPLIT.finditer(text):
+        left, right = text[: match.start()], text[match.end() :]
+        if not (re.search(r"\d", left) and re.search(r"\d", right)):
+            continue
+        sides = [parse_one(left, lang), parse_one(right, lang)]
+        if all(side.kind in _PART_KINDS and side.target is not None for side in sides):
+            return tuple(
+                {
+                    "kind": side.kind,
+                    "start": json_number(side.start),
+                    "target": json_number(side.target),
+                    "unit": side.unit,
+                    "direction": side.direction,
+                    "text": side_text.strip(),
+                }
+                for side, side_text in zip(sides, (left, right), strict=True)
+            )
+    return ()
+
+
+def parse_one(text: str, lang: str) -> ParsedKeyResult:
+    """Parse one sentence's main target (no start date, no parts)."""
     if is_template(text):
         fields: dict[str, Any] = {
             "start": None,

@@ -386,3 +386,26 @@ def extract_deadline(text: str, lang: str) -> tuple[str, Deadline | None]:
             kept.append(hit)
             led.append(lead is not None)
     return text, merge_hits(kept, led)
+
+
+# A start date: "duy trì từ 15/4", "từ tháng 4", "bắt đầu từ 1/11", "from April", "starting 15 Oct".
+_START_LEAD = re.compile(
+    r"\b(?:bắt đầu từ|bắt đầu|kể từ|từ|starting from|starting on|starting|beginning|from|since)"
+    r"\s*(?:ngày\s+)?$"
+)
+_START_INSIDE = re.compile(r"^(?:from|since)\b")
+
+
+def extract_start(text: str, lang: str) -> Deadline | None:
+    """Return the day a key result starts when the sentence states one ("từ 15/4", "from April").
+
+    The text is not changed: the same words may also be read as the deadline by older rules,
+    which the caller then sets aside (a date that starts the work does not end it).
+    """
+    for hit in find_date_hits(text, lang):
+        if set(hit.parts) == {"year"} or in_remark(text, hit):
+            continue
+        led = _START_LEAD.search(text[: hit.start].lower())
+        if led or _START_INSIDE.match(text[hit.start : hit.end].lower()):
+            return Deadline(**hit.parts)
+    return None

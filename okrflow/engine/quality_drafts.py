@@ -99,7 +99,8 @@ def draft_from_parse(
         direction=parsed.direction,
         relative=parsed.relative,
         baseline_named=bool(label) or parsed.start is not None,
-        deadline_stated=parsed.deadline is not None,
+        # A stated start ("từ 15/4") frames the time too: the key result runs from it to the end.
+        deadline_stated=parsed.deadline is not None or parsed.starts is not None,
         due=due,
     )
     return draft, label

@@ -115,6 +115,33 @@ class KeyResultForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     weight = forms.CharField(label=_("Weight"), required=False, initial="1", max_length=10)
+    # #16: a key result that starts mid-cycle, and the slot a recurring one keeps.
+    start_date = forms.DateField(
+        label=_("Starts on"),
+        required=False,
+        help_text=_("Leave empty to start with the cycle."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    slot_weekday = forms.TypedChoiceField(
+        label=_("Slot: weekday"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", "—"),
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
+    slot_hour = forms.CharField(label=_("Slot: hour"), required=False, max_length=2)
+    slot_day_of_month = forms.CharField(
+        label=_("Slot: day of the month"), required=False, max_length=2
+    )
 
     def is_blank(self) -> bool:
         """Tell whether the person left this key result row empty (it is then skipped)."""
@@ -130,6 +157,9 @@ class KeyResultForm(forms.Form):
             "due_date": data.get("due_date"),
         }
         fields["weight"] = data.get("weight") or "1"
+        fields["start_date"] = data.get("start_date")
+        for name in ("slot_weekday", "slot_hour", "slot_day_of_month"):
+            fields[name] = data.get(name) if data.get(name) not in ("", None) else None
         for name in SHAPE_FIELDS.get(shape, ()):
             fields[name] = data.get(name) or (
                 "" if name in ("unit", "baseline_label", "currency", "period") else None

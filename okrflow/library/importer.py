@@ -38,6 +38,7 @@ from okrflow.okrs.actions.objectives import (
     live_objective_counts,
     resolve_tags,
 )
+from okrflow.okrs.actions.shapes import insert_staged_parts, stage_compound
 from okrflow.okrs.models import Alignment, Initiative, KeyResult, KeyResultValue, Objective
 from okrflow.org.access import access_for
 from okrflow.org.actions import create_project
@@ -120,7 +121,9 @@ def stage(actor: Any, preview: ImportPreview, place: Place) -> Staged:
         built = []
         for kr in plan.key_results:
             place.at(kr)
-            built.append(build_key_result(actor, objective, **kr.action_fields()))
+            built.append(
+                stage_compound(build_key_result(actor, objective, **kr.action_fields()), kr.parts)
+            )
         staged.key_results.append(built)
     return staged
 
@@ -155,6 +158,7 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
             kr.position = position
             key_results.append(kr)
     insert(KeyResult, key_results)
+    insert_staged_parts(key_results)
     insert(
         KeyResultValue,
         [first_value(actor, kr) for kr in key_results if kr.current_value is not None],

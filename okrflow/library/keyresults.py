@@ -146,7 +146,7 @@ def sentence_plan(
         due = None
     for note in fields.notes:
         cells.warn(note_message(note, fields.baseline_label, fields.relative_change))
-    return KeyResultPlan(
+    plan = KeyResultPlan(
         line=raw.line,
         title=raw.title,
         due_date=due,
@@ -155,6 +155,36 @@ def sentence_plan(
         where=raw.where,
         **fields.as_dict(),
     )
+    read_start_and_parts(plan, parsed, cells, window)
+    return plan
+
+
+def read_start_and_parts(plan: KeyResultPlan, parsed: Any, cells: Collector, window: Any) -> None:
+    """Keep the sentence's start date ("từ 15/4") and its measurable parts ("A và B")."""
+    from okrflow.engine.kr_shapes import start_day
+
+    if parsed.starts is not None and window is not None:
+        day = start_day(parsed.starts, window)
+        if day is not None and window.contains(day):
+            plan.start_date = day
+        elif day is not None:
+            cells.warn(
+                _(
+                    "The start %(day)s falls outside the cycle; the key result starts with the cycle."
+                )
+                % {"day": short_date(day)}
+            )
+    plan.parts = [
+        {
+            "label": str(part["text"])[:200],
+            "shape": "percentage" if part["kind"] == "percentage" else "metric",
+            "direction": "decrease" if part["direction"] == "decrease" else "increase",
+            "start_value": part["start"] if part["start"] is not None else 0,
+            "target_value": part["target"],
+            "unit": part["unit"] or "",
+        }
+        for part in parsed.parts
+    ]
 
 
 def note_message(note: str, label: str, change: Decimal | None) -> str:
@@ -188,6 +218,8 @@ def build_key_result(
     columns = raw.columns
     if columns.get("due") is not None:
         plan.due_date = cells.read(read_date, columns["due"])
+    if columns.get("start_date") is not None:
+        plan.start_date = cells.read(read_date, columns["start_date"])
     if plan.due_date is None and window is not None:
         plan.due_date = window.end
     plan.current_value = cells.read(read_decimal, columns.get("current"), number_lang)

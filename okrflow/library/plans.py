@@ -104,6 +104,9 @@ class KeyResultPlan:
     draft: KeyResultDraft | None = None
     where: str = ""
     initiatives: list[str] = field(default_factory=list)
+    # #16: the day the key result starts ("từ 15/4") and a compound target's parts.
+    start_date: datetime.date | None = None
+    parts: list[dict[str, Any]] = field(default_factory=list)
 
     def action_fields(self) -> dict[str, Any]:
         """Return the keyword arguments `create_key_result` takes."""
@@ -123,6 +126,7 @@ class KeyResultPlan:
             "period": self.period,
             "due_date": self.due_date,
             "weight": self.weight,
+            "start_date": self.start_date,
         }
 
 

@@ -34,6 +34,7 @@ from okrflow.library.plans import (
 from okrflow.library.prose import PROSE_REF
 from okrflow.okrs.actions.key_results import relative_target_value, validate_key_result
 from okrflow.okrs.actions.objectives import contribution_weight, owner_fields
+from okrflow.okrs.actions.shapes import stage_compound
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation, OrgUnit, Person, Project
@@ -284,6 +285,7 @@ class PreviewBuilder:
             kr.target_value = relative_target_value(kr)
         try:
             validate_key_result(kr)
+            stage_compound(kr, plan.parts)
         except ValidationError as error:
             for messages in error.message_dict.values():
                 for message in messages:

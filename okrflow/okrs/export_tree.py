@@ -9,6 +9,7 @@ from typing import Any
 
 from okrflow.cycles.models import Cycle
 from okrflow.okrs.measure import KeyResultReport, ObjectiveReport
+from okrflow.okrs.shapes import slot_data
 
 
 def number_or_none(value: Decimal | None) -> int | float | None:
@@ -42,6 +43,11 @@ def key_result_data(row: KeyResultReport) -> dict[str, Any]:
         "per_period": kr.per_period,
         "period": kr.period or None,
         "due": kr.due_date.isoformat(),
+        # The key result's own start (#16): pace, forecasts and grading start there.
+        "start_date": (kr.start_date or kr.objective.cycle.start_date).isoformat(),
+        "combine": kr.combine or None,
+        "parts": [],  # filled for a compound key result by `okrs.shapes.fill_shapes`
+        "slot": slot_data(kr),
         "weight": number_or_none(kr.weight),
         "owner": kr.owner_id,
         "progress": ratio(row.progress),

@@ -42,6 +42,8 @@ PROBLEM_FIELDS = {
     "negative_percentage": "target_value",
     "negative_occurrences": "current_value",
     "milestone_not_binary": "current_value",
+    "start_outside_cycle": "start_date",
+    "start_after_due": "start_date",
 }
 
 
@@ -59,6 +61,7 @@ def problem_message(code: str) -> str:
         "negative_percentage": _("A percentage cannot be negative."),
         "negative_occurrences": _("The count cannot be negative."),
         "milestone_not_binary": _("A milestone is either done or not done."),
+        "start_after_due": _("The start date must not be after the due date."),
     }
     return messages.get(code, _("These figures do not fit together."))
 
@@ -72,13 +75,16 @@ def figure_problem_messages(figures: engine.KeyResultFigures) -> list[tuple[str,
 
 
 def figures_of(kr: KeyResult, window_start: datetime.date) -> engine.KeyResultFigures:
-    """Describe a key result to the engine; its window runs from the cycle start to its due date."""
+    """Describe a key result to the engine; its window runs from its start to its due date.
+
+    A key result's own start date (set when it starts mid-cycle) wins over `window_start`.
+    """
     direction = kr.direction
     if kr.shape in (engine.Shape.MILESTONE, engine.Shape.RECURRING):
         direction = engine.Direction.INCREASE
     return engine.KeyResultFigures(
         shape=engine.Shape(kr.shape),
-        start_date=window_start,
+        start_date=kr.start_date or window_start,
         due_date=kr.due_date,
         start=kr.start_value,
         target=kr.target_value,

@@ -51,6 +51,13 @@ class Period(models.TextChoices):
     MONTH = "month", _("per month")
 
 
+class Combine(models.TextChoices):
+    """How a compound key result's parts make its progress (blank: not compound)."""
+
+    WEAKEST = "weakest", _("The weakest part")
+    WEIGHTED = "weighted", _("Weighted mean of the parts")
+
+
 class Currency(models.TextChoices):
     VND = "VND", _("Vietnamese đồng")
     USD = "USD", _("US dollar")
@@ -244,6 +251,19 @@ class KeyResult(models.Model):
     per_period = models.PositiveSmallIntegerField(_("times per period"), null=True, blank=True)
     period = models.CharField(_("period"), max_length=8, choices=Period.choices, blank=True)
     due_date = models.DateField(_("due date"))
+    # The day the key result starts counting (blank: the cycle's first day); pace lines,
+    # recurring windows, forecasts and grading start there.
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    # Set on a compound key result: its parts (`KeyResultPart`) make its progress this way.
+    combine = models.CharField(
+        _("parts combine as"), max_length=8, choices=Combine.choices, blank=True
+    )
+    # The slot of a recurring key result: a weekday (0 = Monday) and hour, or a day of the month.
+    slot_weekday = models.PositiveSmallIntegerField(_("slot weekday"), null=True, blank=True)
+    slot_hour = models.PositiveSmallIntegerField(_("slot hour"), null=True, blank=True)
+    slot_day_of_month = models.PositiveSmallIntegerField(
+        _("slot day of the month"), null=True, blank=True
+    )
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
     position = models.PositiveIntegerField(_("position"), default=0)
     is_archived = models.BooleanField(_("archived"), default=False)
@@ -289,6 +309,25 @@ class KeyResult(models.Model):
                 | models.Q(per_period__gte=1, period__in=[Period.WEEK, Period.MONTH]),
                 name="kr_recurring_has_rhythm",
             ),
+            models.CheckConstraint(
+                condition=models.Q(slot_weekday__isnull=True, slot_day_of_month__isnull=True)
+                | models.Q(shape=Shape.RECURRING),
+                name="kr_slot_only_when_recurring",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(slot_weekday__isnull=True)
+                | models.Q(slot_weekday__lte=6, slot_day_of_month__isnull=True),
+                name="kr_slot_weekday_or_day_of_month",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(slot_hour__isnull=True) | models.Q(slot_hour__lte=23),
+                name="kr_slot_hour_in_day",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(slot_day_of_month__isnull=True)
+                | models.Q(slot_day_of_month__gte=1, slot_day_of_month__lte=31),
+                name="kr_slot_day_of_month_in_month",
+            ),
         ]
         indexes = [
             # Overview and CLI read the key results of a page of objectives in order.
@@ -297,6 +336,14 @@ class KeyResult(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_compound(self) -> bool:
+        return bool(self.combine)
+
+    @property
+    def has_slot(self) -> bool:
+        return self.slot_weekday is not None or self.slot_day_of_month is not None
 
 
 class KeyResultValue(models.Model):
@@ -351,6 +398,96 @@ class KeyResultValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} ({self.measured_on})"
+
+
+class KeyResultPart(models.Model):
+    """One measured part of a compound key result; all parts must be met."""
+
+    key_result = models.ForeignKey(
+        KeyResult, on_delete=models.CASCADE, related_name="parts", verbose_name=_("key result")
+    )
+    label = models.CharField(_("part"), max_length=200)
+    shape = models.CharField(_("shape"), max_length=16, choices=Shape.choices, default=Shape.METRIC)
+    direction = models.CharField(
+        _("direction"), max_length=16, choices=Direction.choices, default=Direction.INCREASE
+    )
+    start_value = models.DecimalField(_("start value"), null=True, blank=True, **VALUE_DIGITS)
+    target_value = models.DecimalField(_("target value"), null=True, blank=True, **VALUE_DIGITS)
+    current_value = models.DecimalField(_("current value"), null=True, blank=True, **VALUE_DIGITS)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("key result part")
+        verbose_name_plural = _("key result parts")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="krpart_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class KeyResultPartValue(models.Model):
+    """One recorded value of a compound key result's part; append-only like `KeyResultValue`."""
+
+    part = models.ForeignKey(
+        KeyResultPart, on_delete=models.CASCADE, related_name="values", verbose_name=_("part")
+    )
+    value = models.DecimalField(_("value"), **VALUE_DIGITS)
+    measured_on = models.DateField(_("measured on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    source = models.CharField(_("source"), max_length=16, choices=KeyResultValue.Source.choices)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("part value")
+        verbose_name_plural = _("part values")
+        ordering = ["measured_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.measured_on})"
+
+
+class SlotOutcome(models.Model):
+    """Whether one slot of a recurring key result was met; append-only, the newest per slot counts."""
+
+    key_result = models.ForeignKey(
+        KeyResult,
+        on_delete=models.CASCADE,
+        related_name="slot_outcomes",
+        verbose_name=_("key result"),
+    )
+    slot_on = models.DateField(_("slot day"))
+    met = models.BooleanField(_("met"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("slot outcome")
+        verbose_name_plural = _("slot outcomes")
+        ordering = ["slot_on", "id"]
+        indexes = [models.Index(fields=["key_result", "slot_on"], name="slot_outcome_kr_day")]
+
+    def __str__(self) -> str:
+        return f"{self.slot_on}: {self.met}"
 
 
 class TargetVersion(models.Model):

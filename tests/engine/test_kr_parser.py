@@ -24,7 +24,7 @@ KINDS = {"metric", "percentage", "currency", "milestone", "recurring", "activity
 UNMEASURED = {"activity", "template"}
 DIRECTIONS = {"increase", "decrease", "at_least", "at_most", "achieve", "none"}
 JSON_KEYS = {"measurable", "kind", "start", "target", "relative", "unit", "direction"}
-JSON_KEYS |= {"deadline", "per", "text", "lang"}
+JSON_KEYS |= {"deadline", "per", "starts", "parts", "text", "lang"}
 _AMOUNT = re.compile(r"(?:(?P<start>-?[\d_.]+) → )?(?P<target>-?[\d_.]+)(?: (?P<unit>.+))?")
 
 
@@ -124,7 +124,7 @@ Tăng 30% số lần gửi biểu mẫu liên hệ so với tháng 3  => percent
 Phát triển nhóm khách hàng thân thiết lên tối thiểu 5.000 thành viên trong tháng 4
   => metric | 5000 thành viên | increase | month=4
 Thực hiện chạy quảng cáo trên Google, Facebook với đường dẫn về website duy trì từ 15/4
-  => milestone | day=15 month=4
+  => milestone
 Triển khai việc phát hành bản tin online giới thiệu sản phẩm gửi về email khách hàng tiềm năng
     định kỳ 1 lần/tuần trước 15/4. Bản tin cần có link truy cập đến website sản phẩm.
   => recurring | 1 lần | at_least | per=week | day=15 month=4
@@ -137,7 +137,7 @@ Tổ chức hội thảo chuyên ngành trong tháng 4 thu hút được ít nh�
 Trên cơ sở các tham luận ở hội thảo chuyên ngành, Phòng Marketing thực hiện biên soạn và xuất
     bản sách trong tháng 5  => milestone | month=5
 Tiến hành ghi nhận ý kiến đánh giá của khách hàng trên mỗi bài viết với cơ chế từ 1 – 5 sao từ
-    tháng 4  => milestone | month=4
+    tháng 4  => milestone
 Khảo sát ý kiến của tối thiểu 200 khách hàng về nội dung họ mong đợi xuất hiện trên các nền tảng
     thông tin của công ty trong tháng 4  => metric | 200 khách hàng | at_least | month=4
 Tuyển dụng ít nhất 1 senior content chuyên trách trong tháng 4
@@ -231,7 +231,7 @@ Ra mắt tính năng thanh toán qua ví điện tử  => milestone
 Tăng lượng đăng ký bản tin thêm 1.500 người  => metric | 1500 người | increase | relative
 Giảm tỷ lệ nghỉ việc xuống dưới 10% trong năm 2024  => percentage | 10 % | decrease | year=2024
 Tổ chức sự kiện ra mắt sản phẩm vào 20/5  => milestone | day=20 month=5
-Triển khai hệ thống OKR cho toàn công ty từ quý III  => milestone | quarter=3
+Triển khai hệ thống OKR cho toàn công ty từ quý III  => milestone
 Doanh thu đạt 5 tỷ trong quý 3  => currency | 5_000_000_000 VND | quarter=3
 Đạt 3 tỷ doanh thu trong năm nay  => currency | 3_000_000_000 VND
 Đạt 100+ khách hàng doanh nghiệp  => metric | 100 khách hàng | at_least
@@ -313,7 +313,7 @@ Increase the number of paying customers from 120 to 200  => metric | 120 → 200
 Cut infrastructure costs by $10k per month  => currency | 10000 USD | decrease | relative
 Launch beta by June  => milestone | month=6
 Publish the annual report before 6/30  => milestone | day=30 month=6
-Roll out SSO from April  => milestone | month=4
+Roll out SSO from April  => milestone
 Grow revenue 25% by 2025  => percentage | 25 % | increase | relative | year=2025
 Increase customers by 2000 customers  => metric | 2000 customer | increase | relative
 Sign 5 deals in Q3'24  => metric | 5 deal | quarter=3 year=2024
@@ -640,3 +640,48 @@ def test_a_placeholder_makes_any_sentence_a_template(
     text = " ".join(["Đạt", *words[:at], placeholder, *words[at:]])
     got = parse_key_result(text).to_json()
     assert (got["kind"], got["measurable"], got["target"]) == ("template", False, None)
+
+
+# --- #16: a start date and the parts of a compound target -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        ("Chạy quảng cáo Facebook với đường dẫn về website duy trì từ 15/4", (15, 4)),
+        ("Đánh giá 1 – 5 sao từ tháng 4", (None, 4)),
+        ("Gửi bản tin 1 lần/tuần bắt đầu từ 15/10", (15, 10)),
+        ("Ship the newsletter weekly from April", (None, 4)),
+        ("Grow fanpage followers from 6,500 to 10,000 by June 1", None),
+        ("Tăng doanh thu từ 2 tỷ lên 3 tỷ trong tháng 6", None),
+    ],
+)
+def test_a_stated_start_date_is_read_and_is_no_deadline(
+    text: str, starts: tuple[int | None, int] | None
+) -> None:
+    got = parse_key_result(text).to_json()
+    if starts is None:
+        assert got["starts"] is None
+        return
+    assert got["starts"] == {"day": starts[0], "month": starts[1], "quarter": None, "year": None}
+    assert got["deadline"] is None
+
+
+def test_a_target_joined_by_va_splits_into_measurable_parts() -> None:
+    got = parse_key_result(
+        "Tổ chức hội thảo với ít nhất 300 khách mời tham dự trực tiếp và 5.000 người xem livestream"
+    ).to_json()
+    assert [(p["target"], p["unit"]) for p in got["parts"]] == [  # type: ignore[union-attr, index]
+        (300, "khách mời"),
+        (5000, "người"),
+    ]
+    english = parse_key_result("Host 300 guests in person and 5,000 livestream viewers").to_json()
+    assert [p["target"] for p in english["parts"]] == [300, 5000]  # type: ignore[union-attr, index]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Tăng doanh thu và lợi nhuận 20%", "Ra mắt website và app mới", "Grow revenue by 20%"],
+)
+def test_a_single_target_has_no_parts(text: str) -> None:
+    assert parse_key_result(text).to_json()["parts"] == []

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +40,7 @@ from okrflow.checkins.views.common import (
 )
 from okrflow.checkins.views.rows import build_rows
 from okrflow.engine.cadence import Timeliness
+from okrflow.okrs import checkin_shapes
 from okrflow.org.models import Person
 
 MISSED_SHOWN = 3
@@ -103,6 +105,9 @@ def mine_context(
             errors=errors,
             as_of=measured_day(cycle, week),
         ),
+        "shapes": checkin_shapes.form_shapes(
+            key_results, week.start, today, request.POST if posted is not None else None, errors
+        ),
         "errors": errors or {},
         "general_errors": (errors or {}).get(ALL, []),
         "texts": {
@@ -145,14 +150,20 @@ def mine(request: HttpRequest) -> HttpResponse:
     posted = read_checkin_form(request.POST)
     submit = request.POST.get("action") != "draft"
     try:
-        record_checkin(
-            request.user,
-            person=person,
-            cycle=place.cycle,
-            week=place.week.start,
-            data=posted,
-            submit=submit,
-        )
+        with transaction.atomic():  # the parts and slots (#16) are saved with the check-in
+            shapes = checkin_shapes.prepare(
+                posted, request.POST, lambda: key_results_for(person, place.cycle)
+            )
+            record_checkin(
+                request.user,
+                person=person,
+                cycle=place.cycle,
+                week=place.week.start,
+                data=posted,
+                submit=submit,
+            )
+            if submit:
+                checkin_shapes.record(request.user, shapes, measured_day(place.cycle, place.week))
     except (ValidationError, PermissionDenied) as error:
         status = 403 if isinstance(error, PermissionDenied) else 200
         context = mine_context(request, person, place, posted=posted, errors=error_dict(error))

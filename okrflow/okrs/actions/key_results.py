@@ -55,8 +55,13 @@ EDITABLE_FIELDS = (
     "per_period",
     "period",
     "due_date",
+    "start_date",
+    "slot_weekday",
+    "slot_hour",
+    "slot_day_of_month",
     "owner",
 )
+SLOT_FIELDS = ("slot_weekday", "slot_hour", "slot_day_of_month")
 
 
 def default_direction(shape: str) -> str:
@@ -75,6 +80,10 @@ def coerce_changes(changes: dict[str, Any]) -> dict[str, Any]:
                 clean[name] = (value or "").strip()
             elif name == "per_period":
                 clean[name] = coerce_count(value)
+            elif name in SLOT_FIELDS:
+                clean[name] = coerce_slot_number(name, value)
+            elif name in ("start_date", "due_date"):
+                clean[name] = coerce_date(name, value)
             else:
                 clean[name] = value
         except ValidationError as error:
@@ -92,6 +101,60 @@ def coerce_count(value: Any) -> int | None:
     if number is None or number != number.to_integral_value() or number < 1 or number > 1000:
         raise ValidationError({"per_period": _("Enter a whole number of times, at least 1.")})
     return int(number)
+
+
+def coerce_slot_number(name: str, value: Any) -> int | None:
+    """Read a slot's weekday (0–6), hour (0–23) or day of the month (1–31)."""
+    if value in (None, ""):
+        return None
+    low, high = {"slot_weekday": (0, 6), "slot_hour": (0, 23), "slot_day_of_month": (1, 31)}[name]
+    number = to_decimal(value, name)
+    if number is None or number != number.to_integral_value() or not low <= number <= high:
+        raise ValidationError(
+            {name: _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}}
+        )
+    return int(number)
+
+
+def coerce_date(name: str, value: Any) -> datetime.date | None:
+    """Read a date given as a date or as ISO text (the API and the CLI pass text)."""
+    if value in (None, "") or isinstance(value, datetime.date):
+        return value or None
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError({name: _("Enter a date as YYYY-MM-DD.")}) from None
+
+
+def start_and_slot_errors(kr: KeyResult) -> list[tuple[str, str]]:
+    """Return (field, message) for a start date or slot that does not fit the key result."""
+    from okrflow.engine.kr_shapes import slot_problems, start_date_problems
+
+    cycle = kr.objective.cycle
+    errors = []
+    dates = {
+        "start": cycle.start_date.strftime("%d/%m/%Y"),
+        "end": cycle.end_date.strftime("%d/%m/%Y"),
+    }
+    for code in start_date_problems(kr.start_date, cycle.start_date, cycle.end_date, kr.due_date):
+        if code == "start_outside_cycle":
+            message = _("The start date must fall inside the cycle (%(start)s – %(end)s).") % dates
+        else:
+            message = _("The start date must not be after the due date.")
+        errors.append(("start_date", message))
+    slot_messages = {
+        "slot_not_recurring": _("Only a recurring key result can keep a slot."),
+        "slot_both_days": _("Choose a weekday or a day of the month for the slot, not both."),
+        "slot_hour_without_day": _("Choose the slot's weekday before its hour."),
+        "slot_weekday_needs_week": _("A weekday slot needs a weekly rhythm."),
+        "slot_day_needs_month": _("A day-of-the-month slot needs a monthly rhythm."),
+    }
+    for code in slot_problems(
+        kr.shape, kr.slot_weekday, kr.slot_hour, kr.slot_day_of_month, kr.period
+    ):
+        field = "slot_day_of_month" if "day" in code and "weekday" not in code else "slot_weekday"
+        errors.append((field, slot_messages.get(code, _("This slot is not possible."))))
+    return errors
 
 
 def validate_key_result(kr: KeyResult) -> None:
@@ -134,6 +197,9 @@ def validate_key_result(kr: KeyResult) -> None:
                 "end": cycle.end_date.strftime("%d/%m/%Y"),
             },
         )
+    if kr.due_date is not None:
+        for field, message in start_and_slot_errors(kr):
+            add(field, message)
     if not errors:
         for field, message in figure_problem_messages(figures_of(kr, cycle.start_date)):
             add(field, message)
@@ -174,6 +240,10 @@ def build_key_result(
     period: str = "",
     due_date: datetime.date | None = None,
     weight: Any = Decimal("1"),
+    start_date: Any = None,
+    slot_weekday: Any = None,
+    slot_hour: Any = None,
+    slot_day_of_month: Any = None,
 ) -> KeyResult:
     """Check a new key result and return it unsaved: every check of `create_key_result`.
 
@@ -195,6 +265,10 @@ def build_key_result(
             "unit": unit,
             "baseline_label": baseline_label,
             "per_period": per_period,
+            "start_date": start_date,
+            "slot_weekday": slot_weekday,
+            "slot_hour": slot_hour,
+            "slot_day_of_month": slot_day_of_month,
         }
     )
     if shape == Shape.CURRENCY and not currency:

@@ -6,209 +6,602 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cycles', '0001_initial'),
-        ('org', '0001_initial'),
+        ("cycles", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(allow_unicode=True, unique=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('marketing', 'Marketing type'), ('free', 'Free tag')], default='free', max_length=16, verbose_name='kind')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(allow_unicode=True, unique=True, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("marketing", "Marketing type"), ("free", "Free tag")],
+                        default="free",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tag',
-                'verbose_name_plural': 'tags',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "tag",
+                "verbose_name_plural": "tags",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='KeyResult',
+            name="KeyResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('shape', models.CharField(choices=[('metric', 'Number from → to'), ('threshold', 'Stay at least / at most'), ('percentage', 'Percentage from → to'), ('currency', 'Money from → to'), ('relative', 'Change vs a past period'), ('milestone', 'Milestone (done / not done)'), ('recurring', 'Recurring (times per period)')], default='metric', max_length=16, verbose_name='shape')),
-                ('direction', models.CharField(choices=[('increase', 'Increase'), ('decrease', 'Decrease'), ('at_least', 'Stay at least'), ('at_most', 'Stay at most')], default='increase', max_length=16, verbose_name='direction')),
-                ('start_value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='start value')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='target value')),
-                ('current_value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='current value')),
-                ('unit', models.CharField(blank=True, max_length=50, verbose_name='unit')),
-                ('currency', models.CharField(blank=True, choices=[('VND', 'Vietnamese đồng'), ('USD', 'US dollar')], max_length=3, verbose_name='currency')),
-                ('relative_change', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='change in percent')),
-                ('baseline_label', models.CharField(blank=True, max_length=100, verbose_name='compared with')),
-                ('per_period', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='times per period')),
-                ('period', models.CharField(blank=True, choices=[('week', 'per week'), ('month', 'per month')], max_length=8, verbose_name='period')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=6, verbose_name='weight')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('is_archived', models.BooleanField(default=False, verbose_name='archived')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='key_results', to='org.person', verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "shape",
+                    models.CharField(
+                        choices=[
+                            ("metric", "Number from → to"),
+                            ("threshold", "Stay at least / at most"),
+                            ("percentage", "Percentage from → to"),
+                            ("currency", "Money from → to"),
+                            ("relative", "Change vs a past period"),
+                            ("milestone", "Milestone (done / not done)"),
+                            ("recurring", "Recurring (times per period)"),
+                        ],
+                        default="metric",
+                        max_length=16,
+                        verbose_name="shape",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("increase", "Increase"),
+                            ("decrease", "Decrease"),
+                            ("at_least", "Stay at least"),
+                            ("at_most", "Stay at most"),
+                        ],
+                        default="increase",
+                        max_length=16,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "start_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="start value",
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="target value",
+                    ),
+                ),
+                (
+                    "current_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="current value",
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=50, verbose_name="unit")),
+                (
+                    "currency",
+                    models.CharField(
+                        blank=True,
+                        choices=[("VND", "Vietnamese đồng"), ("USD", "US dollar")],
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "relative_change",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="change in percent",
+                    ),
+                ),
+                (
+                    "baseline_label",
+                    models.CharField(blank=True, max_length=100, verbose_name="compared with"),
+                ),
+                (
+                    "per_period",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="times per period"
+                    ),
+                ),
+                (
+                    "period",
+                    models.CharField(
+                        blank=True,
+                        choices=[("week", "per week"), ("month", "per month")],
+                        max_length=8,
+                        verbose_name="period",
+                    ),
+                ),
+                ("due_date", models.DateField(verbose_name="due date")),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2, default=1, max_digits=6, verbose_name="weight"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("is_archived", models.BooleanField(default=False, verbose_name="archived")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="key_results",
+                        to="org.person",
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'key result',
-                'verbose_name_plural': 'key results',
-                'ordering': ['position', 'id'],
+                "verbose_name": "key result",
+                "verbose_name_plural": "key results",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Initiative',
+            name="Initiative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('is_done', models.BooleanField(default=False, verbose_name='done')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='initiatives', to='org.person', verbose_name='owner')),
-                ('key_result', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='initiatives', to='okrs.keyresult', verbose_name='key result')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                ("is_done", models.BooleanField(default=False, verbose_name="done")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done at")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="initiatives",
+                        to="org.person",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "key_result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="initiatives",
+                        to="okrs.keyresult",
+                        verbose_name="key result",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'initiative',
-                'verbose_name_plural': 'initiatives',
-                'ordering': ['is_done', 'due_date', 'id'],
+                "verbose_name": "initiative",
+                "verbose_name_plural": "initiatives",
+                "ordering": ["is_done", "due_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('kind', models.CharField(choices=[('committed', 'Committed'), ('aspirational', 'Aspirational')], default='committed', max_length=16, verbose_name='kind')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Waiting for agreement'), ('active', 'Active'), ('archived', 'Archived')], default='active', max_length=16, verbose_name='state')),
-                ('is_private', models.BooleanField(default=False, verbose_name='private')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objectives', to='cycles.cycle', verbose_name='cycle')),
-                ('owner_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='objectives', to='org.person', verbose_name='owner (person)')),
-                ('owner_project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='objectives', to='org.project', verbose_name='owner (project)')),
-                ('owner_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='objectives', to='org.orgunit', verbose_name='owner (unit)')),
-                ('tags', models.ManyToManyField(blank=True, related_name='objectives', to='okrs.tag', verbose_name='tags')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("committed", "Committed"), ("aspirational", "Aspirational")],
+                        default="committed",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("proposed", "Waiting for agreement"),
+                            ("active", "Active"),
+                            ("archived", "Archived"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                ("is_private", models.BooleanField(default=False, verbose_name="private")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objectives",
+                        to="cycles.cycle",
+                        verbose_name="cycle",
+                    ),
+                ),
+                (
+                    "owner_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objectives",
+                        to="org.person",
+                        verbose_name="owner (person)",
+                    ),
+                ),
+                (
+                    "owner_project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objectives",
+                        to="org.project",
+                        verbose_name="owner (project)",
+                    ),
+                ),
+                (
+                    "owner_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objectives",
+                        to="org.orgunit",
+                        verbose_name="owner (unit)",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(
+                        blank=True, related_name="objectives", to="okrs.tag", verbose_name="tags"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'objective',
-                'verbose_name_plural': 'objectives',
-                'ordering': ['position', 'id'],
+                "verbose_name": "objective",
+                "verbose_name_plural": "objectives",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='keyresult',
-            name='objective',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='key_results', to='okrs.objective', verbose_name='objective'),
+            model_name="keyresult",
+            name="objective",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="key_results",
+                to="okrs.objective",
+                verbose_name="objective",
+            ),
         ),
         migrations.CreateModel(
-            name='Alignment',
+            name="Alignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_primary', models.BooleanField(default=True, verbose_name='primary')),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=6, verbose_name='contribution weight')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_links', to='okrs.objective', verbose_name='child')),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='child_links', to='okrs.objective', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_primary", models.BooleanField(default=True, verbose_name="primary")),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=1,
+                        max_digits=6,
+                        verbose_name="contribution weight",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parent_links",
+                        to="okrs.objective",
+                        verbose_name="child",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="child_links",
+                        to="okrs.objective",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alignment',
-                'verbose_name_plural': 'alignments',
-                'ordering': ['-is_primary', 'id'],
+                "verbose_name": "alignment",
+                "verbose_name_plural": "alignments",
+                "ordering": ["-is_primary", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TargetVersion',
+            name="TargetVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_target', models.DecimalField(decimal_places=4, max_digits=20, null=True, verbose_name='old target')),
-                ('new_target', models.DecimalField(decimal_places=4, max_digits=20, null=True, verbose_name='new target')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='changed at')),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('key_result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='target_versions', to='okrs.keyresult', verbose_name='key result')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "old_target",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=20, null=True, verbose_name="old target"
+                    ),
+                ),
+                (
+                    "new_target",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=20, null=True, verbose_name="new target"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("changed_at", models.DateTimeField(auto_now_add=True, verbose_name="changed at")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "key_result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="target_versions",
+                        to="okrs.keyresult",
+                        verbose_name="key result",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target version',
-                'verbose_name_plural': 'target versions',
-                'ordering': ['changed_at', 'id'],
+                "verbose_name": "target version",
+                "verbose_name_plural": "target versions",
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='KeyResultValue',
+            name="KeyResultValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='value')),
-                ('measured_on', models.DateField(verbose_name='measured on')),
-                ('source', models.CharField(choices=[('manual', 'Manual update'), ('checkin', 'Check-in'), ('import', 'Import'), ('demo', 'Demo data')], max_length=16, verbose_name='source')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('key_result', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='okrs.keyresult', verbose_name='key result')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="value"),
+                ),
+                ("measured_on", models.DateField(verbose_name="measured on")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Manual update"),
+                            ("checkin", "Check-in"),
+                            ("import", "Import"),
+                            ("demo", "Demo data"),
+                        ],
+                        max_length=16,
+                        verbose_name="source",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "key_result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="values",
+                        to="okrs.keyresult",
+                        verbose_name="key result",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'key result value',
-                'verbose_name_plural': 'key result values',
-                'ordering': ['measured_on', 'id'],
-                'indexes': [models.Index(fields=['key_result', 'measured_on'], name='krvalue_history')],
+                "verbose_name": "key result value",
+                "verbose_name_plural": "key result values",
+                "ordering": ["measured_on", "id"],
+                "indexes": [
+                    models.Index(fields=["key_result", "measured_on"], name="krvalue_history")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='keyresult',
-            index=models.Index(fields=['objective', 'position'], name='kr_objective_position'),
+            model_name="keyresult",
+            index=models.Index(fields=["objective", "position"], name="kr_objective_position"),
         ),
         migrations.AddConstraint(
-            model_name='keyresult',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gt', 0)), name='kr_weight_positive'),
+            model_name="keyresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gt", 0)), name="kr_weight_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyresult',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('shape__in', ('metric', 'percentage', 'currency')), _negated=True), models.Q(('start_value__isnull', False), ('target_value__isnull', False), models.Q(('start_value', models.F('target_value')), _negated=True)), _connector='OR'), name='kr_from_to_start_differs_from_target'),
+            model_name="keyresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("shape__in", ("metric", "percentage", "currency")), _negated=True),
+                    models.Q(
+                        ("start_value__isnull", False),
+                        ("target_value__isnull", False),
+                        models.Q(("start_value", models.F("target_value")), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="kr_from_to_start_differs_from_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyresult',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('shape', 'threshold'), _negated=True), models.Q(('direction__in', ['at_least', 'at_most']), ('target_value__isnull', False)), _connector='OR'), name='kr_threshold_has_bound'),
+            model_name="keyresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("shape", "threshold"), _negated=True),
+                    models.Q(
+                        ("direction__in", ["at_least", "at_most"]), ("target_value__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="kr_threshold_has_bound",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyresult',
-            constraint=models.CheckConstraint(condition=models.Q(('shape', 'threshold'), ('direction__in', ['increase', 'decrease']), _connector='OR'), name='kr_direction_fits_shape'),
+            model_name="keyresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("shape", "threshold"),
+                    ("direction__in", ["increase", "decrease"]),
+                    _connector="OR",
+                ),
+                name="kr_direction_fits_shape",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyresult',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('shape', 'relative'), _negated=True), models.Q(('relative_change__isnull', False), ('start_value__isnull', False), models.Q(('relative_change', 0), _negated=True)), _connector='OR'), name='kr_relative_has_baseline_and_change'),
+            model_name="keyresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("shape", "relative"), _negated=True),
+                    models.Q(
+                        ("relative_change__isnull", False),
+                        ("start_value__isnull", False),
+                        models.Q(("relative_change", 0), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="kr_relative_has_baseline_and_change",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyresult',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('shape', 'recurring'), _negated=True), models.Q(('per_period__gte', 1), ('period__in', ['week', 'month'])), _connector='OR'), name='kr_recurring_has_rhythm'),
+            model_name="keyresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("shape", "recurring"), _negated=True),
+                    models.Q(("per_period__gte", 1), ("period__in", ["week", "month"])),
+                    _connector="OR",
+                ),
+                name="kr_recurring_has_rhythm",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alignment',
-            constraint=models.UniqueConstraint(fields=('child', 'parent'), name='alignment_unique_pair'),
+            model_name="alignment",
+            constraint=models.UniqueConstraint(
+                fields=("child", "parent"), name="alignment_unique_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_primary', True)), fields=('child',), name='alignment_one_primary_parent'),
+            model_name="alignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_primary", True)),
+                fields=("child",),
+                name="alignment_one_primary_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alignment',
-            constraint=models.CheckConstraint(condition=models.Q(('child', models.F('parent')), _negated=True), name='alignment_not_to_itself'),
+            model_name="alignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("child", models.F("parent")), _negated=True),
+                name="alignment_not_to_itself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alignment',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gt', 0)), name='alignment_weight_positive'),
+            model_name="alignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gt", 0)), name="alignment_weight_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='objective',
-            index=models.Index(fields=['cycle', 'state', 'position'], name='objective_cycle_state'),
+            model_name="objective",
+            index=models.Index(fields=["cycle", "state", "position"], name="objective_cycle_state"),
         ),
         migrations.AddConstraint(
-            model_name='objective',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('owner_person__isnull', False), ('owner_project__isnull', True), ('owner_unit__isnull', True)), models.Q(('owner_person__isnull', True), ('owner_project__isnull', True), ('owner_unit__isnull', False)), models.Q(('owner_person__isnull', True), ('owner_project__isnull', False), ('owner_unit__isnull', True)), _connector='OR'), name='objective_exactly_one_owner'),
+            model_name="objective",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("owner_person__isnull", False),
+                        ("owner_project__isnull", True),
+                        ("owner_unit__isnull", True),
+                    ),
+                    models.Q(
+                        ("owner_person__isnull", True),
+                        ("owner_project__isnull", True),
+                        ("owner_unit__isnull", False),
+                    ),
+                    models.Q(
+                        ("owner_person__isnull", True),
+                        ("owner_project__isnull", False),
+                        ("owner_unit__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="objective_exactly_one_owner",
+            ),
         ),
     ]

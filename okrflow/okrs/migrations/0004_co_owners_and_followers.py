@@ -6,48 +6,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('okrs', '0003_repair_out_of_range_numbers'),
-        ('org', '0001_initial'),
+        ("okrs", "0003_repair_out_of_range_numbers"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CoOwner',
+            name="CoOwner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='added at')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
-                ('key_result', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='okrs.keyresult', verbose_name='key result')),
-                ('objective', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='okrs.objective', verbose_name='objective')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)s_rows', to='org.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="added at")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
+                (
+                    "key_result",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="okrs.keyresult",
+                        verbose_name="key result",
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="okrs.objective",
+                        verbose_name="objective",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="%(class)s_rows",
+                        to="org.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'co-owner',
-                'verbose_name_plural': 'co-owners',
-                'ordering': ['id'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('key_result__isnull', True), ('objective__isnull', False)), models.Q(('key_result__isnull', False), ('objective__isnull', True)), _connector='OR'), name='coowner_exactly_one_thing'), models.UniqueConstraint(condition=models.Q(('objective__isnull', False)), fields=('person', 'objective'), name='coowner_once_per_objective'), models.UniqueConstraint(condition=models.Q(('key_result__isnull', False)), fields=('person', 'key_result'), name='coowner_once_per_key_result')],
+                "verbose_name": "co-owner",
+                "verbose_name_plural": "co-owners",
+                "ordering": ["id"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("key_result__isnull", True), ("objective__isnull", False)),
+                            models.Q(("key_result__isnull", False), ("objective__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="coowner_exactly_one_thing",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("objective__isnull", False)),
+                        fields=("person", "objective"),
+                        name="coowner_once_per_objective",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("key_result__isnull", False)),
+                        fields=("person", "key_result"),
+                        name="coowner_once_per_key_result",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Follower',
+            name="Follower",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='added at')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
-                ('key_result', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='okrs.keyresult', verbose_name='key result')),
-                ('objective', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='okrs.objective', verbose_name='objective')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)s_rows', to='org.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="added at")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
+                (
+                    "key_result",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="okrs.keyresult",
+                        verbose_name="key result",
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="okrs.objective",
+                        verbose_name="objective",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="%(class)s_rows",
+                        to="org.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follower',
-                'verbose_name_plural': 'followers',
-                'ordering': ['id'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('key_result__isnull', True), ('objective__isnull', False)), models.Q(('key_result__isnull', False), ('objective__isnull', True)), _connector='OR'), name='follower_exactly_one_thing'), models.UniqueConstraint(condition=models.Q(('objective__isnull', False)), fields=('person', 'objective'), name='follower_once_per_objective'), models.UniqueConstraint(condition=models.Q(('key_result__isnull', False)), fields=('person', 'key_result'), name='follower_once_per_key_result')],
+                "verbose_name": "follower",
+                "verbose_name_plural": "followers",
+                "ordering": ["id"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("key_result__isnull", True), ("objective__isnull", False)),
+                            models.Q(("key_result__isnull", False), ("objective__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="follower_exactly_one_thing",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("objective__isnull", False)),
+                        fields=("person", "objective"),
+                        name="follower_once_per_objective",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("key_result__isnull", False)),
+                        fields=("person", "key_result"),
+                        name="follower_once_per_key_result",
+                    ),
+                ],
             },
         ),
     ]

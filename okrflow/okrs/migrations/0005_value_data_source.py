@@ -5,21 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('datasources', '0001_initial'),
-        ('okrs', '0004_co_owners_and_followers'),
+        ("datasources", "0001_initial"),
+        ("okrs", "0004_co_owners_and_followers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='keyresultvalue',
-            name='data_source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='values', to='datasources.datasource', verbose_name='data source'),
+            model_name="keyresultvalue",
+            name="data_source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="values",
+                to="datasources.datasource",
+                verbose_name="data source",
+            ),
         ),
         migrations.AlterField(
-            model_name='keyresultvalue',
-            name='source',
-            field=models.CharField(choices=[('manual', 'Manual update'), ('checkin', 'Check-in'), ('import', 'Import'), ('demo', 'Demo data'), ('data_source', 'Data source')], max_length=16, verbose_name='source'),
+            model_name="keyresultvalue",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("manual", "Manual update"),
+                    ("checkin", "Check-in"),
+                    ("import", "Import"),
+                    ("demo", "Demo data"),
+                    ("data_source", "Data source"),
+                ],
+                max_length=16,
+                verbose_name="source",
+            ),
         ),
     ]

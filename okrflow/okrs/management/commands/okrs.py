@@ -53,6 +53,14 @@ def with_checkins(objectives: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return objectives
 
 
+def with_shapes(objectives: list[dict[str, Any]], on: Any) -> list[dict[str, Any]]:
+    """One batch of objectives' data, with the parts of their compound key results."""
+    from okrflow.okrs.shapes import fill_shapes
+
+    fill_shapes(objectives, on)
+    return objectives
+
+
 class Command(BaseCommand):
     help = "Print a cycle's OKR tree with progress, expected progress and status."
 
@@ -89,7 +97,9 @@ class Command(BaseCommand):
         objectives = (
             objective
             for reports in batches
-            for objective in with_checkins([objective_data(report) for report in reports])
+            for objective in with_shapes(
+                with_checkins([objective_data(report) for report in reports]), on
+            )
         )
         if options["json"]:
             # Indented for a person at a terminal; compact (and about three times faster to
