@@ -149,6 +149,9 @@ def build_demo(
     from okrflow.datasources.demo import build_demo_sources
 
     fed = build_demo_sources(cycle)
+    from okrflow.demo.method_links import build_method_links
+
+    build_method_links(objectives)  # issue #16: dependencies, KPIs, the company's values
     say(
         f"Cycle {cycle.name}: {len(objectives)} objectives, {key_results} key results, "
         f"{values} weekly values, {checkins.checkins} check-ins, {comments} comments, {fed} key "

@@ -49,6 +49,9 @@ def fill_checkins(objectives: list[dict[str, Any]], objective_ids: Any) -> None:
         objective["latest_checkin"] = history["objectives"].get(objective["id"])
         for kr in objective["key_results"]:
             kr["checkins"] = history["key_results"].get(kr["id"], [])
+    from okrflow.dependencies.export import fill_depends_on  # issue #16: hand-offs
+
+    fill_depends_on(objectives)
 
 
 def with_checkins(objectives: list[dict[str, Any]]) -> list[dict[str, Any]]:
