@@ -140,3 +140,37 @@ def dependency_facts(insights: CycleInsights) -> list[DependencyFacts]:
 def find_dependency_risks(insights: CycleInsights, day: datetime.date) -> list[Risk]:
     """Return the sudden risks of goals whose hand-off slips."""
     return dependency_risks(dependency_facts(insights), day)
+
+
+def objectives_waiting(
+    objective_ids: set[int], dependency_data: list[dict[str, object]]
+) -> set[int]:
+    """Return the objectives whose hand-off risk may move: those waiting for a changed objective
+    (or one of its key results), and the waiting end of each changed dependency (two queries)."""
+    from okrflow.okrs.models import KeyResult
+
+    waiting_krs = {
+        data["dependent_key_result"]
+        for data in dependency_data
+        if isinstance(data.get("dependent_key_result"), int)
+    }
+    found = {
+        data["dependent_objective"]
+        for data in dependency_data
+        if isinstance(data.get("dependent_objective"), int)
+    }
+    if objective_ids:
+        rows = Dependency.objects.filter(
+            Q(target_objective_id__in=objective_ids)
+            | Q(target_key_result__objective_id__in=objective_ids)
+        ).values_list("dependent_objective_id", "dependent_key_result_id")
+        for objective_id, kr_id in rows:
+            if objective_id:
+                found.add(objective_id)
+            else:
+                waiting_krs.add(kr_id)
+    if waiting_krs:
+        found |= set(
+            KeyResult.objects.filter(pk__in=waiting_krs).values_list("objective_id", flat=True)
+        )
+    return {pk for pk in found if isinstance(pk, int)}
