@@ -25,4 +25,5 @@ urlpatterns = [
     path("comments/", include("okrflow.comments.urls")),
     # Issue #16: hand-offs between goals
     path("dependencies/", include("okrflow.dependencies.urls")),
+    path("kpis/", include("okrflow.kpis.urls")),
 ]

@@ -79,6 +79,9 @@ def erase_everything() -> None:
 
     erase_insights()
     erase_checkins()
+    from okrflow.demo.method_links import erase_method_links
+
+    erase_method_links()  # issue #16
     AuditEntry.objects.all().delete()
     KeyResultValue.objects.all().delete()
     DataSource.objects.all().delete()
@@ -149,9 +152,10 @@ def build_demo(
     from okrflow.datasources.demo import build_demo_sources
 
     fed = build_demo_sources(cycle)
-    from okrflow.demo.method_links import build_method_links
+    from okrflow.demo.method_links import build_demo_kpis, build_method_links
 
     build_method_links(objectives)  # issue #16: dependencies, KPIs, the company's values
+    build_demo_kpis(cycle, today, units.get("marketing"))
     say(
         f"Cycle {cycle.name}: {len(objectives)} objectives, {key_results} key results, "
         f"{values} weekly values, {checkins.checkins} check-ins, {comments} comments, {fed} key "

@@ -24,6 +24,7 @@ from okrflow.checkins.models import CheckIn, OneOnOne
 from okrflow.checkins.scope import may_see
 from okrflow.dependencies.actions import add_dependency
 from okrflow.insights.actions import save_reflection
+from okrflow.kpis.actions import create_kpi
 from okrflow.okrs.actions import create_initiative, create_key_result, create_objective
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.access import access_for
@@ -50,6 +51,7 @@ URL_ID_KINDS = (
     "comment_id",
     "notification_id",
     "dependency_id",
+    "kpi_id",
 )
 
 # Unique words no page would show by chance; each names who wrote it and what it is.
@@ -278,6 +280,9 @@ def plant(world: World) -> Planted:
         # The lead's comment on the member's check-in told the member (issue #13).
         "notification_id": member_notification(world).pk,
         "dependency_id": public_link.pk,
+        "kpi_id": create_kpi(
+            None, name="Planted KPI", owner=world.marketing, range_kind="at_least", minimum=1
+        ).pk,
     }
     assert set(url_ids) == set(URL_ID_KINDS)
     sales_private_kr = sales_private.key_results.get()
