@@ -89,3 +89,38 @@ def test_the_waiting_objective_shows_the_sudden_risk(page, live_server, live_wor
     sudden = page.locator(".ins-risk.kind-sudden", has_text="Ship the feature clients need")
     assert sudden.count() >= 1
     screenshot(page, "dependency-risks")
+
+
+def test_the_kpi_is_checked_in_on_the_weekly_screen(page, live_server, live_world: World) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.kpis.actions import create_kpi, record_kpi_value
+    from okrflow.kpis.models import KpiValue
+
+    kpi = create_kpi(
+        None,
+        name="Cost per lead",
+        owner=live_world.marketing,
+        range_kind="at_most",
+        maximum=150,
+        unit="k₫",
+    )
+    today = timezone.localdate()
+    for weeks, value in [(3, 120), (2, 156), (1, 162)]:
+        record_kpi_value(
+            None, kpi, value=value, measured_on=today - datetime.timedelta(weeks=weeks)
+        )
+    page.goto(f"{live_server.url}/sign-in/")
+    page.fill("#id_username", "specialist.marketing")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/**")
+
+    page.goto(f"{live_server.url}/checkins/")
+    row = page.locator(f"#kpi-checkin-{kpi.pk}")
+    assert "Cost per lead" in row.inner_text()
+    assert row.locator(".kpi-warned").count() == 1  # out of range at the last two check-ins
+    row.locator("input[name=value]").fill("140")
+    row.locator("button[type=submit]").click()
+    page.wait_for_selector(f"#kpi-checkin-{kpi.pk}")
+    assert KpiValue.objects.filter(kpi=kpi, measured_on=today, value=140).exists()
+    assert page.locator(f"#kpi-checkin-{kpi.pk} .kpi-warned").count() == 0
+    screenshot(page, "kpi-checkin")
