@@ -23,4 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Issue #13: comment threads and @mentions
     path("comments/", include("okrflow.comments.urls")),
+    # Issue #16: hand-offs between goals
+    path("dependencies/", include("okrflow.dependencies.urls")),
+    path("kpis/", include("okrflow.kpis.urls")),
 ]

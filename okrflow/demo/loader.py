@@ -79,6 +79,9 @@ def erase_everything() -> None:
 
     erase_insights()
     erase_checkins()
+    from okrflow.demo.method_links import erase_method_links
+
+    erase_method_links()  # issue #16
     AuditEntry.objects.all().delete()
     KeyResultValue.objects.all().delete()
     DataSource.objects.all().delete()
@@ -152,6 +155,10 @@ def build_demo(
     from okrflow.demo.key_result_shapes import apply_key_result_shapes
 
     apply_key_result_shapes(cycle, today)  # issue #16: a late start, a compound KR, a slot
+    from okrflow.demo.method_links import build_demo_kpis, build_method_links
+
+    build_method_links(objectives)  # issue #16: dependencies, KPIs, the company's values
+    build_demo_kpis(cycle, today, units.get("marketing"))
     say(
         f"Cycle {cycle.name}: {len(objectives)} objectives, {key_results} key results, "
         f"{values} weekly values, {checkins.checkins} check-ins, {comments} comments, {fed} key "

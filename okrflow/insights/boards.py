@@ -146,6 +146,11 @@ def risk_rows(items: list[RiskItem], user: Any) -> list[RiskRow]:
     reader.prepare({pk for item in items for pk in checkin_people(item.risk) or ()})
     reader.prepare_objectives(
         {int(i.risk.params["parent_id"]) for i in items if i.risk.code == "parent_archived"}
+        | {
+            int(i.risk.params["target_objective_id"])
+            for i in items
+            if i.risk.code == "waits_for_late"
+        }
     )
     return [
         RiskRow(

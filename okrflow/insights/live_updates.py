@@ -51,6 +51,13 @@ def objectives_touched(entries: list[AuditEntry]) -> set[int]:
     ]
     for queryset, field in lookups:
         found |= set(queryset.values_list(field, flat=True))
+    # Issue #16: a goal that waits for a changed one may gain or lose its hand-off risk.
+    from okrflow.dependencies.risks import objectives_waiting
+
+    links = [
+        {**(e.before or {}), **(e.after or {})} for e in entries if e.object_type == "dependency"
+    ]
+    found |= objectives_waiting(found, links)
     return found
 
 

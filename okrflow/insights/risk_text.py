@@ -85,6 +85,13 @@ def quotes_hidden_checkin(risk: Risk, reader: CheckinReader | None) -> bool:
 
 def shareable_params(risk: Risk, reader: CheckinReader | None = None) -> dict[str, Any]:
     """Return the evidence figures without what a check-in the reader may not read says."""
+    if (
+        risk.code == "waits_for_late"
+        and reader is not None
+        and not reader.may_see_objective(int(risk.params["target_objective_id"]))
+    ):
+        hidden_goal = ("target", "target_id", "target_kind")
+        return {key: value for key, value in risk.params.items() if key not in hidden_goal}
     if not quotes_hidden_checkin(risk, reader):
         return dict(risk.params)
     hidden = CHECKIN_PARAMS.get(risk.code, ())
@@ -129,12 +136,31 @@ def evidence(risk: Risk, reader: CheckinReader | None = None) -> str:
             "after": percent(float(p["after"])),
             "day": _day(p["day"]),
         }
+    if risk.code == "waits_for_late":
+        return _waits_for_evidence(risk, reader)
     if risk.code == "new_blocker":
         return _("New obstacle with low confidence on %(day)s: “%(obstacle)s”") % {
             "day": _day(p["day"]),
             "obstacle": str(p["obstacle"])[:200],
         }
     return _off_course_or_below_evidence(risk, reader)
+
+
+def _waits_for_evidence(risk: Risk, reader: CheckinReader | None) -> str:
+    """Word a slipping hand-off; a goal the reader may not see stays unnamed."""
+    p = risk.params
+    target = f"“{p['target']}”"
+    if reader is not None and not reader.may_see_objective(int(p["target_objective_id"])):
+        target = _("a goal you cannot see")
+    return _(
+        "Waits for %(target)s, which is %(behind)s points behind and forecast to reach "
+        "%(forecast)s by %(day)s, the day it is expected."
+    ) % {
+        "target": target,
+        "behind": round(float(p["behind"]) * 100),
+        "forecast": percent(float(p["forecast"])),
+        "day": _day(p["expected_by"]),
+    }
 
 
 def _private_checkin_evidence(risk: Risk) -> str:
@@ -217,6 +243,10 @@ def suggestion(code: str) -> str:
         ),
         "align_objective": _("Align it to a company or department objective, or drop it."),
         "realign": _("Align it to a live objective, or archive it too."),
+        "renegotiate_handoff": _(
+            "Talk to the owner of the goal waited for now: agree a new hand-off date, a smaller "
+            "first delivery, or a way to go on without it."
+        ),
         "support_or_training": _(
             "Offer support: pair the owner with an experienced colleague, coaching or training, "
             "or adjust the scope to their experience."

@@ -117,6 +117,9 @@ def find_risks(insights: CycleInsights, today: datetime.date | None = None) -> l
     objective_facts_list = [objective_facts(oi, company_unit_ids) for oi in insights.objectives]
     by_objective = {oi.objective.pk: oi for oi in insights.objectives}
     risks = detect_risks(kr_facts, objective_facts_list, day, settings_now)
+    from okrflow.dependencies.risks import find_dependency_risks  # issue #16: hand-offs
+
+    risks = sorted(risks + find_dependency_risks(insights, day), key=Risk.sort_key)
     owners = {
         pk: (name, username)
         for pk, name, username in Person.objects.filter(

@@ -22,7 +22,9 @@ from okrflow.checkins.actions import (
 )
 from okrflow.checkins.models import CheckIn, OneOnOne
 from okrflow.checkins.scope import may_see
+from okrflow.dependencies.actions import add_dependency
 from okrflow.insights.actions import save_reflection
+from okrflow.kpis.actions import create_kpi
 from okrflow.okrs.actions import create_initiative, create_key_result, create_objective
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.access import access_for
@@ -48,6 +50,8 @@ URL_ID_KINDS = (
     "report_id",
     "comment_id",
     "notification_id",
+    "dependency_id",
+    "kpi_id",
 )
 
 # Unique words no page would show by chance; each names who wrote it and what it is.
@@ -253,6 +257,12 @@ def plant(world: World) -> Planted:
     save_reflection(None, public, went_well="Steady", went_badly="", lessons="")
     project = create_project(None, name="Autumn campaign", lead=world.lead, members=[world.member])
     public_comment, sales_comment = plant_comments(world, public, member_private, sales_private)
+    # Hand-offs (issue #16): the public objective waits for Sales' public and private ones; the
+    # private one's title must stay hidden from who may not see it.
+    by = world.cycle.end_date
+    public_link = add_dependency(None, public, sales_public, expected_by=by)
+    add_dependency(None, public, sales_private, expected_by=by)
+    private_link = add_dependency(None, sales_private, krs.followers, expected_by=by)
     url_ids = {
         "objective_id": public.pk,
         "parent_id": sales_public.pk,
@@ -269,6 +279,10 @@ def plant(world: World) -> Planted:
         "comment_id": public_comment.pk,
         # The lead's comment on the member's check-in told the member (issue #13).
         "notification_id": member_notification(world).pk,
+        "dependency_id": public_link.pk,
+        "kpi_id": create_kpi(
+            None, name="Planted KPI", owner=world.marketing, range_kind="at_least", minimum=1
+        ).pk,
     }
     assert set(url_ids) == set(URL_ID_KINDS)
     sales_private_kr = sales_private.key_results.get()
@@ -281,6 +295,7 @@ def plant(world: World) -> Planted:
         "checkin_id": sales_checkin.pk,
         "person_id": world.sales_head.pk,
         "comment_id": sales_comment.pk,
+        "dependency_id": private_link.pk,
     }
     markers = [
         Marker(MEMBER_PRIVATE_OBJECTIVE, sees_objective(member_private)),

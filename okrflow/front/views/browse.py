@@ -95,6 +95,9 @@ def company_tree(request: HttpRequest) -> HttpResponse:
         reports = data.measure(visible, timezone.localdate(), Organisation.current())
         tree = data.build_alignment_tree(reports)
         summary = data.summarise(reports)
+        from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
+
+        attach_hand_offs([*tree.company, *tree.unaligned, *tree.detached])
         if scope.truncated:
             for row in tree.company:
                 row.hidden = scope.hidden_children.get(row.report.objective.pk, 0)

@@ -20,6 +20,7 @@ from okrflow.comments.history import describe_history
 from okrflow.comments.models import Comment
 from okrflow.comments.threads import threads_of
 from okrflow.cycles.models import Cycle, CycleState
+from okrflow.dependencies.panel import dependency_panel
 from okrflow.front.errors import error_text
 from okrflow.front.history import history_lines
 from okrflow.front.params import id_or_404
@@ -167,6 +168,10 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
         "other_cycles": [
             c for c in Cycle.objects.exclude(state=CycleState.CLOSED) if c.pk != objective.cycle_id
         ],
+        # Issue #16: what this objective and its key results wait for, and who waits for them.
+        "dependencies": dependency_panel(
+            request.user, objective, [row.key_result for row in report.key_results]
+        ),
     }
     return render(request, "front/objective_detail.html", context)
 

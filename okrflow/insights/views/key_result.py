@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from okrflow.comments.threads import threads_of
 from okrflow.datasources.panel import source_panel
+from okrflow.dependencies.panel import dependency_panel
 from okrflow.insights.boards import risk_rows
 from okrflow.insights.charts import build_chart
 from okrflow.insights.collect import KeyResultInsight
@@ -93,5 +94,9 @@ def key_result(request: HttpRequest, kr_id: int) -> HttpResponse:
             "thread": threads_of(request.user, kr.objective, [kr])[kr.pk],
             "on_kr_page": True,
             "source_panel": source_panel(request.user, kr),
+            "dependencies": dependency_panel(
+                request.user, kr.objective, [kri.key_result], only=kri.key_result
+            ),
+            "next": request.path,
         },
     )

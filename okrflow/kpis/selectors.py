@@ -1,0 +1,69 @@
+"""KPIs with their values, current value, range and warning, read in two queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from okrflow.engine.kpi import in_range, is_warned
+from okrflow.kpis.models import Kpi, KpiValue
+
+
+@dataclass
+class KpiRow:
+    kpi: Kpi
+    values: list[tuple[Any, Decimal]] = field(default_factory=list)  # (day, value), oldest first
+
+    @property
+    def current(self) -> Decimal | None:
+        return self.values[-1][1] if self.values else None
+
+    @property
+    def in_range(self) -> bool | None:
+        current = self.current
+        if current is None:
+            return None
+        return in_range(current, self.kpi.range_kind, self.kpi.minimum, self.kpi.maximum)
+
+    @property
+    def warned(self) -> bool:
+        days = [value for _, value in self.values]
+        return is_warned(days, self.kpi.range_kind, self.kpi.minimum, self.kpi.maximum)
+
+
+def visible_kpis(user: Any) -> QuerySet[Kpi]:
+    """Every live KPI for a member of the organisation (KPIs are not private); none otherwise."""
+    from okrflow.org.access import access_for
+
+    if user is not None and not access_for(user).is_member:
+        return Kpi.objects.none()
+    return Kpi.objects.filter(is_archived=False)
+
+
+def kpi_rows(queryset: QuerySet[Kpi]) -> list[KpiRow]:
+    """Return the KPIs with their values by day (the newest value of a day counts)."""
+    kpis = list(queryset.select_related("owner_unit", "owner_person"))
+    by_day: dict[int, dict[Any, Decimal]] = defaultdict(dict)
+    for kpi_id, day, value in (
+        KpiValue.objects.filter(kpi__in=[k.pk for k in kpis])
+        .order_by("kpi_id", "measured_on", "id")
+        .values_list("kpi_id", "measured_on", "value")
+    ):
+        by_day[kpi_id][day] = value
+    return [KpiRow(kpi, sorted(by_day[kpi.pk].items())) for kpi in kpis]
+
+
+def kpis_of(
+    user: Any, *, unit_ids: list[int] | None = None, person_id: int | None = None
+) -> list[KpiRow]:
+    """Return the KPIs owned by these units or this person (for My OKRs and unit pages)."""
+    query = Q(pk__in=[])
+    if unit_ids:
+        query |= Q(owner_unit_id__in=unit_ids)
+    if person_id:
+        query |= Q(owner_person_id=person_id)
+    return kpi_rows(visible_kpis(user).filter(query))
