@@ -13,7 +13,10 @@ each aligned to its unit's (or parent unit's) first objective, and --key-results
 spread evenly over them. A fresh process then runs `okrflow import FILE --cycle …` exactly as
 a person would, and prints its wall-clock seconds, its CPU seconds (of that process: a fairer
 figure on a busy machine; PostgreSQL's own work is not in it), its peak RSS (resource.getrusage
-of that process) and its query count. Nothing is timed in a test: this prints figures.
+of that process) and its query count, with the machine's load average (the CPU is shared).
+With --profile, the import also runs under cProfile and tracemalloc (slower: for finding what
+dominates, not for the figures) and prints the top functions and the largest allocations.
+Nothing is timed in a test: this prints figures.
 """
 
 from __future__ import annotations
@@ -170,11 +173,27 @@ def run_import(path: str) -> dict[str, object]:
         queries.append(1)  # counted, not kept: a bulk INSERT's text is large
         return execute(sql, params, many, context)
 
+    profile = os.environ.get("OKRFLOW_BENCH_PROFILE")
+    if profile:
+        import cProfile
+        import pstats
+        import tracemalloc
+
+        tracemalloc.start(8)
+        profiler = cProfile.Profile()
+        profiler.enable()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     with connection.execute_wrapper(count):
         started = time.perf_counter()
         call_command("import", path, cycle=CYCLE, stdout=out, stderr=err)
         seconds = time.perf_counter() - started
+    if profile:
+        profiler.disable()
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(25)
+        _, peak = tracemalloc.get_traced_memory()
+        print(f"tracemalloc peak {peak / 1e6:.0f} MB", file=sys.stderr)
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     return {
@@ -200,6 +219,8 @@ def child(role: str, *args: str, env: dict[str, str]) -> str:
     )
     if done.returncode != 0:
         raise SystemExit(f"{role} failed:\n{done.stderr[-4000:]}")
+    if env.get("OKRFLOW_BENCH_PROFILE"):
+        sys.stderr.write(done.stderr)
     return done.stdout
 
 
@@ -217,6 +238,8 @@ def run_database(database: str, args: argparse.Namespace, file: Path) -> dict[st
         subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True)
         env["OKRFLOW_DATABASE_URL"] = f"{base}/{name}"
     env["OKRFLOW_DATA_DIR"] = workdir
+    if args.profile:
+        env["OKRFLOW_BENCH_PROFILE"] = "1"
     try:
         child("org", str(args.people), env=env)
         figures = json.loads(child("import", str(file), env=env).strip().splitlines()[-1])
@@ -240,6 +263,7 @@ def main() -> None:
         "--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
     )
     parser.add_argument("--keep-file", help="Also write the import file here.")
+    parser.add_argument("--profile", action="store_true", help="cProfile and tracemalloc.")
     parser.add_argument("--role", choices=["main", "org", "import"], default="main")
     parser.add_argument("value", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -257,6 +281,7 @@ def main() -> None:
         f"file: {objectives:,} objectives, {args.key_results:,} key results, "
         f"{size / 1e6:.1f} MB JSON, {args.people:,} people"
     )
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (shared machine)")
     print(f"{'database':<11}{'seconds':>9}{'CPU s':>7}{'peak RSS MB':>13}{'queries':>9}  notes")
     for database in args.databases:
         figures = run_database(database, args, file)
