@@ -144,10 +144,9 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
             kr.position = position
             key_results.append(kr)
     insert(KeyResult, key_results)
-    insert(
-        KeyResultValue,
-        [first_value(actor, kr) for kr in key_results if kr.current_value is not None],
-    )
+    with_values = (kr for kr in key_results if kr.current_value is not None)
+    while batch := list(itertools.islice(with_values, BATCH)):  # never all the rows at once
+        insert(KeyResultValue, [first_value(actor, kr) for kr in batch])
     record_many(
         actor,
         itertools.chain(
