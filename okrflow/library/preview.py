@@ -229,7 +229,13 @@ class PreviewBuilder:
             }
         )
         self.prefetch_leads()
-        for raw in read.objectives:
+        found_any = bool(read.objectives)
+        # Each raw objective is let go once its plan is made (`read.objectives` is emptied): a
+        # file of 150,000 key results never holds both forms of every row at once.
+        raws = read.objectives
+        raws.reverse()
+        while raws:
+            raw = raws.pop()
             plan = self.objective_plan(raw)
             for raw_kr in raw.key_results:
                 built = build_key_result(
@@ -243,7 +249,7 @@ class PreviewBuilder:
                 plan.key_results.append(built.plan)
             preview.objectives.append(plan)
         self.check_parents(preview.objectives)
-        if not read.objectives and not read.problems:
+        if not found_any and not read.problems:
             self.error(_("No objective was found. Start each one with “O: …”."), None)
         preview.problems = self.problems
         rules = Organisation.current().focus_rules()
@@ -278,6 +284,9 @@ def build_preview(
     lang: str | None = None,
     number_lang: str = "vi",
 ) -> ImportPreview:
-    """Resolve, validate and quality-check a file's OKRs for an import into `cycle`."""
+    """Resolve, validate and quality-check a file's OKRs for an import into `cycle`.
+
+    Empties `read.objectives` as their plans are made (a large file's memory goes back).
+    """
     builder = PreviewBuilder(cycle, actor, default_owner, lang, number_lang)
     return builder.build(read)

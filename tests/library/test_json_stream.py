@@ -128,3 +128,16 @@ def test_a_repeated_objectives_key_counts_once_as_in_a_parsed_document() -> None
             b'{"objectives": [{"title": "A"}], "objectives": [{"title": "B"}]}'
         ).objectives
     ] == ["B"]
+
+
+def test_the_preview_lets_each_raw_objective_go_once_planned(world) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.library.preview import build_preview
+
+    rows = [
+        {"title": f"Grow sales {n}", "owner": {"kind": "unit", "name": "Sales"}} for n in range(3)
+    ]
+    read = read_json(json.dumps({"objectives": rows}).encode())
+    preview = build_preview(read, world.cycle, None)
+    assert [plan.title for plan in preview.objectives] == [row["title"] for row in rows]
+    assert read.objectives == []  # each raw objective let go once its plan was made
+    assert not preview.errors
