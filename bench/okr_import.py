@@ -13,7 +13,10 @@ each aligned to its unit's (or parent unit's) first objective, and --key-results
 spread evenly over them. A fresh process then runs `okrflow import FILE --cycle …` exactly as
 a person would, and prints its wall-clock seconds, its CPU seconds (of that process: a fairer
 figure on a busy machine; PostgreSQL's own work is not in it), its peak RSS (resource.getrusage
-of that process) and its query count. Nothing is timed in a test: this prints figures.
+of that process) and its query count, with the machine's load average (the CPU is shared).
+With --profile time (cProfile) or memory (tracemalloc: the largest allocations alive when the
+objectives are written), it prints what dominates instead (slower: never read its seconds).
+Nothing is timed in a test: this prints figures.
 """
 
 from __future__ import annotations
@@ -154,6 +157,47 @@ def build_org(people: int) -> None:
     Person.objects.bulk_update(persons, ["manager"], batch_size=2000)
 
 
+def watch_steps() -> None:
+    """Print the peak RSS and the seconds so far at the end of each step of the import."""
+    import importlib
+
+    from okrflow.library import importer
+
+    command = importlib.import_module("okrflow.library.management.commands.import")
+
+    started = time.perf_counter()
+
+    def watched(module: Any, name: str) -> None:
+        step = getattr(module, name)
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            result = step(*args, **kwargs)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            elapsed = time.perf_counter() - started
+            print(f"after {name}: peak RSS {peak:.0f} MB, {elapsed:.1f} s", file=sys.stderr)
+            return result
+
+        setattr(module, name, run)
+
+    watched(command, "read_file")
+    watched(command, "build_preview")
+    watched(command.Command, "report")
+    watched(importer, "stage")
+    watched(importer, "write_staged")
+    watched(importer, "write_alignments")
+
+
+class Tail(io.TextIOBase):
+    """An output that keeps only its last line."""
+
+    last = ""
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            self.last = text.strip().splitlines()[-1]
+        return len(text)
+
+
 def run_import(path: str) -> dict[str, object]:
     """In a fresh process: the import command, timed, with its peak memory and query count."""
     django_setup()
@@ -163,18 +207,32 @@ def run_import(path: str) -> dict[str, object]:
     from okrflow.okrs.models import KeyResult, Objective
 
     settled_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out, err = io.StringIO(), io.StringIO()
+    out, err = Tail(), Tail()  # a terminal keeps the listing, not the process
     queries = []
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         queries.append(1)  # counted, not kept: a bulk INSERT's text is large
         return execute(sql, params, many, context)
 
+    profile = os.environ.get("OKRFLOW_BENCH_PROFILE")
+    if profile == "memory":  # the peak RSS at the end of each step of the import
+        watch_steps()
+    elif profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     with connection.execute_wrapper(count):
         started = time.perf_counter()
         call_command("import", path, cycle=CYCLE, stdout=out, stderr=err)
         seconds = time.perf_counter() - started
+    if profile == "time":
+        profiler.disable()
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(25)
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     return {
@@ -185,7 +243,7 @@ def run_import(path: str) -> dict[str, object]:
         "queries": len(queries),
         "objectives": Objective.objects.filter(cycle__name=CYCLE).count(),
         "key_results": KeyResult.objects.filter(objective__cycle__name=CYCLE).count(),
-        "said": out.getvalue().strip().splitlines()[-1:],
+        "said": out.last,
     }
 
 
@@ -200,6 +258,8 @@ def child(role: str, *args: str, env: dict[str, str]) -> str:
     )
     if done.returncode != 0:
         raise SystemExit(f"{role} failed:\n{done.stderr[-4000:]}")
+    if env.get("OKRFLOW_BENCH_PROFILE"):
+        sys.stderr.write(done.stderr)
     return done.stdout
 
 
@@ -217,6 +277,8 @@ def run_database(database: str, args: argparse.Namespace, file: Path) -> dict[st
         subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True)
         env["OKRFLOW_DATABASE_URL"] = f"{base}/{name}"
     env["OKRFLOW_DATA_DIR"] = workdir
+    if args.profile:
+        env["OKRFLOW_BENCH_PROFILE"] = args.profile
     try:
         child("org", str(args.people), env=env)
         figures = json.loads(child("import", str(file), env=env).strip().splitlines()[-1])
@@ -240,6 +302,11 @@ def main() -> None:
         "--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
     )
     parser.add_argument("--keep-file", help="Also write the import file here.")
+    parser.add_argument(
+        "--profile",
+        choices=["time", "memory"],
+        help="Run the import under cProfile or tracemalloc.",
+    )
     parser.add_argument("--role", choices=["main", "org", "import"], default="main")
     parser.add_argument("value", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -257,6 +324,7 @@ def main() -> None:
         f"file: {objectives:,} objectives, {args.key_results:,} key results, "
         f"{size / 1e6:.1f} MB JSON, {args.people:,} people"
     )
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (shared machine)")
     print(f"{'database':<11}{'seconds':>9}{'CPU s':>7}{'peak RSS MB':>13}{'queries':>9}  notes")
     for database in args.databases:
         figures = run_database(database, args, file)

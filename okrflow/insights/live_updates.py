@@ -8,11 +8,13 @@ A failure here is logged and never undoes or breaks the change that was saved.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -22,43 +24,184 @@ from django.db.models import Q
 from okrflow.audit.models import AuditEntry
 
 logger = logging.getLogger(__name__)
+# Changes to these move objectives between units or change every figure: recompute everything.
+WHOLE_CYCLE_CHANGES = frozenset({"orgunit", "person", "project", "organisation", "cycle"})
 
 
-def objectives_touched(entries: list[AuditEntry]) -> set[int]:
+# What the updates read of an audit row's before/after: owners, leads and the objective above.
+PEOPLE_KEYS = ("owner", "owner_person", "person", "lead")
+PLACE_KEYS = ("owner_unit", "owner_project", "objective")
+# The kinds of rows whose ids the updates look up (any other kind is known by its data alone).
+KINDS = ("objective", "keyresult", "initiative", "checkin", "alignment")
+WAITING_KEYS = ("dependent_objective", "dependent_key_result")
+
+
+@dataclass(slots=True)
+class StubEntry:
+    """An audit row reduced to what `standings.people_touched` reads of it."""
+
+    object_type: str
+    object_id: int
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+@dataclass
+class Changes:
+    """What audited changes touched, as sets of ids: never the audit rows themselves.
+
+    An import of 150,000 key results writes 190,000 audit rows; what the live update needs of
+    them is a few sets of ids (the rows' ids by kind, the objectives, people, units and projects
+    their data names), so that is all that waits for the transaction to commit.
+    """
+
+    ids: dict[str, set[int]] = field(default_factory=lambda: {kind: set() for kind in KINDS})
+    objectives: set[int] = field(default_factory=set)  # named by the data: see `add`
+    named: dict[str, set[int]] = field(
+        default_factory=lambda: {key: set() for key in PEOPLE_KEYS + PLACE_KEYS}
+    )
+    closed_cycles: set[int] = field(default_factory=set)
+    whole_cycle: bool = False  # a change to the org chart, a cycle or the settings
+    # Issue #16: the waiting end of each changed dependency (its risk may move).
+    waiting: dict[str, set[int]] = field(
+        default_factory=lambda: {key: set() for key in WAITING_KEYS}
+    )
+
+    def add(self, entry: Any) -> None:
+        """Note one audit row (an AuditEntry, or anything with its four attributes)."""
+        kind, pk = entry.object_type, entry.object_id
+        if kind in self.ids:
+            self.ids[kind].add(pk)
+        if kind in WHOLE_CYCLE_CHANGES:
+            self.whole_cycle = True
+        if kind == "cycle" and entry.action == "close_cycle":
+            self.closed_cycles.add(pk)
+        before, after = entry.before or {}, entry.after or {}
+        if kind == "alignment":  # the link itself may be gone: read both ends
+            self.objectives |= {
+                data[end]
+                for data in (before, after)
+                for end in ("child", "parent")
+                if isinstance(data.get(end), int)
+            }
+        if kind == "keyresult" and isinstance(before.get("objective"), int):
+            self.objectives.add(before["objective"])  # a key result moved away leaves it
+        if kind == "dependency":
+            for data in (before, after):
+                for key, found_ids in self.waiting.items():
+                    if isinstance(data.get(key), int):
+                        found_ids.add(data[key])
+        if kind == "checkin":
+            return  # its person is found by its id
+        for data in (before, after):
+            for key, found in self.named.items():
+                value = data.get(key)
+                if isinstance(value, int):
+                    found.add(value)
+
+    def update(self, other: Changes) -> None:
+        for kind, ids in other.ids.items():
+            self.ids[kind] |= ids
+        for key, ids in other.named.items():
+            self.named[key] |= ids
+        for key, ids in other.waiting.items():
+            self.waiting[key] |= ids
+        self.objectives |= other.objectives
+        self.closed_cycles |= other.closed_cycles
+        self.whole_cycle = self.whole_cycle or other.whole_cycle
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.whole_cycle
+            or self.closed_cycles
+            or self.objectives
+            or any(self.ids.values())
+            or any(self.named.values())
+            or any(self.waiting.values())
+        )
+
+    def as_entries(self) -> Iterator[StubEntry]:
+        """Stand-ins for the audit rows, one per id, made as they are read (for
+        `standings.people_touched`, which reads rows): the same people as from the rows."""
+        for kind in ("checkin", "objective", "keyresult"):
+            for pk in self.ids[kind]:
+                yield StubEntry(kind, pk)
+        for key, ids in self.named.items():
+            for pk in ids:
+                yield StubEntry("", 0, after={key: pk})
+
+    def to_json(self) -> dict[str, Any]:
+        """A task's argument: plain lists (sorted, so that the same changes read the same)."""
+        return {
+            "ids": {kind: sorted(ids) for kind, ids in self.ids.items() if ids},
+            "objectives": sorted(self.objectives),
+            "named": {key: sorted(ids) for key, ids in self.named.items() if ids},
+            "closed_cycles": sorted(self.closed_cycles),
+            "whole_cycle": self.whole_cycle,
+            "waiting": {key: sorted(ids) for key, ids in self.waiting.items() if ids},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Changes:
+        changes = cls()
+        for kind, ids in data.get("ids", {}).items():
+            changes.ids.setdefault(kind, set()).update(ids)
+        for key, ids in data.get("named", {}).items():
+            changes.named.setdefault(key, set()).update(ids)
+        changes.objectives = set(data.get("objectives", ()))
+        changes.closed_cycles = set(data.get("closed_cycles", ()))
+        changes.whole_cycle = bool(data.get("whole_cycle"))
+        for key, ids in data.get("waiting", {}).items():
+            changes.waiting.setdefault(key, set()).update(ids)
+        return changes
+
+    @classmethod
+    def of(cls, entries: Iterable[Any]) -> Changes:
+        changes = cls()
+        for entry in entries:
+            changes.add(entry)
+        return changes
+
+
+def objectives_touched(changes: Changes | list[AuditEntry]) -> set[int]:
     """Return the objectives whose figures audited changes may have moved: a query per kind."""
     from okrflow.checkins.models import KeyResultCheckIn
     from okrflow.okrs.models import Alignment, Initiative, KeyResult
 
-    ids: dict[str, set[int]] = defaultdict(set)
-    found: set[int] = set()
-    for entry in entries:
-        ids[entry.object_type].add(entry.object_id)
-        data = {**(entry.before or {}), **(entry.after or {})}
-        if entry.object_type == "alignment":  # the link itself may be gone: read both ends
-            found |= {data[end] for end in ("child", "parent") if isinstance(data.get(end), int)}
-        if entry.object_type == "keyresult":  # a key result moved away leaves its old objective
-            before = (entry.before or {}).get("objective")
-            found |= {before} if isinstance(before, int) else set()
-    found |= ids["objective"]
+    if not isinstance(changes, Changes):
+        changes = Changes.of(changes)
+    ids = changes.ids
+    found = changes.objectives | ids["objective"]
     lookups = [
-        (Alignment.objects.filter(parent_id__in=ids["objective"]), "child_id"),
-        (KeyResult.objects.filter(pk__in=ids["keyresult"]), "objective_id"),
-        (Initiative.objects.filter(pk__in=ids["initiative"]), "key_result__objective_id"),
+        (Alignment.objects.filter, "parent_id__in", ids["objective"], "child_id"),
+        (KeyResult.objects.filter, "pk__in", ids["keyresult"], "objective_id"),
+        (Initiative.objects.filter, "pk__in", ids["initiative"], "key_result__objective_id"),
         (
-            KeyResultCheckIn.objects.filter(checkin_id__in=ids["checkin"]),
+            KeyResultCheckIn.objects.filter,
+            "checkin_id__in",
+            ids["checkin"],
             "key_result__objective_id",
         ),
     ]
-    for queryset, field in lookups:
-        found |= set(queryset.values_list(field, flat=True))
+    for query, lookup, keys, field_name in lookups:
+        for chunk in chunked(sorted(keys)):  # SQLite caps a statement's parameters
+            found |= set(query(**{lookup: chunk}).values_list(field_name, flat=True))
     # Issue #16: a goal that waits for a changed one may gain or lose its hand-off risk.
     from okrflow.dependencies.risks import objectives_waiting
 
-    links = [
-        {**(e.before or {}), **(e.after or {})} for e in entries if e.object_type == "dependency"
+    links: list[dict[str, object]] = [
+        {key: pk} for key, pks in changes.waiting.items() for pk in pks
     ]
-    found |= objectives_waiting(found, links)
+    waiting: set[int] = objectives_waiting(set(), links) if links else set()
+    for chunk in chunked(sorted(found)):
+        waiting |= objectives_waiting(set(chunk), [])
+    found |= waiting
     return found
+
+
+def chunked(ids: list[int], size: int = 5000) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def with_ancestors(objective_ids: set[int], levels: int = 10) -> set[int]:
@@ -70,34 +213,50 @@ def with_ancestors(objective_ids: set[int], levels: int = 10) -> set[int]:
     for _ in range(levels):
         if not frontier:
             break
-        parents = set(
-            Alignment.objects.filter(child_id__in=frontier).values_list("parent_id", flat=True)
-        )
+        parents: set[int] = set()
+        for chunk in chunked(sorted(frontier)):
+            parents |= set(
+                Alignment.objects.filter(child_id__in=chunk).values_list("parent_id", flat=True)
+            )
         frontier = parents - found
         found |= frontier
     return found
 
 
-def refresh_touched(entries: list[AuditEntry]) -> None:
+def people_touched(changes: Changes) -> set[int]:
+    """The people whose check-in standing the changes may have moved, a batch of ids at a time."""
+    from okrflow.insights.standings import people_touched as of_entries
+
+    people: set[int] = set()
+    entries = changes.as_entries()
+    while batch := list(itertools.islice(entries, 2000)):
+        people |= of_entries(batch)
+    return people
+
+
+def refresh_touched(changes: Changes | list[AuditEntry]) -> None:
     """Recompute the touched objectives of every large cycle that has stored insights."""
     from okrflow.insights.models import InsightRefresh
     from okrflow.insights.snapshots import live_limit, refresh_objectives
     from okrflow.okrs.models import Objective
 
+    if not isinstance(changes, Changes):
+        changes = Changes.of(changes)
     try:
-        forget_closed_cycles_risks(entries)  # a closed cycle has results, no risks left
+        forget_closed_cycles_risks(changes)  # a closed cycle has results, no risks left
         large = InsightRefresh.objects.filter(key_results__gt=live_limit())
         if not large.exists():
             return  # one query for an organisation whose cycles all refresh by themselves
-        from okrflow.insights.standings import people_touched
-
-        touched = with_ancestors(objectives_touched(entries))
-        people = people_touched(entries)
+        touched = with_ancestors(objectives_touched(changes))
+        people = people_touched(changes)
         if not touched and not people:
             return
         by_cycle: dict[int, set[int]] = defaultdict(set)
-        for pk, cycle_id in Objective.objects.filter(pk__in=touched).values_list("pk", "cycle_id"):
-            by_cycle[cycle_id].add(pk)
+        for chunk in chunked(sorted(touched)):
+            for pk, cycle_id in Objective.objects.filter(pk__in=chunk).values_list(
+                "pk", "cycle_id"
+            ):
+                by_cycle[cycle_id].add(pk)
         # A person's check-in standing may move in any open cycle they take part in.
         cycles = large.filter(
             Q(cycle_id__in=by_cycle) | Q(cycle__state="active")
@@ -109,7 +268,11 @@ def refresh_touched(entries: list[AuditEntry]) -> None:
                 continue
             refresh_objectives(refresh.cycle, by_cycle.get(refresh.cycle_id, set()), people=people)
     except Exception:  # the change is saved; its insights wait for the next full refresh
-        logger.exception("Could not refresh stored insights after %s", entries[:3])
+        logger.exception("Could not refresh stored insights after %s", summary(changes))
+
+
+def summary(changes: Changes) -> str:
+    return ", ".join(f"{len(ids)} {kind}" for kind, ids in changes.ids.items() if ids)
 
 
 def forget_risks(cycle_id: int) -> None:
@@ -118,35 +281,57 @@ def forget_risks(cycle_id: int) -> None:
     RiskSnapshot.objects.filter(cycle_id=cycle_id).delete()
 
 
-# The audit entries of the transaction in progress, per thread. A transaction that writes many
-# (an import of 200 objectives) is refreshed once, after it commits, not once per entry. Entries
-# of a transaction that rolled back are refreshed with the next one: wasted work, never wrong.
+# What the audit rows of the transaction in progress touched, per thread: a transaction that
+# writes many rows (an import of 40,000 objectives) is refreshed once, after it commits, from
+# sets of ids, with one on-commit callback. Changes of a transaction that rolled back are
+# refreshed with the next one: wasted work, never wrong.
 _pending = threading.local()
 
 
+def pending() -> Changes:
+    changes = getattr(_pending, "changes", None)
+    if changes is None:
+        changes = _pending.changes = Changes()
+    return changes
+
+
 def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:
-    if not created:
+    if not created or getattr(_pending, "discarding", 0):
         return
-    entries = getattr(_pending, "entries", None)
-    if entries is None:
-        entries = _pending.entries = []
-    entries.append(instance)
+    pending().add(instance)
+    schedule()
+
+
+def schedule() -> None:
+    """Ask once per transaction for `refresh_pending` after it commits.
+
+    The connection replaces its list of callbacks when a transaction (or a savepoint) commits
+    or rolls back: while the list is the one the callback was added to, and the callback has
+    not run (it forgets the list when it runs), the callback is still waiting. A savepoint
+    rolled back may thus add a second callback; the second finds nothing left to do.
+    """
+    connection = transaction.get_connection()
+    if getattr(_pending, "scheduled_in", None) is connection.run_on_commit:
+        return
     transaction.on_commit(refresh_pending)
+    _pending.scheduled_in = connection.run_on_commit
 
 
 @contextmanager
 def rolled_back_entries() -> Iterator[None]:
-    """Forget the audit entries written inside a block that rolls back (an import's dry run)."""
-    kept = list(getattr(_pending, "entries", None) or [])
+    """Ignore the audit rows written inside a block that rolls back (an import's dry run)."""
+    _pending.discarding = getattr(_pending, "discarding", 0) + 1
     try:
         yield
     finally:
-        _pending.entries = kept
+        _pending.discarding -= 1
 
 
 def forget_pending() -> None:
-    """Drop the entries waiting for a commit (tests start each from a clean thread)."""
-    _pending.entries = []
+    """Drop the changes waiting for a commit (tests start each from a clean thread)."""
+    _pending.changes = Changes()
+    _pending.scheduled_in = None
+    _pending.discarding = 0
 
 
 def refresh_pending() -> None:
@@ -155,25 +340,25 @@ def refresh_pending() -> None:
     In the scaled shape (a broker configured) a task worker does it, so that the request that
     made the change answers at once; in the embedded shape, this process does, as before.
     """
-    entries = getattr(_pending, "entries", None)
-    if not entries:
+    _pending.scheduled_in = None
+    changes = getattr(_pending, "changes", None)
+    if not changes:
         return
-    _pending.entries = []
+    _pending.changes = Changes()
     if settings.BROKER_URL:
         from okrflow.background.enqueue import enqueue_on_commit
         from okrflow.insights.models import InsightRefresh
         from okrflow.insights.snapshots import live_limit
-        from okrflow.insights.tasks import refresh_after_changes
+        from okrflow.insights.tasks import refresh_touched_changes
 
         if InsightRefresh.objects.filter(key_results__gt=live_limit()).exists():
-            enqueue_on_commit(refresh_after_changes, [entry.pk for entry in entries])
+            enqueue_on_commit(refresh_touched_changes, changes.to_json())
         else:
-            forget_closed_cycles_risks(entries)
+            forget_closed_cycles_risks(changes)
         return
-    refresh_touched(entries)
+    refresh_touched(changes)
 
 
-def forget_closed_cycles_risks(entries: list[AuditEntry]) -> None:
-    for entry in entries:
-        if entry.object_type == "cycle" and entry.action == "close_cycle":
-            forget_risks(entry.object_id)
+def forget_closed_cycles_risks(changes: Changes) -> None:
+    for cycle_id in sorted(changes.closed_cycles):
+        forget_risks(cycle_id)

@@ -231,8 +231,6 @@ def newest_audit_id() -> int:
     return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-# Changes to these move objectives between units or change every figure: recompute everything.
-WHOLE_CYCLE_CHANGES = {"orgunit", "person", "project", "organisation", "cycle"}
 AUDIT_CHUNK = 2000
 
 
@@ -244,24 +242,33 @@ def changed_since(
 
     None when everything must be recomputed: another day (every pace and forecast moved), a
     refresh from before audit marks, or a change to the org chart, a cycle or the settings.
-    Reads the audit trail a chunk at a time.
+    Reads the audit trail a chunk at a time, keeping only the ids it names (`Changes`).
     """
-    from okrflow.insights.live_updates import objectives_touched, with_ancestors
+    from okrflow.insights.live_updates import (
+        Changes,
+        objectives_touched,
+        people_touched,
+        with_ancestors,
+    )
 
     if stored.computed_on != day or not stored.audit_mark:
         return None
-    touched: set[int] = set()
-    people: set[int] = set()
+    changes = Changes()
+    fields = ("id", "object_type", "object_id", "action", "before", "after")
     last = stored.audit_mark
     while True:
-        entries = list(AuditEntry.objects.filter(id__gt=last).order_by("id")[:AUDIT_CHUNK])
+        entries = list(
+            AuditEntry.objects.filter(id__gt=last).order_by("id").only(*fields)[:AUDIT_CHUNK]
+        )
         if not entries:
             break
-        if any(entry.object_type in WHOLE_CYCLE_CHANGES for entry in entries):
+        for entry in entries:
+            changes.add(entry)
+        if changes.whole_cycle:
             return None
-        touched |= objectives_touched(entries)
-        people |= standings.people_touched(entries)
         last = entries[-1].pk
+    touched = objectives_touched(changes)
+    people = people_touched(changes)
     found: set[int] = set()
     for chunk in totals.chunked(sorted(with_ancestors(touched)), totals.CHUNK):
         found |= set(

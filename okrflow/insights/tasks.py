@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
+
+
+@shared_task(name="okrflow.insights.tasks.refresh_touched_changes")
+def refresh_touched_changes(changes: dict[str, Any]) -> None:
+    """Recompute what committed changes touched in large cycles (`Changes.to_json`: ids only)."""
+    from okrflow.insights.live_updates import Changes, refresh_touched
+
+    touched = Changes.from_json(changes)
+    if touched:
+        refresh_touched(touched)
 
 
 @shared_task(name="okrflow.insights.tasks.refresh_after_changes")
 def refresh_after_changes(entry_ids: list[int]) -> None:
-    """Recompute what the committed changes (their audit entries) touched in large cycles."""
+    """The same from audit entries' ids: what a queue filled before an upgrade still holds."""
     from okrflow.audit.models import AuditEntry
-    from okrflow.insights.live_updates import refresh_touched
+    from okrflow.insights.live_updates import Changes, refresh_touched
 
-    entries = list(AuditEntry.objects.filter(pk__in=entry_ids).order_by("id"))
-    if entries:
-        refresh_touched(entries)
+    changes = Changes.of(AuditEntry.objects.filter(pk__in=entry_ids).order_by("id").iterator())
+    if changes:
+        refresh_touched(changes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -46,12 +47,11 @@ def problem_lines(problems: list[Problem]) -> list[str]:
     ]
 
 
-def finding_lines(findings: list[CheckedFinding]) -> list[str]:
-    lines = []
+def finding_lines(findings: Iterable[CheckedFinding]) -> Iterator[str]:
+    """The findings' lines, made as they are written (a large file has 100,000 of them)."""
     for finding in findings:
         place = where(finding.line, finding.label)
-        lines.append(f"  {place:<10} {finding.severity:<8} [{finding.rule}] {finding.message}")
+        yield f"  {place:<10} {finding.severity:<8} [{finding.rule}] {finding.message}"
         if finding.subject:
-            lines.append(f"  {'':<10} {'':<8} “{finding.subject[:90]}”")
-        lines.append(f"  {'':<10} {'':<8} → {finding.hint}")
-    return lines
+            yield f"  {'':<10} {'':<8} “{finding.subject[:90]}”"
+        yield f"  {'':<10} {'':<8} → {finding.hint}"

@@ -21,8 +21,10 @@ at a path such as `objectives[2].key_results[0]`, since JSON has no useful line 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
+from json.decoder import scanstring
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -132,17 +134,26 @@ def clean_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def read_json(content: bytes) -> ReadResult:
-    """Read an okrflow JSON export (or a bare list of objectives)."""
+    """Read an okrflow JSON export (or a bare list of objectives).
+
+    The objectives are read one at a time from the text (`stream_objectives`): a file of
+    150,000 key results is never held as one parsed document beside what is read from it.
+    """
     result = ReadResult(format="json")
     check_json(content)
     try:
-        data = json.loads(
-            content.decode("utf-8-sig"), parse_float=Decimal, object_pairs_hook=clean_pairs
-        )
+        text = content.decode("utf-8-sig")
+        data = stream_objectives(text, result)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        if isinstance(error, json.JSONDecodeError):
+            error = whole_document_error(text, error)
+        result.objectives.clear()
+        result.problems.clear()
         line = getattr(error, "lineno", None)
         message = _("This is not valid JSON: %(error)s") % {"error": getattr(error, "msg", error)}
         result.problems.append(Problem(message, line))
+        return result
+    if data is STREAMED:
         return result
     objectives = data.get("objectives") if isinstance(data, dict) else data
     if not isinstance(objectives, list):
@@ -152,6 +163,102 @@ def read_json(content: bytes) -> ReadResult:
     for index, item in enumerate(objectives):
         read_objective(item, f"objectives[{index}]", result)
     return result
+
+
+DECODER = json.JSONDecoder(parse_float=Decimal, object_pairs_hook=clean_pairs)
+WHITESPACE = re.compile(r"[ \t\n\r]*")
+STREAMED = object()  # the objectives were read as they were parsed
+
+
+def whole_document_error(text: str, error: json.JSONDecodeError) -> json.JSONDecodeError:
+    """The error `json.loads` reports for the whole text: the first one in it, worded the same."""
+    try:
+        DECODER.decode(text)
+    except json.JSONDecodeError as first:
+        return first
+    return error
+
+
+def stream_objectives(text: str, result: ReadResult) -> Any:
+    """Read the objectives of a document as `json.loads` would parse it, one at a time.
+
+    Each objective is parsed and read into `result` before the next is parsed. Returns
+    STREAMED, or, for a document that is neither an object nor a list (or whose "objectives"
+    is not a list), what `json.loads` returns for it. Raises what `json.loads` would raise
+    for an invalid document (the caller asks `json.loads` for its exact wording).
+    """
+    start = WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
+    opening = text[start : start + 1]
+    if opening == "[":
+        end = read_objective_list(text, start, result)
+    elif opening == "{":
+        end, found = read_top_object(text, start, result)
+        if not found:  # no "objectives" list: the caller says so
+            result.objectives.clear()
+            result.problems.clear()
+            return DECODER.decode(text)
+    else:
+        return DECODER.decode(text)
+    if WHITESPACE.match(text, end).end() != len(text):  # type: ignore[union-attr]
+        raise json.JSONDecodeError("Extra data", text, end)
+    return STREAMED
+
+
+def read_objective_list(text: str, start: int, result: ReadResult) -> int:
+    """Read the list at `start` (its "["), objective by objective; return where it ends."""
+    result.objectives.clear()  # a repeated "objectives" key: the last one counts, as in a dict
+    result.problems.clear()
+    position = WHITESPACE.match(text, start + 1).end()  # type: ignore[union-attr]
+    if text[position : position + 1] == "]":
+        return position + 1
+    index = 0
+    while True:
+        item, position = DECODER.raw_decode(text, position)
+        read_objective(item, f"objectives[{index}]", result)
+        del item
+        index += 1
+        position = WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+        delimiter = text[position : position + 1]
+        if delimiter == "]":
+            return position + 1
+        if delimiter != ",":
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+        position = WHITESPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+
+
+def read_top_object(text: str, start: int, result: ReadResult) -> tuple[int, bool]:
+    """Read the document's object at `start`, its "objectives" list as it goes.
+
+    Returns where it ends and whether its (last) "objectives" value was a list.
+    """
+    found = False
+    position = WHITESPACE.match(text, start + 1).end()  # type: ignore[union-attr]
+    if text[position : position + 1] == "}":
+        return position + 1, False
+    while True:
+        if text[position : position + 1] != '"':
+            raise json.JSONDecodeError("Expecting property name", text, position)
+        key, position = scanstring(text, position + 1)
+        position = WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+        if text[position : position + 1] != ":":
+            raise json.JSONDecodeError("Expecting ':' delimiter", text, position)
+        position = WHITESPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+        if clean_text(key) == "objectives":
+            if text[position : position + 1] == "[":
+                position = read_objective_list(text, position, result)
+                found = True
+            else:
+                _, position = DECODER.raw_decode(text, position)
+                found = False
+        else:
+            _, position = DECODER.raw_decode(text, position)
+        position = WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+        delimiter = text[position : position + 1]
+        if delimiter == "}":
+            return position + 1, found
+        if delimiter != ",":
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+        position = WHITESPACE.match(text, position + 1).end()  # type: ignore[union-attr]
 
 
 def json_number(value: Decimal | None) -> str | None:

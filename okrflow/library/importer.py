@@ -159,10 +159,9 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
             key_results.append(kr)
     insert(KeyResult, key_results)
     insert_staged_parts(key_results)
-    insert(
-        KeyResultValue,
-        [first_value(actor, kr) for kr in key_results if kr.current_value is not None],
-    )
+    with_values = (kr for kr in key_results if kr.current_value is not None)
+    while batch := list(itertools.islice(with_values, BATCH)):  # never all the rows at once
+        insert(KeyResultValue, [first_value(actor, kr) for kr in batch])
     initiatives = [
         Initiative(key_result=kr, title=title[:300], owner=kr.owner, due_date=kr.due_date)
         for plan, built in zip(preview.creating, staged.key_results, strict=True)

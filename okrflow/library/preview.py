@@ -311,7 +311,13 @@ class PreviewBuilder:
         for message in mapping_errors:
             self.error(message, None)
         self.home = self.home_unit(read.objectives)
-        for raw in read.objectives:
+        found_any = bool(read.objectives)
+        # Each raw objective is let go once its plan is made (`read.objectives` is emptied): a
+        # file of 150,000 key results never holds both forms of every row at once.
+        raws = read.objectives
+        raws.reverse()
+        while raws:
+            raw = raws.pop()
             plan = self.objective_plan(raw)
             if any(plan is other for other in self.skipped_plans):
                 continue
@@ -335,7 +341,7 @@ class PreviewBuilder:
             cascade(preview.objectives)
         self.find_duplicates(preview)
         self.check_parents(preview.objectives)
-        if not read.objectives and not read.problems:
+        if not found_any and not read.problems:
             self.error(_("No objective was found. Start each one with “O: …”."), None)
         preview.problems = self.problems
         rules = Organisation.current().focus_rules()
@@ -477,7 +483,9 @@ def build_preview(
     """Resolve, validate and quality-check a file's OKRs for an import into `cycle`.
 
     `mapper` holds the person's mapping of headings to owners; `on_duplicate` ("skip" or
-    "update") says what to do with objectives the cycle already has (else they are errors)."""
+    "update") says what to do with objectives the cycle already has (else they are errors).
+    Empties `read.objectives` as their plans are made (a large file's memory goes back).
+    """
     builder = PreviewBuilder(cycle, actor, default_owner, lang, number_lang, mapper)
     builder.on_duplicate = on_duplicate
     return builder.build(read)

@@ -33,11 +33,12 @@ RATIO_FREE_BYTES = 1_000_000
 # An okrflow JSON document is 6 levels deep; 20 leaves room for hand-written files.
 MAX_JSON_DEPTH = 20
 
-# Escapes go first, so that what is left of a string is a plain "..." run: both patterns then
-# scan the text once, even for hostile input such as a megabyte of \"\"\".
-JSON_ESCAPE = re.compile(rb"\\.", re.DOTALL)
-JSON_STRING = re.compile(rb'"[^"]*"')
-NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+# Everything up to the next bracket outside a string (escapes, strings, other bytes; a quote
+# that opens no string is a plain byte), then that bracket, or the end. Possessive: the text is
+# scanned once without backtracking, even hostile input such as a megabyte of \"\"\".
+JSON_TO_BRACKET = re.compile(
+    rb'(?:[^\[\]{}"\\]++|\\.|"(?:[^"\\]++|\\.)*+"|["\\])*+([\[\]{}]|\Z)', re.DOTALL
+)
 
 
 class UnsafeFile(ValueError):
@@ -89,16 +90,16 @@ def json_depth(content: bytes) -> int:
     Strings are cut out first, so brackets inside titles do not count. Invalid JSON may give a
     meaningless depth; the parser then says what is wrong.
     """
-    without_strings = JSON_STRING.sub(b"", JSON_ESCAPE.sub(b"_", content))
-    brackets = without_strings.translate(None, NOT_BRACKETS)
     depth = deepest = 0
-    for byte in brackets:
-        if byte in b"[{":
+    # Only the brackets are kept (a copy of the text without its strings took 15 times the
+    # file's size in memory: 300 MB for a file of 150,000 key results).
+    for bracket in JSON_TO_BRACKET.findall(content):
+        if bracket in (b"[", b"{"):
             depth += 1
             deepest = max(deepest, depth)
             if deepest > MAX_JSON_DEPTH:
                 break  # deep enough to refuse; the rest need not be counted
-        else:
+        elif bracket:
             depth -= 1
     return deepest
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +30,28 @@ def friday(week: int) -> datetime.date:
 
 def moment(day: datetime.date, hour: int = 12) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=HO_CHI_MINH)
+
+
+@pytest.fixture
+def committed(
+    django_capture_on_commit_callbacks: Any,
+) -> Callable[[], AbstractContextManager[list[Callable[[], None]]]]:
+    """A block whose writes run their on-commit callbacks at its end, as if it committed.
+
+    A test runs in one transaction that never commits, so the live update (one callback per
+    transaction, added by its first audit row) would wait forever for what the fixtures wrote
+    before the block: those writes committed long ago in real life, and their update ran then.
+    So the block first runs it, then captures and runs the block's own callbacks.
+    """
+    from okrflow.insights.live_updates import refresh_pending
+
+    @contextmanager
+    def block() -> Iterator[list[Callable[[], None]]]:
+        refresh_pending()
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+
+    return block
 
 
 @pytest.fixture

@@ -185,13 +185,13 @@ def test_a_large_cycle_waits_for_the_command_and_shows_when_it_was_computed(
 
 
 def test_a_change_in_a_large_cycle_updates_its_objective_at_once(
-    world: World, today, settings, django_capture_on_commit_callbacks
+    world: World, today, settings, committed
 ) -> None:  # type: ignore[no-untyped-def]
     from okrflow.checkins.actions import CheckInInput, LineInput, record_checkin
     from okrflow.engine.cadence import week_start
 
     settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         okrs = two_teams(world)  # committed before anything is stored: nothing to update
     refresh_cycle(world.cycle)
     fingerprint = InsightRefresh.objects.get().fingerprint
@@ -200,7 +200,7 @@ def test_a_change_in_a_large_cycle_updates_its_objective_at_once(
         0.16
     )
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         record_checkin(
             None,
             person=world.member,
@@ -218,7 +218,7 @@ def test_a_change_in_a_large_cycle_updates_its_objective_at_once(
     assert ObjectiveSnapshot.objects.get(objective=okrs["sales"]).pk == sales_before.pk  # untouched
     assert InsightRefresh.objects.get().fingerprint == fingerprint  # the full run still comes
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         new, _ = objective_with(
             world,
             world.sales,
@@ -231,36 +231,39 @@ def test_a_change_in_a_large_cycle_updates_its_objective_at_once(
 
 
 def test_a_failing_live_update_never_breaks_the_saved_change(
-    world: World, today, settings, django_capture_on_commit_callbacks, monkeypatch, caplog
+    world: World, today, settings, committed, monkeypatch, caplog
 ) -> None:  # type: ignore[no-untyped-def]
     from okrflow.insights import snapshots
 
     settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
-    okrs = two_teams(world)
+    with committed():
+        okrs = two_teams(world)
     refresh_cycle(world.cycle)
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(snapshots, "refresh_objectives", broken)
-    with django_capture_on_commit_callbacks(execute=True):
+    assert "Could not refresh" not in caplog.text
+    with committed():
         record_weekly(okrs["visits"], [50], first_week=8)
     assert okrs["visits"].values.order_by("-id").first().value == 50
     assert "Could not refresh stored insights" in caplog.text
 
 
 def test_closing_a_large_cycle_drops_its_risks_and_the_command_recomputes_it(
-    world: World, today, settings, django_capture_on_commit_callbacks
+    world: World, today, settings, committed
 ) -> None:  # type: ignore[no-untyped-def]
     from okrflow.insights.actions import close_cycle
 
     settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
-    two_teams(world)
+    with committed():
+        two_teams(world)
     refresh_cycle(world.cycle)
     assert RiskSnapshot.objects.filter(cycle=world.cycle).exists()
     with (
         time_machine.travel(moment(today, 15), tick=False),
-        django_capture_on_commit_callbacks(execute=True),
+        committed(),
     ):
         close_cycle(None, world.cycle)
     assert not RiskSnapshot.objects.filter(cycle=world.cycle).exists()
@@ -283,14 +286,15 @@ def test_refresh_insights_names_the_cycles_there_are_for_a_wrong_name(world: Wor
 
 
 def test_a_transaction_of_many_changes_refreshes_once_after_it_commits(
-    world: World, today, settings, django_capture_on_commit_callbacks, monkeypatch
+    world: World, today, settings, committed, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     from django.db import transaction
 
     from okrflow.insights import snapshots
+    from okrflow.insights.live_updates import refresh_pending
 
     settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         okrs = two_teams(world)
     refresh_cycle(world.cycle)
     calls: list[set[int]] = []
@@ -301,7 +305,7 @@ def test_a_transaction_of_many_changes_refreshes_once_after_it_commits(
         return real(cycle, objective_ids, today, **kwargs)
 
     monkeypatch.setattr(snapshots, "refresh_objectives", counted)
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with committed() as callbacks, transaction.atomic():
         created = [
             objective_with(
                 world,
@@ -313,5 +317,6 @@ def test_a_transaction_of_many_changes_refreshes_once_after_it_commits(
             for n in range(3)
         ]
     assert len(calls) == 1
+    assert callbacks.count(refresh_pending) == 1  # one callback for the transaction's rows
     assert {objective.pk for objective in created} | {okrs["company"].pk} == calls[0]
     assert ObjectiveSnapshot.objects.filter(objective__in=created).count() == 3

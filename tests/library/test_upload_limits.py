@@ -17,6 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from okrflow.audit.models import AuditEntry
@@ -157,6 +159,40 @@ def test_json_depth_ignores_brackets_in_strings() -> None:
     # Escaped quotes cannot hide brackets, and hostile quoting is read in one pass.
     assert json_depth(b'["\\"", [[]]]') == 3
     assert json_depth(b'"\\"' * 300_000) == 0
+
+
+def depth_by_copies(content: bytes) -> int:
+    """The depth as first computed: escapes, then strings, cut out of copies of the text."""
+    import re
+
+    without_strings = re.sub(rb'"[^"]*"', b"", re.sub(rb"\\.", b"_", content, flags=re.DOTALL))
+    depth = deepest = 0
+    for byte in without_strings:
+        if byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in b"]}":
+            depth -= 1
+    return deepest
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=40) | st.text(alphabet='[]{}"\\a,:', max_size=40).map(str.encode))
+def test_json_depth_equals_cutting_strings_out_of_a_copy(content: bytes) -> None:
+    assert json_depth(content) == min(depth_by_copies(content), json_depth(content))
+    if depth_by_copies(content) <= MAX_JSON_DEPTH:
+        assert json_depth(content) == depth_by_copies(content)
+
+
+def test_json_depth_needs_no_copy_of_the_text() -> None:
+    content = json.dumps([{"title": f"KR {n} \\ [x]", "n": "1"} for n in range(20_000)]).encode()
+    tracemalloc.start()
+    try:
+        assert json_depth(content) == 2
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(content)  # a few of its brackets at a time, never a copy
 
 
 def test_an_export_document_is_well_inside_the_limit(world: World) -> None:

@@ -7,6 +7,7 @@ okrflow import article.txt --cycle "Q1 2027" --map "Inbound Marketing=create" --
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +27,13 @@ from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
 
 
-def plan_lines(preview: ImportPreview) -> list[str]:
-    lines = []
+def plan_lines(preview: ImportPreview) -> Iterator[str]:
+    """The preview's lines, made as they are written: never the whole listing at once."""
     for plan in preview.objectives:
         heading = f" [{plan.heading}]" if plan.heading else ""
-        lines.append(f"  O  line {plan.line or '-':<5} {plan.owner_label}{heading}: {plan.title}")
+        yield f"  O  line {plan.line or '-':<5} {plan.owner_label}{heading}: {plan.title}"
         for kr in plan.key_results:
-            lines.append(
-                f"     line {kr.line or '-':<5} KR [{kr.shape}] {kr.title}  (due {kr.due_date})"
-            )
-    return lines
+            yield f"     line {kr.line or '-':<5} KR [{kr.shape}] {kr.title}  (due {kr.due_date})"
 
 
 def importing_user(username: str | None, default_owner: Any) -> Any:
@@ -141,9 +139,11 @@ class Command(BaseCommand):
         actor = importing_user(options["as_user"], default_owner)
         mapper = heading_mapper(options)
         content, format_name = read_input(options["file"], options["format"])
+        read = read_file(content, format_name)
+        del content  # the file's bytes are not needed again: a large file's memory goes back
         lang = options["lang"]
         preview = build_preview(
-            read_file(content, format_name),
+            read,
             cycle,
             actor,
             default_owner=default_owner,
@@ -152,6 +152,7 @@ class Command(BaseCommand):
             mapper=mapper,
             on_duplicate=options["on_duplicate"] or "",
         )
+        del read
         if options["dry_run"]:
             preview.problems = rehearse_import(None, preview) + preview.problems
         self.report(preview, options["json"])
@@ -207,13 +208,17 @@ class Command(BaseCommand):
                 "“HEADING=skip”, or --create-missing): "
                 + ", ".join(f"“{h}”" for h in dict.fromkeys(preview.unknown_owners))
             )
-        self.stdout.write("\n".join(plan_lines(preview)))
+        self.write_lines(plan_lines(preview))
         if preview.problems:
             self.stdout.write("Problems:")
-            self.stdout.write("\n".join(problem_lines(preview.sorted_problems())))
+            self.write_lines(problem_lines(preview.sorted_problems()))
         warnings = [f for f in preview.findings if f.severity == "warning"]
         if warnings:
             self.stdout.write(
                 f"Quality notes ({len(warnings)} warnings; run `okrflow lint` for all):"
             )
-            self.stdout.write("\n".join(finding_lines(warnings)))
+            self.write_lines(finding_lines(warnings))
+
+    def write_lines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.stdout.write(line)

@@ -63,4 +63,5 @@ class Command(BaseCommand):
             self.stdout.write("Problems reading the file:")
             self.stdout.write("\n".join(problem_lines(report.problems)))
         if report.findings:
-            self.stdout.write("\n".join(finding_lines(report.findings)))
+            for line in finding_lines(report.findings):
+                self.stdout.write(line)

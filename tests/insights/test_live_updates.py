@@ -1,0 +1,121 @@
+"""The live update keeps only the ids audited changes name, and asks once per transaction."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from django.db import transaction
+
+from okrflow.audit.models import AuditEntry
+from okrflow.insights import live_updates
+from okrflow.insights.live_updates import (
+    Changes,
+    objectives_touched,
+    people_touched,
+    refresh_pending,
+    rolled_back_entries,
+)
+from okrflow.insights.models import ObjectiveSnapshot
+from okrflow.insights.snapshots import refresh_cycle
+from okrflow.insights.standings import people_touched as people_of_entries
+from okrflow.okrs.actions import align_objective, update_key_result, update_objective
+from tests.conftest import World
+from tests.insights.conftest import check_in, objective_with, record_weekly
+
+
+def edits(world: World) -> None:
+    """Objectives, key results, values, a check-in, an alignment and edits that move owners."""
+    company, _ = objective_with(
+        world, world.company, "Lead", [{"title": "Share", "start_value": 0, "target_value": 5}]
+    )
+    team, (kr,) = objective_with(
+        world, world.marketing, "Grow", [{"title": "Visits", "start_value": 0, "target_value": 100}]
+    )
+    other, (moved,) = objective_with(
+        world, world.lead, "Hire", [{"title": "Hires", "start_value": 0, "target_value": 4}]
+    )
+    align_objective(None, team, company)
+    record_weekly(kr, [10, 20])
+    check_in(world, world.member, 1, {kr: (30, "high", "")})
+    update_objective(None, other, owner=world.sales)
+    update_key_result(None, moved, owner=world.teammate)
+
+
+def test_the_ids_kept_find_what_the_audit_rows_find(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    edits(world)
+    entries = list(AuditEntry.objects.order_by("id"))
+    changes = Changes.of(entries)
+    assert changes.ids["checkin"] and changes.ids["alignment"] and changes.named["owner_unit"]
+    assert objectives_touched(changes) == objectives_touched(entries)
+    assert objectives_touched(changes) >= {o for o in changes.ids["objective"]}
+    people = people_touched(changes)
+    assert people == people_of_entries(entries)
+    assert {world.member.pk, world.lead.pk, world.teammate.pk, world.sales_head.pk} <= people
+    assert Changes.from_json(changes.to_json()) == changes
+    assert not Changes() and Changes.of(entries[:1])
+
+
+def test_no_audit_row_is_kept_alive_while_the_transaction_runs(world: World) -> None:
+    entry = AuditEntry.objects.create(
+        action="update_objective", object_type="objective", object_id=12, after={"owner": 7}
+    )
+    alive = weakref.ref(entry)
+    del entry
+    gc.collect()
+    assert alive() is None  # only its ids wait for the commit
+    waiting = live_updates.pending()
+    assert waiting.ids["objective"] == {12} and waiting.named["owner"] == {7}
+
+
+def test_one_callback_per_transaction_and_again_after_a_savepoint_rolls_back(
+    world: World, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    def row(pk: int) -> None:
+        AuditEntry.objects.create(action="update_objective", object_type="objective", object_id=pk)
+
+    refresh_pending()
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for pk in range(1, 500):
+            row(pk)
+        try:
+            with transaction.atomic():
+                row(1000)  # the savepoint's rollback drops every callback added since ...
+                raise ValueError
+        except ValueError:
+            pass
+        row(1001)  # ... so the next row asks again
+    assert callbacks.count(refresh_pending) == 2
+    assert {1, 499, 1000, 1001} <= live_updates.pending().ids["objective"]
+    refresh_pending()
+    assert not live_updates.pending()
+
+
+def test_a_rehearsal_leaves_nothing_waiting(world: World) -> None:
+    refresh_pending()
+    try:
+        with rolled_back_entries(), transaction.atomic():
+            AuditEntry.objects.create(action="x", object_type="objective", object_id=5)
+            raise ValueError
+    except ValueError:
+        pass
+    assert not live_updates.pending()
+
+
+def test_the_queued_task_updates_the_stored_insights_from_the_ids(
+    world: World, today, settings, committed
+) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.insights.tasks import refresh_touched_changes
+    from tests.insights.test_snapshots import two_teams
+
+    settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
+    with committed():
+        okrs = two_teams(world)
+    refresh_cycle(world.cycle)
+    mark = AuditEntry.objects.order_by("-id").first().pk
+    record_weekly(okrs["visits"], [90], first_week=8)
+    changes = Changes.of(AuditEntry.objects.filter(pk__gt=mark))
+    live_updates.forget_pending()
+    assert ObjectiveSnapshot.objects.get(objective=okrs["marketing"]).progress != 0.9
+    refresh_touched_changes(changes.to_json())  # what the worker runs, in this process
+    assert float(ObjectiveSnapshot.objects.get(objective=okrs["marketing"]).progress) == 0.9
