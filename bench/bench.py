@@ -111,7 +111,7 @@ def timed_get(client: Any, path: str, runs: int) -> tuple[float, int, int]:
     return statistics.median(times), count, size
 
 
-ALL_PARTS = ("refresh", "pages", "submission", "json", "load")
+ALL_PARTS = ("refresh", "insights", "pages", "submission", "json", "load")
 
 
 def measure(
@@ -187,7 +187,9 @@ def measure(
             "objective page": f"/objectives/{objective.pk}/",
             "check-in page": "/checkins/",
         }
-        for what, path in pages.items() if "pages" in only else ():
+        for what, path in pages.items():
+            if ("insights" if what.startswith("insights") else "pages") not in only:
+                continue
             separator = "&" if "?" in path else "?"
             ms, count, size = timed_get(client, f"{path}{separator}cycle={cycle.pk}", runs)
             record.add(what, persona, ms, floor_ms, count, bytes=size)
@@ -376,12 +378,7 @@ class Gunicorn:
 
     def worker_cpu_seconds(self) -> float:
         """Return the CPU time (user + system) the workers have used so far."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for pid in self.worker_pids():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / ticks
+        return cpu_seconds(self.worker_pids())
 
     def worker_rss_mb(self) -> list[float]:
         sizes = []
@@ -398,6 +395,18 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def cpu_seconds(pids: Any) -> float:
+    """Return the CPU time (user + system) these processes have used so far (gone ones: 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def http_request(
@@ -588,9 +597,12 @@ def load_checkins(
         run_clients(server.port, warm[: workers * 4], writers)
         cpu_before = server.worker_cpu_seconds()
         sampler.start()
+        time.sleep(0.1)  # the sampler has seen the workers' (persistent) backends
+        database_before = sampler.backends_cpu_seconds()
         latencies, errors, wall = run_clients(server.port, jobs, writers)
         sampler.stop()
         cpu = server.worker_cpu_seconds() - cpu_before
+        database_cpu = sampler.backends_cpu_seconds() - database_before
         rss = server.worker_rss_mb()
     finally:
         server.stop()
@@ -628,6 +640,8 @@ def load_checkins(
         load_average=round(os.getloadavg()[0], 1),
         # CPU time the gunicorn workers spent per check-in (their own, not the database's).
         worker_cpu_ms_per_checkin=round(cpu * 1000 / max(len(jobs), 1), 1),
+        # And the database backends serving them (PostgreSQL on this machine).
+        database_cpu_ms_per_checkin=round(database_cpu * 1000 / max(len(jobs), 1), 1),
         database_sessions=sampler.summary(),
     )
 
@@ -638,6 +652,7 @@ class ActivitySampler:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.samples = 0
+        self.backends: set[int] = set()
         self.running = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
 
@@ -663,17 +678,22 @@ class ActivitySampler:
         ) as conn:
             while self.running.is_set():
                 rows = conn.execute(
-                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity"
+                    "SELECT pid, state, wait_event_type, wait_event FROM pg_stat_activity"
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                     " AND backend_type = 'client backend'"
                 ).fetchall()
                 self.samples += 1
-                for state, wait_type, wait in rows:
+                for pid, state, wait_type, wait in rows:
+                    self.backends.add(pid)
                     if state == "idle":
                         continue
                     key = f"{state}:{wait_type}:{wait}" if wait_type else f"{state}:cpu"
                     self.counts[key] = self.counts.get(key, 0) + 1
                 time.sleep(0.02)  # between samples
+
+    def backends_cpu_seconds(self) -> float:
+        """CPU time used so far by the database backends seen (a server on this machine)."""
+        return cpu_seconds(self.backends)
 
     def summary(self) -> dict[str, float]:
         """Average number of backends in each state per sample (idle ones left out)."""

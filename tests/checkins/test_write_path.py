@@ -245,3 +245,27 @@ def test_an_entry_created_meanwhile_is_taken_not_duplicated(world: World) -> Non
     found, created = insert_or_lock(ours)
     assert (found.pk, created) == (theirs.pk, False)
     assert CheckIn.objects.filter(person=world.member, week=WEEK).count() == 1
+
+
+def test_the_team_tab_shows_for_anyone_with_a_team_in_one_query(
+    client: Client, world: World, django_assert_max_num_queries: object
+) -> None:
+    """Admins, unit leads and managers of someone see the team tab; a plain member does not,
+    and finding that out costs one EXISTS, not every person's manager."""
+    from okrflow.checkins.scope import manages_anyone
+    from okrflow.org.access import Access
+
+    member, teammate = world.member, world.teammate
+    Person.objects.filter(pk__in=[member.pk, teammate.pk]).update(manager=None)
+    plain = Access(Person.objects.select_related("user").get(pk=member.pk).user)
+    assert plain.person is not None and not plain.is_admin and not plain.is_unit_lead
+    with django_assert_max_num_queries(1):  # type: ignore[operator]
+        assert manages_anyone(plain) is False
+    Person.objects.filter(pk=teammate.pk).update(manager=member)
+    assert manages_anyone(Access(member.user)) is True
+    assert manages_anyone(Access(world.lead.user)) is True
+    assert manages_anyone(Access(world.admin.user)) is True
+    signed_in(client, member)
+    assert b"/checkins/team/" in client.get("/checkins/").content
+    Person.objects.filter(pk=teammate.pk).update(manager=None)
+    assert b"/checkins/team/" not in client.get("/checkins/").content
