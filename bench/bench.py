@@ -17,10 +17,16 @@ kept database already holds it), `okrflow refresh-insights`, then the measuremen
 - with --load (PostgreSQL, sessions in Redis as in the scaled shape): gunicorn with --workers
   sync workers and --writers concurrent writers submitting --checkins check-ins over HTTP →
   check-ins/s, p50, p95, errors, whether every write is in the database, each worker's RSS
-  after the load; half of them as okrflow is, half with the stored insights' in-request refresh
-  switched off (the write path alone); and the floor page under the same load with persistent
-  connections off (CONN_MAX_AGE 0) and on;
+  after the load, the CPU the workers and their database backends used per check-in, and the
+  database sessions' states sampled from pg_stat_activity (lock waits, idle in transaction);
+  a third each in the scaled shape (a broker: the stored insights' refresh queued), without a
+  broker (refreshed in the request) and with the refresh switched off (the write path alone)
+  (--load-modes picks some); and the floor page under the same load with persistent
+  connections off (CONN_MAX_AGE 0) and on (--no-floor-load skips it); --profile DIR writes each
+  worker's cProfile of the check-ins and their sum (bench_profile.py);
 - `okrflow refresh-insights` (whole cycle) and `okrflow okrs --json`.
+
+`--only refresh insights pages submission json load` measures only those parts (a quick loop).
 
 The floor (`floor_ms`) is a trivial signed-in page behind the same middleware (bench_site.py),
 measured in the same run for the same persona. `--json` prints one object per measurement:
