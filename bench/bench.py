@@ -17,10 +17,16 @@ kept database already holds it), `okrflow refresh-insights`, then the measuremen
 - with --load (PostgreSQL, sessions in Redis as in the scaled shape): gunicorn with --workers
   sync workers and --writers concurrent writers submitting --checkins check-ins over HTTP →
   check-ins/s, p50, p95, errors, whether every write is in the database, each worker's RSS
-  after the load; half of them as okrflow is, half with the stored insights' in-request refresh
-  switched off (the write path alone); and the floor page under the same load with persistent
-  connections off (CONN_MAX_AGE 0) and on;
+  after the load, the CPU the workers and their database backends used per check-in, and the
+  database sessions' states sampled from pg_stat_activity (lock waits, idle in transaction);
+  a third each in the scaled shape (a broker: the stored insights' refresh queued), without a
+  broker (refreshed in the request) and with the refresh switched off (the write path alone)
+  (--load-modes picks some); and the floor page under the same load with persistent
+  connections off (CONN_MAX_AGE 0) and on (--no-floor-load skips it); --profile DIR writes each
+  worker's cProfile of the check-ins and their sum (bench_profile.py);
 - `okrflow refresh-insights` (whole cycle) and `okrflow okrs --json`.
+
+`--only refresh insights pages submission json load` measures only those parts (a quick loop).
 
 The floor (`floor_ms`) is a trivial signed-in page behind the same middleware (bench_site.py),
 measured in the same run for the same persona. `--json` prints one object per measurement:
@@ -111,8 +117,17 @@ def timed_get(client: Any, path: str, runs: int) -> tuple[float, int, int]:
     return statistics.median(times), count, size
 
 
-def measure(people: int, database: str, runs: int, load: dict[str, Any] | None) -> list[dict]:
-    """Run inside a configured process: build or reuse the org, then measure everything."""
+ALL_PARTS = ("refresh", "insights", "pages", "submission", "json", "load")
+
+
+def measure(
+    people: int,
+    database: str,
+    runs: int,
+    load: dict[str, Any] | None,
+    only: tuple[str, ...] = ALL_PARTS,
+) -> list[dict]:
+    """Run inside a configured process: build or reuse the org, then measure what `only` names."""
     import django
 
     django.setup()
@@ -140,11 +155,12 @@ def measure(people: int, database: str, runs: int, load: dict[str, Any] | None) 
         )
         cycle = Cycle.objects.get(name__startswith="Synth")
 
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        call_command("refresh-insights", cycle=cycle.name, stdout=io.StringIO())
-        refresh_ms = (time.perf_counter() - started) * 1000
-    record.add("refresh-insights (whole cycle)", "-", refresh_ms, None, len(queries))
+    if "refresh" in only:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            call_command("refresh-insights", cycle=cycle.name, stdout=io.StringIO())
+            refresh_ms = (time.perf_counter() - started) * 1000
+        record.add("refresh-insights (whole cycle)", "-", refresh_ms, None, len(queries))
 
     root = OrgUnit.objects.filter(parent=None).select_related("lead__user").order_by("pk").first()
     member_unit = OrgUnit.objects.filter(depth=2).select_related("lead").order_by("pk").first()
@@ -178,23 +194,26 @@ def measure(people: int, database: str, runs: int, load: dict[str, Any] | None) 
             "check-in page": "/checkins/",
         }
         for what, path in pages.items():
+            if ("insights" if what.startswith("insights") else "pages") not in only:
+                continue
             separator = "&" if "?" in path else "?"
             ms, count, size = timed_get(client, f"{path}{separator}cycle={cycle.pk}", runs)
             record.add(what, persona, ms, floor_ms, count, bytes=size)
-        if persona == "member":
+        if persona == "member" and "submission" in only:
             measure_submission(record, cycle, floor_ms)
 
     times, count = [], 0
-    for _ in range(2):
+    for _ in range(2 if "json" in only else 0):
         out = io.StringIO()
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             call_command("okrs", cycle=cycle.name, json=True, stdout=out)
             times.append((time.perf_counter() - started) * 1000)
         count = len(queries)
-    record.add("okrs --json", "-", statistics.median(times), None, count)
+    if times:
+        record.add("okrs --json", "-", statistics.median(times), None, count)
 
-    if load is not None and connection.vendor == "postgresql":
+    if load is not None and "load" in only and connection.vendor == "postgresql":
         measure_load(record, cycle, **load)
     return record.rows
 
@@ -303,9 +322,20 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn serving bench_site with `workers` sync workers; stopped on exit."""
 
-    def __init__(self, workers: int, conn_max_age: int, live_insights: bool = True) -> None:
+    def __init__(
+        self,
+        workers: int,
+        conn_max_age: int,
+        live_insights: bool = True,
+        profile: str = "",
+        broker: str = "",
+    ) -> None:
         self.port = free_port()
         env = dict(os.environ)
+        if broker:  # the scaled shape's task queue; nothing consumes it during the bench
+            env |= {"OKRFLOW_BROKER_URL": broker, "OKRFLOW_QUEUE_KEY_PREFIX": BROKER_PREFIX}
+        if profile:  # bench_profile.py: each worker's cProfile of its requests, in `profile`
+            env["OKRFLOW_BENCH_PROFILE"] = profile
         env |= {
             "DJANGO_SETTINGS_MODULE": "bench_site",
             "PYTHONPATH": os.pathsep.join([str(BENCH), env.get("PYTHONPATH", "")]),
@@ -352,6 +382,10 @@ class Gunicorn:
         )
         return [int(pid) for pid in result.stdout.split()]
 
+    def worker_cpu_seconds(self) -> float:
+        """Return the CPU time (user + system) the workers have used so far."""
+        return cpu_seconds(self.worker_pids())
+
     def worker_rss_mb(self) -> list[float]:
         sizes = []
         for pid in self.worker_pids():
@@ -367,6 +401,18 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def cpu_seconds(pids: Any) -> float:
+    """Return the CPU time (user + system) these processes have used so far (gone ones: 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def http_request(
@@ -436,7 +482,15 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure_load(
-    record: Recorder, cycle: Any, *, workers: int, writers: int, checkins: int
+    record: Recorder,
+    cycle: Any,
+    *,
+    workers: int,
+    writers: int,
+    checkins: int,
+    profile: str = "",
+    floor: bool = True,
+    modes: list[str] | None = None,
 ) -> None:
     """Floor under load with and without persistent connections, then concurrent check-ins."""
     csrf = secrets.token_hex(16)  # 32 characters: Django takes it as the unmasked secret
@@ -453,7 +507,7 @@ def measure_load(
         return sent
 
     floor_p95 = None
-    for conn_max_age in (0, 600):
+    for conn_max_age in (0, 600) if floor else ():
         server = Gunicorn(workers, conn_max_age)
         try:
             people = [person.pk for person, _, _ in pairs[: writers * 4]]
@@ -473,12 +527,45 @@ def measure_load(
             errors=len(errors),
         )
 
-    for live_insights in (True, False):
-        batch = pairs[: len(pairs) // 2] if live_insights else pairs[len(pairs) // 2 :]
-        label = "" if live_insights else ", write path alone (no in-request insight refresh)"
-        load_checkins(
-            record, cycle, batch, workers, writers, floor_p95, csrf, headers, live_insights, label
-        )
+    modes = modes or list(LOAD_MODES)
+    share = len(pairs) // len(modes)
+    for number, mode in enumerate(modes):
+        batch = pairs[number * share : (number + 1) * share]
+        broker = ""
+        if mode == "queued":  # a prefix of its own: the messages are dropped afterwards
+            broker = f"{REDIS.rsplit('/', 1)[0]}/13"
+        try:
+            load_checkins(
+                record,
+                cycle,
+                batch,
+                workers,
+                writers,
+                floor_p95,
+                csrf,
+                headers,
+                mode != "alone",
+                LOAD_MODES[mode],
+                profile=profile and str(Path(profile) / mode),
+                broker=broker,
+            )
+        finally:
+            if broker:
+                import redis
+
+                queue = redis.Redis.from_url(broker)
+                for key in queue.scan_iter(f"{BROKER_PREFIX}*"):
+                    queue.delete(key)
+
+
+# The load's three shapes: the scaled shape (a broker: the stored insights' refresh is queued
+# after commit), no broker (refreshed in the request, after commit), and the write path alone.
+LOAD_MODES = {
+    "queued": ", insight refresh queued (broker, the scaled shape)",
+    "in-request": ", insight refresh in the request (no broker)",
+    "alone": ", write path alone (no insight refresh)",
+}
+BROKER_PREFIX = f"okrflow-bench-{os.getpid()}-"
 
 
 def load_checkins(
@@ -492,20 +579,41 @@ def load_checkins(
     headers: Any,
     live_insights: bool,
     label: str,
+    profile: str = "",
+    broker: str = "",
 ) -> None:
-    """Submit the pairs' check-ins over HTTP with `writers` clients; check every write."""
+    """Submit the pairs' check-ins over HTTP with `writers` clients; check every write.
+
+    Meanwhile the database's sessions are sampled (`pg_stat_activity`): how often a backend of
+    this database was busy, waiting on a lock, or idle inside a transaction; with `profile`,
+    every worker's cProfile is summed into `profile`/summary.txt."""
     from okrflow.checkins.models import CheckIn, CheckInState, KeyResultCheckIn
 
     jobs = []
     for person, week, krs in pairs:
         form = checkin_form(cycle, week, krs) | {"csrfmiddlewaretoken": csrf}
         jobs.append(("POST", "/checkins/", headers(person.pk, form=True), urlencode(form)))
-    server = Gunicorn(workers, 600, live_insights)
+    if profile:
+        Path(profile).mkdir(parents=True, exist_ok=True)
+    server = Gunicorn(workers, 600, live_insights, profile, broker)
+    sampler = ActivitySampler()
     try:
+        # Warm every worker (its connection, templates, caches) on pages that write nothing.
+        warm = [("GET", "/checkins/", headers(person.pk), None) for person, _, _ in pairs]
+        run_clients(server.port, warm[: workers * 4], writers)
+        cpu_before = server.worker_cpu_seconds()
+        sampler.start()
+        time.sleep(0.1)  # the sampler has seen the workers' (persistent) backends
+        database_before = sampler.backends_cpu_seconds()
         latencies, errors, wall = run_clients(server.port, jobs, writers)
+        sampler.stop()
+        cpu = server.worker_cpu_seconds() - cpu_before
+        database_cpu = sampler.backends_cpu_seconds() - database_before
         rss = server.worker_rss_mb()
     finally:
         server.stop()
+    if profile:
+        summarise_profiles(Path(profile))
     persons = [person for person, _, _ in pairs]
     wanted = {(person.pk, week): len(krs) for person, week, krs in pairs}
     submitted = CheckIn.objects.filter(
@@ -535,7 +643,87 @@ def load_checkins(
         all_written=len(stored) == len(latencies)
         and values == sum(wanted[pair] for pair in stored),
         worker_rss_mb=rss,
+        load_average=round(os.getloadavg()[0], 1),
+        # CPU time the gunicorn workers spent per check-in (their own, not the database's).
+        worker_cpu_ms_per_checkin=round(cpu * 1000 / max(len(jobs), 1), 1),
+        # And the database backends serving them (PostgreSQL on this machine).
+        database_cpu_ms_per_checkin=round(database_cpu * 1000 / max(len(jobs), 1), 1),
+        database_sessions=sampler.summary(),
     )
+
+
+class ActivitySampler:
+    """Sample this database's backends every 20 ms on a connection of its own while running."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.samples = 0
+        self.backends: set[int] = set()
+        self.running = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def start(self) -> None:
+        self.running.set()
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.running.clear()
+        self.thread.join()
+
+    def run(self) -> None:
+        import psycopg
+        from django.db import connection
+
+        settings = connection.settings_dict
+        with psycopg.connect(
+            host=settings["HOST"] or "127.0.0.1",
+            port=settings["PORT"] or 5432,
+            user=settings["USER"],
+            dbname=settings["NAME"],
+            autocommit=True,
+        ) as conn:
+            while self.running.is_set():
+                rows = conn.execute(
+                    "SELECT pid, state, wait_event_type, wait_event FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    " AND backend_type = 'client backend'"
+                ).fetchall()
+                self.samples += 1
+                for pid, state, wait_type, wait in rows:
+                    self.backends.add(pid)
+                    if state == "idle":
+                        continue
+                    key = f"{state}:{wait_type}:{wait}" if wait_type else f"{state}:cpu"
+                    self.counts[key] = self.counts.get(key, 0) + 1
+                time.sleep(0.02)  # between samples
+
+    def backends_cpu_seconds(self) -> float:
+        """CPU time used so far by the database backends seen (a server on this machine)."""
+        return cpu_seconds(self.backends)
+
+    def summary(self) -> dict[str, float]:
+        """Average number of backends in each state per sample (idle ones left out)."""
+        ordered = sorted(self.counts.items(), key=lambda item: -item[1])
+        return {key: round(count / max(self.samples, 1), 2) for key, count in ordered[:8]}
+
+
+def summarise_profiles(directory: Path) -> None:
+    """Sum the workers' profiles into directory/summary.txt (by own time and by cumulative)."""
+    import pstats
+
+    files = sorted(str(path) for path in directory.glob("worker-*.prof"))
+    if not files:
+        return
+    out = io.StringIO()
+    requests = wall = 0.0
+    for path in directory.glob("worker-*.txt"):
+        count, seconds = path.read_text().split()
+        requests, wall = requests + int(count), wall + float(seconds)
+    out.write(f"{requests:.0f} requests, {wall:.1f} s in workers' requests (wall)\n")
+    stats = pstats.Stats(*files, stream=out)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
+    (directory / "summary.txt").write_text(out.getvalue())
 
 
 # --- the parent: one child process per (database, N) --------------------------------------
@@ -595,8 +783,16 @@ def run_one(database: str, people: int, args: argparse.Namespace) -> list[dict[s
         "people": people,
         "database": database,
         "runs": args.runs,
+        "only": args.only,
         "load": (
-            {"workers": args.workers, "writers": args.writers, "checkins": args.checkins}
+            {
+                "workers": args.workers,
+                "writers": args.writers,
+                "checkins": args.checkins,
+                "profile": str(Path(args.profile).resolve()) if args.profile else "",
+                "floor": not args.no_floor_load,
+                "modes": args.load_modes,
+            }
             if args.load
             else None
         ),
@@ -647,11 +843,33 @@ def main() -> None:
         help="keep the database and reuse it next time (PostgreSQL: its name; SQLite: a file "
         "path, N appended); the synthetic organisation is built only once",
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=ALL_PARTS,
+        default=list(ALL_PARTS),
+        help="measure only these parts (default all)",
+    )
+    parser.add_argument(
+        "--profile",
+        help="with --load: a directory for each gunicorn worker's cProfile (bench_profile.py) "
+        "and their sum, DIR/live/summary.txt and DIR/alone/summary.txt",
+    )
+    parser.add_argument(
+        "--no-floor-load", action="store_true", help="with --load: skip the floor under load"
+    )
+    parser.add_argument(
+        "--load-modes",
+        nargs="+",
+        choices=list(LOAD_MODES),
+        default=list(LOAD_MODES),
+        help="with --load: the shapes measured, each on its share of --checkins",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         job = json.loads(args.child)
-        rows = measure(job["people"], job["database"], job["runs"], job["load"])
+        rows = measure(job["people"], job["database"], job["runs"], job["load"], tuple(job["only"]))
         print(json.dumps(rows))
         return
     if not args.json:

@@ -128,3 +128,32 @@ def test_a_live_update_does_not_wait_for_a_full_refresh_rewriting_the_cycle(
     results = run_together(full_refresh_writing, live_update)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert order == ["live update done", "full refresh done"]
+
+
+def test_two_submissions_of_one_week_at_once_make_one_check_in(postgres_only: None) -> None:
+    """The member and their lead submit the member's week at the same moment: the week's entry
+    is inserted once (the other insert skipped, no aborted transaction), one submission wins,
+    the other is told it is already submitted; one value per key result."""
+    from okrflow.checkins.actions import record_checkin
+    from okrflow.checkins.models import CheckIn
+    from tests.checkins.conftest import WEEK, checkin_data
+
+    world = build_world()
+    kr = make_objective(world, world.member).key_results.get()
+
+    def submit(user: object, value: str) -> object:
+        return record_checkin(
+            user,
+            person=world.member,
+            cycle=world.cycle,
+            week=WEEK,
+            data=checkin_data([kr], [value]),
+        )
+
+    results = run_together(
+        lambda: submit(world.member.user, "40"), lambda: submit(world.lead.user, "41")
+    )
+    assert len([r for r in results if isinstance(r, CheckIn)]) == 1, results
+    assert len([r for r in results if isinstance(r, ValidationError)]) == 1, results
+    assert CheckIn.objects.filter(person=world.member, week=WEEK).count() == 1
+    assert KeyResultValue.objects.filter(key_result=kr, source="checkin").count() == 1

@@ -23,7 +23,9 @@ from okrflow.org.models import Person
 from tests.checkins.conftest import LAST_WEEK, WEEK, checkin_data, signed_in
 from tests.conftest import World, make_objective
 
-EIGHT_KRS_QUERIES = 25
+# The POST of the check-in page (was 22, issue 14's budget 25) and the action alone (was 19).
+EIGHT_KRS_QUERIES = 20
+EIGHT_KRS_ACTION_QUERIES = 17
 
 
 def eight_key_results(world: World) -> list[KeyResult]:
@@ -51,7 +53,7 @@ def test_submitting_eight_key_results_stays_within_the_query_budget(
     krs = eight_key_results(world)
     member = Person.objects.select_related("user").get(pk=world.member.pk)
     data = checkin_data(krs, [str(10 + n) for n in range(8)])
-    with django_assert_max_num_queries(EIGHT_KRS_QUERIES):  # type: ignore[operator]
+    with django_assert_max_num_queries(EIGHT_KRS_ACTION_QUERIES):  # type: ignore[operator]
         record_checkin(member.user, person=member, cycle=world.cycle, week=WEEK, data=data)
     checkin = CheckIn.objects.get(person=world.member)
     assert checkin.state == CheckInState.SUBMITTED
@@ -198,3 +200,72 @@ def test_each_persons_key_results_follow_every_rule(world: World) -> None:
         assert counts_by_subquery.get(person.pk, 0) == len(expected), person
     assert len(rule_based(world.member, every_kr)) == 3
     assert len(rule_based(world.teammate, every_kr)) == 2
+
+
+def test_a_first_check_in_is_written_whole_and_a_draft_is_completed(world: World) -> None:
+    """A new week's entry is inserted as it ends up (its text cleaned like a save's); a draft
+    already there is taken, locked and updated, its earlier state in the audit row."""
+    krs = eight_key_results(world)[:2]
+    member = Person.objects.select_related("user").get(pk=world.member.pk)
+    data = checkin_data(krs, ["5", "6"], progress="Going\x00 well")
+    record_checkin(member.user, person=member, cycle=world.cycle, week=WEEK, data=data)
+    first = CheckIn.objects.get(person=member, week=WEEK)
+    assert (first.state, first.progress) == (CheckInState.SUBMITTED, "Going well")
+    assert first.submitted_by == member.user and first.submitted_at is not None
+    assert AuditEntry.objects.get(action="submit_checkin", object_id=first.pk).before is None
+
+    draft = checkin_data(krs, ["7", ""], progress="Half done")
+    record_checkin(
+        member.user, person=member, cycle=world.cycle, week=LAST_WEEK, data=draft, submit=False
+    )
+    saved = CheckIn.objects.get(person=member, week=LAST_WEEK)
+    assert (saved.state, saved.progress) == (CheckInState.DRAFT, "Half done")
+    record_checkin(
+        member.user,
+        person=member,
+        cycle=world.cycle,
+        week=LAST_WEEK,
+        data=checkin_data(krs, ["7", "8"]),
+    )
+    assert CheckIn.objects.filter(person=member, week=LAST_WEEK).count() == 1
+    done = CheckIn.objects.get(person=member, week=LAST_WEEK)
+    assert (done.pk, done.state) == (saved.pk, CheckInState.SUBMITTED)
+    assert sorted(done.lines.values_list("value", flat=True)) == [Decimal(7), Decimal(8)]
+    entry = AuditEntry.objects.get(action="submit_checkin", object_id=done.pk)
+    assert entry.before is not None and entry.before["state"] == CheckInState.DRAFT
+
+
+def test_an_entry_created_meanwhile_is_taken_not_duplicated(world: World) -> None:
+    """A week's entry that is already there is taken and reported as not ours, and no second row
+    is written (the race between the read and the insert: tests/test_concurrency.py)."""
+    from okrflow.checkins.actions.checkins import insert_or_lock
+
+    theirs = CheckIn.objects.create(person=world.member, cycle=world.cycle, week=WEEK)
+    ours = CheckIn(person=world.member, cycle=world.cycle, week=WEEK, progress="mine")
+    found, created = insert_or_lock(ours)
+    assert (found.pk, created) == (theirs.pk, False)
+    assert CheckIn.objects.filter(person=world.member, week=WEEK).count() == 1
+
+
+def test_the_team_tab_shows_for_anyone_with_a_team_in_one_query(
+    client: Client, world: World, django_assert_max_num_queries: object
+) -> None:
+    """Admins, unit leads and managers of someone see the team tab; a plain member does not,
+    and finding that out costs one EXISTS, not every person's manager."""
+    from okrflow.checkins.scope import manages_anyone
+    from okrflow.org.access import Access
+
+    member, teammate = world.member, world.teammate
+    Person.objects.filter(pk__in=[member.pk, teammate.pk]).update(manager=None)
+    plain = Access(Person.objects.select_related("user").get(pk=member.pk).user)
+    assert plain.person is not None and not plain.is_admin and not plain.is_unit_lead
+    with django_assert_max_num_queries(1):  # type: ignore[operator]
+        assert manages_anyone(plain) is False
+    Person.objects.filter(pk=teammate.pk).update(manager=member)
+    assert manages_anyone(Access(member.user)) is True
+    assert manages_anyone(Access(world.lead.user)) is True
+    assert manages_anyone(Access(world.admin.user)) is True
+    signed_in(client, member)
+    assert b"/checkins/team/" in client.get("/checkins/").content
+    Person.objects.filter(pk=teammate.pk).update(manager=None)
+    assert b"/checkins/team/" not in client.get("/checkins/").content

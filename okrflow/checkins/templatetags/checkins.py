@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from okrflow.checkins.chart import KrChart, chart_for_key_result
 from okrflow.checkins.confidence import level_of
+from okrflow.checkins.scope import manages_anyone
 from okrflow.okrs.models import KeyResult
 
 register = template.Library()
@@ -20,6 +21,12 @@ register = template.Library()
 def kr_chart_data(kr: KeyResult) -> KrChart:
     """Build a key result's chart: `{% kr_chart_data kr as chart %}` (two queries)."""
     return chart_for_key_result(kr, timezone.localdate())
+
+
+@register.filter
+def has_team(access: Any) -> bool:
+    """Tell whether the user sees a team's check-ins (see `scope.manages_anyone`)."""
+    return manages_anyone(access)
 
 
 @register.filter
