@@ -22,6 +22,8 @@ kept database already holds it), `okrflow refresh-insights`, then the measuremen
   connections off (CONN_MAX_AGE 0) and on;
 - `okrflow refresh-insights` (whole cycle) and `okrflow okrs --json`.
 
+`--pages insights` measures only the floor and the insights pages (with the refresh they need).
+
 The floor (`floor_ms`) is a trivial signed-in page behind the same middleware (bench_site.py),
 measured in the same run for the same persona. `--json` prints one object per measurement:
 what, persona, database, people, ms, floor_ms, queries (and, for the load, its own fields).
@@ -111,7 +113,9 @@ def timed_get(client: Any, path: str, runs: int) -> tuple[float, int, int]:
     return statistics.median(times), count, size
 
 
-def measure(people: int, database: str, runs: int, load: dict[str, Any] | None) -> list[dict]:
+def measure(
+    people: int, database: str, runs: int, load: dict[str, Any] | None, only: str = "all"
+) -> list[dict]:
     """Run inside a configured process: build or reuse the org, then measure everything."""
     import django
 
@@ -177,13 +181,17 @@ def measure(people: int, database: str, runs: int, load: dict[str, Any] | None) 
             "objective page": f"/objectives/{objective.pk}/",
             "check-in page": "/checkins/",
         }
+        if only == "insights":
+            pages = {what: path for what, path in pages.items() if what.startswith("insights")}
         for what, path in pages.items():
             separator = "&" if "?" in path else "?"
             ms, count, size = timed_get(client, f"{path}{separator}cycle={cycle.pk}", runs)
             record.add(what, persona, ms, floor_ms, count, bytes=size)
-        if persona == "member":
+        if persona == "member" and only == "all":
             measure_submission(record, cycle, floor_ms)
 
+    if only == "insights":
+        return record.rows
     times, count = [], 0
     for _ in range(2):
         out = io.StringIO()
@@ -595,6 +603,7 @@ def run_one(database: str, people: int, args: argparse.Namespace) -> list[dict[s
         "people": people,
         "database": database,
         "runs": args.runs,
+        "pages": args.pages,
         "load": (
             {"workers": args.workers, "writers": args.writers, "checkins": args.checkins}
             if args.load
@@ -638,6 +647,9 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per measurement")
     parser.add_argument("--runs", type=int, default=3, help="runs per page (median)")
+    parser.add_argument(
+        "--pages", choices=["all", "insights"], default="all", help="insights: those pages only"
+    )
     parser.add_argument("--load", action="store_true", help="the load test (PostgreSQL)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for --load")
     parser.add_argument("--writers", type=int, default=20, help="concurrent clients for --load")
@@ -651,7 +663,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         job = json.loads(args.child)
-        rows = measure(job["people"], job["database"], job["runs"], job["load"])
+        rows = measure(job["people"], job["database"], job["runs"], job["load"], job["pages"])
         print(json.dumps(rows))
         return
     if not args.json:

@@ -48,7 +48,9 @@ class Scope:
     def unit_filter(self) -> Q:
         if self.unit is None or self.tree is None:
             return Q()
-        return Q(unit_id__in=self.tree.below(self.unit.pk))
+        # A subquery on the units' paths, not the list of every unit below (a company's all).
+        below = OrgUnit.objects.filter(path__startswith=self.unit.path).values("pk")
+        return Q(unit_id__in=below)
 
     def objectives(self) -> QuerySet[ObjectiveSnapshot]:
         if self.viewer is not None:

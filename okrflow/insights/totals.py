@@ -97,6 +97,9 @@ OBJECTIVE_FIELDS = (
     "drafted_by_owner",
     "agreed",
     "fresh_key_results",
+    "score",
+    "band",
+    "success",
 )
 
 
@@ -113,6 +116,15 @@ def objective_figures(row: dict[str, Any]) -> Figures:
             "fresh": row["fresh_key_results"],
         }
     )
+    # The review's grade preview: score sum, bands, successes by kind ("graded" tells that
+    # the totals hold these figures: totals stored before them are read row by row).
+    figures["graded"] += 1
+    figures["score_sum"] += float(row["score"] or 0)
+    if row["band"]:
+        figures[f"band:{row['band']}"] += 1
+    figures[f"kind:{row['kind']}"] += 1
+    if row["success"]:
+        figures[f"success:{row['kind']}"] += 1
     if not row["company_level"]:
         figures["below"] += 1
         if row["has_parent"]:
@@ -314,6 +326,7 @@ class Viewer:
     sees_nothing: bool = False
     led: frozenset[int] = frozenset()  # units they lead, with every unit below
     extra: frozenset[int] = frozenset()  # private objectives they see outside `led`
+    led_query: Any = None  # `led` as a subquery on the units' paths (short SQL for a company)
 
     def rows(self) -> Q:
         """Return the filter of the snapshot rows (objective or risk) this reader may see."""
@@ -323,7 +336,8 @@ class Viewer:
             return Q(pk__in=[])
         seen = Q(bucket=PUBLIC) | Q(objective_id__in=sorted(self.extra))
         if self.led:
-            seen |= Q(bucket=PRIVATE_OWNED, unit_id__in=sorted(self.led))
+            led = self.led_query if self.led_query is not None else sorted(self.led)
+            seen |= Q(bucket=PRIVATE_OWNED, unit_id__in=led)
         return seen
 
     def led_tops(self, tree: Tree) -> list[int]:
@@ -335,7 +349,6 @@ def viewer_for(user: Any, cycle: Cycle) -> Viewer:
     """Work out what a user may see of a cycle's stored insights (a few small queries)."""
     from okrflow.okrs.models import Objective
     from okrflow.org.access import access_for
-    from okrflow.org.models import Person
 
     access = access_for(user)
     if not access.is_member:
@@ -350,14 +363,9 @@ def viewer_for(user: Any, cycle: Cycle) -> Viewer:
     seen = Q(owner_person=person) | access.co_owned_objectives_filter()
     if access.member_project_ids:
         seen |= Q(owner_project_id__in=sorted(access.member_project_ids))
-    chain = access.chain_report_ids
-    if chain:
-        others = Person.objects.filter(manager__isnull=False)
-        if led:
-            others = others.exclude(unit_id__in=sorted(led))
-        reports = set(others.values_list("pk", flat=True)) & chain
-        if reports:
-            seen |= Q(owner_person_id__in=sorted(reports))
+    reports = access.reports_outside_led_units
+    if reports:
+        seen |= Q(owner_person_id__in=sorted(reports))
     private = Objective.objects.filter(cycle=cycle, is_private=True).filter(seen).values("pk")
     extra = frozenset(
         objective_id
@@ -366,7 +374,7 @@ def viewer_for(user: Any, cycle: Cycle) -> Viewer:
         ).values_list("objective_id", "unit_id", "bucket")
         if not (bucket == PRIVATE_OWNED and unit_id in led)
     )
-    return Viewer(led=led, extra=extra)
+    return Viewer(led=led, extra=extra, led_query=access.led_units_query() if led else None)
 
 
 @dataclass

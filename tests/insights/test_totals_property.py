@@ -213,7 +213,7 @@ def check_compliance(world: World) -> None:
             live.on_time,
             live.late,
             live.missed,
-            live.missed_last[:6],
+            sorted(live.missed_last)[:6],  # the first few by person id
             len(live.missed_last),
         ), unit
 

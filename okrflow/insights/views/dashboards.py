@@ -146,7 +146,8 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     if isinstance(scope, HttpResponse):
         return scope
     cycle = scope.cycle
-    units = list(OrgUnit.objects.filter(path__startswith=unit.path).order_by("path"))
+    # The heat map shows the unit and the units right below it: only those are read.
+    units = list(OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).order_by("path"))
     listed = load_first(scope, OBJECTIVES_LISTED)
     access = access_for(request.user)
     calibration, people = unit_calibration(unit)
@@ -174,11 +175,14 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     """Show one person's objectives and key results, their risks and their calibration."""
     require_member(request)
     person = get_object_or_404(Person.objects.select_related("unit", "user"), pk=person_id)
-    # Two indexed subqueries rather than an OR across a join (which reads every key result).
-    theirs = Objective.objects.filter(
-        Q(pk__in=Objective.objects.filter(owner_person=person).values("pk"))
-        | Q(pk__in=KeyResult.objects.filter(owner=person).values("objective_id"))
-    ).values("pk")
+    # Their objectives and those of their key results, by two indexed queries: a short list
+    # that every later query starts from (never the cycle's objectives).
+    theirs = sorted(
+        {
+            *Objective.objects.filter(owner_person=person).values_list("pk", flat=True),
+            *KeyResult.objects.filter(owner=person).values_list("objective_id", flat=True),
+        }
+    )
     scope = stored_page(
         request,
         "insights/person.html",
@@ -187,6 +191,9 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     if isinstance(scope, HttpResponse):
         return scope
+    # The few they may see, once: later queries filter on these ids alone.
+    shown = list(scope.objective_ids.values_list("pk", flat=True))
+    scope.objective_ids = Objective.objects.filter(pk__in=shown).values("pk")
     cycle = scope.cycle
     listed = load_first(scope, OBJECTIVES_LISTED)
     access = access_for(request.user)
