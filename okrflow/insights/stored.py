@@ -93,7 +93,7 @@ def viewer_scope(
 ) -> Scope:
     """Return the scope of a page that reads the stored totals for this user."""
     return Scope(
-        cycle, refresh, objective_ids, totals.viewer_for(user, cycle), unit, totals.Tree.load()
+        cycle, refresh, objective_ids, totals.viewer_for(user, cycle), unit, totals.ReadingTree()
     )
 
 

@@ -225,6 +225,40 @@ class Tree:
         path = self.paths[unit_id]
         return [pk for pk, other in self.paths.items() if other.startswith(path)]
 
+    def prefetch(self, unit_ids: Iterable[int | None]) -> None:
+        """Make sure the given units are known (a loaded tree knows every unit)."""
+
+
+class ReadingTree(Tree):
+    """The org chart as a page reads it: the top units, and the paths of the few units asked
+    for (a unit's path lists its ancestors), in a query or two, never every unit."""
+
+    def __init__(self) -> None:
+        super().__init__({}, {}, {})
+        self._roots: list[int] | None = None
+
+    def roots(self) -> list[int]:
+        if self._roots is None:
+            self._roots = list(OrgUnit.objects.filter(depth=0).values_list("pk", flat=True))
+        return self._roots
+
+    def prefetch(self, unit_ids: Iterable[int | None]) -> None:
+        missing = {pk for pk in unit_ids if pk is not None and pk not in self.paths}
+        if missing:
+            found = OrgUnit.objects.filter(pk__in=sorted(missing)).values_list("pk", "path")
+            self.paths.update(dict(found))
+
+    def ancestors(self, unit_id: int | None) -> list[int | None]:
+        self.prefetch([unit_id])
+        if unit_id is None or unit_id not in self.paths:
+            return [None]
+        return [int(part) for part in reversed(self.paths[unit_id].strip("/").split("/"))]
+
+    def below(self, unit_id: int) -> list[int]:
+        self.prefetch([unit_id])
+        path = self.paths[unit_id]
+        return list(OrgUnit.objects.filter(path__startswith=path).values_list("pk", flat=True))
+
 
 def spread(items: Iterable[tuple[int | None, int, Figures]], tree: Tree) -> dict[Key, Figures]:
     """Add each contribution to every unit above it, per bucket."""
@@ -327,6 +361,7 @@ class Viewer:
     led: frozenset[int] = frozenset()  # units they lead, with every unit below
     extra: frozenset[int] = frozenset()  # private objectives they see outside `led`
     led_query: Any = None  # `led` as a subquery on the units' paths (short SQL for a company)
+    tops: frozenset[int] | None = None  # the units at the top of `led`, when known
 
     def rows(self) -> Q:
         """Return the filter of the snapshot rows (objective or risk) this reader may see."""
@@ -342,6 +377,8 @@ class Viewer:
 
     def led_tops(self, tree: Tree) -> list[int]:
         """Return the units at the top of what this reader leads."""
+        if self.tops is not None:
+            return sorted(self.tops)
         return [pk for pk in self.led if tree.parents.get(pk) not in self.led]
 
 
@@ -374,7 +411,12 @@ def viewer_for(user: Any, cycle: Cycle) -> Viewer:
         ).values_list("objective_id", "unit_id", "bucket")
         if not (bucket == PRIVATE_OWNED and unit_id in led)
     )
-    return Viewer(led=led, extra=extra, led_query=access.led_units_query() if led else None)
+    return Viewer(
+        led=led,
+        extra=extra,
+        led_query=access.led_units_query() if led else None,
+        tops=access.led_top_unit_ids,
+    )
 
 
 @dataclass
@@ -400,6 +442,10 @@ def read_totals(cycle: Cycle, viewer: Viewer, unit_ids: Iterable[int | None], tr
     result = Totals({unit_id: Counter() for unit_id in wanted})
     if viewer.sees_nothing or not wanted:
         return result
+    extras = list(contributions(cycle, viewer.extra)) if viewer.extra else []
+    tree.prefetch(
+        [*(viewer.led_tops(tree) if not viewer.sees_all else []), *(u for u, _, _ in extras)]
+    )
     rows = InsightTotal.objects.filter(cycle=cycle)
     tops = [] if viewer.sees_all else viewer.led_tops(tree)
     query = Q(unit_id__in=[pk for pk in wanted if pk is not None])
@@ -422,8 +468,8 @@ def read_totals(cycle: Cycle, viewer: Viewer, unit_ids: Iterable[int | None], tr
             for ancestor in tree.ancestors(unit_id)[1:]:
                 if ancestor in result.by_unit and ancestor not in viewer.led:
                     result.by_unit[ancestor].update(figures)
-    if viewer.extra:
-        for unit_id, _bucket, figures in contributions(cycle, viewer.extra):
+    if extras:
+        for unit_id, _bucket, figures in extras:
             for ancestor in tree.ancestors(unit_id):
                 if ancestor in result.by_unit:
                     result.by_unit[ancestor].update(figures)

@@ -54,17 +54,28 @@ class Access:
         return self.is_admin or self.person is not None
 
     @cached_property
+    def led_unit_paths(self) -> dict[int, str]:
+        """The units this person leads themselves, with their paths."""
+        if self.person is None:
+            return {}
+        return dict(OrgUnit.objects.filter(lead=self.person).values_list("pk", "path"))
+
+    @cached_property
+    def led_top_unit_ids(self) -> frozenset[int]:
+        """The units this person leads that are not below another unit they lead."""
+        paths = self.led_unit_paths
+        return frozenset(
+            pk
+            for pk, path in paths.items()
+            if not any(path != other and path.startswith(other) for other in paths.values())
+        )
+
+    @cached_property
     def led_unit_ids(self) -> frozenset[int]:
         """Units this person leads, with every unit below them."""
-        if self.person is None:
+        if not self.led_unit_paths:
             return frozenset()
-        paths = list(OrgUnit.objects.filter(lead=self.person).values_list("path", flat=True))
-        if not paths:
-            return frozenset()
-        query = Q()
-        for path in paths:
-            query |= Q(path__startswith=path)
-        return frozenset(OrgUnit.objects.filter(query).values_list("pk", flat=True))
+        return frozenset(self.led_units_query().values_list("pk", flat=True))
 
     @cached_property
     def chain_report_ids(self) -> frozenset[int]:
@@ -155,9 +166,8 @@ class Access:
 
     def led_units_query(self) -> Any:
         """The units this person leads, with every unit below, as a subquery."""
-        assert self.person is not None
         query = Q(pk__in=[])
-        for path in OrgUnit.objects.filter(lead=self.person).values_list("path", flat=True):
+        for path in self.led_unit_paths.values():
             query |= Q(path__startswith=path)
         return OrgUnit.objects.filter(query).values("pk")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -88,10 +88,20 @@ def company(request: HttpRequest) -> HttpResponse:
     if isinstance(scope, HttpResponse):
         return scope
     cycle = scope.cycle
-    units = list(OrgUnit.objects.order_by("path"))
+    # How many units each top level holds (one grouped query), then only the units shown.
+    per_depth = dict(
+        OrgUnit.objects.filter(depth__lte=HEAT_DEPTH_ON_DASHBOARD)
+        .order_by()
+        .values_list("depth")
+        .annotate(count=Count("pk"))
+    )
     heat_depth = HEAT_DEPTH_ON_DASHBOARD
-    while heat_depth > 1 and sum(u.depth <= heat_depth for u in units) > HEAT_ROWS_ON_DASHBOARD:
+    while (
+        heat_depth > 1
+        and sum(n for depth, n in per_depth.items() if depth <= heat_depth) > HEAT_ROWS_ON_DASHBOARD
+    ):
         heat_depth -= 1
+    units = list(OrgUnit.objects.filter(depth__lte=heat_depth).order_by("path"))
     return render(
         request,
         "insights/company.html",
