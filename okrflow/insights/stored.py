@@ -57,6 +57,9 @@ class Scope:
             return ObjectiveSnapshot.objects.filter(cycle=self.cycle).filter(
                 self.viewer.rows() & self.unit_filter()
             )
+        if isinstance(self.objective_ids, list):
+            # A few ids (a person's): by the objective index alone, whatever the cycle holds.
+            return ObjectiveSnapshot.objects.filter(objective_id__in=self.objective_ids)
         return ObjectiveSnapshot.objects.filter(cycle=self.cycle, objective__in=self.objective_ids)
 
     def risks(self) -> QuerySet[RiskSnapshot]:
@@ -66,6 +69,8 @@ class Scope:
                 .filter(self.viewer.rows() & self.unit_filter())
                 .order_by("rank")
             )
+        if isinstance(self.objective_ids, list):
+            return RiskSnapshot.objects.filter(objective_id__in=self.objective_ids).order_by("rank")
         return RiskSnapshot.objects.filter(
             cycle=self.cycle, objective__in=self.objective_ids
         ).order_by("rank")

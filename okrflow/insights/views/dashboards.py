@@ -201,9 +201,14 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     if isinstance(scope, HttpResponse):
         return scope
-    # The few they may see, once: later queries filter on these ids alone.
-    shown = list(scope.objective_ids.values_list("pk", flat=True))
-    scope.objective_ids = Objective.objects.filter(pk__in=shown).values("pk")
+    # The few they may see, once, filtered directly (no subquery over the cycle's visible
+    # objectives): later queries filter on these ids alone, by the objective index.
+    scope.objective_ids = list(  # type: ignore[assignment]
+        Objective.objects.live()
+        .filter(cycle=scope.cycle, pk__in=theirs)
+        .visible_to(request.user)
+        .values_list("pk", flat=True)
+    )
     cycle = scope.cycle
     listed = load_first(scope, OBJECTIVES_LISTED)
     access = access_for(request.user)
