@@ -204,7 +204,7 @@ def summarise_stored_compliance(stored: Any) -> ComplianceSummary:
         late=stored.late,
         missed=stored.missed,
         people=stored.people,
-        missed_last=[names[pk] for pk in stored.missed_last if pk in names],
+        missed_last=sorted(names[pk] for pk in stored.missed_last if pk in names),
         missed_last_count=stored.missed_last_count,
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from okrflow.cycles.models import Cycle
 from okrflow.engine import grading
+from okrflow.insights import totals as totals_module
 from okrflow.insights.actions import grade_cycle
 from okrflow.insights.collect import owner_unit_id
 from okrflow.insights.models import CarryOver, KeyResultGrade, ObjectiveGrade, Reflection
@@ -248,6 +249,10 @@ class SectionTotals:
         return [row.objective_id for row in self.rows]
 
     @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
     def mean_score(self) -> Decimal | None:
         return mean_score(row.score for row in self.rows)
 
@@ -330,3 +335,112 @@ def review_totals(cycle: Cycle, queryset: QuerySet[Objective]) -> ReviewTotals |
         )
     ]
     return ReviewTotals(rows, sections)
+
+
+@dataclass
+class StoredSection:
+    """One department's line in a large review, from the stored totals."""
+
+    name: str
+    unit: OrgUnit | None
+    count: int
+    score_sum: float
+    successes: int
+
+    @property
+    def key(self) -> str:
+        return str(self.unit.pk) if self.unit else "none"
+
+    @property
+    def mean_score(self) -> Decimal | None:
+        return mean_of(self.score_sum, self.count)
+
+
+def mean_of(score_sum: float, count: int) -> Decimal | None:
+    """Return the mean score cut like a grade (scores have two decimals: their sum is exact)."""
+    if not count:
+        return None
+    total = Decimal(str(round(score_sum, 2)))
+    return (total / count).quantize(grading.HUNDREDTH, rounding=ROUND_DOWN)
+
+
+@dataclass
+class StoredReview:
+    """A large open cycle's review figures in view, read from the stored totals per department:
+    a row per department and a few queries, whatever the number of objectives."""
+
+    figures: Any
+    sections: list[StoredSection]
+
+    @property
+    def objectives(self) -> int:
+        return totals_module.count(self.figures, "graded")
+
+    @property
+    def bands(self) -> dict[str, int]:
+        return {
+            band.value: totals_module.count(self.figures, f"band:{band.value}")
+            for band in grading.Band
+        }
+
+    def success_rate(self, kind: str) -> tuple[int, int]:
+        return (
+            totals_module.count(self.figures, f"success:{kind}"),
+            totals_module.count(self.figures, f"kind:{kind}"),
+        )
+
+    @property
+    def mean_score(self) -> Decimal | None:
+        return mean_of(self.figures.get("score_sum", 0.0), self.objectives)
+
+
+def stored_review(scope: Any) -> StoredReview | None:
+    """Read the review's figures of a reader's scope from the stored totals, by department.
+
+    None when the totals were stored before they held the review's figures (then the rows are
+    read one by one, as `review_totals` does, until the next full refresh).
+    """
+    tops = list(OrgUnit.objects.filter(depth__lte=1).order_by("path"))
+    read = totals_module.read_totals(
+        scope.cycle, scope.viewer, [*(unit.pk for unit in tops), None], scope.tree
+    )
+    everything = read.everything(scope.tree)
+    if totals_module.count(everything, "graded") != totals_module.count(everything, "objectives"):
+        return None
+    sections = []
+    for unit in [*tops, None]:
+        figures = Counter(read.of(unit.pk if unit else None))
+        if unit is not None and unit.depth == 0:
+            # The company's own objectives: its subtree less its departments'.
+            for department in tops:
+                if department.parent_id == unit.pk:
+                    figures.subtract(read.of(department.pk))
+        count = totals_module.count(figures, "graded")
+        if count:
+            sections.append(
+                StoredSection(
+                    unit.name if unit else _("Projects and people outside units"),
+                    unit,
+                    count,
+                    figures.get("score_sum", 0.0),
+                    sum(
+                        totals_module.count(figures, f"success:{kind}")
+                        for kind in ("committed", "aspirational")
+                    ),
+                )
+            )
+    return StoredReview(everything, sections)
+
+
+def section_objectives(scope: Any, section: StoredSection) -> Any:
+    """Return the ids of a section's objectives in view, in the alignment map's order."""
+    rows = scope.objectives()
+    if section.unit is None:
+        rows = rows.filter(unit_id__isnull=True)
+    elif section.unit.depth == 0:
+        rows = rows.filter(unit_id=section.unit.pk)
+    else:
+        rows = rows.filter(
+            unit_id__in=OrgUnit.objects.filter(path__startswith=section.unit.path).values("pk")
+        )
+    return rows.order_by("map_order").values_list("objective_id", flat=True)

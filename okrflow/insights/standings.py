@@ -11,7 +11,8 @@ depends on the clock — which weeks are missed by now — is worked out when a 
 * missed = for each week whose due moment has passed, the people expected minus those who
   checked in that week;
 * "missed the last week" = the people expected whose latest check-in is older than the last
-  week due (their latest judged week is then a missed one), named a few at a time.
+  week due (their latest judged week is then a missed one), counted, and a few of them named
+  (the first by person id, through an index; the page sorts them by name).
 
 The figures equal `okrflow.checkins.compliance.compliance_totals` (tested).
 """
@@ -199,7 +200,7 @@ class StoredCompliance:
     on_time: int
     late: int
     missed: int
-    missed_last: list[int]  # the first few, in name order
+    missed_last: list[int]  # the first few, by person id
     missed_last_count: int
 
     @property
@@ -251,10 +252,11 @@ def stored_compliance(
                 Q(last_week__isnull=True) | Q(last_week__lt=last_due)
             )
             if unit is not None:
-                standings = standings.filter(unit_id__in=tree.below(unit.pk))
+                below = OrgUnit.objects.filter(path__startswith=unit.path).values("pk")
+                standings = standings.filter(unit_id__in=below)
+            # The first few by person, along the (cycle, person) index: sorting everyone who
+            # missed by name would read them all. The page sorts these few by name.
             names = list(
-                standings.order_by("person__full_name", "person_id").values_list(
-                    "person_id", flat=True
-                )[:NAMES_SHOWN]
+                standings.order_by("person_id").values_list("person_id", flat=True)[:NAMES_SHOWN]
             )
     return StoredCompliance(people, on_time, late, missed, names, missed_last_count)

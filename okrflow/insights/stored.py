@@ -48,13 +48,18 @@ class Scope:
     def unit_filter(self) -> Q:
         if self.unit is None or self.tree is None:
             return Q()
-        return Q(unit_id__in=self.tree.below(self.unit.pk))
+        # A subquery on the units' paths, not the list of every unit below (a company's all).
+        below = OrgUnit.objects.filter(path__startswith=self.unit.path).values("pk")
+        return Q(unit_id__in=below)
 
     def objectives(self) -> QuerySet[ObjectiveSnapshot]:
         if self.viewer is not None:
             return ObjectiveSnapshot.objects.filter(cycle=self.cycle).filter(
                 self.viewer.rows() & self.unit_filter()
             )
+        if isinstance(self.objective_ids, list):
+            # A few ids (a person's): by the objective index alone, whatever the cycle holds.
+            return ObjectiveSnapshot.objects.filter(objective_id__in=self.objective_ids)
         return ObjectiveSnapshot.objects.filter(cycle=self.cycle, objective__in=self.objective_ids)
 
     def risks(self) -> QuerySet[RiskSnapshot]:
@@ -64,6 +69,8 @@ class Scope:
                 .filter(self.viewer.rows() & self.unit_filter())
                 .order_by("rank")
             )
+        if isinstance(self.objective_ids, list):
+            return RiskSnapshot.objects.filter(objective_id__in=self.objective_ids).order_by("rank")
         return RiskSnapshot.objects.filter(
             cycle=self.cycle, objective__in=self.objective_ids
         ).order_by("rank")
@@ -91,7 +98,7 @@ def viewer_scope(
 ) -> Scope:
     """Return the scope of a page that reads the stored totals for this user."""
     return Scope(
-        cycle, refresh, objective_ids, totals.viewer_for(user, cycle), unit, totals.Tree.load()
+        cycle, refresh, objective_ids, totals.viewer_for(user, cycle), unit, totals.ReadingTree()
     )
 
 

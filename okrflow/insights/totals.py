@@ -97,6 +97,9 @@ OBJECTIVE_FIELDS = (
     "drafted_by_owner",
     "agreed",
     "fresh_key_results",
+    "score",
+    "band",
+    "success",
 )
 
 
@@ -113,6 +116,15 @@ def objective_figures(row: dict[str, Any]) -> Figures:
             "fresh": row["fresh_key_results"],
         }
     )
+    # The review's grade preview: score sum, bands, successes by kind ("graded" tells that
+    # the totals hold these figures: totals stored before them are read row by row).
+    figures["graded"] += 1
+    figures["score_sum"] += float(row["score"] or 0)
+    if row["band"]:
+        figures[f"band:{row['band']}"] += 1
+    figures[f"kind:{row['kind']}"] += 1
+    if row["success"]:
+        figures[f"success:{row['kind']}"] += 1
     if not row["company_level"]:
         figures["below"] += 1
         if row["has_parent"]:
@@ -212,6 +224,40 @@ class Tree:
         """Return the unit and every unit below it."""
         path = self.paths[unit_id]
         return [pk for pk, other in self.paths.items() if other.startswith(path)]
+
+    def prefetch(self, unit_ids: Iterable[int | None]) -> None:
+        """Make sure the given units are known (a loaded tree knows every unit)."""
+
+
+class ReadingTree(Tree):
+    """The org chart as a page reads it: the top units, and the paths of the few units asked
+    for (a unit's path lists its ancestors), in a query or two, never every unit."""
+
+    def __init__(self) -> None:
+        super().__init__({}, {}, {})
+        self._roots: list[int] | None = None
+
+    def roots(self) -> list[int]:
+        if self._roots is None:
+            self._roots = list(OrgUnit.objects.filter(depth=0).values_list("pk", flat=True))
+        return self._roots
+
+    def prefetch(self, unit_ids: Iterable[int | None]) -> None:
+        missing = {pk for pk in unit_ids if pk is not None and pk not in self.paths}
+        if missing:
+            found = OrgUnit.objects.filter(pk__in=sorted(missing)).values_list("pk", "path")
+            self.paths.update(dict(found))
+
+    def ancestors(self, unit_id: int | None) -> list[int | None]:
+        self.prefetch([unit_id])
+        if unit_id is None or unit_id not in self.paths:
+            return [None]
+        return [int(part) for part in reversed(self.paths[unit_id].strip("/").split("/"))]
+
+    def below(self, unit_id: int) -> list[int]:
+        self.prefetch([unit_id])
+        path = self.paths[unit_id]
+        return list(OrgUnit.objects.filter(path__startswith=path).values_list("pk", flat=True))
 
 
 def spread(items: Iterable[tuple[int | None, int, Figures]], tree: Tree) -> dict[Key, Figures]:
@@ -314,6 +360,8 @@ class Viewer:
     sees_nothing: bool = False
     led: frozenset[int] = frozenset()  # units they lead, with every unit below
     extra: frozenset[int] = frozenset()  # private objectives they see outside `led`
+    led_query: Any = None  # `led` as a subquery on the units' paths (short SQL for a company)
+    tops: frozenset[int] | None = None  # the units at the top of `led`, when known
 
     def rows(self) -> Q:
         """Return the filter of the snapshot rows (objective or risk) this reader may see."""
@@ -323,11 +371,14 @@ class Viewer:
             return Q(pk__in=[])
         seen = Q(bucket=PUBLIC) | Q(objective_id__in=sorted(self.extra))
         if self.led:
-            seen |= Q(bucket=PRIVATE_OWNED, unit_id__in=sorted(self.led))
+            led = self.led_query if self.led_query is not None else sorted(self.led)
+            seen |= Q(bucket=PRIVATE_OWNED, unit_id__in=led)
         return seen
 
     def led_tops(self, tree: Tree) -> list[int]:
         """Return the units at the top of what this reader leads."""
+        if self.tops is not None:
+            return sorted(self.tops)
         return [pk for pk in self.led if tree.parents.get(pk) not in self.led]
 
 
@@ -335,7 +386,6 @@ def viewer_for(user: Any, cycle: Cycle) -> Viewer:
     """Work out what a user may see of a cycle's stored insights (a few small queries)."""
     from okrflow.okrs.models import Objective
     from okrflow.org.access import access_for
-    from okrflow.org.models import Person
 
     access = access_for(user)
     if not access.is_member:
@@ -350,14 +400,9 @@ def viewer_for(user: Any, cycle: Cycle) -> Viewer:
     seen = Q(owner_person=person) | access.co_owned_objectives_filter()
     if access.member_project_ids:
         seen |= Q(owner_project_id__in=sorted(access.member_project_ids))
-    chain = access.chain_report_ids
-    if chain:
-        others = Person.objects.filter(manager__isnull=False)
-        if led:
-            others = others.exclude(unit_id__in=sorted(led))
-        reports = set(others.values_list("pk", flat=True)) & chain
-        if reports:
-            seen |= Q(owner_person_id__in=sorted(reports))
+    reports = access.reports_outside_led_units
+    if reports:
+        seen |= Q(owner_person_id__in=sorted(reports))
     private = Objective.objects.filter(cycle=cycle, is_private=True).filter(seen).values("pk")
     extra = frozenset(
         objective_id
@@ -366,7 +411,12 @@ def viewer_for(user: Any, cycle: Cycle) -> Viewer:
         ).values_list("objective_id", "unit_id", "bucket")
         if not (bucket == PRIVATE_OWNED and unit_id in led)
     )
-    return Viewer(led=led, extra=extra)
+    return Viewer(
+        led=led,
+        extra=extra,
+        led_query=access.led_units_query() if led else None,
+        tops=access.led_top_unit_ids,
+    )
 
 
 @dataclass
@@ -392,6 +442,10 @@ def read_totals(cycle: Cycle, viewer: Viewer, unit_ids: Iterable[int | None], tr
     result = Totals({unit_id: Counter() for unit_id in wanted})
     if viewer.sees_nothing or not wanted:
         return result
+    extras = list(contributions(cycle, viewer.extra)) if viewer.extra else []
+    tree.prefetch(
+        [*(viewer.led_tops(tree) if not viewer.sees_all else []), *(u for u, _, _ in extras)]
+    )
     rows = InsightTotal.objects.filter(cycle=cycle)
     tops = [] if viewer.sees_all else viewer.led_tops(tree)
     query = Q(unit_id__in=[pk for pk in wanted if pk is not None])
@@ -414,8 +468,8 @@ def read_totals(cycle: Cycle, viewer: Viewer, unit_ids: Iterable[int | None], tr
             for ancestor in tree.ancestors(unit_id)[1:]:
                 if ancestor in result.by_unit and ancestor not in viewer.led:
                     result.by_unit[ancestor].update(figures)
-    if viewer.extra:
-        for unit_id, _bucket, figures in contributions(cycle, viewer.extra):
+    if extras:
+        for unit_id, _bucket, figures in extras:
             for ancestor in tree.ancestors(unit_id):
                 if ancestor in result.by_unit:
                     result.by_unit[ancestor].update(figures)

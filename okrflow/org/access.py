@@ -14,13 +14,14 @@ The rules (PRODUCT.md, Transparency and Permissions):
 from __future__ import annotations
 
 import contextlib
-from collections import defaultdict
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
 from okrflow.org.models import OrgUnit, Person, Project
+
+FEW_REPORTS = 500  # past this many reports, a lead's are looked for from outside their units
 
 if TYPE_CHECKING:
     from okrflow.okrs.models import KeyResult, Objective
@@ -53,40 +54,122 @@ class Access:
         return self.is_admin or self.person is not None
 
     @cached_property
+    def led_unit_paths(self) -> dict[int, str]:
+        """The units this person leads themselves, with their paths."""
+        if self.person is None:
+            return {}
+        return dict(OrgUnit.objects.filter(lead=self.person).values_list("pk", "path"))
+
+    @cached_property
+    def led_top_unit_ids(self) -> frozenset[int]:
+        """The units this person leads that are not below another unit they lead."""
+        paths = self.led_unit_paths
+        return frozenset(
+            pk
+            for pk, path in paths.items()
+            if not any(path != other and path.startswith(other) for other in paths.values())
+        )
+
+    @cached_property
     def led_unit_ids(self) -> frozenset[int]:
         """Units this person leads, with every unit below them."""
-        if self.person is None:
+        if not self.led_unit_paths:
             return frozenset()
-        paths = list(OrgUnit.objects.filter(lead=self.person).values_list("path", flat=True))
-        if not paths:
-            return frozenset()
-        query = Q()
-        for path in paths:
-            query |= Q(path__startswith=path)
-        return frozenset(OrgUnit.objects.filter(query).values_list("pk", flat=True))
+        return frozenset(self.led_units_query().values_list("pk", flat=True))
 
     @cached_property
     def chain_report_ids(self) -> frozenset[int]:
-        """People whose manager chain includes this person."""
+        """People whose manager chain includes this person.
+
+        Walked down one level a query through the manager index: it reads this person's
+        reports, never the whole organisation.
+        """
+        return frozenset(self.chain_report_units)
+
+    @cached_property
+    def chain_report_units(self) -> dict[int, int | None]:
+        """This person's chain reports, each with their unit (see `chain_report_ids`)."""
+        found = self.walk_down(None)
+        assert found is not None
+        return found
+
+    def walk_down(self, budget: int | None) -> dict[int, int | None] | None:
+        """Return the chain reports with their units; None once more than `budget` are found."""
+        if self.person is None:
+            return {}
+        found: dict[int, int | None] = {}
+        frontier = {self.person.pk}
+        while frontier:
+            level = {
+                pk: unit_id
+                for pk, unit_id in Person.objects.filter(manager_id__in=sorted(frontier))
+                .order_by()
+                .values_list("pk", "unit_id")
+                if pk not in found and pk != self.person.pk
+            }
+            found |= level
+            frontier = set(level)
+            if budget is not None and len(found) > budget:
+                return None
+        return found
+
+    @cached_property
+    def reports_outside_led_units(self) -> frozenset[int]:
+        """Chain reports whose unit this person does not lead (nor one above it).
+
+        The rest are seen through the units they lead already. Someone with many reports (a
+        company lead) may have few people with a manager outside the units they lead: those
+        are then checked up their own chains instead of walking down everyone below.
+        """
         if self.person is None:
             return frozenset()
-        reports_of: dict[int, list[int]] = defaultdict(list)
-        for person_id, manager_id in Person.objects.filter(manager__isnull=False).values_list(
-            "pk", "manager_id"
-        ):
-            reports_of[manager_id].append(person_id)
+        led = self.led_unit_ids
+        reports = self.walk_down(FEW_REPORTS if led else None)
+        if reports is None:
+            outside = (
+                Person.objects.filter(manager__isnull=False)
+                .exclude(unit_id__in=self.led_units_query())
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+            candidates = list(outside[: FEW_REPORTS + 1])
+            if len(candidates) <= FEW_REPORTS:
+                return frozenset(self.under_me(candidates))
+            reports = self.chain_report_units
+        return frozenset(pk for pk, unit_id in reports.items() if unit_id not in led)
+
+    def under_me(self, people: list[int]) -> set[int]:
+        """Return those of `people` whose manager chain reaches this person (a query a level)."""
+        assert self.person is not None
+        me = self.person.pk
+        current = {pk: pk for pk in people if pk != me}  # person → the manager reached so far
         found: set[int] = set()
-        frontier = [self.person.pk]
-        while frontier:
-            next_frontier = []
-            for manager_id in frontier:
-                for report_id in reports_of.get(manager_id, ()):
-                    if report_id not in found:
-                        found.add(report_id)
-                        next_frontier.append(report_id)
-            frontier = next_frontier
-        found.discard(self.person.pk)
-        return frozenset(found)
+        seen: dict[int, set[int]] = {pk: {pk} for pk in current}
+        while current:
+            managers = dict(
+                Person.objects.filter(pk__in=sorted(set(current.values())))
+                .order_by()
+                .values_list("pk", "manager_id")
+            )
+            following = {}
+            for pk, at in current.items():
+                above = managers.get(at)
+                if above is None or above in seen[pk]:
+                    continue
+                if above == me:
+                    found.add(pk)
+                    continue
+                seen[pk].add(above)
+                following[pk] = above
+            current = following
+        return found
+
+    def led_units_query(self) -> Any:
+        """The units this person leads, with every unit below, as a subquery."""
+        query = Q(pk__in=[])
+        for path in self.led_unit_paths.values():
+            query |= Q(path__startswith=path)
+        return OrgUnit.objects.filter(query).values("pk")
 
     @cached_property
     def led_project_ids(self) -> frozenset[int]:
@@ -153,7 +236,7 @@ class Access:
 
     def manages_person(self, person_id: int | None, unit_id: int | None) -> bool:
         """Tell whether this user is up the chain of the given person."""
-        return person_id in self.chain_report_ids or unit_id in self.led_unit_ids
+        return unit_id in self.led_unit_ids or person_id in self.chain_report_ids
 
     def private_objectives_filter(self) -> Q:
         """Return the Q matching the private objectives this user may see."""
@@ -161,10 +244,11 @@ class Access:
             return Q(pk__in=[])
         query = Q(owner_person=self.person)
         if self.led_unit_ids:
-            query |= Q(owner_unit_id__in=self.led_unit_ids)
-            query |= Q(owner_person__unit_id__in=self.led_unit_ids)
-        if self.chain_report_ids:
-            query |= Q(owner_person_id__in=self.chain_report_ids)
+            led = self.led_units_query()  # a subquery: short SQL even for a company lead
+            query |= Q(owner_unit_id__in=led)
+            query |= Q(owner_person__unit_id__in=led)
+        if self.reports_outside_led_units:
+            query |= Q(owner_person_id__in=self.reports_outside_led_units)
         if self.member_project_ids:
             query |= Q(owner_project_id__in=self.member_project_ids)
         return query | self.co_owned_objectives_filter()

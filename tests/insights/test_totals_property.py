@@ -6,7 +6,7 @@ random edits: new objectives, values, archiving, privacy switched, kind changed.
 reaches the totals the way it does in production, by the live update after it commits
 (incremental: old contribution out, new one in). Then, for each persona, every figure a page
 reads from the totals (company and every unit: counts by status and outlook, risks by kind,
-heat map, F.A.C.T.S.) must equal a recount over the snapshot rows the persona may see — and a
+heat map, F.A.C.T.S., the review's grades by department) must equal a recount over the snapshot rows the persona may see — and a
 full rebuild must give the very same rows.
 """
 
@@ -34,6 +34,7 @@ from okrflow.insights.facts import (
 )
 from okrflow.insights.live_updates import refresh_pending
 from okrflow.insights.models import InsightRefresh, InsightTotal
+from okrflow.insights.review import review_totals, stored_review
 from okrflow.insights.snapshots import refresh_cycle
 from okrflow.insights.standings import stored_compliance
 from okrflow.insights.stored import (
@@ -213,7 +214,7 @@ def check_compliance(world: World) -> None:
             live.on_time,
             live.late,
             live.missed,
-            live.missed_last[:6],
+            sorted(live.missed_last)[:6],  # the first few by person id
             len(live.missed_last),
         ), unit
 
@@ -276,6 +277,21 @@ def figures(scope: Scope, units: list[OrgUnit]) -> dict[str, Any]:
     }
 
 
+def review_figures(review: Any) -> tuple[Any, ...]:
+    """What the review page shows of a large cycle: totals and one line per department."""
+    return (
+        review.objectives,
+        review.bands,
+        review.mean_score,
+        review.success_rate("committed"),
+        review.success_rate("aspirational"),
+        [
+            (section.key, section.name, section.count, section.mean_score, section.successes)
+            for section in review.sections
+        ],
+    )
+
+
 def check_every_persona(world: World) -> None:
     check_compliance(world)
     refresh = InsightRefresh.objects.get(cycle=world.cycle)
@@ -286,6 +302,11 @@ def check_every_persona(world: World) -> None:
         stored = viewer_scope(world.cycle, refresh, visible.values("pk"), user)
         recount = Scope(world.cycle, refresh, visible.values("pk"))
         assert figures(stored, units) == figures(recount, units), person
+        stored_grades = stored_review(stored)
+        assert stored_grades is not None  # the totals hold the review's figures
+        assert review_figures(stored_grades) == review_figures(
+            review_totals(world.cycle, visible)
+        ), person
         for unit in units:
             mine = visible.filter(pk__in=objectives_of_unit(unit)).values("pk")
             below = [u for u in units if u.path.startswith(unit.path)]

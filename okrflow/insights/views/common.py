@@ -81,7 +81,19 @@ def stored_page(
 
 
 def load_first(scope: Scope, count: int) -> PageData:
-    """Collect live insights for the first `count` objectives in view (the lists with sparklines)."""
+    """Collect live insights for the first `count` objectives in view (the lists with sparklines).
+
+    With the reader's stored scope, the first in the alignment map's order, found through the
+    snapshot rows' index (never by sorting every objective in view).
+    """
+    if scope.viewer is not None:
+        ids = list(
+            scope.objectives().order_by("map_order").values_list("objective_id", flat=True)[:count]
+        )
+        order = {pk: n for n, pk in enumerate(ids)}
+        data = load_page(scope.cycle, Objective.objects.filter(pk__in=ids))
+        data.insights.objectives.sort(key=lambda oi: order[oi.objective.pk])
+        return data
     ids = list(
         Objective.objects.filter(pk__in=scope.objective_ids)
         .order_by("position", "id")

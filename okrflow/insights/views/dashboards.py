@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -88,10 +88,20 @@ def company(request: HttpRequest) -> HttpResponse:
     if isinstance(scope, HttpResponse):
         return scope
     cycle = scope.cycle
-    units = list(OrgUnit.objects.order_by("path"))
+    # How many units each top level holds (one grouped query), then only the units shown.
+    per_depth = dict(
+        OrgUnit.objects.filter(depth__lte=HEAT_DEPTH_ON_DASHBOARD)
+        .order_by()
+        .values_list("depth")
+        .annotate(count=Count("pk"))
+    )
     heat_depth = HEAT_DEPTH_ON_DASHBOARD
-    while heat_depth > 1 and sum(u.depth <= heat_depth for u in units) > HEAT_ROWS_ON_DASHBOARD:
+    while (
+        heat_depth > 1
+        and sum(n for depth, n in per_depth.items() if depth <= heat_depth) > HEAT_ROWS_ON_DASHBOARD
+    ):
         heat_depth -= 1
+    units = list(OrgUnit.objects.filter(depth__lte=heat_depth).order_by("path"))
     return render(
         request,
         "insights/company.html",
@@ -146,7 +156,8 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     if isinstance(scope, HttpResponse):
         return scope
     cycle = scope.cycle
-    units = list(OrgUnit.objects.filter(path__startswith=unit.path).order_by("path"))
+    # The heat map shows the unit and the units right below it: only those are read.
+    units = list(OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).order_by("path"))
     listed = load_first(scope, OBJECTIVES_LISTED)
     access = access_for(request.user)
     calibration, people = unit_calibration(unit)
@@ -174,11 +185,14 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     """Show one person's objectives and key results, their risks and their calibration."""
     require_member(request)
     person = get_object_or_404(Person.objects.select_related("unit", "user"), pk=person_id)
-    # Two indexed subqueries rather than an OR across a join (which reads every key result).
-    theirs = Objective.objects.filter(
-        Q(pk__in=Objective.objects.filter(owner_person=person).values("pk"))
-        | Q(pk__in=KeyResult.objects.filter(owner=person).values("objective_id"))
-    ).values("pk")
+    # Their objectives and those of their key results, by two indexed queries: a short list
+    # that every later query starts from (never the cycle's objectives).
+    theirs = sorted(
+        {
+            *Objective.objects.filter(owner_person=person).values_list("pk", flat=True),
+            *KeyResult.objects.filter(owner=person).values_list("objective_id", flat=True),
+        }
+    )
     scope = stored_page(
         request,
         "insights/person.html",
@@ -187,6 +201,14 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     if isinstance(scope, HttpResponse):
         return scope
+    # The few they may see, once, filtered directly (no subquery over the cycle's visible
+    # objectives): later queries filter on these ids alone, by the objective index.
+    scope.objective_ids = list(  # type: ignore[assignment]
+        Objective.objects.live()
+        .filter(cycle=scope.cycle, pk__in=theirs)
+        .visible_to(request.user)
+        .values_list("pk", flat=True)
+    )
     cycle = scope.cycle
     listed = load_first(scope, OBJECTIVES_LISTED)
     access = access_for(request.user)

@@ -17,7 +17,14 @@ from okrflow.front.params import parse_id, version_or_400
 from okrflow.insights.actions import carry_over_objective, close_cycle, save_reflection
 from okrflow.insights.collect import visible_objectives
 from okrflow.insights.models import Reflection
-from okrflow.insights.review import build_review, review_totals
+from okrflow.insights.review import (
+    build_review,
+    review_totals,
+    section_objectives,
+    stored_review,
+)
+from okrflow.insights.snapshots import stored_insights
+from okrflow.insights.stored import viewer_scope
 from okrflow.insights.views.common import require_member
 from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
@@ -43,7 +50,14 @@ def review(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     access = access_for(request.user)
     visible = visible_objectives(request.user, cycle)
-    totals = review_totals(cycle, visible)
+    scope = None
+    stored = None
+    if not cycle.is_closed:
+        refresh = stored_insights(cycle)
+        if refresh is not None:
+            scope = viewer_scope(cycle, refresh, visible.values("pk"), request.user)
+            stored = stored_review(scope)
+    totals = stored or review_totals(cycle, visible)
     context = {
         "cycle": cycle,
         "can_close": access.is_admin and cycle.state == CycleState.ACTIVE,
@@ -61,8 +75,17 @@ def review(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if totals.objectives > REVIEW_LINES_LIMIT:
         wanted = request.GET.get("section", "")
         chosen = next((s for s in totals.sections if s.key == wanted), totals.sections[0])
-        page = Paginator(chosen.objective_ids, REVIEW_PAGE).get_page(request.GET.get("page"))
-        shown = visible.filter(pk__in=list(page.object_list))
+        if stored is not None:
+            # A page of the department's objectives through the snapshot rows' index; the
+            # stored totals know how many there are.
+            paginator = Paginator(section_objectives(scope, chosen), REVIEW_PAGE)
+            paginator.count = chosen.count  # type: ignore[misc]
+        else:
+            paginator = Paginator(chosen.objective_ids, REVIEW_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        # Checked against what the reader may see once; the review's queries then read ids.
+        ids = list(visible.filter(pk__in=list(page.object_list)).values_list("pk", flat=True))
+        shown = Objective.objects.filter(pk__in=ids)
     data = build_review(cycle, shown)
     editable = {
         line.objective.pk for line in data.lines if access.can_edit_objective(line.objective)
