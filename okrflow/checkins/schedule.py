@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django.utils import timezone
 
+from okrflow.cycles.clock import holidays_for as holidays_for
+from okrflow.cycles.clock import local_now as local_now
+from okrflow.cycles.clock import local_today as local_today
 from okrflow.cycles.models import Cycle, CycleState
 from okrflow.engine import cadence
 from okrflow.engine.cadence import CheckinWeek
 from okrflow.front.params import parse_id
-
-
-def holidays_for(cycle: Cycle) -> frozenset[datetime.date]:
-    """Return the Vietnamese public holidays of the years the cycle touches."""
-    return cadence.vietnam_holidays(range(cycle.start_date.year, cycle.end_date.year + 1))
 
 
 def weeks_of(cycle: Cycle) -> list[CheckinWeek]:
@@ -23,15 +20,6 @@ def weeks_of(cycle: Cycle) -> list[CheckinWeek]:
     return cadence.cycle_weeks(
         cycle.start_date, cycle.end_date, cycle.checkin_weekday, holidays_for(cycle)
     )
-
-
-def local_now(cycle: Cycle, now: datetime.datetime | None = None) -> datetime.datetime:
-    """Return the moment in the cycle's time zone."""
-    return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(cycle.time_zone))
-
-
-def local_today(cycle: Cycle, now: datetime.datetime | None = None) -> datetime.date:
-    return local_now(cycle, now).date()
 
 
 def week_of(cycle: Cycle, start: datetime.date) -> CheckinWeek | None:

@@ -113,6 +113,7 @@ def record_kpi_value(actor: Any, kpi: Kpi, *, value: Any, measured_on: datetime.
     if kpi.is_archived:
         raise ValidationError(_("This KPI is archived."))
     number = to_decimal(value, "value", required=True, column=KpiValue._meta.get_field("value"))
+    assert number is not None  # required=True: an empty value was refused above
     row = KpiValue.objects.create(
         kpi=kpi,
         measured_on=measured_on,

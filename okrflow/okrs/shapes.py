@@ -105,7 +105,7 @@ def slot_data(kr: KeyResult) -> dict[str, int] | None:
 
 
 def holidays_of(kr: KeyResult) -> frozenset[datetime.date]:
-    from okrflow.checkins.schedule import holidays_for
+    from okrflow.cycles.clock import holidays_for
 
     return holidays_for(kr.objective.cycle)
 
@@ -137,7 +137,7 @@ class SlotCell:
 
 def slot_strip(kr: KeyResult, now: datetime.datetime | None = None) -> list[SlotCell]:
     """Return every slot of the key result's window with its mark, for the KR page's strip."""
-    from okrflow.checkins.schedule import local_now
+    from okrflow.cycles.clock import local_now
 
     slot = slot_of(kr)
     if slot is None:

@@ -153,7 +153,9 @@ def test_the_export_downloads_csv_and_xlsx(client: Client, world: World) -> None
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "email,full_name,unit,manager_email,role,language,active,leads"
-    assert ",Head Marketing,Sao Viet/Marketing,,lead,en,yes," in response.content.decode("utf-8-sig")
+    assert ",Head Marketing,Sao Viet/Marketing,,lead,en,yes," in response.content.decode(
+        "utf-8-sig"
+    )
     response = client.get(reverse(EXPORT) + "?format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [cell.value for cell in sheet[1]][:2] == ["email", "full_name"]

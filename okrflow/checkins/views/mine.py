@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from okrflow.checkins import shapes_input as checkin_shapes
 from okrflow.checkins.actions import CheckInInput, record_checkin
 from okrflow.checkins.confidence import ConfidenceLevel, level_of
 from okrflow.checkins.models import CheckIn
@@ -40,7 +41,6 @@ from okrflow.checkins.views.common import (
 )
 from okrflow.checkins.views.rows import build_rows
 from okrflow.engine.cadence import Timeliness
-from okrflow.okrs import checkin_shapes
 from okrflow.org.models import Person
 
 MISSED_SHOWN = 3
