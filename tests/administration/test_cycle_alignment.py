@@ -83,7 +83,9 @@ def test_a_month_objective_aligns_to_its_quarter_objective_from_the_page(
     signed_in(client, world, "member")
     url = reverse("objective_align", args=[month_objective.pk])
     page = client.get(url, {"q": "organic"})
-    assert [o.pk for o in page.context["results"]] == [quarter_objective.pk]
+    assert [o.pk for group in page.context["results"] for o in group.objectives] == [
+        quarter_objective.pk
+    ]
     assert "Q2 2026" in page.content.decode()  # the candidate is labelled with its cycle
     response = client.post(url, {"parent": quarter_objective.pk, "primary": "1", "weight": "2"})
     assert response.status_code == 302
@@ -100,7 +102,7 @@ def test_the_picker_offers_this_cycle_first_then_the_cycles_around_it(
     unrelated = objective_in(third_quarter(), world.marketing, "Q3 campaign")
     signed_in(client, world, "admin")
     page = client.get(reverse("objective_align", args=[month_objective.pk]))
-    offered = [o.pk for o in page.context["results"]]
+    offered = [o.pk for group in page.context["results"] for o in group.objectives]
     assert offered[0] == sibling.pk
     assert quarter_objective.pk in offered
     assert unrelated.pk not in offered

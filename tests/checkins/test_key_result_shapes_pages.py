@@ -128,7 +128,8 @@ def test_the_kr_page_panel_shows_parts_and_the_slot_strip_to_who_may_see_it(
         newsletter.objective.save()
     signed_in(client, getattr(world, persona))
     client.get("/")
-    with django_assert_max_num_queries(12):  # type: ignore[operator]
+    # 13: a lead's reports are walked one level per query (bounded at 10,000 people, #14).
+    with django_assert_max_num_queries(13):  # type: ignore[operator]
         strip = client.get(f"/key-results/{newsletter.pk}/shapes/")
     assert strip.status_code == status
     if status != 200:
@@ -141,4 +142,4 @@ def test_the_kr_page_panel_shows_parts_and_the_slot_strip_to_who_may_see_it(
     assert "In person" in parts and "Livestream" in parts
     page = client.get(f"/objectives/{seminar.objective_id}/").content.decode()
     assert f"/key-results/{newsletter.pk}/shapes/" in page
-    assert "starts Apr 15" in page  # the newsletter's start date
+    assert "starts 15 Apr" in page  # the newsletter's start date
