@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from okrflow.cycles.models import Cycle
 from okrflow.okrs import measure
 from okrflow.okrs.export_tree import cycle_tree_data
-from okrflow.okrs.management.commands.okrs import add_checkins
+from okrflow.okrs.management.commands.okrs import add_checkins, with_shapes
 from okrflow.okrs.models import Objective
 from okrflow.org.models import Organisation
 from tests.conftest import DEMO_DAY
@@ -28,6 +28,7 @@ def whole_document(cycle: Cycle, on: Any, indent: int | None) -> str:
     reports = measure.measure_objectives(loaded, on, Organisation.current())
     data = cycle_tree_data(cycle, reports)
     add_checkins(data, queryset.values("pk"))
+    with_shapes(data["objectives"], on)  # issue #16: compound parts and slots
     return json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
 
 

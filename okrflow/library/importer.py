@@ -317,7 +317,8 @@ def update_duplicates(actor: Any, preview: ImportPreview, place: Place) -> int:
                 kr = create_key_result(actor, objective, **kr_plan.action_fields()).value
             else:
                 changes = {"due_date": kr_plan.due_date, "weight": kr_plan.weight}
-                if objective.state != "active":
+                # A compound key result's figures are its parts' (issue #16): left as they are.
+                if objective.state != "active" and not kr_plan.parts:
                     changes |= {"start_value": kr_plan.start_value, "unit": kr_plan.unit}
                     if kr_plan.shape != "relative":
                         changes["target_value"] = kr_plan.target_value

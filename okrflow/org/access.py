@@ -17,6 +17,7 @@ import contextlib
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from okrflow.org.models import OrgUnit, Person, Project
@@ -94,23 +95,29 @@ class Access:
         return found
 
     def walk_down(self, budget: int | None) -> dict[int, int | None] | None:
-        """Return the chain reports with their units; None once more than `budget` are found."""
+        """Return the chain reports with their units; None once more than `budget` are found.
+
+        One recursive query down the manager index (SQLite and PostgreSQL alike): it reads this
+        person's reports, never the whole organisation; UNION ends a loop in the chain.
+        """
         if self.person is None:
             return {}
-        found: dict[int, int | None] = {}
-        frontier = {self.person.pk}
-        while frontier:
-            level = {
-                pk: unit_id
-                for pk, unit_id in Person.objects.filter(manager_id__in=sorted(frontier))
-                .order_by()
-                .values_list("pk", "unit_id")
-                if pk not in found and pk != self.person.pk
-            }
-            found |= level
-            frontier = set(level)
-            if budget is not None and len(found) > budget:
-                return None
+        table = connection.ops.quote_name(Person._meta.db_table)
+        sql = (
+            f"WITH RECURSIVE chain(id, unit_id) AS ("
+            f" SELECT id, unit_id FROM {table} WHERE manager_id = %s"
+            f" UNION SELECT p.id, p.unit_id FROM {table} p JOIN chain c ON p.manager_id = c.id"
+            f") SELECT id, unit_id FROM chain WHERE id <> %s"
+        )
+        params: list[int] = [self.person.pk, self.person.pk]
+        if budget is not None:
+            sql += " LIMIT %s"
+            params.append(budget + 1)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = {pk: unit_id for pk, unit_id in cursor.fetchall()}
+        if budget is not None and len(found) > budget:
+            return None
         return found
 
     @cached_property

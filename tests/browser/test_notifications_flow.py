@@ -86,7 +86,7 @@ def test_propose_send_back_edit_propose_agree(page, live_server, live_world: Wor
     page.wait_for_selector(".alert-success")
 
     sign_in(page, live_server, "head.marketing")
-    assert unread_badge(page) == "2"  # the first proposal was never opened
+    assert unread_badge(page) == "1"  # the first was read when its link was followed
     page.goto(detail)
     page.click("button[formaction$='/agree/']")
     page.wait_for_selector(".alert-success")

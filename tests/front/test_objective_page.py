@@ -68,8 +68,7 @@ def test_objective_page_query_count_is_flat(client: Client, world: World) -> Non
             assert client.get(f"/objectives/{objective.pk}/").status_code == 200
         return len(queries)
 
-    few = count()
-    for index in range(4):
+    def add(index: int) -> None:
         kr = create_key_result(
             None,
             objective,
@@ -82,6 +81,11 @@ def test_objective_page_query_count_is_flat(client: Client, world: World) -> Non
         create_initiative(None, kr, title=f"Work {index}")
         child = make_objective(world, world.teammate, f"Child {index}")
         align_objective(None, child, objective)
+
+    add(0)  # one of each first: a part of the page read only when it has rows counts once
+    few = count()
+    for index in range(1, 5):
+        add(index)
     assert count() == few
 
 

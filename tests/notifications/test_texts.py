@@ -35,9 +35,9 @@ ENGLISH = {
     Kind.FEEDBACK: "An recognised your check-in: “Well done”",
     Kind.RISK_RAISED: "Your key result “Reach 100” is now off track.",
     Kind.FOLLOWED_STATUS: "“Reach 100”, which you follow, went from on track to at risk.",
-    Kind.SOURCE_FAILED: "The CSV file of your key result “” has failed since 05/15/2026 10 a.m.: timed out",
+    Kind.SOURCE_FAILED: "The CSV file of your key result “” has failed since 15 May 2026, 10:00: timed out",
     Kind.REPORT_READY: "Your PDF report for Q2 2026 is ready.",
-    Kind.CHECKIN_REMINDER: "Your check-in for 05/15/2026 is overdue (Q2 2026).",
+    Kind.CHECKIN_REMINDER: "Your check-in for 15 May 2026 is overdue (Q2 2026).",
 }
 
 
