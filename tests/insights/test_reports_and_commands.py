@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from okrflow.insights.actions import close_cycle, save_reflection
 from okrflow.insights.reports.styles import FONT_CANDIDATES, register_fonts
@@ -65,6 +66,35 @@ def test_pdf_report_in_vietnamese(closed, tmp_path: Path) -> None:  # type: igno
     assert "Wrote" in out.getvalue()
     if DEJAVU.exists():
         assert b"DejaVuSans" in body  # the embedded font has the Vietnamese diacritics
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "foreign"),
+    [
+        ("vi", ["0,55", "0,7–1,0", "01/04/2026"], "0.55"),
+        ("en", ["0.55", "0.7–1.0", "1 Apr 2026"], "0,55"),
+    ],
+)
+def test_pdf_numbers_and_dates_read_as_the_pages_do(  # type: ignore[no-untyped-def]
+    closed, tmp_path: Path, language: str, expected: list[str], foreign: str
+) -> None:
+    output = tmp_path / "review.pdf"
+    call_command(
+        "report",
+        "--cycle",
+        "Q2 2026",
+        "--format",
+        "pdf",
+        "--lang",
+        language,
+        "--output",
+        str(output),
+        stdout=io.StringIO(),
+    )
+    words = "\n".join(page.extract_text() for page in PdfReader(output).pages)
+    for figure in expected:
+        assert figure in words
+    assert foreign not in words
 
 
 def test_the_pdf_font_has_vietnamese_glyphs() -> None:

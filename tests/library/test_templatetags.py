@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
+from okrflow.library.catalog import all_templates
 from okrflow.library.templatetags.okrlibrary import due, kr_summary, shape_icon
+from tests.conftest import PASSWORD, World
 
 
 def kr(**fields: object) -> SimpleNamespace:
@@ -46,5 +50,27 @@ def test_small_helpers() -> None:
     with translation.override("vi"):
         assert due(datetime.date(2026, 6, 30)) == "30/6"
     with translation.override("en"):
-        assert due(datetime.date(2026, 6, 30)) == "Jun 30"
+        assert due(datetime.date(2026, 6, 30)) == "30 Jun"  # day first, as every English date here
     assert due(None) == ""
+
+
+MONTH_FIRST = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}\b")
+DAY_FIRST = re.compile(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_template_page_writes_due_days_in_the_readers_language(
+    client: Client, world: World, language: str
+) -> None:
+    world.member.language = language
+    world.member.save(update_fields=["language"])
+    assert client.login(username=world.member.user.username, password=PASSWORD)
+    key = all_templates()[0].key
+    page = client.get(f"/library/templates/{key}/?lang=en").content.decode()
+    dues = re.findall(r"(?:due|hạn chót) ([^<]+)</span>", page)
+    assert dues, "the template shows its key results' due days"
+    assert not MONTH_FIRST.search(page)
+    if language == "vi":
+        assert all(re.fullmatch(r"\d{1,2}/\d{1,2}", day) for day in dues)
+    else:
+        assert all(DAY_FIRST.fullmatch(day) for day in dues)

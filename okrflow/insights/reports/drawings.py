@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.utils.translation import get_language
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from okrflow.insights.reports.rows import BAND_COLOURS, BAND_LABELS
+from okrflow.engine.numbers import format_fixed
+from okrflow.insights.reports.rows import BAND_COLOURS
+from okrflow.insights.templatetags.insights import band_label
+from okrflow.insights.templatetags.insights import score as score_label
 from okrflow.spreadsheets import allowed_text
 
 FONT, BOLD = "OkrflowSans", "OkrflowSans-Bold"
@@ -39,7 +45,13 @@ def score_bars(items: list[tuple[str, float, str]], width: float) -> Drawing:
         )
         drawing.add(
             String(
-                x, 3, f"{tick:.1f}", fontName=FONT, fontSize=7, fillColor=MUTED, textAnchor="middle"
+                x,
+                3,
+                format_fixed(Decimal(str(tick)), (get_language() or "vi")[:2], 1),
+                fontName=FONT,
+                fontSize=7,
+                fillColor=MUTED,
+                textAnchor="middle",
             )
         )
     for index, (label, score, band) in enumerate(items):
@@ -60,7 +72,7 @@ def score_bars(items: list[tuple[str, float, str]], width: float) -> Drawing:
             String(
                 left + score * bar_width + 4,
                 y + 3,
-                f"{score:.2f}",
+                score_label(score),
                 fontName=BOLD,
                 fontSize=7.5,
                 fillColor=INK,
@@ -91,7 +103,7 @@ def band_strip(counts: dict[str, int], width: float) -> Drawing:
                 String(
                     x + 4,
                     2,
-                    f"{BAND_LABELS[band]}: {counts.get(band, 0)}",
+                    f"{band_label(band)}: {counts.get(band, 0)}",
                     fontName=FONT,
                     fontSize=7.5,
                     fillColor=INK,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -26,7 +27,6 @@ from okrflow.insights.reports.rows import (
     BAND_COLOURS,
     headline,
     kind_name,
-    score_text,
     success_word,
     value_text,
 )
@@ -40,6 +40,7 @@ from okrflow.insights.reports.styles import (
     styles,
 )
 from okrflow.insights.review import CycleReview, ObjectiveLine, ReviewSection
+from okrflow.insights.templatetags.insights import score
 from okrflow.org.models import Organisation
 from okrflow.spreadsheets import allowed_text
 
@@ -52,6 +53,10 @@ def text(value: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(allowed_text(value)).replace("\n", "<br/>"), style)
 
 
+def day(value: datetime.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
 def title_page(review: CycleReview, s: dict[str, ParagraphStyle]) -> list:
     cycle = review.cycle
     status = _("Final grades") if review.is_final else _("Preview: the cycle is still open")
@@ -60,9 +65,7 @@ def title_page(review: CycleReview, s: dict[str, ParagraphStyle]) -> list:
         text(Organisation.current().name, s["subtitle"]),
         Spacer(1, 4 * mm),
         text(_("Quarterly review"), s["title"]),
-        text(
-            f"{cycle.name} · {cycle.start_date:%d/%m/%Y} – {cycle.end_date:%d/%m/%Y}", s["subtitle"]
-        ),
+        text(f"{cycle.name} · {day(cycle.start_date)} – {day(cycle.end_date)}", s["subtitle"]),
         Spacer(1, 3 * mm),
         text(status, s["body"]),
         Spacer(1, 12 * mm),
@@ -110,9 +113,7 @@ def objective_block(line: ObjectiveLine, s: dict[str, ParagraphStyle]) -> list:
             [
                 text(line.objective.title, s["cell_bold"]),
                 text(f"{line.objective.owner_name} · {kind_name(line.objective.kind)}", s["small"]),
-                Paragraph(
-                    f'<font color="{colour}"><b>{score_text(line.score)}</b></font>', s["cell"]
-                ),
+                Paragraph(f'<font color="{colour}"><b>{score(line.score)}</b></font>', s["cell"]),
                 text(success_word(line), s["cell"]),
             ]
         ],
@@ -142,7 +143,7 @@ def objective_block(line: ObjectiveLine, s: dict[str, ParagraphStyle]) -> list:
                 text(value_text(kr, kr.final_value), s["cell"]),
                 text(value_text(kr, kr.target), s["cell"]),
                 Paragraph(
-                    f'<font color="{BAND_COLOURS.get(kr.band, "#6b7587")}">{score_text(kr.score)}</font>',
+                    f'<font color="{BAND_COLOURS.get(kr.band, "#6b7587")}">{score(kr.score)}</font>',
                     s["cell"],
                 ),
             ]
@@ -184,7 +185,7 @@ def section_story(section: ReviewSection, s: dict[str, ParagraphStyle]) -> list:
         text(section.name, s["h1"]),
         text(
             _("%(count)d objectives · mean score %(mean)s · %(ok)d successful")
-            % {"count": len(section.lines), "mean": score_text(mean), "ok": section.successes},
+            % {"count": len(section.lines), "mean": score(mean), "ok": section.successes},
             s["small"],
         ),
         Spacer(1, 3 * mm),
@@ -204,7 +205,7 @@ def review_pdf(review: CycleReview, language: str) -> bytes:
     register_fonts()
     s = styles()
     buffer = io.BytesIO()
-    generated = timezone.localtime().strftime("%d/%m/%Y %H:%M")
+    generated = formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
 
     def first_page(canvas, document) -> None:  # type: ignore[no-untyped-def]
         canvas.saveState()

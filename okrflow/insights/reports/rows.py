@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from okrflow.front.templatetags.okrflow import kr_value
 from okrflow.insights.review import CycleReview, KeyResultLine, ObjectiveLine
+from okrflow.insights.templatetags.insights import score
 from okrflow.okrs.models import ObjectiveKind
 
 BAND_LABELS = {"red": "0.0–0.3", "yellow": "0.4–0.6", "green": "0.7–1.0"}
@@ -108,7 +109,7 @@ def headline(review: CycleReview) -> list[tuple[str, str]]:
     bands = review.bands
     return [
         (_("Objectives graded"), str(len(review.lines))),
-        (_("Mean score"), score_text(review.mean_score)),
+        (_("Mean score"), score(review.mean_score)),
         (_("Committed objectives at 1.0"), f"{committed_ok} / {committed}"),
         (_("Aspirational objectives at 0.7 or more"), f"{stretch_ok} / {stretch}"),
         (

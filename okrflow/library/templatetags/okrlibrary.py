@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -101,12 +102,10 @@ def marketing_short(kind: str | None) -> str:
 
 @register.filter
 def due(day: datetime.date | None) -> str:
-    """Show a due date as 30/6 in Vietnamese and Jun 30 in English."""
+    """Show a due date as each language writes a day of the month: 30/6, 30 Jun."""
     if day is None:
         return ""
-    if language() == "vi":
-        return f"{day.day}/{day.month}"
-    return day.strftime("%b %-d")
+    return formats.date_format(day, "MONTH_DAY_FORMAT")
 
 
 @register.filter
