@@ -445,13 +445,23 @@ def drop_skipped_parents(plans: list[ObjectivePlan], skipped: list[ObjectivePlan
         plan.parents = [link for link in plan.parents if link.ref not in gone]
 
 
+def serves_marketing(plan: ObjectivePlan) -> bool:
+    """A marketing type's objective ("Inbound Marketing", …): not a level of the org."""
+    return bool(plan.marketing_type) and plan.level not in RANKS
+
+
 def cascade(plans: list[ObjectivePlan]) -> None:
     """Align the article's levels: department → company, head → department, specialist → head
-    (each to the nearest objective of the level above it), and a prose project to the company's
-    objective. An objective the file already aligns is left as it is."""
+    (each to the nearest objective of the level above it), a prose project to the company's
+    objective, and a marketing type's objective (Inbound, Content, Event, Email) to the
+    Marketing department's, whose goals the types serve. An objective the file already aligns
+    is left as it is."""
     latest: dict[str, ObjectivePlan] = {}
-    first_company = next(
-        (p for p in plans if p.level == "company" and not p.ref.startswith(PROSE_REF)), None
+    written = [p for p in plans if not p.ref.startswith(PROSE_REF)]
+    first_company = next((p for p in written if p.level == "company"), None)
+    marketing_department = next(
+        (p for p in written if p.level == "department" and "marketing" in p.heading.casefold()),
+        None,
     )
     for plan in plans:
         parent = None
@@ -459,6 +469,8 @@ def cascade(plans: list[ObjectivePlan]) -> None:
             parent = first_company
         elif not plan.parents and plan.level in RANKS and RANKS[plan.level] > 0:
             parent = latest.get(RANKED[RANKS[plan.level] - 1])
+        elif not plan.parents and serves_marketing(plan):
+            parent = marketing_department
         if parent is not None and parent is not plan:
             parent.ref = parent.ref or f"line-{parent.line}"
             plan.parents = [ParentLink(parent.ref)]

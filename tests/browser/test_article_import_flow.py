@@ -71,7 +71,7 @@ def test_import_the_article_with_mappings_then_see_the_tree(page, live_server, d
     page.wait_for_selector(".flash")
     retention = Objective.objects.get(cycle=cycle, title=RETENTION)
     top3 = Objective.objects.get(cycle=cycle, title=TOP3)
-    assert Alignment.objects.filter(parent__cycle=cycle).count() == 8
+    assert Alignment.objects.filter(parent__cycle=cycle).count() == 16
 
     # The company tree shows the imported cascade and the retention example.
     page.goto(f"{live_server.url}/company/?cycle={cycle.pk}")

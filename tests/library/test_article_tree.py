@@ -69,10 +69,11 @@ def parent_title(title: str) -> str:
 
 
 def test_the_readme_command_imports_the_article_as_an_aligned_tree(demo_org, db, from_root) -> None:  # type: ignore[no-untyped-def]
-    before = cycle_objectives().count()
+    existing = list(cycle_objectives().values_list("pk", flat=True))
+    before = len(existing)
     out = run(*readme_args())
     assert (
-        "Imported 18 objectives and 45 key results into Q1 2027: 8 alignments, 3 initiatives, "
+        "Imported 18 objectives and 45 key results into Q1 2027: 16 alignments, 3 initiatives, "
         "2 new projects, 0 updated, 0 skipped duplicates." in out
     )
     objectives = cycle_objectives()
@@ -95,6 +96,15 @@ def test_the_readme_command_imports_the_article_as_an_aligned_tree(demo_org, db,
     assert parent_title(SEO) == TOP3
     assert parent_title(HEAD) == SEO
     assert parent_title(SPECIALIST) == HEAD
+    # The marketing types serve the Marketing department's objective: one tree under the company.
+    by_type = objectives.filter(owner_project=inbound) | objectives.filter(
+        owner_unit__name__in=["Nhóm Nội dung & SEO", "Nhóm Sự kiện & Email"]
+    )
+    assert by_type.count() == 8
+    assert {parent_title(objective.title) for objective in by_type} == {SEO}
+    imported = objectives.exclude(pk__in=existing)
+    roots = imported.exclude(pk__in=Alignment.objects.values("child"))
+    assert sorted(roots.values_list("title", flat=True)) == sorted([RETENTION, TOP3])
     # The retention example: the four departments' objectives aligned to the company's.
     retention = objectives.get(title=RETENTION)
     children = Alignment.objects.filter(parent=retention).select_related("child__owner_unit")
@@ -149,7 +159,7 @@ def test_map_options_and_create_missing_give_the_same_tree(demo_org, db) -> None
         "Dự án Tập trung bán hàng=skip",
         "--create-missing",
     )
-    assert "Imported 17 objectives and 44 key results" in out and "7 alignments" in out
+    assert "Imported 17 objectives and 44 key results" in out and "15 alignments" in out
     names = set(Project.objects.values_list("name", flat=True))
     assert {"Inbound Marketing", "Content Marketing", "Event Marketing", "Email Marketing"} <= names
     assert "Dự án Tập trung bán hàng" not in names
