@@ -54,3 +54,12 @@ def test_a_forbidden_import_breaks_its_contract(tmp_path: Path) -> None:
     result = lint_imports(tmp_path)
     assert result.returncode != 0
     assert "0 kept, 5 broken" in result.stdout, result.stdout + result.stderr
+    # No ignored import any more: the people actions reaching okrs is caught too.
+    assert "okrflow.org.actions_people -> okrflow.okrs.models" in result.stdout
+
+
+def test_okrs_fills_the_people_actions_hook() -> None:
+    from okrflow.okrs.handover import OKR_WORK
+    from okrflow.org.open_work import open_work
+
+    assert open_work() is OKR_WORK

@@ -7,12 +7,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from okrflow.audit.log import record_change, snapshot
-from okrflow.cycles.models import CycleState
-from okrflow.okrs.models import Initiative, KeyResult, Objective, ObjectiveState
 from okrflow.org.access import access_for
 from okrflow.org.actions import (
     check_manager_chain,
@@ -26,6 +24,7 @@ from okrflow.org.actions import (
     require_unused_email,
 )
 from okrflow.org.models import Language, OrgUnit, Person, Project
+from okrflow.org.open_work import open_work
 from okrflow.org.ownership import is_active_person
 
 PERSON_FIELDS = ["full_name", "job_title", "unit", "manager", "is_admin", "language"]
@@ -116,31 +115,19 @@ def update_person(
     return person
 
 
-def open_objectives(person: Person) -> QuerySet[Objective]:
+def open_objectives(person: Person) -> QuerySet[Any]:
     """The person's objectives still being worked on: not archived, in a cycle not closed."""
-    return (
-        Objective.objects.filter(owner_person=person)
-        .exclude(state=ObjectiveState.ARCHIVED)
-        .exclude(cycle__state=CycleState.CLOSED)
-    )
+    return open_work().objectives(person)
 
 
-def open_key_results(person: Person) -> QuerySet[KeyResult]:
+def open_key_results(person: Person) -> QuerySet[Any]:
     """The key results the person owns on objectives still being worked on."""
-    return (
-        KeyResult.objects.filter(owner=person, is_archived=False)
-        .exclude(objective__state=ObjectiveState.ARCHIVED)
-        .exclude(objective__cycle__state=CycleState.CLOSED)
-    )
+    return open_work().key_results(person)
 
 
-def open_initiatives(person: Person) -> QuerySet[Initiative]:
+def open_initiatives(person: Person) -> QuerySet[Any]:
     """The initiatives the person owns that are not done, under key results still worked on."""
-    return (
-        Initiative.objects.filter(owner=person, is_done=False, key_result__is_archived=False)
-        .exclude(key_result__objective__state=ObjectiveState.ARCHIVED)
-        .exclude(key_result__objective__cycle__state=CycleState.CLOSED)
-    )
+    return open_work().initiatives(person)
 
 
 def direct_reports(person: Person) -> QuerySet[Person]:
@@ -247,51 +234,13 @@ def deactivate_person(actor: Any, person: Person, *, hand_to: Person | None = No
 
 
 def hand_over(actor: Any, person: Person, hand_to: Person) -> Handover:
-    """Give the person's open objectives, key results and projects to `hand_to`, one audit row each."""
+    """Give the person's open objectives, key results and initiatives (through the app that owns
+    them, `org.open_work`) and projects to `hand_to`, one audit row each."""
     handover = Handover()
-    for objective in open_objectives(person).select_for_update(of=("self",)).order_by("pk"):
-        before = snapshot(objective, ["owner_person", "version"])
-        objective.owner_person = hand_to
-        objective.version = F("version") + 1
-        objective.save(update_fields=["owner_person", "version"])
-        objective.refresh_from_db(fields=["version"])
-        record_change(
-            actor=actor,
-            action="hand_over_objective",
-            instance=objective,
-            before=before,
-            after=snapshot(objective, ["owner_person", "version"]),
-            summary=objective.title,
-        )
-        handover.objectives += 1
-    for key_result in open_key_results(person).select_for_update(of=("self",)).order_by("pk"):
-        before = snapshot(key_result, ["owner", "version"])
-        key_result.owner = hand_to
-        key_result.version = F("version") + 1
-        key_result.save(update_fields=["owner", "version"])
-        key_result.refresh_from_db(fields=["version"])
-        record_change(
-            actor=actor,
-            action="hand_over_key_result",
-            instance=key_result,
-            before=before,
-            after=snapshot(key_result, ["owner", "version"]),
-            summary=key_result.title,
-        )
-        handover.key_results += 1
-    for initiative in open_initiatives(person).select_for_update(of=("self",)).order_by("pk"):
-        before = snapshot(initiative, ["owner"])
-        initiative.owner = hand_to
-        initiative.save(update_fields=["owner"])
-        record_change(
-            actor=actor,
-            action="hand_over_initiative",
-            instance=initiative,
-            before=before,
-            after=snapshot(initiative, ["owner"]),
-            summary=initiative.title,
-        )
-        handover.initiatives += 1
+    okrs = open_work().hand_over(actor, person, hand_to)
+    handover.objectives = okrs.objectives
+    handover.key_results = okrs.key_results
+    handover.initiatives = okrs.initiatives
     for project in led_projects(person).select_for_update().order_by("pk"):
         before = snapshot(project, ["lead"])
         project.lead = hand_to
