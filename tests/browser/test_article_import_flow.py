@@ -86,4 +86,13 @@ def test_import_the_article_with_mappings_then_see_the_tree(page, live_server, d
     below_top = " ".join(top.locator(".browse-tree-children li").all_inner_texts())
     assert "Tối ưu hóa thứ hạng SEO" in below_top
     assert "Phối hợp với phòng kinh doanh hướng tới tập trung bán hàng" in below_top
+    # The marketing types sit under the Marketing department's objective: one tree.
+    seo = Objective.objects.get(cycle=cycle, title__startswith="Tối ưu hóa thứ hạng SEO")
+    below_seo = page.locator(f"#tree-objective-{seo.pk} .browse-tree-children li")
+    for marketing_type in (
+        "Gia tăng mạnh mẽ danh sách khách hàng tiềm năng",  # Inbound
+        "Tăng nhận diện thương hiệu công ty",  # Content
+        "Tối ưu hóa các nỗ lực tiếp thị qua email",  # Email
+    ):
+        assert marketing_type in " ".join(below_seo.all_inner_texts())
     screenshot(page, "article-import-tree-vi")

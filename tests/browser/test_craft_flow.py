@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from okrflow.okrs.actions import align_objective, record_key_result_value
 from okrflow.okrs.models import Objective
@@ -13,6 +16,7 @@ from okrflow.org.actions import create_person
 from okrflow.org.models import Person
 from tests.browser.conftest import screenshot
 from tests.browser.test_writing_flow import sign_in
+from tests.checkins.conftest import WEDNESDAY, make_member_krs, submit_member_checkin
 from tests.conftest import PASSWORD, World, make_objective
 
 pytestmark = pytest.mark.browser
@@ -153,6 +157,82 @@ def test_phone_header_menu_tabs_and_cards(
             assert width <= 390
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(page, f"phone-insights-{language}")
+    finally:
+        context.close()
+        server_gate.shut_and_drain()
+
+
+WRITTEN = {
+    # The check-in was submitted at 10:00 on Wednesday 13 May 2026 (Hồ Chí Minh City).
+    "vi": {
+        "when": "13/05 10:00",
+        "value": "3.000",
+        "me": "(tôi)",
+        "none": "Không có rủi ro",
+        "hint": "gõ “dao” cũng tìm thấy “Đào”",
+    },
+    "en": {
+        "when": "13 May, 10:00",
+        "value": "3,000",
+        "me": "(me)",
+        "none": "No risk matches",
+        "hint": "“dao” also finds “Đào”",
+    },
+}
+US_DATE = re.compile(r"\b05/13\b|\d [ap]\.m\.|2026-05-13")
+
+
+@pytest.fixture
+def may_week(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    # The server lives on Wednesday 13/5/2026; the browser keeps real time (see test_checkin_flow).
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    with time_machine.travel(WEDNESDAY, tick=True):
+        yield
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_dates_numbers_and_words_on_a_phone(
+    browser, server_gate, live_server, live_world: World, may_week: None, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    written = WRITTEN[language]
+    set_language(live_world, language)
+    krs = make_member_krs(live_world)
+    submit_member_checkin(live_world, krs, values=["3000", "52", "1", "6"])
+    server_gate.open()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "specialist.marketing")
+
+        # The "already checked in" card stacks on a phone; its time reads as the language does.
+        page.goto(f"{live_server.url}/checkins/")
+        page.wait_for_load_state("networkidle")
+        main = page.inner_text(".ck-main")
+        assert f" {written['when']}" in main
+        assert not US_DATE.search(main)
+        words = page.locator(".ck-done-banner strong").bounding_box()
+        assert words is not None and words["width"] > 200  # not one word a line
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(page, f"phone-checkin-{language}")
+
+        # Numbers through the same path: the key result's value with the language's separators.
+        page.goto(f"{live_server.url}/objectives/{krs.followers.objective_id}/")
+        assert written["value"] in page.inner_text("main")
+
+        # "(me)" in the owner list is in the person's language.
+        page.goto(f"{live_server.url}/objectives/new/")
+        owners = page.eval_on_selector_all("#id_owner option", "els => els.map(e => e.text)")
+        assert any(owner.endswith(written["me"]) for owner in owners)
+
+        # The no-result hint tells what the search does: "dao" finds "Đào" too.
+        page.goto(f"{live_server.url}/search/?q=zzqq")
+        assert written["hint"] in page.inner_text("main")
+
+        # An empty risk filter says nothing matched, not that every key result is on course.
+        page.goto(f"{live_server.url}/insights/risks/?severity=low&kind=sudden")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("[data-risk-none=filtered]").count() == 1
+        assert written["none"] in page.inner_text(".ins-none")
     finally:
         context.close()
         server_gate.shut_and_drain()
