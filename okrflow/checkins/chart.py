@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import formats, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -143,7 +144,9 @@ def value_label(kr: KeyResult, value: float | Decimal, language: str, compact: b
 
 
 def date_label(day: datetime.date, language: str) -> str:
-    return f"{day.day}/{day.month}" if language == "vi" else day.strftime("%b %-d")
+    """A day of the month as the language writes it (okrflow/formats): 15/5, 15 May."""
+    with translation.override(language):
+        return formats.date_format(day, "MONTH_DAY_FORMAT")
 
 
 def month_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:

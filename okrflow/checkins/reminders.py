@@ -25,7 +25,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from okrflow.checkins.models import CheckIn, CheckinPreference, ReminderKind, ReminderLog
@@ -193,10 +193,8 @@ def base_url() -> str:
 
 
 def short_day(day: datetime.date) -> str:
-    """Write a day as the active language does: 15/5, or May 15."""
-    if (translation.get_language() or "vi").startswith("vi"):
-        return f"{day.day}/{day.month}"
-    return day.strftime("%b %-d")
+    """Write a day as the active language does (okrflow/formats): 15/5, or 15 May."""
+    return formats.date_format(day, "MONTH_DAY_FORMAT")
 
 
 def subject_of(reminder: Reminder) -> str:

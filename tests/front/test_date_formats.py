@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from okrflow.api.actions import create_access_token
+from okrflow.checkins.chart import date_label
+from okrflow.checkins.reminders import short_day
 from okrflow.org.models import Person
 from tests.checkins.conftest import WEDNESDAY, make_member_krs, submit_member_checkin
 from tests.conftest import PASSWORD, World
@@ -78,3 +82,12 @@ def test_templates_name_their_date_formats_instead_of_spelling_them() -> None:
 def test_the_grep_sees_a_spelled_format() -> None:
     assert LITERAL.search('{{ at|date:"d/m H:i" }}')["format"] == "d/m H:i"  # type: ignore[index]
     assert LITERAL.search("{{ at|time:'H:i' }}")["format"] == "H:i"  # type: ignore[index]
+
+
+def test_chart_and_reminder_days_put_the_day_first() -> None:
+    day = datetime.date(2026, 5, 15)
+    assert date_label(day, "vi") == "15/5" and date_label(day, "en") == "15 May"
+    with translation.override("en"):
+        assert short_day(day) == "15 May"
+    with translation.override("vi"):
+        assert short_day(day) == "15/5"
