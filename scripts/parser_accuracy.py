@@ -5,7 +5,7 @@
 Runs `okrflow parse-kr --file … --json` on every sentence of the corpus
 (tests/engine/parser_corpus/key_results.jsonl by default) and compares each parse with its
 label field by field (kind, measurable, start, target, unit, direction, relative, deadline, per,
-and the detected language). Prints, per language, the number of lines, how many are fully right,
+slot, and the detected language). Prints, per language, the number of lines, how many are fully right,
 the percentage, and every wrong line with its differences. Exits 1 when either language is
 below the minimum percentage (90 by default), 2 when the corpus cannot be read.
 """
@@ -24,7 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / "tests" / "engine" / "parser_corpus" / "key_results.jsonl"
 FIELDS = ("kind", "measurable", "start", "target", "unit", "direction", "relative")
-FIELDS += ("deadline", "per")
+FIELDS += ("deadline", "per", "slot")
 
 
 def read_corpus(path: Path) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from okrflow.api.endpoints import (
     comments,
     insights,
     key_results,
+    kpis,
     objectives,
     organisation,
 )
@@ -53,5 +54,5 @@ api = OkrflowAPI(
     openapi_url="/openapi.json",
 )
 install_handlers(api)
-for module in (organisation, objectives, key_results, checkins, insights, comments):
+for module in (organisation, objectives, key_results, checkins, insights, comments, kpis):
     api.add_router("/", module.router)

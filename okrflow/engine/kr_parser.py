@@ -39,6 +39,8 @@ records):
 * `deadline`: the parts the sentence names (day, month, quarter, year), rules in
   kr_parser_dates; a duration ("trong 12 tháng", "within 5 days") is no deadline.
 * `per`: the period of a recurring commitment or of a rate with a baseline.
+* `slot`: for a recurring commitment only, its weekday (0 = Monday) and hour, or its day of
+  the month and hour (rules in kr_parser_slots); null otherwise.
 
 Direction, first rule that applies:
 1. A baseline and target ("từ 65% lên 80%", "from 8% to 5%"): compare the two numbers.
@@ -100,6 +102,7 @@ from okrflow.engine.kr_parser_quantities import (
     phrase_pattern,
 )
 from okrflow.engine.kr_parser_recurring import find_markers, find_recurring
+from okrflow.engine.kr_parser_slots import Slot, find_slot
 from okrflow.engine.kr_parser_units import SECONDS_IN, look_back_unit
 from okrflow.engine.numbers import check_language
 
@@ -151,6 +154,8 @@ class ParsedKeyResult:
     starts: Deadline | None = None
     # "A và B" / "A and B" with both sides measurable: each side's figures (a compound KR).
     parts: tuple[dict[str, object], ...] = ()
+    # A recurring commitment's slot ("vào 17:00 thứ Sáu hằng tuần"), rules in kr_parser_slots.
+    slot: Slot | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the parse as a JSON-ready dict."""
@@ -166,6 +171,7 @@ class ParsedKeyResult:
             "per": self.per,
             "starts": self.starts.to_json() if self.starts else None,
             "parts": list(self.parts),
+            "slot": self.slot.to_json() if self.slot else None,
             "text": self.text,
             "lang": self.lang,
         }
@@ -464,8 +470,9 @@ _PART_KINDS = ("metric", "percentage", "currency")
 def parse_key_result(text: str, lang: str | None = None) -> ParsedKeyResult:
     """Parse one key-result sentence; the language is detected when not given.
 
-    Its start date ("từ 15/4") and its measurable parts ("300 khách mời … và 5.000 người xem")
-    are read too; a date that starts the work is not its deadline.
+    Its start date ("từ 15/4"), its measurable parts ("300 khách mời … và 5.000 người xem")
+    and a recurring commitment's slot ("17:00 thứ Sáu hằng tuần") are read too; a date that
+    starts the work is not its deadline.
     """
     lang = check_language(lang or detect_language(text))
     parsed = parse_one(text, lang)
@@ -475,7 +482,9 @@ def parse_key_result(text: str, lang: str | None = None) -> ParsedKeyResult:
     deadline = parsed.deadline
     if starts is not None and deadline == starts:
         deadline = None
-    return replace(parsed, starts=starts, deadline=deadline, parts=split_parts(text, lang))
+    slot = find_slot(prepare_text(text), parsed.per) if parsed.kind == "recurring" else None
+    parts = split_parts(text, lang)
+    return replace(parsed, starts=starts, deadline=deadline, parts=parts, slot=slot)
 
 
 def split_parts(text: str, lang: str) -> tuple[dict[str, object], ...]:

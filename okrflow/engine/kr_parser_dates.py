@@ -81,6 +81,12 @@ def blank_matches(text: str, pattern: re.Pattern[str]) -> str:
 _NOISE = [
     re.compile(r"(?:lúc|vào|at)\s+\d{1,2}(?:[.:h]\d{2}\b|\s*(?:h|giờ|am|pm)\b)"),
     re.compile(r"(?<=trước )(?:[01]?\d|2[0-3])h\b(?!\s*\d)"),
+    # A recurring slot: "17h thứ 6 hàng tuần", "ngày 5 hằng tháng" (kr_parser_slots).
+    re.compile(
+        r"\b(?:[01]?\d|2[0-3])\s*h\b(?=\s+(?:(?:sáng|chiều|tối|trưa)\s+)?"
+        r"(?:(?:mỗi|hằng|hàng)\s+)?(?:thứ|chủ nhật)\b)|\b\d{1,2}\s*giờ\s+(?:sáng|chiều|tối|trưa)\b"
+    ),
+    re.compile(r"\b(?:ngày|mùng|mồng)\s+\d{1,2}(?=\s+(?:của\s+)?(?:hằng|hàng|mỗi)\s+tháng\b)"),
     re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}\b(?:\s*(?:sáng|chiều|tối|trưa|am|pm)\b)?"),
     re.compile(r"\b\d{1,2}\.\d{2}\s*(?:sáng|chiều|tối|trưa|am|pm)\b"),
     re.compile(r"\b\d{1,2}\s*(?:am|pm)\b"),

@@ -8,7 +8,8 @@ As the import does (`library/keyresults.py`):
 * a plain count with nothing said about where it starts ("Tuyển 5 lập trình viên") starts at 0;
 * a stated deadline outside the cycle is moved to the cycle's last day, with a note that names
   the stated date (`facts["stated"]`), so the person sees why the date differs;
-* an activity or a template (placeholders still in the sentence) fills nothing.
+* an activity or a template (placeholders still in the sentence) fills nothing;
+* a recurring key result's slot ("vào 17:00 thứ Sáu hằng tuần") fills the slot fields.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def suggest_key_result(
         fields["period"] = "month" if per in ("month", "quarter") else "week"
         if per in ("day", "quarter"):
             notes.append("period_approximated")
+        fields |= slot_fields(parsed["slot"], fields["period"])
     elif parsed["relative"] and target and not start:
         fields |= {"shape": "relative", "relative_change": target}
         if direction == "decrease":
@@ -114,6 +116,22 @@ def suggest_key_result(
         if stated is not None:
             facts["stated"] = stated.isoformat()
     return Suggestion(fields, tuple(notes), facts)
+
+
+def slot_fields(slot: dict[str, Any] | None, period: str) -> dict[str, str]:
+    """Fill a recurring key result's slot (all three fields, so an older slot is cleared)."""
+    fields = {"slot_weekday": "", "slot_hour": "", "slot_day_of_month": ""}
+    if not slot:
+        return fields
+    weekday, day = slot.get("weekday"), slot.get("day_of_month")
+    if weekday is not None and period == "week":
+        fields["slot_weekday"] = str(weekday)
+    elif day is not None and period == "month":
+        fields["slot_day_of_month"] = str(day)
+    else:
+        return fields
+    fields["slot_hour"] = text_number(slot.get("hour"))
+    return fields
 
 
 def plain_count(parsed: dict[str, Any]) -> bool:

@@ -71,11 +71,25 @@ class Kpi(models.Model):
 
 
 class KpiValue(models.Model):
-    """One checked-in value of a KPI (append-only: a correction is a newer value)."""
+    """One checked-in value of a KPI.
+
+    Append-only, like check-ins: a mistaken value is never changed; its correction is a new
+    value whose `corrects` names it, for the same day, and the corrected one stays in the
+    history (shown struck through) but no longer counts.
+    """
 
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")
     measured_on = models.DateField(_("measured on"))
     value = models.DecimalField(_("value"), **VALUE_DIGITS)
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("corrects"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -85,6 +99,17 @@ class KpiValue(models.Model):
         ordering = ["measured_on", "id"]
         # The KPI lists and `okrflow kpis` read each KPI's values in date order.
         indexes = [models.Index(fields=["kpi", "measured_on"], name="kpi_value_by_day")]
+        constraints = [
+            # A value is corrected once; a later fix corrects the correction.
+            models.UniqueConstraint(
+                fields=["corrects"],
+                condition=Q(corrects__isnull=False),
+                name="kpi_value_corrected_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(corrects=models.F("pk")), name="kpi_value_not_own_correction"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kpi_id} {self.measured_on}: {self.value}"

@@ -45,16 +45,42 @@ def visible_kpis(user: Any) -> QuerySet[Kpi]:
 
 
 def kpi_rows(queryset: QuerySet[Kpi]) -> list[KpiRow]:
-    """Return the KPIs with their values by day (the newest value of a day counts)."""
+    """Return the KPIs with their values by day (the newest value of a day counts; a corrected
+    value does not)."""
     kpis = list(queryset.select_related("owner_unit", "owner_person"))
-    by_day: dict[int, dict[Any, Decimal]] = defaultdict(dict)
-    for kpi_id, day, value in (
+    rows = list(
         KpiValue.objects.filter(kpi__in=[k.pk for k in kpis])
         .order_by("kpi_id", "measured_on", "id")
-        .values_list("kpi_id", "measured_on", "value")
-    ):
-        by_day[kpi_id][day] = value
+        .values_list("id", "kpi_id", "measured_on", "value", "corrects_id")
+    )
+    corrected = {corrects for *_, corrects in rows if corrects is not None}
+    by_day: dict[int, dict[Any, Decimal]] = defaultdict(dict)
+    for pk, kpi_id, day, value, _corrects in rows:
+        if pk not in corrected:
+            by_day[kpi_id][day] = value
     return [KpiRow(kpi, sorted(by_day[kpi.pk].items())) for kpi in kpis]
+
+
+def readable_kpis(user: Any) -> QuerySet[Kpi]:
+    """Every KPI, archived too, for a member (an archived KPI keeps its page and history)."""
+    from okrflow.org.access import access_for
+
+    if user is not None and not access_for(user).is_member:
+        return Kpi.objects.none()
+    return Kpi.objects.all()
+
+
+def kpi_history(kpi: Kpi) -> list[KpiValue]:
+    """Every value of a KPI, newest day first, corrections beside what they correct."""
+    values = list(
+        KpiValue.objects.filter(kpi=kpi)
+        .select_related("recorded_by")
+        .order_by("-measured_on", "-id")
+    )
+    corrected = {value.corrects_id for value in values if value.corrects_id is not None}
+    for value in values:
+        value.is_corrected = value.pk in corrected  # type: ignore[attr-defined]
+    return values
 
 
 def kpis_of(

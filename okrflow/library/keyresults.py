@@ -156,7 +156,19 @@ def sentence_plan(
         **fields.as_dict(),
     )
     read_start_and_parts(plan, parsed, cells, window)
+    read_slot(plan, parsed)
     return plan
+
+
+def read_slot(plan: KeyResultPlan, parsed: Any) -> None:
+    """Keep a recurring key result's slot when its rhythm holds it (a weekday needs a week)."""
+    slot = parsed.slot
+    if slot is None or plan.shape != "recurring":
+        return
+    if slot.weekday is not None and plan.period == "week":
+        plan.slot_weekday, plan.slot_hour = slot.weekday, slot.hour
+    elif slot.day_of_month is not None and plan.period == "month":
+        plan.slot_day_of_month, plan.slot_hour = slot.day_of_month, slot.hour
 
 
 def read_start_and_parts(plan: KeyResultPlan, parsed: Any, cells: Collector, window: Any) -> None:

@@ -107,6 +107,11 @@ class KeyResultPlan:
     # #16: the day the key result starts ("từ 15/4") and a compound target's parts.
     start_date: datetime.date | None = None
     parts: list[dict[str, Any]] = field(default_factory=list)
+    # A recurring key result's slot ("vào 17:00 thứ Sáu hằng tuần"): weekday 0–6 and hour, or
+    # day of the month.
+    slot_weekday: int | None = None
+    slot_hour: int | None = None
+    slot_day_of_month: int | None = None
 
     def action_fields(self) -> dict[str, Any]:
         """Return the keyword arguments `create_key_result` takes."""
@@ -127,6 +132,9 @@ class KeyResultPlan:
             "due_date": self.due_date,
             "weight": self.weight,
             "start_date": self.start_date,
+            "slot_weekday": self.slot_weekday,
+            "slot_hour": self.slot_hour,
+            "slot_day_of_month": self.slot_day_of_month,
         }
 
 

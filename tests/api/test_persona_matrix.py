@@ -17,6 +17,7 @@ import pytest
 from okrflow.api.v1 import api
 from okrflow.checkins.actions import record_checkin
 from okrflow.checkins.actions.inputs import CheckInInput, LineInput
+from okrflow.kpis.actions import create_kpi, record_kpi_value
 from okrflow.org.actions import create_project
 from tests.api.conftest import PERSONAS, Api, Planted
 from tests.conftest import World
@@ -81,6 +82,15 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
         "member": 201,
         "outsider": 404,
     },
+    # KPIs (issue #16): marketing's KPI is checked in and corrected by its unit, its lead and
+    # admins; the outsider (in no unit) reads it but may not write.
+    ("POST", "/kpis/{kpi_id}/values"): {"admin": 201, "lead": 201, "member": 201, "outsider": 403},
+    ("POST", "/kpis/{kpi_id}/values/{value_id}/corrections"): {
+        "admin": 201,
+        "lead": 201,
+        "member": 201,
+        "outsider": 403,
+    },
     # The member's check-in: theirs, their lead's to write, an admin's; not the outsider's.
     ("POST", "/checkins"): {"admin": 201, "lead": 201, "member": 201, "outsider": 403},
     # Comments (issue #13): whoever may see the private objective comments on it.
@@ -122,6 +132,8 @@ def bodies(world: World, planted: Planted) -> dict[tuple[str, str], Any]:
         ("POST", "/key-results/{key_result_id}/initiatives"): {"title": "Call the churned"},
         ("POST", "/objectives/{objective_id}/comments"): {"body": "Quietly rebuild, @Admin?"},
         ("POST", "/key-results/{key_result_id}/comments"): {"body": "Quietly rebuild the KR"},
+        ("POST", "/kpis/{kpi_id}/values"): {"value": "5200"},
+        ("POST", "/kpis/{kpi_id}/values/{value_id}/corrections"): {"value": "5100"},
         ("POST", "/checkins"): {
             "person_id": world.member.pk,
             "cycle_id": world.cycle.pk,
@@ -147,7 +159,13 @@ def path_ids(world: World, planted: Planted) -> dict[str, int]:
             obstacles=planted.secret_title,
         ),
     )
+    kpi = create_kpi(
+        None, name="Website sessions", owner=world.marketing, range_kind="at_least", minimum=5000
+    )
+    value = record_kpi_value(None, kpi, value=52000, measured_on=datetime.date(2026, 5, 4))
     return {
+        "kpi_id": kpi.pk,
+        "value_id": value.pk,
         "objective_id": planted.private.pk,
         "key_result_id": private_kr.pk,
         "checkin_id": checkin.pk,

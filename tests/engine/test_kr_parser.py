@@ -24,7 +24,7 @@ KINDS = {"metric", "percentage", "currency", "milestone", "recurring", "activity
 UNMEASURED = {"activity", "template"}
 DIRECTIONS = {"increase", "decrease", "at_least", "at_most", "achieve", "none"}
 JSON_KEYS = {"measurable", "kind", "start", "target", "relative", "unit", "direction"}
-JSON_KEYS |= {"deadline", "per", "starts", "parts", "text", "lang"}
+JSON_KEYS |= {"deadline", "per", "starts", "parts", "slot", "text", "lang"}
 _AMOUNT = re.compile(r"(?:(?P<start>-?[\d_.]+) → )?(?P<target>-?[\d_.]+)(?: (?P<unit>.+))?")
 
 
@@ -597,7 +597,7 @@ def check_invariants(parsed: ParsedKeyResult) -> None:
 
 CORPUS = Path(__file__).parent / "parser_corpus" / "key_results.jsonl"
 CORPUS_FIELDS = ("measurable", "kind", "start", "target", "relative", "unit", "direction")
-CORPUS_FIELDS += ("deadline", "per")
+CORPUS_FIELDS += ("deadline", "per", "slot")
 
 
 def read_corpus() -> list[dict[str, object]]:

@@ -136,3 +136,29 @@ def test_due_dates_across_a_year_end() -> None:
         == "2027-02-28"
     )
     assert due_from_deadline(None, start, end) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "slot"),
+    [
+        (
+            "Gửi bản tin vào 17:00 thứ Sáu hằng tuần",
+            {"slot_weekday": "4", "slot_hour": "17", "slot_day_of_month": ""},
+        ),
+        (
+            "Send the investor update on the 1st of every month",
+            {"slot_weekday": "", "slot_hour": "", "slot_day_of_month": "1"},
+        ),
+        # No weekday: the three fields are cleared (a slot typed before does not linger).
+        ("Hàng tuần đăng 3 bài", {"slot_weekday": "", "slot_hour": "", "slot_day_of_month": ""}),
+    ],
+)
+def test_fill_from_sentence_fills_the_slot(text: str, slot: dict[str, str]) -> None:
+    fields = suggest_key_result(text, *Q2).fields
+    assert fields["shape"] == "recurring"
+    assert {key: fields[key] for key in slot} == slot
+
+
+def test_a_non_recurring_sentence_fills_no_slot() -> None:
+    fields = suggest_key_result("Tăng doanh thu lên 2 tỷ vào thứ 6", *Q2).fields
+    assert not any(key.startswith("slot_") for key in fields)

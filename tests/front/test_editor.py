@@ -248,3 +248,21 @@ def test_suggest_moves_an_out_of_cycle_deadline_and_starts_a_count_at_zero(
     response = client.get("/key-results/suggest/", {"text": "Tăng doanh thu từ [X] lên [Y]"})
     assert response.json()["fields"] == {}
     assert "[…]" in response.json()["notes"][0]
+
+
+def test_fill_from_sentence_fills_a_recurring_key_results_slot(
+    client: Client, world: World
+) -> None:
+    as_(client, world, "member")
+    response = client.get(
+        "/key-results/suggest/", {"text": "Gửi bản tin vào 17:00 thứ Sáu hằng tuần"}
+    )
+    fields = response.json()["fields"]
+    assert (fields["shape"], fields["per_period"], fields["period"]) == ("recurring", "1", "week")
+    assert (fields["slot_weekday"], fields["slot_hour"], fields["slot_day_of_month"]) == (
+        "4",
+        "17",
+        "",
+    )
+    page = client.get("/objectives/new/").content.decode()
+    assert 'name="kr-0-slot_weekday"' in page  # the field the editor fills exists on the form

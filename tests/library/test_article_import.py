@@ -171,3 +171,19 @@ def test_importing_the_article_creates_18_drafts_with_45_key_results(
     )
     inbound = Objective.objects.get(title__startswith="Gia tăng mạnh mẽ danh sách")
     assert [t.name for t in inbound.tags.all()] == ["inbound"]
+
+
+def test_the_newsletter_line_keeps_its_friday_17_00_slot(article: bytes, world: World) -> None:
+    # "vào 17.00 chiều thứ 6 hàng tuần": the weekday and the hour, not only the weekly count.
+    preview = article_preview(article, world)
+    plan = key_result(preview, "17.00 chiều thứ 6 hàng tuần")
+    assert (plan.shape, plan.per_period, plan.period) == ("recurring", 1, "week")
+    assert (plan.slot_weekday, plan.slot_hour, plan.slot_day_of_month) == (4, 17, None)
+    # A weekly count without a weekday keeps no slot.
+    plain = key_result(preview, "định kỳ 1 lần/tuần trước 15/4")
+    assert (plain.slot_weekday, plain.slot_hour, plain.slot_day_of_month) == (None, None, None)
+    run_import(None, preview)
+    saved = KeyResult.objects.get(title__contains="17.00 chiều thứ 6 hàng tuần")
+    assert (saved.shape, saved.slot_weekday, saved.slot_hour) == ("recurring", 4, 17)
+    assert saved.slot_day_of_month is None
+    assert KeyResult.objects.get(title__contains="định kỳ 1 lần/tuần").slot_weekday is None
