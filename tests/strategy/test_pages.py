@@ -198,3 +198,28 @@ def test_facts_counts_company_objectives_that_serve_a_value(
     assert "1 of 3 company objectives serve a core value or strategic theme (33%)." in (
         response.content.decode()
     )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_api_reads_the_strategy_for_every_member(
+    client: Client, world: World, strategy: dict[str, StrategyItem], persona: str
+) -> None:
+    top = make_objective(world, world.company, "Top 3")
+    secret = make_objective(world, world.company, "Quiet plan", is_private=True)
+    set_objective_serves(None, top, strategy["client"])
+    set_objective_serves(None, secret, strategy["client"])
+    response = signed_in(client, world, persona).get("/api/v1/strategy")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["mission_en"] == "Help businesses build clear brands"
+    served = {item["name"]: item["objective_ids"] for item in data["items"]}
+    # Only what the caller may see is named: a private company objective stays the admin's.
+    sees_private = persona == "admin"
+    expected = [top.pk] + ([secret.pk] if sees_private else [])
+    assert served["Tận tâm với khách hàng"] == sorted(expected)
+    assert served["Digital first"] == []
+
+
+def test_the_api_refuses_the_signed_out(client: Client, world: World) -> None:
+    assert client.get("/api/v1/strategy").status_code == 401
+    assert not ServedBy.objects.exists()
