@@ -272,6 +272,8 @@ def set_objective_serves(
     actor: Any, objective: Objective, item: StrategyItem | None
 ) -> ServedBy | None:
     """Name the value or theme a company objective serves (None: it names none)."""
+    # As stored now: an edit in the same transaction may have just changed its owner.
+    objective = Objective.objects.select_related("owner_unit").get(pk=objective.pk)
     if actor is not None and not access_for(actor).can_edit_objective(objective):
         raise deny()
     current = ServedBy.objects.select_for_update().filter(objective=objective).first()

@@ -223,3 +223,17 @@ def test_the_api_reads_the_strategy_for_every_member(
 def test_the_api_refuses_the_signed_out(client: Client, world: World) -> None:
     assert client.get("/api/v1/strategy").status_code == 401
     assert not ServedBy.objects.exists()
+
+
+def test_moving_a_serving_objective_away_from_the_company_is_refused_whole(
+    client: Client, world: World, strategy: dict[str, StrategyItem]
+) -> None:
+    top = make_objective(world, world.company, "Top 3")
+    set_objective_serves(None, top, strategy["client"])
+    signed_in(client, world, "admin")
+    data = edit_data(top, owner=f"unit:{world.marketing.pk}", serves=str(strategy["client"].pk))
+    response = client.post(f"/objectives/{top.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "Only a company objective can serve a core value or theme" in response.content.decode()
+    top.refresh_from_db()
+    assert top.owner_unit == world.company and ServedBy.objects.get().objective == top
