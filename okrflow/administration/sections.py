@@ -18,6 +18,7 @@ ROUTE_MODULES = (
     "people_import",
     "invitations",
     "projects",
+    "strategy",
     "cycles",
     "rules",
     "integrations",

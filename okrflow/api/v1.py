@@ -16,6 +16,7 @@ from okrflow.api.endpoints import (
     kpis,
     objectives,
     organisation,
+    strategy,
 )
 from okrflow.api.errors import CONTENT_TYPE, install_handlers
 from okrflow.api.throttle import PerCallerRate
@@ -54,5 +55,5 @@ api = OkrflowAPI(
     openapi_url="/openapi.json",
 )
 install_handlers(api)
-for module in (organisation, objectives, key_results, checkins, insights, comments, kpis):
+for module in (organisation, strategy, objectives, key_results, checkins, insights, comments, kpis):
     api.add_router("/", module.router)

@@ -82,6 +82,9 @@ def erase_everything() -> None:
     from okrflow.demo.method_links import erase_method_links
 
     erase_method_links()  # issue #16
+    from okrflow.strategy.demo import erase_strategy
+
+    erase_strategy()  # issue #16: mission, vision, values
     AuditEntry.objects.all().delete()
     KeyResultValue.objects.all().delete()
     DataSource.objects.all().delete()
@@ -159,6 +162,9 @@ def build_demo(
 
     build_method_links(objectives)  # issue #16: dependencies, KPIs, the company's values
     build_demo_kpis(cycle, today, units.get("marketing"))
+    from okrflow.strategy.demo import build_demo_strategy
+
+    build_demo_strategy(objectives)  # issue #16: the company's values, served by its objectives
     say(
         f"Cycle {cycle.name}: {len(objectives)} objectives, {key_results} key results, "
         f"{values} weekly values, {checkins.checkins} check-ins, {comments} comments, {fed} key "

@@ -181,7 +181,24 @@ def alignment_panel(scope: Scope) -> Panel:
         counts["whole"],
         [f"{row.objective.title} ({row.objective.owner_name})" for row in loose],
         notes_total=counts["whole"] - counts["aligned"],
+        extra=serving_counts(scope, top),
     )
+
+
+def serving_counts(scope: Scope, top: Any) -> dict[str, Any]:
+    """Company objectives that name the core value or theme they serve (issue #16), one query.
+
+    The strategy app declares the link (`objective.strategy_link`); it is read through that
+    relation, so insights needs nothing from the strategy app.
+    """
+    if scope.viewer is not None:
+        company = scope.objectives().filter(company_level=True)
+    else:
+        company = scope.objectives().filter(objective__owner_unit__in=top)
+    counts = company.aggregate(
+        company=Count("id"), serving=Count("id", filter=Q(objective__strategy_link__isnull=False))
+    )
+    return counts | {"serving_share": share(counts["serving"], counts["company"])}
 
 
 def commitment_panel(scope: Scope) -> Panel:

@@ -28,6 +28,7 @@ from okrflow.okrs.measure import ObjectiveReport
 from okrflow.okrs.models import CoOwner, Objective, ObjectiveState
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation, OrgUnit, Person, Project
+from okrflow.strategy.display import attach_serves, served_names, strategy_panel
 
 PEOPLE_PER_PAGE = 50
 
@@ -87,17 +88,19 @@ def company_tree(request: HttpRequest) -> HttpResponse:
     tree = None
     summary = data.summarise([])
     scope = None
+    organisation = Organisation.current()
     if cycle is not None:
         visible = data.visible_in_cycle(request.user, cycle)
         scope = scope_tree(visible)
         if scope.truncated:
             visible = Objective.objects.filter(pk__in=scope.ids)
-        reports = data.measure(visible, timezone.localdate(), Organisation.current())
+        reports = data.measure(visible, timezone.localdate(), organisation)
         tree = data.build_alignment_tree(reports)
         summary = data.summarise(reports)
         from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
 
         attach_hand_offs([*tree.company, *tree.unaligned, *tree.detached])
+        attach_serves(tree.company)  # issue #16: the core value each company objective serves
         if scope.truncated:
             for row in tree.company:
                 row.hidden = scope.hidden_children.get(row.report.objective.pk, 0)
@@ -107,7 +110,13 @@ def company_tree(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "front/browse/company_tree.html",
-        {"cycle": cycle, "tree": tree, "summary": summary, "scope": scope},
+        {
+            "cycle": cycle,
+            "tree": tree,
+            "summary": summary,
+            "scope": scope,
+            "strategy": strategy_panel(organisation) if tree and tree.company else None,
+        },
     )
 
 
@@ -152,6 +161,10 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
             organisation,
         )
         unit_reports = [r for r in reports if r.objective.owner_unit_id == unit.pk]
+        if unit.parent_id is None:  # issue #16: the core value each company objective serves
+            serves = served_names([r.objective.pk for r in unit_reports]) if unit_reports else {}
+            for report in unit_reports:
+                report.objective.serves = serves.get(report.objective.pk, "")  # type: ignore[attr-defined]
         by_unit: dict[int, list[ObjectiveReport]] = {}
         for report in reports:
             if report.objective.owner_unit_id and report.objective.owner_unit_id != unit.pk:
@@ -192,6 +205,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
             "focus": focus,
             "rules": rules,
             "can_create": access.is_admin or unit.pk in access.led_unit_ids,
+            "strategy": strategy_panel(organisation) if unit.parent_id is None else None,
         },
     )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from itertools import takewhile
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -48,6 +49,7 @@ from okrflow.okrs.actions import (
 )
 from okrflow.okrs.actions.objectives import alignable_cycle_ids, owner_fields
 from okrflow.okrs.models import Initiative, KeyResult, Objective, ObjectiveState
+from okrflow.okrs.objective_choices import Choice, all_choices
 from okrflow.org.access import access_for
 from okrflow.org.models import OrgUnit
 
@@ -245,26 +247,39 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
         "version": objective.version,
         "tags": ", ".join(objective.tags.values_list("name", flat=True)),
     }
+    offered = offered_choices(request, objective)
+    initial |= {choice.key: choice.initial(objective) for choice in offered}
     form = ObjectiveForm(
         request.POST or None,
         access=access,
         extra_owner=(owner_code, objective.owner_name),
         initial=initial,
     )
+    for choice, options in offered.items():
+        form.fields[choice.key] = forms.CharField(
+            label=choice.label(),
+            required=False,
+            help_text=choice.help_text(),
+            widget=forms.Select(choices=options),
+        )
     if request.method == "POST" and form.is_valid():
         owner = resolve_owner(form.cleaned_data["owner"])
         try:
-            outcome = update_objective(
-                request.user,
-                objective,
-                expected_version=form.cleaned_data.get("version"),
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                kind=form.cleaned_data["kind"],
-                is_private=form.cleaned_data["is_private"],
-                tags=form.tag_list(),
-                owner=owner if form.cleaned_data["owner"] != owner_code else None,
-            )
+            # The objective and what other apps attach to it (issue #16) are saved together.
+            with transaction.atomic():
+                outcome = update_objective(
+                    request.user,
+                    objective,
+                    expected_version=form.cleaned_data.get("version"),
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    kind=form.cleaned_data["kind"],
+                    is_private=form.cleaned_data["is_private"],
+                    tags=form.tag_list(),
+                    owner=owner if form.cleaned_data["owner"] != owner_code else None,
+                )
+                for choice in offered:
+                    choice.save(request.user, objective, form.cleaned_data.get(choice.key) or "")
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -281,8 +296,21 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
             "creating": False,
             "shape_fields": SHAPE_FIELDS,
             "error_summary": error_summary(form, []) if request.method == "POST" else [],
+            "extra_fields": [form[choice.key] for choice in offered],
         },
     )
+
+
+def offered_choices(
+    request: HttpRequest, objective: Objective
+) -> dict[Choice, list[tuple[str, str]]]:
+    """The extra fields other apps offer for this objective (issue #16), with their options."""
+    offered = {}
+    for choice in all_choices():
+        options = choice.options(request.user, objective)
+        if options is not None:
+            offered[choice] = options
+    return offered
 
 
 def raise_forbidden() -> None:

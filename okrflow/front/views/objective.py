@@ -42,6 +42,7 @@ from okrflow.okrs.models import (
     ObjectiveState,
     TargetVersion,
 )
+from okrflow.okrs.objective_choices import all_choices
 from okrflow.okrs.sharing import sharing_of
 from okrflow.org.access import access_for
 from okrflow.org.models import Organisation
@@ -168,6 +169,8 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
         "other_cycles": [
             c for c in Cycle.objects.exclude(state=CycleState.CLOSED) if c.pk != objective.cycle_id
         ],
+        # Issue #16: what other apps show for it ("Serves: <core value>").
+        "choice_lines": [line for choice in all_choices() if (line := choice.shown(objective))],
         # Issue #16: what this objective and its key results wait for, and who waits for them.
         "dependencies": dependency_panel(
             request.user, objective, [row.key_result for row in report.key_results]
