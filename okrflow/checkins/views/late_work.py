@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -40,11 +40,9 @@ def late_to_initiative(request: HttpRequest, checkin_id: int) -> HttpResponse:
             key_result_id=parse_id(request.POST.get("key_result")),
             due_date=due,
         )
-    except (ValidationError, PermissionDenied) as error:
+    except ValidationError as error:
         for found in error_dict(error).values():
             messages.error(request, " ".join(found))
-        if isinstance(error, PermissionDenied):
-            raise
         return redirect(back)
     messages.success(
         request,
