@@ -299,6 +299,8 @@ class CheckInOut(Schema):
     progress: str
     obstacles: str
     solutions: str
+    late_work: str
+    pace: str
     confidence: Decimal | None
     submitted_at: datetime.datetime | None
     lines: list[CheckInLineOut]
@@ -319,6 +321,9 @@ class CheckInIn(Input):
     progress: LongText = ""
     obstacles: LongText = ""
     solutions: LongText = ""
+    late_work: LongText = ""
+    # "fast", "normal", "slow" or "" (checked by the action, which words the error in vi/en).
+    pace: ShortText = ""
     confidence: Confidence | None = None
     submit: bool = True
 

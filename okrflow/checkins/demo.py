@@ -5,7 +5,8 @@ the check-ins built here point at those rows instead of recording the values aga
 checks in on the week's due day - the day before a public holiday when the check-in day is one,
 which `okrflow.engine.cadence` works out - with confidences that drift towards each key result's
 `confidence` hint and obstacles from its `obstacle` hint. A few check-ins are late, a few are
-missed, managers comment on the recent ones, and the specialist's last week has a finished 1:1
+missed, managers comment on the recent ones, each check-in says the person's own pace (slow when
+a key result is in low confidence) and the work that will be late (#16), and the specialist's last week has a finished 1:1
 with an agreed action that is still open. One person (`CATCH_UP_PERSON`) fills in a week a
 week late, as the check-in page invites: its values sit at that week's check-in day, so the
 history stays in order and each key result's current value stays the newest measured one.
@@ -37,6 +38,7 @@ from okrflow.checkins.models import (
     KeyResultCheckIn,
     MeetingNote,
     OneOnOne,
+    Pace,
     ReminderLog,
 )
 from okrflow.checkins.schedule import due_moment, weeks_of
@@ -243,6 +245,7 @@ def write_checkin(
             )
         )
     overall = overall_level(levels)
+    late = late_items_for(lines, levels)
     checkin = CheckIn.objects.create(
         person=person,
         cycle=cycle,
@@ -254,6 +257,8 @@ def write_checkin(
         obstacles="\n".join(dict.fromkeys(text for _rank, text in sorted(obstacles)[:2])),
         solutions=SOLUTIONS[roll(username, week.start, "s") % len(SOLUTIONS)] if obstacles else "",
         confidence=PROBABILITY[overall],
+        late_work="\n".join(late),
+        pace=pace_for(levels, roll(username, week.start, "p")),
         created_by=person.user,
         submitted_by=person.user,
     )
@@ -261,6 +266,26 @@ def write_checkin(
         line.checkin = checkin
     KeyResultCheckIn.objects.bulk_create(lines)
     return checkin
+
+
+def pace_for(levels: list[ConfidenceLevel], chance: int) -> str:
+    """The person's own sense of pace (#16): slow when a key result is in trouble, else mostly
+    normal, now and then fast when everything looks likely."""
+    if ConfidenceLevel.LOW in levels:
+        return Pace.SLOW
+    if levels and all(level == ConfidenceLevel.HIGH for level in levels) and chance < 30:
+        return Pace.FAST
+    return Pace.NORMAL
+
+
+def late_items_for(lines: list[KeyResultCheckIn], levels: list[ConfidenceLevel]) -> list[str]:
+    """The work a person says is or will be late: that of the key results they doubt most."""
+    doubted = [
+        line.key_result.title
+        for line, level in zip(lines, levels, strict=True)
+        if level == ConfidenceLevel.LOW
+    ]
+    return [f"Việc cho “{title[:120]}” sẽ trễ so với kế hoạch tuần này" for title in doubted[:2]]
 
 
 def overall_level(levels: list[ConfidenceLevel]) -> ConfidenceLevel:

@@ -25,9 +25,13 @@ def checkin_data_for(objective_ids: Any) -> dict[str, dict[int, Any]]:
     entries that no correction replaced count. The result:
 
         {"key_results": {kr_id: [{"date": "2026-05-15", "value": 3000, "confidence": 0.9,
-                                   "person": "specialist.marketing"}, ...]},   # oldest first
+                                   "person": "specialist.marketing", "pace": "slow"}, ...]},
          "objectives": {objective_id: {"date": ..., "person": ..., "obstacles": ...,
-                                       "solutions": ...}}}   # latest check-in that wrote either
+                                       "solutions": ..., "late_work": ..., "pace": ...}}}
+
+    Check-ins are oldest first; an objective's entry is the latest check-in that wrote
+    obstacles, solutions or late work. `pace` is the person's own sense of pace ("fast",
+    "normal", "slow") or null.
 
     A key result or objective without check-ins is absent from its map.
     """
@@ -51,15 +55,18 @@ def checkin_data_for(objective_ids: Any) -> dict[str, dict[int, Any]]:
                 "value": number_or_none(line.value),
                 "confidence": None if line.confidence is None else float(line.confidence),
                 "person": person,
+                "pace": checkin.pace or None,
             }
         )
-        if checkin.obstacles or checkin.solutions:
+        if checkin.obstacles or checkin.solutions or checkin.late_work:
             objectives[line.key_result.objective_id] = {
                 "date": line_date(line),
                 "week": checkin.week.isoformat(),
                 "person": person,
                 "obstacles": checkin.obstacles,
                 "solutions": checkin.solutions,
+                "late_work": checkin.late_work,
+                "pace": checkin.pace or None,
             }
     return {"key_results": dict(key_results), "objectives": objectives}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from okrflow.checkins.views import detail, meeting, mine, reports, team
+from okrflow.checkins.views import detail, late_work, meeting, mine, reports, team
 
 app_name = "checkins"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:checkin_id>/correct/", detail.correct, name="correct"),
     path("<int:checkin_id>/comment/", detail.comment, name="comment"),
     path("<int:checkin_id>/recognise/", detail.recognise, name="recognise"),
+    path("<int:checkin_id>/late-work/", late_work.late_to_initiative, name="late_to_initiative"),
     path("1on1/<int:person_id>/", meeting.meeting, name="meeting"),
     path("1on1/<int:person_id>/notes/", meeting.meeting_notes, name="meeting_notes"),
     path("1on1/<int:person_id>/actions/", meeting.meeting_action, name="meeting_action"),

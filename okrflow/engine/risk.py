@@ -4,6 +4,12 @@ The rules are defined in ``docs/risks.md``; each returns a `Risk` with a stable 
 numbers behind it, so the web app, the CLI and the reports can word the evidence in the reader's
 language. Progress figures are shares (0.55 = 55%); "pace" is the expected progress on a day
 multiplied by the objective's success bar (1.0 committed, 0.7 aspirational).
+
+The owner's own sense of pace at the check-in ("fast / normal / slow", OKRs.vn's question) is
+read next to the numbers by ``risk_self_pace.self_pace_risks``: a "slow" while at least 10
+points behind the pace line is a below-expectations risk (high with low confidence or a second
+"slow" in a row); a "fast" while at least 20 points behind is a low off-course risk, the word and
+the numbers contradicting each other.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from okrflow.engine.risk_off_course import (
     off_course_key_result_risks,
     off_course_objective_risks,
 )
+from okrflow.engine.risk_self_pace import self_pace_risks
 
 __all__ = [
     "CheckinFact",
@@ -55,6 +62,7 @@ def detect_risks(
                 risks.append(risk)
         risks.extend(sudden_risks(kr, today, settings))
         risks.extend(off_course_key_result_risks(kr, today, settings))
+        risks.extend(self_pace_risks(kr, today, settings))
     for objective in objectives:
         risks.extend(off_course_objective_risks(objective))
     return sorted(risks, key=Risk.sort_key)

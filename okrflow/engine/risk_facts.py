@@ -48,6 +48,10 @@ class RiskSettings:
     below_gap: float = 0.10
     below_min_obstacles: int = 2
     below_regular_share: float = 0.75
+    # The owner's own sense of pace (risk_self_pace.py): how far behind the pace line a "slow"
+    # raises a risk, and a "fast" is worth a look.
+    self_pace_gap: float = 0.10
+    self_pace_fast_gap: float = 0.20
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class CheckinFact:
     # Whose check-in this is: its confidence and obstacle are theirs to share (with their
     # managers and admins), so evidence quoting them records whose they are.
     person_id: int | None = None
+    # The owner's own sense of pace at this check-in: "fast", "normal", "slow" or "" (not said).
+    self_pace: str = ""
 
 
 @dataclass(frozen=True)

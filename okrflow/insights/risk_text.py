@@ -55,7 +55,13 @@ def _day(value: Any) -> str:
 
 # Evidence worded from someone's check-in: its confidences and obstacles are private to the
 # person, their managers and admins.
-CHECKIN_CODES = ("confidence_drop", "new_blocker", "behind_despite_checkins")
+CHECKIN_CODES = (
+    "confidence_drop",
+    "new_blocker",
+    "behind_despite_checkins",
+    "slow_and_behind",
+    "fast_but_behind",
+)
 
 
 def checkin_people(risk: Risk) -> set[int] | None:
@@ -138,6 +144,8 @@ def evidence(risk: Risk, reader: CheckinReader | None = None) -> str:
         }
     if risk.code == "waits_for_late":
         return _waits_for_evidence(risk, reader)
+    if risk.code in ("slow_and_behind", "fast_but_behind"):
+        return _self_pace_evidence(risk)
     if risk.code == "new_blocker":
         return _("New obstacle with low confidence on %(day)s: “%(obstacle)s”") % {
             "day": _day(p["day"]),
@@ -163,9 +171,48 @@ def _waits_for_evidence(risk: Risk, reader: CheckinReader | None) -> str:
     }
 
 
+def _self_pace_evidence(risk: Risk) -> str:
+    """Word the owner's own sense of pace against the numbers."""
+    p = risk.params
+    figures = {
+        "day": _day(p["day"]),
+        "gap": round(float(p["gap"]) * 100),
+        "progress": percent(float(p["progress"])),
+        "expected": percent(float(p["expected"])),
+    }
+    if risk.code == "fast_but_behind":
+        return (
+            _(
+                "The owner rated their pace “fast” at the check-in of %(day)s, yet progress is "
+                "%(progress)s against %(expected)s expected: %(gap)s points behind."
+            )
+            % figures
+        )
+    if int(p.get("checkins", 1)) >= 2:
+        return (
+            _(
+                "The owner rated their pace “slow” at two check-ins in a row (latest %(day)s), "
+                "with progress %(progress)s against %(expected)s expected: %(gap)s points behind."
+            )
+            % figures
+        )
+    return (
+        _(
+            "The owner rated their pace “slow” at the check-in of %(day)s, with progress "
+            "%(progress)s against %(expected)s expected: %(gap)s points behind."
+        )
+        % figures
+    )
+
+
 def _private_checkin_evidence(risk: Risk) -> str:
     """Word check-in evidence without what the check-in says."""
     p = risk.params
+    if risk.code in ("slow_and_behind", "fast_but_behind"):
+        return _(
+            "The owner's own sense of pace at the check-in of %(day)s does not match progress, "
+            "%(gap)s points behind pace."
+        ) % {"day": _day(p["day"]), "gap": round(float(p["gap"]) * 100)}
     if risk.code == "confidence_drop":
         return _("The owner's confidence fell at the check-in of %(day)s.") % {
             "day": _day(p["day"])
@@ -246,6 +293,10 @@ def suggestion(code: str) -> str:
         "renegotiate_handoff": _(
             "Talk to the owner of the goal waited for now: agree a new hand-off date, a smaller "
             "first delivery, or a way to go on without it."
+        ),
+        "agree_catch_up": _(
+            "Agree at the next 1:1 what would speed the work up: fewer tasks at once, a "
+            "helping hand, or a narrower scope — and write it down as an initiative."
         ),
         "support_or_training": _(
             "Offer support: pair the owner with an experienced colleague, coaching or training, "

@@ -51,6 +51,7 @@ def key_result_facts(
                 obstacle=line.obstacle,
                 blocking=line.blocking,
                 person_id=line.person_id,
+                self_pace=line.pace,
             )
         )
     forecast = kri.forecast

@@ -36,6 +36,8 @@ class CheckinLine:
     value: Decimal | None
     confidence: float | None
     obstacle: str
+    # The person's own sense of pace at that check-in ("fast", "normal", "slow" or "").
+    pace: str = ""
 
     @property
     def blocking(self) -> bool:
@@ -81,10 +83,22 @@ def checkin_lines(
             "confidence",
             "note",
             "checkin__obstacles",
+            "checkin__pace",
         )
     )
     lines: dict[int, list[CheckinLine]] = defaultdict(list)
-    for kr_id, person_id, week, weekday, measured_on, value, confidence, note, obstacles in rows:
+    for (
+        kr_id,
+        person_id,
+        week,
+        weekday,
+        measured_on,
+        value,
+        confidence,
+        note,
+        obstacles,
+        pace,
+    ) in rows:
         day = measured_on or week + datetime.timedelta(days=weekday or 0)
         lines[kr_id].append(
             CheckinLine(
@@ -94,6 +108,7 @@ def checkin_lines(
                 value=value,
                 confidence=None if confidence is None else float(confidence),
                 obstacle=(note or obstacles or "").strip(),
+                pace=pace or "",
             )
         )
     for items in lines.values():

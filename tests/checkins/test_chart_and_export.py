@@ -140,6 +140,7 @@ def test_checkin_data_for_lists_check_ins_and_the_latest_obstacles(world: World,
         "value": 800,
         "confidence": 0.9,
         "person": "specialist.marketing",
+        "pace": None,
     }
     assert data["key_results"][krs.open_rate.pk][1]["confidence"] == 0.6
     assert data["objectives"][objective.pk]["obstacles"] == "Printer broke"

@@ -48,8 +48,12 @@ def test_the_demo_raises_each_of_the_four_risks() -> None:
         item.risk.code == "forecast_below_bar" and item.risk.params["high"] < 1.0 for item in items
     )
     # The article's below-expectations pattern: regular check-ins, behind, recurring obstacles.
-    below = [item for item in items if item.risk.kind == "below_expectations"]
+    below = [item for item in items if item.risk.code == "behind_despite_checkins"]
     assert all(int(item.risk.params["checkins"]) >= 3 for item in below)
+    # The owner's own "slow" at the latest check-in, on a key result behind its pace (#16).
+    slow = [item for item in items if item.risk.code == "slow_and_behind"]
+    assert slow and all(item.key_result is not None for item in slow)
+    assert "rated their pace “slow”" in evidence(slow[0].risk)
     # Healthy key results ("ahead" trajectories) raise nothing.
     fanpage = [t for t in by_title if "Fanpage" in t]
     assert not fanpage

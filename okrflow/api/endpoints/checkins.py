@@ -58,6 +58,8 @@ def checkin_out(checkin: CheckIn) -> dict[str, Any]:
         "progress": checkin.progress,
         "obstacles": checkin.obstacles,
         "solutions": checkin.solutions,
+        "late_work": checkin.late_work,
+        "pace": checkin.pace,
         "confidence": checkin.confidence,
         "submitted_at": checkin.submitted_at,
         "lines": [
@@ -125,6 +127,8 @@ def post_checkin(request: HttpRequest, payload: CheckInIn) -> Status:
         obstacles=payload.obstacles,
         solutions=payload.solutions,
         confidence=payload.confidence,
+        late_work=payload.late_work,
+        pace=payload.pace,
     )
     checkin = record_checkin(
         request.user,

@@ -159,6 +159,8 @@ def fill(checkin: CheckIn, clean: CleanCheckIn) -> None:
     checkin.progress = clean.progress
     checkin.obstacles = clean.obstacles
     checkin.solutions = clean.solutions
+    checkin.late_work = clean.late_work
+    checkin.pace = clean.pace
     checkin.confidence = clean.confidence
 
 

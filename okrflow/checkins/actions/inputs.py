@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from okrflow.action_support import deny, to_decimal
 from okrflow.checkins.confidence import ConfidenceLevel, probability_of
-from okrflow.checkins.models import KeyResultCheckIn
+from okrflow.checkins.models import KeyResultCheckIn, Pace
 from okrflow.checkins.scope import may_see
 from okrflow.cycles.models import Cycle, CycleState
 from okrflow.okrs.actions.common import require_open_cycle
@@ -41,6 +41,8 @@ class CheckInInput:
     obstacles: str = ""
     solutions: str = ""
     confidence: Any = None
+    late_work: str = ""
+    pace: Any = ""
 
 
 @dataclass
@@ -58,6 +60,8 @@ class CleanCheckIn:
     obstacles: str
     solutions: str
     confidence: Decimal | None
+    late_work: str = ""
+    pace: str = ""
 
 
 def value_field(kr_id: int) -> str:
@@ -123,6 +127,15 @@ def coerce_value(kr: KeyResult, raw: Any, field_name: str, *, required: bool) ->
     if kr.shape == Shape.PERCENTAGE and number < 0:
         raise ValidationError({field_name: _("A percentage cannot be negative.")})
     return number
+
+
+def coerce_pace(raw: Any) -> str:
+    """Read the person's sense of pace: fast, normal, slow, or nothing said."""
+    if raw is None or raw == "":
+        return ""
+    if isinstance(raw, str) and raw.strip() in Pace.values:
+        return raw.strip()
+    raise ValidationError({"pace": _("Choose a pace: fast, normal or slow.")})
 
 
 def clean_text(value: Any, field_name: str, limit: int, errors: dict[str, list[str]]) -> str:
@@ -194,8 +207,13 @@ def clean_checkin(
         collect(errors, error)
     texts = {
         name: clean_text(getattr(data, name), name, TEXT_LIMIT, errors)
-        for name in ("progress", "obstacles", "solutions")
+        for name in ("progress", "obstacles", "solutions", "late_work")
     }
+    pace = ""
+    try:
+        pace = coerce_pace(data.pace)
+    except ValidationError as error:
+        collect(errors, error)
     if errors:
         raise ValidationError(errors)
-    return CleanCheckIn(lines=lines, confidence=overall, **texts)
+    return CleanCheckIn(lines=lines, confidence=overall, pace=pace, **texts)

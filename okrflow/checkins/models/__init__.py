@@ -8,6 +8,9 @@ from okrflow.checkins.models.checkins import (
     CheckInState,
     FeedbackKind,
     KeyResultCheckIn,
+    LateWorkInitiative,
+    Pace,
+    late_items,
 )
 from okrflow.checkins.models.meetings import AgreedAction, MeetingNote, MeetingPhase, OneOnOne
 from okrflow.checkins.models.reminders import CheckinPreference, ReminderKind, ReminderLog
@@ -22,9 +25,12 @@ __all__ = [
     "CheckinPreference",
     "FeedbackKind",
     "KeyResultCheckIn",
+    "LateWorkInitiative",
     "MeetingNote",
     "MeetingPhase",
     "OneOnOne",
+    "Pace",
     "ReminderKind",
     "ReminderLog",
+    "late_items",
 ]

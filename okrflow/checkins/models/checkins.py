@@ -19,6 +19,14 @@ class CheckInState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
+class Pace(models.TextChoices):
+    """The person's own sense of their pace this week (OKRs.vn: nhanh / bình thường / chậm)."""
+
+    FAST = "fast", _("Fast")
+    NORMAL = "normal", _("Normal")
+    SLOW = "slow", _("Slow")
+
+
 class CheckInQuerySet(models.QuerySet):
     def submitted(self) -> CheckInQuerySet:
         return self.filter(state=CheckInState.SUBMITTED)
@@ -62,6 +70,10 @@ class CheckIn(models.Model):
     progress = models.TextField(_("progress so far"), blank=True)
     obstacles = models.TextField(_("obstacles"), blank=True)
     solutions = models.TextField(_("solutions and next steps"), blank=True)
+    # The Vietnamese practice's two questions (#16): which work is or will be late (one item a
+    # line), and the person's own sense of pace.
+    late_work = models.TextField(_("work that is or will be late"), blank=True)
+    pace = models.CharField(_("pace"), max_length=8, choices=Pace.choices, blank=True)
     confidence = models.DecimalField(
         _("overall confidence"), null=True, blank=True, **CONFIDENCE_DIGITS
     )
@@ -113,6 +125,10 @@ class CheckIn(models.Model):
             ),
             models.CheckConstraint(condition=CONFIDENCE_RANGE, name="checkin_confidence_range"),
             models.CheckConstraint(
+                condition=models.Q(pace="") | models.Q(pace__in=Pace.values),
+                name="checkin_pace_known",
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(corrects=models.F("pk")), name="checkin_not_own_correction"
             ),
         ]
@@ -131,6 +147,16 @@ class CheckIn(models.Model):
     @property
     def confidence_level(self) -> str | None:
         return level_of(self.confidence)
+
+    @property
+    def late_items(self) -> list[str]:
+        """The late work, one item a line."""
+        return late_items(self.late_work)
+
+
+def late_items(text: str) -> list[str]:
+    """Split late work into its items: one a non-empty line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class KeyResultCheckIn(models.Model):
@@ -209,3 +235,33 @@ class CheckInFeedback(models.Model):
 
     def __str__(self) -> str:
         return self.body[:50]
+
+
+class LateWorkInitiative(models.Model):
+    """A late item of a check-in turned into an initiative: the check-in keeps what it said."""
+
+    checkin = models.ForeignKey(
+        CheckIn,
+        on_delete=models.PROTECT,
+        related_name="late_initiatives",
+        verbose_name=_("check-in"),
+    )
+    item = models.CharField(_("late work"), max_length=300)
+    initiative = models.OneToOneField(
+        "okrs.Initiative",
+        on_delete=models.PROTECT,
+        related_name="late_work",
+        verbose_name=_("initiative"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("late work turned into an initiative")
+        verbose_name_plural = _("late work turned into initiatives")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkin", "item"], name="late_work_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.item[:50]

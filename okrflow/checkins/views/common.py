@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from okrflow.checkins.actions import CheckInInput, LineInput
+from okrflow.checkins.models import Pace
 from okrflow.checkins.schedule import current_week, default_cycle, open_weeks, week_of
 from okrflow.cycles.models import Cycle
 from okrflow.engine.cadence import CheckinWeek
@@ -107,6 +108,8 @@ def read_checkin_form(post: QueryDict) -> CheckInInput:
         obstacles=post.get("obstacles", ""),
         solutions=post.get("solutions", ""),
         confidence=post.get("confidence", ""),
+        late_work=post.get("late_work", ""),
+        pace=post.get("pace", ""),
     )
 
 
@@ -140,12 +143,21 @@ def text_fields() -> list[tuple[str, str, str]]:
             _("Solutions and next steps"),
             _("How will you get past it? What do you need from your manager?"),
         ),
+        (
+            "late_work",
+            _("Work that is or will be late"),
+            _("One item a line: what slipped, or will slip, past its date?"),
+        ),
     ]
+
+
+TEXT_NAMES = ("progress", "obstacles", "solutions", "late_work")
 
 
 def form_context(submit_label: str, action_url: str, allow_draft: bool) -> dict[str, object]:
     return {
         "text_fields": text_fields(),
+        "paces": Pace.choices,
         "submit_label": submit_label,
         "action_url": action_url,
         "allow_draft": allow_draft,

@@ -27,11 +27,13 @@ from okrflow.checkins.scope import key_results_for, may_manage, may_see
 from okrflow.checkins.selectors import chain_of, feedback_by_checkin
 from okrflow.checkins.views.common import (
     ALL,
+    TEXT_NAMES,
     error_dict,
     form_context,
     read_checkin_form,
     request_access,
 )
+from okrflow.checkins.views.late_rows import late_work_context
 from okrflow.checkins.views.rows import build_rows
 from okrflow.engine.cadence import judge_week
 
@@ -88,6 +90,13 @@ def detail(request: HttpRequest, checkin_id: int) -> HttpResponse:
         "timeliness": timeliness,
         "can_correct": checkin.is_submitted and chain[-1] == checkin and context["is_open"],
     }
+    # The late work is turned into initiatives from the entry that says what is true now.
+    late_krs = (
+        key_results_for(checkin.person, checkin.cycle)
+        if checkin.late_work and chain[-1] == checkin
+        else []
+    )
+    context |= late_work_context(checkin, late_krs)
     return render(request, "checkins/detail.html", context)
 
 
@@ -179,10 +188,8 @@ def correct(request: HttpRequest, checkin_id: int) -> HttpResponse:
         ),
         "errors": errors,
         "general_errors": errors.get(ALL, []),
-        "texts": {
-            name: getattr(posted or checkin, name)
-            for name in ("progress", "obstacles", "solutions")
-        },
+        "texts": {name: getattr(posted or checkin, name) for name in TEXT_NAMES},
+        "pace": (posted or checkin).pace,
         "overall": posted.confidence if posted else level_of(checkin.confidence) or "",
         "levels": ConfidenceLevel.choices,
         **form_context(

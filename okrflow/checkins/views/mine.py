@@ -30,6 +30,7 @@ from okrflow.checkins.selectors import (
 )
 from okrflow.checkins.views.common import (
     ALL,
+    TEXT_NAMES,
     Place,
     error_dict,
     find_place,
@@ -39,6 +40,7 @@ from okrflow.checkins.views.common import (
     request_access,
     url_with_place,
 )
+from okrflow.checkins.views.late_rows import late_work_context
 from okrflow.checkins.views.rows import build_rows
 from okrflow.engine.cadence import Timeliness
 from okrflow.org.models import Person
@@ -111,9 +113,9 @@ def mine_context(
         "errors": errors or {},
         "general_errors": (errors or {}).get(ALL, []),
         "texts": {
-            name: getattr(source, name, "") if source is not None else ""
-            for name in ("progress", "obstacles", "solutions")
+            name: getattr(source, name, "") if source is not None else "" for name in TEXT_NAMES
         },
+        "pace": getattr(source, "pace", "") if source is not None else "",
         "overall": overall or "",
         "levels": ConfidenceLevel.choices,
         "previous": previous,
@@ -132,6 +134,10 @@ def mine_context(
         "feedback_errors": {},
         "typed": "",
         **form_context(_("Submit check-in"), reverse("checkins:mine"), allow_draft=True),
+        **late_work_context(
+            checkin if checkin is not None and checkin.is_submitted else None, key_results
+        ),
+        "late_next": "mine",
     }
 
 
