@@ -15,6 +15,7 @@ from okrflow.api.endpoints import (
     key_results,
     objectives,
     organisation,
+    parts,
 )
 from okrflow.api.errors import CONTENT_TYPE, install_handlers
 from okrflow.api.throttle import PerCallerRate
@@ -53,5 +54,5 @@ api = OkrflowAPI(
     openapi_url="/openapi.json",
 )
 install_handlers(api)
-for module in (organisation, objectives, key_results, checkins, insights, comments):
+for module in (organisation, objectives, key_results, parts, checkins, insights, comments):
     api.add_router("/", module.router)
