@@ -217,6 +217,15 @@ class PartForm(forms.Form):
     position = forms.IntegerField(label=_("Order"), required=False, min_value=0, max_value=99)
     remove = forms.BooleanField(label=_("Remove"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        number = int((self.prefix or "part-0").rpartition("-")[2] or 0) + 1
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = _("Part %(number)s: %(field)s") % {
+                "number": number,
+                "field": field.label,
+            }
+
     def is_blank(self) -> bool:
         keys = ("label", "start_value", "target_value", "unit", "weight")
         return not any((self.data.get(self.add_prefix(k), "") or "").strip() for k in keys)
