@@ -441,3 +441,74 @@ class GradePage(Schema):
 class InitiativePage(Schema):
     items: list[InitiativeOut]
     next_cursor: str | None
+
+
+# ---------------------------------------------------------------- compound key results (#16)
+
+PartShape = Literal["metric", "threshold", "percentage", "currency", "milestone"]
+
+
+class PartIn(Input):
+    label: Annotated[str, AfterValidator(clean_text), Field(max_length=200)]
+    shape: PartShape = "metric"
+    direction: Direction | None = None
+    start_value: Number | None = None
+    target_value: Number | None = None
+    unit: Unit = ""
+    start_date: datetime.date | None = None
+    weight: Number | None = None
+
+
+class PartsIn(Input):
+    combine: Literal["weakest", "weighted"]
+    parts: list[PartIn] = Field(max_length=20)
+
+
+class PartOut(Schema):
+    id: int
+    label: str
+    shape: str
+    direction: str
+    start_value: Decimal | None
+    target_value: Decimal | None
+    current_value: Decimal | None
+    unit: str
+    start_date: datetime.date | None
+    weight: Decimal
+    position: int
+    progress: float
+
+
+class PartsOut(Schema):
+    key_result_id: int
+    combine: str
+    current_value: Decimal | None
+    parts: list[PartOut]
+
+
+class PartValueIn(Input):
+    part_id: Id
+    value: Number
+
+
+class PartValuesIn(Input):
+    values: list[PartValueIn] = Field(min_length=1, max_length=20)
+    measured_on: datetime.date | None = None
+
+
+class PartValueOut(Schema):
+    id: int
+    part_id: int
+    value: Decimal
+    measured_on: datetime.date
+    source: str
+    corrects_id: int | None
+    note: str
+    recorded_by_id: int | None
+    created_at: datetime.datetime
+
+
+class PartCorrectionIn(Input):
+    value_id: Id
+    value: Number
+    note: LongText = ""

@@ -16,6 +16,7 @@ from okrflow.api.endpoints import (
     kpis,
     objectives,
     organisation,
+    parts,
     strategy,
 )
 from okrflow.api.errors import CONTENT_TYPE, install_handlers
@@ -55,5 +56,15 @@ api = OkrflowAPI(
     openapi_url="/openapi.json",
 )
 install_handlers(api)
-for module in (organisation, strategy, objectives, key_results, checkins, insights, comments, kpis):
+for module in (
+    organisation,
+    strategy,
+    objectives,
+    key_results,
+    parts,
+    checkins,
+    insights,
+    comments,
+    kpis,
+):
     api.add_router("/", module.router)

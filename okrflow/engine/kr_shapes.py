@@ -358,3 +358,69 @@ def start_day(stated: Deadline, window: Window) -> datetime.date | None:
     elif stated.month is None:
         return None
     return deadline_date(stated, window)
+
+
+# --- per-part forecasts --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartForecast:
+    """One part's forecast progress at the due date (1.0 = target), its 80% band and chance."""
+
+    expected: float
+    low: float
+    high: float
+    chance_of_bar: float | None = None
+
+
+def combine_part_forecasts(
+    forecasts: Sequence[PartForecast], weights: Sequence[Decimal], combine: Combine
+) -> PartForecast | None:
+    """Combine the parts' forecasts into the compound key result's.
+
+    The expected value and the band combine like progress (the weakest, or the weighted mean).
+    Every part must be met, so the chance of the whole is at most the smallest part's chance:
+    that bound is the compound's chance (unknown when any part's chance is unknown).
+    """
+    if not forecasts:
+        return None
+    chances = [f.chance_of_bar for f in forecasts]
+    return PartForecast(
+        expected=combine_values([f.expected for f in forecasts], weights, combine),
+        low=combine_values([f.low for f in forecasts], weights, combine),
+        high=combine_values([f.high for f in forecasts], weights, combine),
+        chance_of_bar=None
+        if any(c is None for c in chances)
+        else min(c for c in chances if c is not None),
+    )
+
+
+def parts_forecast_to_miss(
+    progresses: Sequence[float],
+    forecasts: Sequence[PartForecast | None],
+    bar: float,
+    chance_floor: float,
+) -> list[int]:
+    """Return the indices of the parts forecast to miss the bar, most likely to miss first.
+
+    A part misses when it has not reached the bar yet and its chance of reaching it is below
+    ``chance_floor`` (without a chance: its expected progress is below the bar). A part without
+    a forecast is not judged.
+    """
+    missing = []
+    for index, (progress, forecast) in enumerate(zip(progresses, forecasts, strict=True)):
+        if forecast is None or progress >= bar:
+            continue
+        if forecast.chance_of_bar is not None:
+            if forecast.chance_of_bar < chance_floor:
+                missing.append(index)
+        elif forecast.expected < bar:
+            missing.append(index)
+
+    def odds(index: int) -> tuple[float, float, int]:
+        forecast = forecasts[index]
+        assert forecast is not None
+        chance = forecast.chance_of_bar if forecast.chance_of_bar is not None else 0.0
+        return (chance, forecast.expected, index)
+
+    return sorted(missing, key=odds)

@@ -21,6 +21,7 @@ from okrflow.engine.risk_facts import (
     CheckinFact,
     KeyResultFacts,
     ObjectiveFacts,
+    PartFacts,
     Risk,
     RiskKind,
     RiskSettings,
@@ -32,12 +33,14 @@ from okrflow.engine.risk_off_course import (
     off_course_key_result_risks,
     off_course_objective_risks,
 )
+from okrflow.engine.risk_parts import part_forecast_risk
 from okrflow.engine.risk_self_pace import self_pace_risks
 
 __all__ = [
     "CheckinFact",
     "KeyResultFacts",
     "ObjectiveFacts",
+    "PartFacts",
     "Risk",
     "RiskKind",
     "RiskSettings",
@@ -56,7 +59,9 @@ def detect_risks(
     settings = settings or RiskSettings()
     risks: list[Risk] = []
     for kr in key_results:
-        for rule in (end_of_cycle_risk, below_expectations_risk):
+        # A compound key result's end of cycle is judged part by part (#16).
+        rules = (part_forecast_risk if kr.parts else end_of_cycle_risk, below_expectations_risk)
+        for rule in rules:
             risk = rule(kr, today, settings)
             if risk is not None:
                 risks.append(risk)

@@ -96,6 +96,19 @@ class KeyResultFacts:
     pace_before: float | None = None
     # The day the key result was added; None: it existed from its window's start.
     added_on: date | None = None
+    # A compound key result's parts, each with its own forecast; () for any other key result.
+    parts: tuple[PartFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartFacts:
+    """What the rules know about one part of a compound key result (#16)."""
+
+    label: str
+    progress: float
+    forecast_expected: float | None = None
+    chance_of_bar: float | None = None
+    forecast_points: int = 0
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from okrflow.front.params import parse_id
-from okrflow.okrs.models import Currency, Direction, ObjectiveKind, Period, Shape
+from okrflow.okrs.models import Combine, Currency, Direction, ObjectiveKind, Period, Shape
 from okrflow.org.access import Access
 from okrflow.org.models import OrgUnit, Person, Project
 
@@ -177,3 +177,70 @@ class TargetChangeForm(forms.Form):
         label=_("Why the target changes"), widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+PART_SHAPE_CHOICES = [
+    (value, label)
+    for value, label in Shape.choices
+    if value in (Shape.METRIC, Shape.PERCENTAGE, Shape.CURRENCY, Shape.THRESHOLD, Shape.MILESTONE)
+]
+
+
+class CompoundForm(forms.Form):
+    """Whether the key result is compound (#16), and how its parts make its progress."""
+
+    combine = forms.ChoiceField(
+        label=_("Parts"),
+        required=False,
+        choices=[
+            ("", _("One measure (not compound)")),
+            (Combine.WEAKEST, _("Compound: progress is the weakest part")),
+            (Combine.WEIGHTED, _("Compound: progress is the weighted mean of the parts")),
+        ],
+    )
+
+
+class PartForm(forms.Form):
+    """One part of a compound key result in the editor; an empty row is skipped."""
+
+    label = forms.CharField(label=_("Part"), required=False, max_length=200)
+    shape = forms.ChoiceField(label=_("Shape"), choices=PART_SHAPE_CHOICES, initial=Shape.METRIC)
+    start_value = forms.CharField(label=_("Start"), required=False, max_length=40)
+    target_value = forms.CharField(label=_("Target"), required=False, max_length=40)
+    unit = forms.CharField(label=_("Unit"), required=False, max_length=50)
+    start_date = forms.DateField(
+        label=_("Starts on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    weight = forms.CharField(label=_("Weight"), required=False, max_length=10)
+    position = forms.IntegerField(label=_("Order"), required=False, min_value=0, max_value=99)
+    remove = forms.BooleanField(label=_("Remove"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        number = int((self.prefix or "part-0").rpartition("-")[2] or 0) + 1
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = _("Part %(number)s: %(field)s") % {
+                "number": number,
+                "field": field.label,
+            }
+
+    def is_blank(self) -> bool:
+        keys = ("label", "start_value", "target_value", "unit", "weight")
+        return not any((self.data.get(self.add_prefix(k), "") or "").strip() for k in keys)
+
+    def is_kept(self) -> bool:
+        return not self.is_blank() and self.data.get(self.add_prefix("remove")) in (None, "")
+
+    def action_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "label": data.get("label", ""),
+            "shape": data.get("shape") or Shape.METRIC,
+            "start_value": data.get("start_value") or None,
+            "target_value": data.get("target_value") or None,
+            "unit": data.get("unit", ""),
+            "start_date": data.get("start_date"),
+            "weight": data.get("weight") or None,
+        }

@@ -137,6 +137,22 @@ def key_result_sentence(entry: AuditEntry, title: str) -> str:
         }
         reason = after.get("reason")
         return f"{text}: {reason}" if reason else text
+    if entry.action == "correct_part_value":
+        text = _(
+            "corrected the part “%(part)s” of “%(title)s” on %(day)s from %(old)s to %(new)s"
+        ) % {
+            **names,
+            "part": after.get("label", ""),
+            "day": readable_value("measured_on", after.get("measured_on")),
+            "old": readable_value("value", before.get("value")),
+            "new": readable_value("value", after.get("value")),
+        }
+        note = after.get("note")
+        return f"{text}: {note}" if note else text
+    if entry.action == "set_key_result_parts":
+        return _("set the parts of “%(title)s”") % names
+    if entry.action == "record_part_values":
+        return _("recorded values of the parts of “%(title)s”") % names
     if entry.action in SHARING_ACTIONS:
         return (
             f"{SHARING_ACTIONS[entry.action] % {'name': after.get('person_name', '')}} · “{title}”"

@@ -72,7 +72,17 @@ urlpatterns = [
     path("key-results/fields/", editor.key_result_fields, name="key_result_fields"),
     path("key-results/suggest/", editor.key_result_suggest, name="key_result_suggest"),
     path("key-results/<int:kr_id>/edit/", editor.key_result_edit, name="key_result_edit"),
+    path(
+        "key-results/<int:kr_id>/check/",
+        editor.key_result_live_check,
+        name="key_result_live_check",
+    ),
     path("key-results/<int:kr_id>/shapes/", shapes.key_result_shapes, name="key_result_shapes"),
+    path(
+        "key-results/<int:kr_id>/parts/correct/",
+        shapes.part_value_correct,
+        name="part_value_correct",
+    ),
     path("key-results/<int:kr_id>/target/", editor.key_result_target, name="key_result_target"),
     path("key-results/<int:kr_id>/move/", editor.key_result_move, name="key_result_move"),
     path("key-results/<int:kr_id>/value/", editor.key_result_value, name="key_result_value"),

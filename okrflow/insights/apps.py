@@ -19,3 +19,8 @@ class InsightsConfig(AppConfig):
         from okrflow.insights.overview_counts import cycle_status_counts
 
         status_counts.set_counter(cycle_status_counts)
+        # `okrflow okrs --json` gives each part of a compound key result its forecast (#16).
+        from okrflow.insights.collect import export_part_forecasts
+        from okrflow.okrs.shapes import set_part_forecaster
+
+        set_part_forecaster(export_part_forecasts)

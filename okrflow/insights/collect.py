@@ -2,11 +2,13 @@
 
 Every insights page, the CLI and the reports start here, so they all show the same numbers.
 Queries: the four of `measure.load_objectives`, the organisation, value history, check-in
-lines, done initiatives and parent links: nine, whatever the size of the cycle.
+lines, done initiatives and parent links: nine, whatever the size of the cycle (eleven when it
+holds compound key results: their parts and the parts' values, #16).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,7 +19,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from okrflow.cycles.models import Cycle
-from okrflow.engine.progress import KeyResultFigures, Status, key_result_expected
+from okrflow.engine import kr_shapes
+from okrflow.engine.progress import (
+    KeyResultFigures,
+    Status,
+    key_result_expected,
+    key_result_progress,
+)
 from okrflow.insights.forecasting import ProgressForecast, forecast_key_result, progress_at
 from okrflow.insights.sources import CheckinLine, checkin_lines
 from okrflow.okrs.measure import (
@@ -32,12 +40,26 @@ from okrflow.okrs.models import (
     Alignment,
     Initiative,
     KeyResult,
+    KeyResultPart,
+    KeyResultPartValue,
     KeyResultValue,
     Objective,
     ObjectiveKind,
     ObjectiveState,
 )
+from okrflow.okrs.shapes import part_figures, parts_by_key_result
 from okrflow.org.models import Organisation
+
+
+@dataclass
+class PartInsight:
+    """One part of a compound key result with its own history and forecast (#16)."""
+
+    part: KeyResultPart
+    figures: KeyResultFigures
+    progress: float
+    values: list[tuple[datetime.date, Decimal]]
+    forecast: ProgressForecast | None
 
 
 @dataclass
@@ -51,6 +73,8 @@ class KeyResultInsight:
     checkins: list[CheckinLine]
     initiatives_done: list[datetime.date]
     forecast: ProgressForecast | None
+    # A compound key result's parts; its forecast then combines theirs.
+    parts: list[PartInsight] = field(default_factory=list)
 
     @property
     def key_result(self) -> KeyResult:
@@ -159,6 +183,15 @@ def collect_insights(
     lines = checkin_lines(scope)
     done = done_initiatives(scope)
     parents = parent_links(queryset)
+    compound = [
+        kr_report.key_result
+        for report in reports
+        for kr_report in report.key_results
+        if kr_report.key_result.combine
+    ]
+    # Two more queries, only when the cycle holds compound key results.
+    parts = parts_by_key_result(kr.pk for kr in compound) if compound else {}
+    part_values = part_value_history(parts) if compound else {}
     objectives = []
     for report in reports:
         objective = report.objective
@@ -169,6 +202,13 @@ def collect_insights(
             figures = figures_of(kr, cycle.start_date)
             history = values.get(kr.pk, [])
             kr_lines = lines.get(kr.pk, [])
+            forecast = forecast_key_result(figures, history, kr_lines, on, bar)
+            part_insights = [
+                part_insight(kr, part, part_values.get(part.pk, []), kr_lines, on, bar, cycle)
+                for part in parts.get(kr.pk, [])
+            ]
+            if part_insights:
+                forecast = compound_forecast(kr, part_insights, forecast)
             key_results.append(
                 KeyResultInsight(
                     report=kr_report,
@@ -177,7 +217,8 @@ def collect_insights(
                     values=history,
                     checkins=kr_lines,
                     initiatives_done=done.get(kr.pk, []),
-                    forecast=forecast_key_result(figures, history, kr_lines, on, bar),
+                    forecast=forecast,
+                    parts=part_insights,
                 )
             )
         links = parents.get(objective.pk, [])
@@ -195,6 +236,101 @@ def collect_insights(
             )
         )
     return CycleInsights(cycle=cycle, on=on, objectives=objectives)
+
+
+def part_insight(
+    kr: KeyResult,
+    part: KeyResultPart,
+    values: list[tuple[datetime.date, Decimal]],
+    lines: list[CheckinLine],
+    on: datetime.date,
+    bar: float,
+    cycle: Cycle,
+) -> PartInsight:
+    """Forecast one part from its own history, like a key result of its shape."""
+    figures = part_figures(part, kr, cycle.start_date)
+    return PartInsight(
+        part=part,
+        figures=figures,
+        progress=key_result_progress(figures),
+        values=values,
+        forecast=forecast_key_result(figures, values, lines, on, bar),
+    )
+
+
+def compound_forecast(
+    kr: KeyResult, parts: list[PartInsight], own: ProgressForecast | None
+) -> ProgressForecast | None:
+    """Return the compound key result's forecast combined from its parts' (#16).
+
+    Without a forecast for every part, the forecast of its combined history stands.
+    """
+    forecasts = [p.forecast for p in parts]
+    if any(f is None for f in forecasts):
+        return own
+    combined = kr_shapes.combine_part_forecasts(
+        [
+            kr_shapes.PartForecast(f.expected, f.low, f.high, f.chance_of_bar)
+            for f in forecasts
+            if f is not None
+        ],
+        [p.part.weight for p in parts],
+        kr_shapes.Combine(kr.combine),
+    )
+    base = own or next(f for f in forecasts if f is not None)
+    if combined is None:
+        return own
+    return dataclasses.replace(
+        base,
+        expected=combined.expected,
+        low=combined.low,
+        high=combined.high,
+        chance_of_bar=combined.chance_of_bar,
+        points=min(f.points for f in forecasts if f is not None),
+    )
+
+
+def part_value_history(
+    parts: dict[int, list[KeyResultPart]],
+) -> dict[int, list[tuple[datetime.date, Decimal]]]:
+    """Return each part's values by date (the last recorded on a day wins: a correction)."""
+    history: dict[int, dict[datetime.date, Decimal]] = defaultdict(dict)
+    ids = [part.pk for found in parts.values() for part in found]
+    rows = (
+        KeyResultPartValue.objects.filter(part_id__in=ids)
+        .order_by("part_id", "measured_on", "id")
+        .values_list("part_id", "measured_on", "value")
+    )
+    for part_id, day, value in rows:
+        history[part_id][day] = value
+    return {part_id: sorted(days.items()) for part_id, days in history.items()}
+
+
+def export_part_forecasts(
+    items: list[tuple[KeyResult, list[KeyResultPart]]], today: datetime.date
+) -> dict[int, dict[str, Any] | None]:
+    """Forecast every part of these compound key results for `okrflow okrs --json` (one query)."""
+    values = part_value_history({kr.pk: parts for kr, parts in items})
+    found: dict[int, dict[str, Any] | None] = {}
+    for kr, parts in items:
+        cycle = kr.objective.cycle
+        bar = SUCCESS_BAR.get(ObjectiveKind(kr.objective.kind), 1.0)
+        on = insight_day(cycle, today)
+        for part in parts:
+            forecast = part_insight(kr, part, values.get(part.pk, []), [], on, bar, cycle).forecast
+            found[part.pk] = (
+                None
+                if forecast is None
+                else {
+                    "expected": round(forecast.expected, 4),
+                    "low": round(forecast.low, 4),
+                    "high": round(forecast.high, 4),
+                    "chance_of_bar": None
+                    if forecast.chance_of_bar is None
+                    else round(forecast.chance_of_bar, 4),
+                }
+            )
+    return found
 
 
 def owner_unit_id(objective: Objective) -> int | None:

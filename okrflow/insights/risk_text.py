@@ -125,6 +125,27 @@ def evidence(risk: Risk, reader: CheckinReader | None = None) -> str:
             "bar": percent(float(p["bar"])),
             "chance": percent(float(p["chance"])),
         }
+    if risk.code == "part_forecast_below_bar":
+        chance = float(p["chance"])
+        text = _(
+            "The part “%(part)s” is forecast to reach %(expected)s by %(due)s against a bar of "
+            "%(bar)s; every part must be met."
+        ) % {
+            "part": p["part"],
+            "expected": percent(float(p["expected"])),
+            "due": _day(p["due"]),
+            "bar": percent(float(p["bar"])),
+        }
+        if chance >= 0:
+            text += " " + _("A %(chance)s chance of reaching it.") % {"chance": percent(chance)}
+        others = int(p["others"])
+        if others:
+            text += " " + ngettext(
+                "%(count)s other part is forecast to miss too.",
+                "%(count)s other parts are forecast to miss too.",
+                others,
+            ) % {"count": others}
+        return text
     if risk.code == "milestone_unlikely":
         return _("Not done yet; a %(chance)s chance of being done by %(due)s.") % {
             "chance": percent(float(p["chance"])),

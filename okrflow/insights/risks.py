@@ -14,6 +14,7 @@ from okrflow.engine.risk import (
     CheckinFact,
     KeyResultFacts,
     ObjectiveFacts,
+    PartFacts,
     Risk,
     RiskSettings,
     detect_risks,
@@ -75,6 +76,16 @@ def key_result_facts(
         initiatives_done=tuple(kri.initiatives_done),
         pace_before=kri.pace_on(on - datetime.timedelta(days=effort_days)),
         added_on=timezone.localdate(kri.key_result.created_at),
+        parts=tuple(
+            PartFacts(
+                label=part.part.label,
+                progress=part.progress,
+                forecast_expected=part.forecast.expected if part.forecast else None,
+                chance_of_bar=part.forecast.chance_of_bar if part.forecast else None,
+                forecast_points=part.forecast.points if part.forecast else 0,
+            )
+            for part in kri.parts
+        ),
     )
 
 

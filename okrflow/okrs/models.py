@@ -448,6 +448,17 @@ class KeyResultPartValue(models.Model):
         verbose_name=_("recorded by"),
     )
     source = models.CharField(_("source"), max_length=16, choices=KeyResultValue.Source.choices)
+    # A correction is a new row for the same day that points at the row it corrects; the
+    # corrected row stays in the history (append-only).
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("corrects"),
+    )
+    note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:

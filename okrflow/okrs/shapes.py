@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -163,6 +163,18 @@ def number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+# Forecasts each part of a batch of compound key results (`okrflow okrs --json`); insights
+# sets it from its AppConfig.ready() (okrs sits below insights). Keyed by part id.
+PartForecaster = Callable[
+    [list[tuple[KeyResult, list[KeyResultPart]]], datetime.date], dict[int, dict[str, Any] | None]
+]
+_part_forecaster: list[PartForecaster] = []
+
+
+def set_part_forecaster(forecaster: PartForecaster) -> None:
+    _part_forecaster[:] = [forecaster]
+
+
 def fill_shapes(objectives: list[dict[str, Any]], on: datetime.date) -> None:
     """Add `parts` to each compound key result of a batch of `okrs --json` objectives (one query)."""
     compound = [kr for o in objectives for kr in o["key_results"] if kr.get("combine")]
@@ -175,6 +187,9 @@ def fill_shapes(objectives: list[dict[str, Any]], on: datetime.date) -> None:
             "objective__cycle"
         )
     }
+    forecasts: dict[int, dict[str, Any] | None] = {}
+    if _part_forecaster:
+        forecasts = _part_forecaster[0]([(kr, found[kr.pk]) for kr in krs.values()], on)
     for data in compound:
         kr = krs[data["id"]]
         data["parts"] = [
@@ -188,6 +203,7 @@ def fill_shapes(objectives: list[dict[str, Any]], on: datetime.date) -> None:
                 "unit": row.part.unit,
                 "weight": number(row.part.weight),
                 "progress": round(row.progress, 4),
+                "forecast": forecasts.get(row.part.pk),
             }
             for row in part_rows(kr, found[kr.pk], on)
         ]

@@ -91,6 +91,26 @@ WRITES: dict[tuple[str, str], dict[str, int]] = {
         "member": 201,
         "outsider": 403,
     },
+    # #16: a compound key result's parts, checked in part by part, a part's value corrected.
+    ("PUT", "/key-results/{key_result_id}/parts"): {
+        "admin": 200,
+        "lead": 200,
+        "member": 200,
+        "outsider": 404,
+    },
+    # The planted key result is not compound (no parts) and has no part values: refused, 422.
+    ("POST", "/key-results/{key_result_id}/parts/values"): {
+        "admin": 422,
+        "lead": 422,
+        "member": 422,
+        "outsider": 404,
+    },
+    ("POST", "/key-results/{key_result_id}/parts/corrections"): {
+        "admin": 422,
+        "lead": 422,
+        "member": 422,
+        "outsider": 404,
+    },
     # The member's check-in: theirs, their lead's to write, an admin's; not the outsider's.
     ("POST", "/checkins"): {"admin": 201, "lead": 201, "member": 201, "outsider": 403},
     # Comments (issue #13): whoever may see the private objective comments on it.
@@ -130,6 +150,17 @@ def bodies(world: World, planted: Planted) -> dict[tuple[str, str], Any]:
         ("PATCH", "/key-results/{key_result_id}"): {"title": "Raise retention to 96%"},
         ("POST", "/key-results/{key_result_id}/values"): {"value": "85"},
         ("POST", "/key-results/{key_result_id}/initiatives"): {"title": "Call the churned"},
+        ("PUT", "/key-results/{key_result_id}/parts"): {
+            "combine": "weakest",
+            "parts": [
+                {"label": "In person", "start_value": 0, "target_value": 300},
+                {"label": "Livestream", "start_value": 0, "target_value": 5000},
+            ],
+        },
+        ("POST", "/key-results/{key_result_id}/parts/values"): {
+            "values": [{"part_id": 1, "value": 10}]
+        },
+        ("POST", "/key-results/{key_result_id}/parts/corrections"): {"value_id": 1, "value": 5},
         ("POST", "/objectives/{objective_id}/comments"): {"body": "Quietly rebuild, @Admin?"},
         ("POST", "/key-results/{key_result_id}/comments"): {"body": "Quietly rebuild the KR"},
         ("POST", "/kpis/{kpi_id}/values"): {"value": "5200"},

@@ -31,7 +31,8 @@ from okrflow.front.forms import (
     TargetChangeForm,
     resolve_owner,
 )
-from okrflow.front.params import parse_id, parse_small_int, version_or_400
+from okrflow.front.params import parse_id, parse_small_int
+from okrflow.front.parts_editor import form_summary, parts_editor, parts_summary, save_key_result
 from okrflow.front.views.objective import visible_objective
 from okrflow.okrs.actions import (
     ComposeError,
@@ -44,7 +45,6 @@ from okrflow.okrs.actions import (
     record_key_result_value,
     set_initiative_done,
     unalign_objective,
-    update_key_result,
     update_objective,
 )
 from okrflow.okrs.actions.objectives import alignable_cycle_ids, owner_fields
@@ -575,28 +575,16 @@ def editable_key_result(request: HttpRequest, kr_id: int) -> KeyResult:
 @require_http_methods(["GET", "POST"])
 @login_required
 def key_result_edit(request: HttpRequest, kr_id: int) -> HttpResponse:
+    """Edit a key result; its parts section makes it compound (#16) in the same save."""
     kr = editable_key_result(request, kr_id)
-    initial = {name: getattr(kr, name) for name in KeyResultForm.base_fields if hasattr(kr, name)}
-    for name in ("start_value", "target_value", "relative_change", "weight"):
-        value = getattr(kr, name)
-        initial[name] = "" if value is None else format_plain(value)
-    initial["per_period"] = kr.per_period or ""
-    form = KeyResultForm(request.POST or None, prefix="kr-0", initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fields = form.action_fields()
-        opened_at = version_or_400(request.POST.get("version"))
-        try:
-            update_key_result(
-                request.user,
-                kr,
-                expected_version=kr.version if opened_at is None else opened_at,
-                **fields,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+    form = KeyResultForm(request.POST or None, prefix="kr-0", initial=key_result_initial(kr))
+    editor = parts_editor(kr, request.POST or None)
+    summary: list[tuple[str, str, str]] = []
+    if request.method == "POST" and not request.POST.get("add_part"):
+        if save_key_result(request.user, kr, form, editor, request.POST, dry_run=False):
             messages.success(request, _("Key result saved."))
             return redirect("objective_detail", kr.objective_id)
+        summary = form_summary(form) + parts_summary(editor)
     return render(
         request,
         "front/key_result_form.html",
@@ -604,11 +592,34 @@ def key_result_edit(request: HttpRequest, kr_id: int) -> HttpResponse:
             "objective": kr.objective,
             "kr_form": form,
             "kr": kr,
+            "parts_editor": editor,
             "shape_fields": SHAPE_FIELDS,
             "index": 1,
             "parse_url": reverse("key_result_suggest"),
+            "error_summary": summary,
         },
     )
+
+
+@require_POST
+@login_required
+def key_result_live_check(request: HttpRequest, kr_id: int) -> HttpResponse:
+    """Check the key result editor's content, parts included, without saving (htmx)."""
+    kr = editable_key_result(request, kr_id)
+    form = KeyResultForm(request.POST, prefix="kr-0", initial=key_result_initial(kr))
+    editor = parts_editor(kr, request.POST)
+    save_key_result(request.user, kr, form, editor, request.POST, dry_run=True)
+    errors = form_summary(form) + parts_summary(editor)
+    return render(request, "front/_kr_live_check.html", {"errors": errors})
+
+
+def key_result_initial(kr: KeyResult) -> dict[str, Any]:
+    initial = {name: getattr(kr, name) for name in KeyResultForm.base_fields if hasattr(kr, name)}
+    for name in ("start_value", "target_value", "relative_change", "weight"):
+        value = getattr(kr, name)
+        initial[name] = "" if value is None else format_plain(value)
+    initial["per_period"] = kr.per_period or ""
+    return initial
 
 
 def format_plain(value: Any) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,12 @@ from okrflow.org.access import access_for
 PART_SHAPES = (Shape.METRIC, Shape.PERCENTAGE, Shape.CURRENCY, Shape.THRESHOLD, Shape.MILESTONE)
 
 
+def part_column(name: str) -> models.Field[Any, Any]:
+    field = KeyResultPart._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
 def too_few_parts_error() -> ValidationError:
     return ValidationError({"parts": _("A compound key result needs at least two measured parts.")})
 
@@ -54,28 +60,37 @@ def build_parts(kr: KeyResult, parts: list[dict[str, Any]]) -> list[KeyResultPar
                 raise ValidationError(
                     _("Choose a number, percentage, money, threshold or milestone.")
                 )
+            weight = to_decimal(raw.get("weight"), "weight", column=part_column("weight"))
             default = Direction.AT_LEAST if shape == Shape.THRESHOLD else Direction.INCREASE
             part = KeyResultPart(
                 key_result=kr,
                 label=(raw.get("label") or "").strip()[:200],
                 shape=shape,
                 direction=raw.get("direction") or default,
-                start_value=to_decimal(raw.get("start_value"), "start_value"),
-                target_value=to_decimal(raw.get("target_value"), "target_value"),
-                current_value=to_decimal(raw.get("current_value"), "current_value"),
+                start_value=to_decimal(
+                    raw.get("start_value"), "start_value", column=part_column("start_value")
+                ),
+                target_value=to_decimal(
+                    raw.get("target_value"), "target_value", column=part_column("target_value")
+                ),
+                current_value=to_decimal(
+                    raw.get("current_value"), "current_value", column=part_column("current_value")
+                ),
                 unit=(raw.get("unit") or "").strip()[:50],
                 start_date=coerce_date("start_date", raw.get("start_date")),
-                weight=to_decimal(raw.get("weight"), "weight") or Decimal(1),
+                weight=Decimal(1),
                 position=index - 1,
             )
         except ValidationError as error:
             errors += [prefix + message for message in error.messages]
             continue
+        if weight is not None:
+            part.weight = weight
         if shape == Shape.MILESTONE:
             part.start_value, part.target_value = Decimal(0), Decimal(1)
         if not part.label:
             errors.append(prefix + _("Say what this part measures."))
-        if part.weight <= 0:
+        if weight is not None and weight <= 0:
             errors.append(prefix + _("The weight must be greater than 0."))
         for code in kr_shapes.start_date_problems(
             part.start_date, cycle.start_date, cycle.end_date, kr.due_date
@@ -343,3 +358,104 @@ def insert_staged_parts(key_results: list[KeyResult]) -> None:
             part.key_result = kr
             parts.append(part)
     KeyResultPart.objects.bulk_create(parts)
+
+
+def plain_number(value: Decimal) -> str:
+    """Write a stored number without its trailing zeros (150.0000 → 150) for the audit row."""
+    return format(value.normalize(), "f")
+
+
+def parts_as_of(parts: list[KeyResultPart], day: datetime.date) -> list[KeyResultPart]:
+    """Return copies of the parts holding each one's newest value measured on or before a day."""
+    latest: dict[int, Decimal] = {}
+    rows = (
+        KeyResultPartValue.objects.filter(part__in=parts, measured_on__lte=day)
+        .order_by("part_id", "measured_on", "id")
+        .values_list("part_id", "value")
+    )
+    for part_id, value in rows:
+        latest[part_id] = value
+    copies = []
+    for part in parts:
+        copy = KeyResultPart(**{f.attname: getattr(part, f.attname) for f in part._meta.fields})
+        copy.current_value = latest.get(part.pk)
+        copies.append(copy)
+    return copies
+
+
+@transaction.atomic
+def correct_part_value(
+    actor: Any, part_value: KeyResultPartValue, *, value: Any, note: str = ""
+) -> KeyResultPartValue:
+    """Correct a mistaken value of a part: a new row for the same day that points at the old one.
+
+    The mistaken row stays in the history (append-only); the part's current value and the key
+    result's combined value are read back from the history, from the corrected day on.
+    """
+    kr = (
+        KeyResult.objects.select_for_update(of=("self",))
+        .select_related("objective__cycle")
+        .get(pk=part_value.part.key_result_id)
+    )
+    if actor is not None and not access_for(actor).can_update_key_result(kr):
+        raise deny(_("You cannot update this key result."))
+    require_open_cycle(kr.objective.cycle)
+    target = KeyResultPartValue.objects.select_related("part").get(pk=part_value.pk)
+    if target.corrections.exists():
+        raise ValidationError(
+            {"value": _("This value has already been corrected. Correct the latest version.")}
+        )
+    part = target.part
+    clean = read_part_values(kr, [part], {part.pk: value})
+    if part.pk not in clean:
+        raise ValidationError({"value": _("Enter the corrected value.")})
+    if clean[part.pk] == target.value:
+        raise ValidationError({"value": _("The corrected value is the same as the recorded one.")})
+    note = (note or "").strip()
+    if len(note) > 1000:
+        raise ValidationError({"note": _("Keep the reason under 1,000 characters.")})
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    correction = KeyResultPartValue.objects.create(
+        part=part,
+        value=clean[part.pk],
+        measured_on=target.measured_on,
+        recorded_by=user,
+        source=KeyResultValue.Source.MANUAL,
+        corrects=target,
+        note=note,
+    )
+    parts = list(kr.parts.all())
+    before = [snapshot(p, ["id", "current_value"]) for p in parts]
+    for each in parts:
+        latest = each.values.order_by("-measured_on", "-id").values_list("value", flat=True).first()
+        each.current_value = latest
+    KeyResultPart.objects.bulk_update(parts, ["current_value"])
+    cycle_start = kr.objective.cycle.start_date
+    day = target.measured_on
+    manual = KeyResultValue.Source.MANUAL
+    record_combined(
+        actor, kr, combined_value(kr, parts_as_of(parts, day), cycle_start), day, manual
+    )
+    kr.refresh_from_db()
+    now = combined_value(kr, parts, cycle_start)
+    if kr.current_value != now:
+        last = kr.values.order_by("-measured_on").values_list("measured_on", flat=True).first()
+        record_combined(actor, kr, now, max(day, last or day), manual)
+    record_change(
+        actor=actor,
+        action="correct_part_value",
+        instance=kr,
+        before={"id": target.pk, "part": part.pk, "value": plain_number(target.value)}
+        | {"parts": before},
+        after={
+            "id": correction.pk,
+            "part": part.pk,
+            "label": part.label,
+            "value": plain_number(correction.value),
+            "measured_on": day.isoformat(),
+            "note": note,
+            "parts": [snapshot(p, ["id", "current_value"]) for p in parts],
+        },
+        summary=f"{kr.title} · {part.label}",
+    )
+    return correction
