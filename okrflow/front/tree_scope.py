@@ -103,10 +103,11 @@ SCANS = 4  # batches of candidates `detached` reads at most per call
 
 
 def unaligned(
-    visible: QuerySet[Objective], after: int = 0, limit: int = LIST_LIMIT
+    visible: QuerySet[Objective], after: int = 0, limit: int | None = None
 ) -> tuple[list[int], int | None]:
-    """Return, by id after `after`, up to `limit` objectives (not the company's) aligned to
-    nothing, and where the next ones start (None: no more)."""
+    """Return, by id after `after`, up to `limit` (`LIST_LIMIT`) objectives (not the
+    company's) aligned to nothing, and where the next ones start (None: no more)."""
+    limit = limit or LIST_LIMIT
     ids = list(
         visible.filter(BELOW_TOP, pk__gt=after)
         .filter(~Exists(Alignment.objects.filter(child=OuterRef("pk"))))
@@ -117,11 +118,12 @@ def unaligned(
 
 
 def detached(
-    visible: QuerySet[Objective], after: int = 0, limit: int = LIST_LIMIT
+    visible: QuerySet[Objective], after: int = 0, limit: int | None = None
 ) -> tuple[list[int], int | None]:
-    """Return, by id after `after`, up to `limit` objectives (not the company's) aligned only
-    to objectives out of view (another cycle's, archived, private), and where the next ones
-    start (None: no more). Reads at most `SCANS` batches of candidates."""
+    """Return, by id after `after`, up to `limit` (`LIST_LIMIT`) objectives (not the
+    company's) aligned only to objectives out of view (another cycle's, archived, private),
+    and where the next ones start (None: no more). Reads at most `SCANS` batches."""
+    limit = limit or LIST_LIMIT
     maybe_out = Q(parent__state=ObjectiveState.ARCHIVED) | Q(parent__is_private=True)
     elsewhere = Alignment.objects.filter(child=OuterRef("pk")).filter(
         maybe_out | ~Q(parent__cycle_id=OuterRef("cycle_id"))
