@@ -132,3 +132,53 @@ def test_status_counts_cover_every_page_of_a_long_cycle(
     assert "for every objective of the cycle" in page
     counts = client.get("/").context["status_counts"]
     assert sum(counts.values()) == 5  # all five, though the page shows two
+
+
+@pytest.mark.parametrize("persona", ["admin", "lead", "member", "teammate", "outsider"])
+def test_cycle_counts_are_what_the_reader_may_see(
+    client: Client, world: World, persona: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The whole cycle's counts come from the stored totals for this reader: they equal the
+    recount of the stored rows of the objectives the reader may see (what the page summed
+    before), private ones included only when allowed."""
+    from okrflow.front import browse_data
+    from okrflow.front.views import overview
+    from okrflow.insights.snapshots import stored_insights
+    from okrflow.insights.stored import Scope, summarise_stored
+
+    monkeypatch.setattr(overview, "OBJECTIVES_PER_PAGE", 2)
+    make_objective(world, world.marketing, "Campaign")
+    make_objective(world, world.marketing, "Secret campaign", is_private=True)
+    make_objective(world, world.member, "My secret", is_private=True)
+    make_objective(world, world.teammate, "Teammate's secret", is_private=True)
+    make_objective(world, world.sales_head, "Sales secret", is_private=True)
+    make_objective(world, world.sales, "Sales push")
+    signed_in(client, world, persona)
+    client.get("/")  # a small cycle stores its insights on the first view after a change
+    response = client.get("/")
+    visible = browse_data.visible_in_cycle(getattr(world, persona).user, world.cycle)
+    refresh = stored_insights(world.cycle)
+    assert refresh is not None
+    recount = summarise_stored(Scope(world.cycle, refresh, visible.values("pk")), {}).statuses
+    if visible.count() > 2:  # the whole cycle's counts only when it spans pages
+        assert response.context["counted_at"] == refresh.computed_at
+        assert response.context["status_counts"] == recount
+    assert sum(recount.values()) == visible.count()
+
+
+@pytest.mark.parametrize("persona", ["admin", "lead", "member", "outsider"])
+def test_cycle_counts_cost_the_same_queries_whatever_the_cycle_holds(
+    client: Client, world: World, persona: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.front.views import overview
+
+    monkeypatch.setattr(overview, "OBJECTIVES_PER_PAGE", 2)
+    signed_in(client, world, persona)
+    add_objectives(world, 6, 0)  # three public: more than a page for everyone in the org
+    overview_queries(client)
+    few = overview_queries(client)
+    add_objectives(world, 12, 6)
+    overview_queries(client)
+    many = overview_queries(client)
+    assert few == many
+    assert many <= 27

@@ -35,7 +35,9 @@ class Panel:
     waited_by: list[Link] = field(default_factory=list)
     can_add: bool = False
     goals: list[tuple[str, str]] = field(default_factory=list)  # (value, label) this may wait for
-    choices: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    # The goals it may wait for load when the form is opened (`views.dependency_choices`):
+    # choosing among a large cycle's objectives costs a pass over them, not every page view.
+    objective_id: int = 0
 
 
 def objective_id_of(goal: Objective | KeyResult | None) -> int:
@@ -103,7 +105,7 @@ def dependency_panel(
             ]
         else:
             panel.goals = [(f"key_result:{only.pk}", only.title)]
-        panel.choices = goal_choices(user, objective)
+        panel.objective_id = objective.pk
     return panel
 
 

@@ -6,5 +6,6 @@ from okrflow.dependencies import views
 
 urlpatterns = [
     path("add/", views.dependency_add, name="dependency_add"),
+    path("choices/<int:objective_id>/", views.dependency_choices, name="dependency_choices"),
     path("<int:dependency_id>/remove/", views.dependency_remove, name="dependency_remove"),
 ]

@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from okrflow.dependencies.actions import (
     add_dependency,
@@ -22,6 +22,7 @@ from okrflow.dependencies.actions import (
     remove_dependency,
 )
 from okrflow.dependencies.models import Dependency
+from okrflow.dependencies.panel import goal_choices
 from okrflow.front.errors import error_text
 from okrflow.okrs.models import KeyResult, Objective
 
@@ -43,6 +44,18 @@ def read_date(raw: str) -> datetime.date | None:
         return datetime.date.fromisoformat((raw or "").strip())
     except ValueError:
         return None
+
+
+@require_GET
+@login_required
+def dependency_choices(request: HttpRequest, objective_id: int) -> HttpResponse:
+    """The goals of the objective's cycle the reader may see, as the form's options (htmx)."""
+    objective = Objective.objects.visible_to(request.user).filter(pk=objective_id).first()
+    if objective is None:
+        raise Http404("no objective")
+    return render(
+        request, "dependencies/_choices.html", {"choices": goal_choices(request.user, objective)}
+    )
 
 
 @require_POST

@@ -72,12 +72,22 @@ def visible_in_cycle(user: Any, cycle: Cycle) -> QuerySet[Objective]:
 
 
 def measure(
-    queryset: QuerySet[Objective], today: datetime.date, organisation: Organisation
+    queryset: QuerySet[Objective],
+    today: datetime.date,
+    organisation: Organisation,
+    ids: list[int] | None = None,
 ) -> list[ObjectiveReport]:
-    """Load and measure objectives in four queries, in owner order (units, projects, people)."""
-    loaded = load_objectives(queryset)
+    """Load and measure objectives in four queries, in owner order (units, projects, people).
+
+    Pass `ids` when the queryset is a few known objectives (their rows are then read by id)."""
+    loaded = load_objectives(queryset, ids)
     loaded.objectives.sort(key=owner_order)
     return measure_objectives(loaded, today, organisation)
+
+
+def ids_of(queryset: QuerySet[Objective]) -> list[int]:
+    """Return the ids of a few objectives (a person's), to load their rows by primary key."""
+    return sorted(queryset.order_by().values_list("pk", flat=True))
 
 
 def owner_order(objective: Objective) -> tuple[Any, ...]:
@@ -133,18 +143,23 @@ def key_results_owned_elsewhere(
     today: datetime.date,
     organisation: Organisation,
 ) -> list[OwnedKeyResult]:
-    """Return the key results the person owns or co-owns in others' objectives (one query).
+    """Return the key results the person owns or co-owns in others' objectives (two queries).
 
     Key results of objectives the person co-owns are left out: they show with those objectives.
     """
     thresholds = organisation.status_thresholds()
     mine = CoOwner.objects.filter(person=person)
+    # The person's key results by the owner and co-owner indexes first; then only those whose
+    # objective is in view (a few ids): never a pass over the cycle's key results.
+    owned = KeyResult.objects.filter(owner=person).order_by().values_list("pk", flat=True)
+    co_owned = (
+        mine.filter(key_result__isnull=False).order_by().values_list("key_result_id", flat=True)
+    )
+    candidates = sorted(set(owned.union(co_owned)))
+    in_view = visible.filter(key_results__in=candidates).values("pk")  # a few rows, by id
     key_results = (
-        KeyResult.objects.filter(is_archived=False, objective__in=visible)
-        .filter(
-            Q(owner=person)
-            | Q(pk__in=mine.filter(key_result__isnull=False).values("key_result_id"))
-        )
+        KeyResult.objects.filter(pk__in=candidates, is_archived=False)
+        .filter(objective_id__in=in_view)
         .exclude(objective__owner_person=person)
         .exclude(objective__in=mine.filter(objective__isnull=False).values("objective_id"))
         .select_related(
@@ -400,6 +415,7 @@ class TreeRow:
     is_open: bool
     closes: range = range(0)
     hidden: int = 0  # aligned objectives not drawn (large cycles), reached from the objective page
+    lazy: bool = False  # its children are loaded when it is opened (large cycles, tree_scope)
 
 
 @dataclass
@@ -409,6 +425,7 @@ class AlignmentTree:
     detached: list[TreeRow]
     total: int
     aligned_share: float | None
+    more: dict[str, int | None] = field(default_factory=dict)  # where a list apart goes on
 
 
 # The tree opens its top two levels (company and departments); the rest is one click away.
@@ -486,8 +503,13 @@ def flatten_tree(
         )
         rows.append(TreeRow(present[pk], depth, len(kids), depth < OPEN_LEVELS))
         stack.extend((child, depth + 1) for child in reversed(kids))
+    return with_closes(rows)
+
+
+def with_closes(rows: list[TreeRow]) -> list[TreeRow]:
+    """Tell each row drawn without its children after it how many levels close after it."""
     for index, row in enumerate(rows):
-        if row.child_count:
+        if row.child_count and not row.lazy:
             continue
         next_depth = rows[index + 1].depth if index + 1 < len(rows) else 0
         row.closes = range(row.depth - next_depth)

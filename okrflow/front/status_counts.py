@@ -12,9 +12,9 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-# (cycle, queryset of the visible objectives) → (when the counts were computed, counts by
-# status value), or None while none are stored.
-Counter = Callable[[Any, Any], tuple[datetime.datetime, dict[str, int]] | None]
+# (cycle, queryset of the visible objectives, the reader) → (when the counts were computed,
+# counts by status value), or None while none are stored.
+Counter = Callable[[Any, Any, Any], tuple[datetime.datetime, dict[str, int]] | None]
 
 _counter: list[Counter] = []
 
@@ -25,7 +25,8 @@ def set_counter(counter: Counter) -> None:
 
 
 def cycle_status_counts(
-    cycle: Any, visible: Any
+    cycle: Any, visible: Any, user: Any
 ) -> tuple[datetime.datetime, dict[str, int]] | None:
-    """Count every visible objective of the cycle by status, or None when nothing can tell."""
-    return _counter[0](cycle, visible) if _counter else None
+    """Count every objective of the cycle `user` may see (`visible`) by status, or None when
+    nothing can tell."""
+    return _counter[0](cycle, visible, user) if _counter else None

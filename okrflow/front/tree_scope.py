@@ -1,85 +1,144 @@
 """Keep the company alignment tree fast for a 10,000-person organisation.
 
-A small cycle is drawn whole. A large one (more than `TREE_LIMIT` objectives) is drawn to
-`TREE_DEPTH` levels below the company objectives, with every deeper branch one click away on
-its objective's page; the structure is worked out from ids alone (two light queries), and only
-the objectives drawn are loaded and measured.
+A small cycle (at most `TREE_LIMIT` objectives in view) is drawn whole. A large one is drawn
+a slice at a time: the company objectives and what is aligned to them, each deeper branch
+loaded when it is opened (`company_branch`, htmx). Every step reads the objectives it draws
+and the alignment links around them, by index: what it costs depends on the branch opened,
+never on how many objectives the cycle holds.
+
+An objective sits under the parent `browse_data.chosen_parent` picks (its primary parent in
+view, else its first one in view), so a branch holds exactly the children the whole tree
+would draw there, and no objective is drawn twice.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from okrflow.okrs.models import Alignment, Objective
+from okrflow.okrs.models import Alignment, Objective, ObjectiveState
 
 TREE_LIMIT = 400
-TREE_DEPTH = 3
-LIST_LIMIT = 100
+LIST_LIMIT = 25  # objectives listed apart (not aligned, aligned outside the view) at a time
+BRANCH_LIMIT = 200  # children drawn under one objective at most; the rest on its page
+
+
+def is_large(visible: QuerySet[Objective]) -> bool:
+    """Tell whether more than `TREE_LIMIT` objectives are in view (reads at most one more)."""
+    ids = visible.order_by().values_list("pk", flat=True)[: TREE_LIMIT + 1]
+    return len(ids) > TREE_LIMIT
+
+
+def top_level(visible: QuerySet[Objective]) -> QuerySet[Objective]:
+    """Objectives of a top unit (the company): the roots, unless a parent in view holds them."""
+    return visible.filter(owner_unit__isnull=False, owner_unit__parent__isnull=True)
 
 
 @dataclass
-class TreeScope:
-    """Which objectives to draw, and how many aligned objectives each drawn one hides."""
+class Placement:
+    """Where each of some objectives sits: its chosen parent in view, or none."""
 
-    ids: list[int] | None  # None: draw everything
-    total: int
-    hidden_children: dict[int, int] = field(default_factory=dict)
-    laddered: int = 0  # objectives whose parent chain reaches a company objective
-    company_roots: int = 0
-
-    @property
-    def truncated(self) -> bool:
-        return self.ids is not None
+    parent_of: dict[int, int | None] = field(default_factory=dict)
+    has_links: set[int] = field(default_factory=set)
 
 
-def scope_tree(visible: QuerySet[Objective]) -> TreeScope:
-    """Decide what the tree draws; for a small cycle, everything."""
-    total = visible.count()
-    if total <= TREE_LIMIT:
-        return TreeScope(ids=None, total=total)
-    rows = list(visible.values_list("pk", "owner_unit_id", "owner_unit__parent_id"))
-    present = {pk for pk, _unit, _parent in rows}
-    links: dict[int, list[tuple[int, bool]]] = defaultdict(list)
-    for child, parent, primary in Alignment.objects.filter(
-        child__in=visible.values("pk")
-    ).values_list("child_id", "parent_id", "is_primary"):
-        if parent in present:
-            links[child].append((parent, primary))
-    children: dict[int, list[int]] = defaultdict(list)
-    roots: list[int] = []
-    loose: list[int] = []
-    for pk, unit, unit_parent in rows:
-        parents = links.get(pk, [])
-        if parents:
-            primary = [p for p, is_primary in parents if is_primary]
-            children[(primary or [parents[0][0]])[0]].append(pk)
-        elif unit is not None and unit_parent is None:
-            roots.append(pk)
-        else:
-            loose.append(pk)
-    drawn: list[int] = []
-    hidden: dict[int, int] = {}
-    seen: set[int] = set()
-    frontier = sorted(roots)
-    laddered = 0
-    depth = 0
-    while frontier:
-        next_frontier: list[int] = []
-        for pk in frontier:
-            if pk in seen:
-                continue
-            seen.add(pk)
-            kids = [kid for kid in children.get(pk, ()) if kid not in seen]
-            laddered += depth > 0
-            if depth < TREE_DEPTH:
-                drawn.append(pk)
-                if depth == TREE_DEPTH - 1 and kids:
-                    hidden[pk] = len(kids)
-            next_frontier.extend(kids)
-        frontier = next_frontier
-        depth += 1
-    drawn += sorted(loose)[:LIST_LIMIT]
-    return TreeScope(drawn, total, hidden, laddered, len(roots))
+def place(visible: QuerySet[Objective], ids: Iterable[int]) -> Placement:
+    """Find the chosen parent in view of each objective of `ids` (assumed in view): two queries.
+
+    The links are read in `load_objectives`' order (primary first, then by id), so the first
+    link whose parent is in view is the one `browse_data.chosen_parent` picks.
+    """
+    wanted = sorted(set(ids))
+    placement = Placement({pk: None for pk in wanted})
+    if not wanted:
+        return placement
+    links = list(
+        Alignment.objects.filter(child_id__in=wanted)
+        .order_by("-is_primary", "id")
+        .values_list("child_id", "parent_id")
+    )
+    parents = {parent for _child, parent in links}
+    present = set(visible.filter(pk__in=sorted(parents)).values_list("pk", flat=True))
+    for child, parent in links:
+        placement.has_links.add(child)
+        if placement.parent_of[child] is None and parent in present:
+            placement.parent_of[child] = parent
+    return placement
+
+
+def children_of(visible: QuerySet[Objective], parent_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Return, for each given objective, the objectives in view drawn under it (three queries)."""
+    parents = sorted(set(parent_ids))
+    found: dict[int, list[int]] = defaultdict(list)
+    if not parents:
+        return found
+    candidates = set(
+        Alignment.objects.filter(parent_id__in=parents).values_list("child_id", flat=True)
+    )
+    if not candidates:
+        return found
+    in_view = visible.filter(pk__in=sorted(candidates)).values_list("pk", flat=True)
+    placement = place(visible, in_view)
+    wanted = set(parents)
+    for child, parent in placement.parent_of.items():
+        if parent in wanted:
+            found[parent].append(child)
+    return found
+
+
+def company_roots(visible: QuerySet[Objective]) -> list[int]:
+    """Return the company objectives drawn as roots: no parent in view holds them."""
+    top = list(top_level(visible).values_list("pk", flat=True))
+    placement = place(visible, top)
+    return sorted(pk for pk, parent in placement.parent_of.items() if parent is None)
+
+
+BELOW_TOP = ~Q(owner_unit__isnull=False, owner_unit__parent__isnull=True)
+
+
+SCANS = 4  # batches of candidates `detached` reads at most per call
+
+
+def unaligned(
+    visible: QuerySet[Objective], after: int = 0, limit: int | None = None
+) -> tuple[list[int], int | None]:
+    """Return, by id after `after`, up to `limit` (`LIST_LIMIT`) objectives (not the
+    company's) aligned to nothing, and where the next ones start (None: no more)."""
+    limit = limit or LIST_LIMIT
+    ids = list(
+        visible.filter(BELOW_TOP, pk__gt=after)
+        .filter(~Exists(Alignment.objects.filter(child=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", flat=True)[: limit + 1]
+    )
+    return ids[:limit], ids[limit - 1] if len(ids) > limit else None
+
+
+def detached(
+    visible: QuerySet[Objective], after: int = 0, limit: int | None = None
+) -> tuple[list[int], int | None]:
+    """Return, by id after `after`, up to `limit` (`LIST_LIMIT`) objectives (not the
+    company's) aligned only to objectives out of view (another cycle's, archived, private),
+    and where the next ones start (None: no more). Reads at most `SCANS` batches."""
+    limit = limit or LIST_LIMIT
+    maybe_out = Q(parent__state=ObjectiveState.ARCHIVED) | Q(parent__is_private=True)
+    elsewhere = Alignment.objects.filter(child=OuterRef("pk")).filter(
+        maybe_out | ~Q(parent__cycle_id=OuterRef("cycle_id"))
+    )
+    candidates = visible.filter(BELOW_TOP).filter(Exists(elsewhere)).order_by("pk")
+    found: list[int] = []
+    for _scan in range(SCANS):
+        batch = list(candidates.filter(pk__gt=after).values_list("pk", flat=True)[: limit * 2])
+        placement = place(visible, batch)
+        for pk in batch:
+            if placement.parent_of[pk] is None:
+                if len(found) == limit:
+                    return found, after
+                found.append(pk)
+            after = pk
+        if len(batch) < limit * 2:
+            return found, None
+    return found, after

@@ -12,6 +12,8 @@ urlpatterns = [
     # Browsing (views/browse.py)
     path("my/", browse.my_okrs, name="my_okrs"),
     path("company/", browse.company_tree, name="company_tree"),
+    path("company/branch/<int:objective_id>/", browse.company_branch, name="company_branch"),
+    path("company/apart/", browse.company_apart, name="company_apart"),
     path("units/<int:unit_id>/", browse.unit_detail, name="unit_detail"),
     path("projects/<int:project_id>/", browse.project_detail, name="project_detail"),
     path("people/", browse.people, name="people"),

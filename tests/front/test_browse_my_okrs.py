@@ -129,4 +129,6 @@ def test_query_count_does_not_grow(client: Client, world: World, persona: str) -
     add_objectives(world, me, 10, 2)
     many = my_page_queries(client)
     assert few == many
-    assert many <= 21  # with the top bar's unread notifications
+    # With the top bar's unread notifications; the objectives' and key results' ids are read
+    # first by index (two queries more than a scoped subquery, which read the whole cycle).
+    assert many <= 23

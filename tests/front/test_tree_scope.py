@@ -1,6 +1,10 @@
-"""A large cycle's alignment tree is drawn three levels deep; deeper branches are one click away."""
+"""A large cycle's alignment tree draws the company objectives and what aligns to them; each
+deeper branch loads when opened (/company/branch/<id>/), and holds exactly what the whole tree
+would draw there, for every reader."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.db import connection
@@ -11,6 +15,13 @@ from okrflow.front import tree_scope
 from okrflow.okrs.actions import align_objective
 from okrflow.okrs.models import Objective
 from tests.conftest import PASSWORD, World, make_objective
+
+PERSONAS = ["admin", "lead", "member", "outsider"]
+
+
+def signed_in(client: Client, world: World, persona: str) -> Client:
+    assert client.login(username=getattr(world, persona).user.username, password=PASSWORD)
+    return client
 
 
 def chain(world: World) -> list[Objective]:
@@ -27,15 +38,23 @@ def chain(world: World) -> list[Objective]:
     return levels
 
 
+def branch_ids(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'hx-get="/company/branch/([0-9]+)/"', html)]
+
+
+def drawn_ids(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'id="tree-objective-([0-9]+)"', html)]
+
+
 def test_small_cycle_is_drawn_whole(client: Client, world: World) -> None:
     chain(world)
     assert client.login(username="head.marketing", password=PASSWORD)
     page = client.get("/company/").content.decode()
     assert all(f"Level {n}" in page for n in range(5))
-    assert "more aligned" not in page
+    assert "/company/branch/" not in page
 
 
-def test_large_cycle_is_cut_at_three_levels(
+def test_large_cycle_draws_two_levels_and_loads_the_rest_on_opening(
     client: Client, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(tree_scope, "TREE_LIMIT", 3)
@@ -43,19 +62,124 @@ def test_large_cycle_is_cut_at_three_levels(
     make_objective(world, world.sales, "Loose objective")
     assert client.login(username="head.marketing", password=PASSWORD)
     page = client.get("/company/").content.decode()
-    assert all(f"Level {n}" in page for n in range(3))
-    assert "Level 3" not in page and "Level 4" not in page
-    assert f'href="/objectives/{levels[2].pk}/">1 more aligned' in page
+    assert "Level 0" in page and "Level 1" in page
+    assert not any(f"Level {n}" in page for n in (2, 3, 4))
+    assert branch_ids(page) == [levels[1].pk]
     assert "Loose objective" in page
-    assert "This cycle has 6 objectives" in page
+    assert "This cycle has more than 3 objectives" in page
+    # Opening level 1 loads level 2, itself a branch to open; and so on to the leaf.
+    for depth in (1, 2, 3):
+        response = client.get(f"/company/branch/{levels[depth].pk}/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert drawn_ids(html) == [levels[depth + 1].pk]
+        assert branch_ids(html) == ([levels[depth + 1].pk] if depth < 3 else [])
+    assert drawn_ids(client.get(f"/company/branch/{levels[4].pk}/").content.decode()) == []
 
-    def count() -> int:
+
+def whole_tree(client: Client) -> dict[int, list[int]]:
+    """Parent → children as the whole tree draws them (a small cycle: the classic tree)."""
+    tree = client.get("/company/").context["tree"]
+    children: dict[int, list[int]] = {}
+    stack: list[int] = []
+    for row in [*tree.company]:
+        del stack[row.depth :]
+        pk = row.report.objective.pk
+        if stack:
+            children.setdefault(stack[-1], []).append(pk)
+        stack.append(pk)
+    return children
+
+
+def lazy_tree(client: Client) -> dict[int, list[int]]:
+    """Parent → children as the large cycle's page and its opened branches draw them."""
+    tree = client.get("/company/").context["tree"]
+    children: dict[int, list[int]] = {}
+    pending: list[int] = []
+    parent_at: dict[int, int] = {}
+    for row in tree.company:
+        pk = row.report.objective.pk
+        if row.depth == 0:
+            parent_at[0] = pk
+        else:
+            children.setdefault(parent_at[row.depth - 1], []).append(pk)
+            parent_at[row.depth] = pk
+        if row.lazy:
+            pending.append(pk)
+    while pending:
+        pk = pending.pop()
+        response = client.get(f"/company/branch/{pk}/")
+        assert response.status_code == 200
+        for row in response.context["rows"]:
+            children.setdefault(pk, []).append(row.report.objective.pk)
+            if row.lazy:
+                pending.append(row.report.objective.pk)
+    return children
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_opened_branches_hold_what_the_whole_tree_draws(
+    client: Client, world: World, persona: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    company = make_objective(world, world.company, "Company")
+    second = make_objective(world, world.company, "Company two")
+    marketing = make_objective(world, world.marketing, "Marketing")
+    sales = make_objective(world, world.sales, "Sales", is_private=True)
+    align_objective(None, marketing, company)
+    align_objective(None, sales, second)
+    for index in range(3):
+        mine = make_objective(world, world.member, f"Mine {index}", is_private=index == 1)
+        align_objective(None, mine, marketing)
+        deep = make_objective(world, world.teammate, f"Deep {index}", is_private=index == 2)
+        align_objective(None, deep, mine)
+        # A second, non-primary parent: the child stays under its primary one only.
+        align_objective(None, deep, sales, primary=False)
+    under_secret = make_objective(world, world.sales_head, "Under the secret")
+    align_objective(None, under_secret, sales)
+    signed_in(client, world, persona)
+    expected = whole_tree(client)
+    monkeypatch.setattr(tree_scope, "TREE_LIMIT", 1)
+    got = lazy_tree(client)
+    assert {k: sorted(v) for k, v in got.items()} == {k: sorted(v) for k, v in expected.items()}
+    assert (sales.pk in {pk for kids in got.values() for pk in kids}) is (persona == "admin")
+
+
+def test_a_branch_is_not_shown_to_who_may_not_see_it(client: Client, world: World) -> None:
+    secret = make_objective(world, world.sales, "Secret", is_private=True)
+    child = make_objective(world, world.sales_head, "Child of the secret")
+    align_objective(None, child, secret)
+    outsider = signed_in(client, world, "outsider")
+    assert outsider.get(f"/company/branch/{secret.pk}/").status_code == 404
+    assert outsider.get("/company/branch/999999/").status_code == 404
+    client.logout()
+    response = client.get(f"/company/branch/{secret.pk}/")
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+    assert signed_in(client, world, "lead").post(f"/company/branch/{secret.pk}/").status_code == 405
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_large_tree_and_branch_query_counts_do_not_grow(
+    client: Client, world: World, persona: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tree_scope, "TREE_LIMIT", 3)
+    levels = chain(world)
+    signed_in(client, world, persona)
+
+    def count(path: str) -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert client.get("/company/").status_code == 200
+            assert client.get(path).status_code == 200
         return len(queries)
 
-    few = count()
+    page, branch = count("/company/"), count(f"/company/branch/{levels[1].pk}/")
     for index in range(6):
-        extra = make_objective(world, world.teammate, f"Deep {index}")
-        align_objective(None, extra, levels[4])
-    assert count() == few
+        extra = make_objective(world, world.teammate, f"Deep {index}", tags=["seo"])
+        align_objective(None, extra, levels[4 - index % 3])
+        sibling = make_objective(world, world.member, f"Sibling {index}")
+        align_objective(None, sibling, levels[1])
+        make_objective(world, world.sales, f"Loose {index}")
+    assert count("/company/") == page
+    assert count(f"/company/branch/{levels[1].pk}/") == branch
+    # The session, the reader's access, the top bar; then a fixed number per step: the
+    # company objectives placed, two levels of children, the lists apart, four to measure.
+    assert page <= 31, page
+    assert branch <= 23, branch

@@ -12,17 +12,18 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Q, QuerySet, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from okrflow.engine.focus import OwnerKind
 from okrflow.front import browse_data as data
+from okrflow.front import tree_scope
 from okrflow.front.cycle_choice import chosen_cycle
 from okrflow.front.folding import Folded, folded_contains
+from okrflow.front.params import parse_id
 from okrflow.front.sent_back import sent_back_by_id
-from okrflow.front.tree_scope import scope_tree
 from okrflow.okrs.focus_report import FocusLine
 from okrflow.okrs.measure import ObjectiveReport
 from okrflow.okrs.models import CoOwner, Objective, ObjectiveState
@@ -54,11 +55,12 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
     if cycle is not None:
         visible = data.visible_in_cycle(request.user, cycle)
         # One measuring pass over own and co-owned objectives; focus counts only own ones.
-        measured = data.measure(
-            visible.filter(Q(owner_person=person) | Q(pk__in=co_owned_objective_ids(person))),
-            today,
-            organisation,
+        # Their ids first, by the owner and co-owner indexes, then the rows by id: a subquery
+        # scoped by visibility made the database read the whole cycle's key results.
+        ids = data.ids_of(
+            visible.filter(Q(owner_person=person) | Q(pk__in=co_owned_objective_ids(person)))
         )
+        measured = data.measure(Objective.objects.filter(pk__in=ids), today, organisation, ids)
         reports = [r for r in measured if r.objective.owner_person_id == person.pk]
         co_owned = [r for r in measured if r.objective.owner_person_id != person.pk]
         owned = data.key_results_owned_elsewhere(visible, person, today, organisation)
@@ -83,30 +85,30 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def company_tree(request: HttpRequest) -> HttpResponse:
-    """Show how every visible objective of the cycle ladders up to the company's."""
+    """Show how every visible objective of the cycle ladders up to the company's.
+
+    A large cycle draws the company objectives and what aligns to them; each deeper branch
+    loads when opened (`company_branch`), so the page costs the same at any size.
+    """
     cycle = chosen_cycle(request)
     tree = None
     summary = data.summarise([])
-    scope = None
+    large = False
     organisation = Organisation.current()
     if cycle is not None:
         visible = data.visible_in_cycle(request.user, cycle)
-        scope = scope_tree(visible)
-        if scope.truncated:
-            visible = Objective.objects.filter(pk__in=scope.ids)
-        reports = data.measure(visible, timezone.localdate(), organisation)
-        tree = data.build_alignment_tree(reports)
+        today = timezone.localdate()
+        large = tree_scope.is_large(visible)
+        if large:
+            tree, reports = first_levels(visible, today, organisation)
+        else:
+            reports = data.measure(visible, today, organisation)
+            tree = data.build_alignment_tree(reports)
         summary = data.summarise(reports)
         from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
 
         attach_hand_offs([*tree.company, *tree.unaligned, *tree.detached])
         attach_serves(tree.company)  # issue #16: the core value each company objective serves
-        if scope.truncated:
-            for row in tree.company:
-                row.hidden = scope.hidden_children.get(row.report.objective.pk, 0)
-            tree.total = scope.total
-            non_company = scope.total - scope.company_roots
-            tree.aligned_share = scope.laddered / non_company if non_company else None
     return render(
         request,
         "front/browse/company_tree.html",
@@ -114,9 +116,114 @@ def company_tree(request: HttpRequest) -> HttpResponse:
             "cycle": cycle,
             "tree": tree,
             "summary": summary,
-            "scope": scope,
+            "large": large,
+            "tree_limit": tree_scope.TREE_LIMIT,
             "strategy": strategy_panel(organisation) if tree and tree.company else None,
         },
+    )
+
+
+def lazy_rows(
+    reports: dict[int, ObjectiveReport],
+    kids: list[int],
+    below: dict[int, list[int]],
+    depth: int,
+) -> list[data.TreeRow]:
+    """Rows for `kids` (in owner order, at most BRANCH_LIMIT) whose own children load later."""
+    ordered = sorted(kids, key=lambda pk: data.owner_order(reports[pk].objective))
+    return [
+        data.TreeRow(reports[pk], depth, len(below.get(pk, ())), False, lazy=bool(below.get(pk)))
+        for pk in ordered
+    ]
+
+
+def capped(kids: list[int]) -> tuple[list[int], int]:
+    """Keep at most BRANCH_LIMIT children (the first by id); say how many are left out."""
+    kept = sorted(kids)[: tree_scope.BRANCH_LIMIT]
+    return kept, len(kids) - len(kept)
+
+
+def first_levels(
+    visible: QuerySet[Objective], today: Any, organisation: Organisation
+) -> tuple[data.AlignmentTree, list[ObjectiveReport]]:
+    """The company objectives, what aligns to them, and the objectives listed apart."""
+    roots = tree_scope.company_roots(visible)
+    level_one = tree_scope.children_of(visible, roots)
+    hidden: dict[int, int] = {}
+    for root in roots:
+        level_one[root], hidden[root] = capped(level_one.get(root, []))
+    kids = [pk for root in roots for pk in level_one[root]]
+    unaligned, more_unaligned = tree_scope.unaligned(visible)
+    detached, more_detached = tree_scope.detached(visible)
+    below = tree_scope.children_of(visible, [*kids, *unaligned, *detached])
+    ids = sorted({*roots, *kids, *unaligned, *detached})
+    reports = data.measure(Objective.objects.filter(pk__in=ids), today, organisation, ids)
+    by_id = {report.objective.pk: report for report in reports}
+    company: list[data.TreeRow] = []
+    for pk in sorted(roots, key=lambda pk: data.owner_order(by_id[pk].objective)):
+        children = level_one[pk]
+        company.append(data.TreeRow(by_id[pk], 0, len(children), True, hidden=hidden[pk]))
+        company += lazy_rows(by_id, children, below, 1)
+    tree = data.AlignmentTree(
+        data.with_closes(company),
+        data.with_closes(lazy_rows(by_id, unaligned, below, 0)),
+        data.with_closes(lazy_rows(by_id, detached, below, 0)),
+        len(reports),
+        None,  # what share ladders up needs the whole cycle: not drawn for a large one
+    )
+    tree.more = {"unaligned": more_unaligned, "detached": more_detached}
+    return tree, reports
+
+
+@require_GET
+@login_required
+def company_branch(request: HttpRequest, objective_id: int) -> HttpResponse:
+    """The objectives drawn under one objective of the tree, each with its own branch to open."""
+    objective = get_object_or_404(
+        Objective.objects.visible_to(request.user).live().select_related("cycle"),
+        pk=objective_id,
+    )
+    visible = data.visible_in_cycle(request.user, objective.cycle)
+    kids, hidden = capped(tree_scope.children_of(visible, [objective.pk]).get(objective.pk, []))
+    below = tree_scope.children_of(visible, kids)
+    reports = data.measure(
+        Objective.objects.filter(pk__in=kids), timezone.localdate(), Organisation.current(), kids
+    )
+    rows = data.with_closes(lazy_rows({r.objective.pk: r for r in reports}, kids, below, 0))
+    from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
+
+    attach_hand_offs(rows)
+    return render(
+        request,
+        "front/browse/_tree_rows.html",
+        {"rows": rows, "cycle": objective.cycle, "parent": objective, "hidden": hidden},
+    )
+
+
+@require_GET
+@login_required
+def company_apart(request: HttpRequest) -> HttpResponse:
+    """The next objectives of a large tree's list apart: aligned to nothing, or outside the view."""
+    kind = request.GET.get("kind", "")
+    after = parse_id(request.GET.get("after", ""))
+    cycle = chosen_cycle(request)
+    if kind not in ("unaligned", "detached") or after is None or cycle is None:
+        raise Http404("no such list")
+    visible = data.visible_in_cycle(request.user, cycle)
+    finder = tree_scope.unaligned if kind == "unaligned" else tree_scope.detached
+    ids, more = finder(visible, after)
+    below = tree_scope.children_of(visible, ids)
+    reports = data.measure(
+        Objective.objects.filter(pk__in=ids), timezone.localdate(), Organisation.current(), ids
+    )
+    rows = data.with_closes(lazy_rows({r.objective.pk: r for r in reports}, ids, below, 0))
+    from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
+
+    attach_hand_offs(rows)
+    return render(
+        request,
+        "front/browse/_tree_rows.html",
+        {"rows": rows, "cycle": cycle, "more_kind": kind, "more_after": more},
     )
 
 

@@ -65,7 +65,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         counts[report.status.value] += 1
     counted_at = None
     if cycle is not None and page is not None and page.has_other_pages():
-        counted_at, counts = cycle_status_counts(cycle, visible) or (None, counts)
+        counted_at, counts = cycle_status_counts(cycle, visible, request.user) or (None, counts)
     return render(
         request,
         "front/overview.html",
@@ -80,13 +80,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def cycle_status_counts(cycle: Any, visible: Any) -> tuple[Any, dict[str, int]] | None:
+def cycle_status_counts(cycle: Any, visible: Any, user: Any) -> tuple[Any, dict[str, int]] | None:
     """Count every visible objective of the cycle by status, from the stored insights.
 
     Returns (when they were computed, counts), or None while a large cycle has none stored.
     Insights provides them through `okrflow.front.status_counts` (front never imports insights).
     """
-    return status_counts.cycle_status_counts(cycle, visible)
+    return status_counts.cycle_status_counts(cycle, visible, user)
 
 
 @require_POST
