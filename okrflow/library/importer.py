@@ -299,6 +299,27 @@ def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: 
         return found
 
     links: dict[tuple[int, int], Alignment] = {}
+    made = 0
+
+    def write_links() -> int:
+        """Insert the links so far with their audit rows (a batch at a time: a large file's
+        links are never all model instances at once); return how many."""
+        created = insert(Alignment, list(links.values()))
+        record_many(
+            actor,
+            (
+                (
+                    "align_objective",
+                    link,
+                    snapshot(link),
+                    f"{link.child.title} → {link.parent.title}",
+                )
+                for link in created
+            ),
+        )
+        links.clear()
+        return len(created)
+
     for plan, child in zip(preview.creating, staged.objectives, strict=True):
         place.at(plan)
         # An objective's links, by parent: a later link to the same parent replaces the earlier
@@ -316,16 +337,11 @@ def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: 
                 child=child, parent=parent, is_primary=link.primary, weight=weight
             )
             parents_of[child.pk].add(parent.pk)
-        links |= {(child.pk, parent_id): made for parent_id, made in own.items()}
-    created = insert(Alignment, list(links.values()))
-    record_many(
-        actor,
-        (
-            ("align_objective", link, snapshot(link), f"{link.child.title} → {link.parent.title}")
-            for link in created
-        ),
-    )
-    made = len(created)
+        # Each child is met once: its links are final here and may be written.
+        links |= {(child.pk, parent_id): link for parent_id, link in own.items()}
+        if len(links) >= BATCH:
+            made += write_links()
+    made += write_links()
     if preview.on_duplicate == "update":
         for plan in preview.duplicates:
             place.at(plan)
