@@ -84,7 +84,7 @@ _ACTIVITY = {
 _NOT_WORD = re.compile(r"[^\w%]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One rule that an objective or key result breaks, with the numbers its message needs.
 
@@ -213,18 +213,35 @@ def check_sentence(
 
 
 def duplicate_findings(key_results: Sequence[KeyResultDraft]) -> list[Finding]:
-    """Report each key result that repeats an earlier one of the same objective."""
+    """Report each key result that repeats an earlier one of the same objective.
+
+    The similarity is `SequenceMatcher(None, text, earlier).ratio()`; it is computed only when
+    its cheap upper bounds (`real_quick_ratio`, `quick_ratio`) reach the threshold, and each
+    earlier text keeps its matcher (its index of characters is built once). Same answers.
+    """
     findings = []
-    seen: list[str] = []
+    seen: list[tuple[str, difflib.SequenceMatcher[str]]] = []
     for index, kr in enumerate(key_results):
         text = normalise(kr.text)
-        for earlier, other in enumerate(seen):
-            if text and difflib.SequenceMatcher(None, text, other).ratio() >= DUPLICATE_SIMILARITY:
+        if text:
+            same_as = None
+            for earlier, (other, matcher) in enumerate(seen):
+                if other == text:  # identical: the ratio is 1
+                    same_as = earlier
+                    break
+                matcher.set_seq1(text)
+                if (
+                    matcher.real_quick_ratio() >= DUPLICATE_SIMILARITY
+                    and matcher.quick_ratio() >= DUPLICATE_SIMILARITY
+                    and matcher.ratio() >= DUPLICATE_SIMILARITY
+                ):
+                    same_as = earlier
+                    break
+            if same_as is not None:
                 findings.append(
-                    Finding("kr_duplicate", key_result=index, params={"same_as": earlier})
+                    Finding("kr_duplicate", key_result=index, params={"same_as": same_as})
                 )
-                break
-        seen.append(text)
+        seen.append((text, difflib.SequenceMatcher(None, "", text)))
     return findings
 
 

@@ -41,7 +41,7 @@ _LABEL_WORDS = 8
 _LABEL_LENGTH = 100
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeyResultDraft:
     """What a key result commits to, in the parser's vocabulary."""
 
@@ -62,7 +62,7 @@ class KeyResultDraft:
         return self.kind not in ("activity", "template")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectiveDraft:
     """An objective with its key results; `owner_key` groups objectives of one owner."""
 

@@ -11,7 +11,9 @@ on both SQLite and PostgreSQL), as `bulk_create` sets them. Like `bulk_create`, 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
@@ -36,7 +38,30 @@ def converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any],
         return field.get_db_prep_save(field.pre_save(obj, True), connection)
 
     stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    if stamped or not isinstance(field, PLAIN):
+    if stamped:
+        return prepared
+    if isinstance(field, models.DecimalField):
+        adapt_decimal = connection.ops.adapt_decimalfield_value
+        digits, places = field.max_digits, field.decimal_places
+
+        def decimal(obj: Any) -> Any:
+            value = getattr(obj, attname)
+            # A finite Decimal is what the field's `to_python` returns for it (an equal copy).
+            if type(value) is Decimal and value.is_finite():
+                return adapt_decimal(value, digits, places)
+            return prepared(obj)
+
+        return decimal
+    if type(field) is models.DateField:
+        adapt_date = connection.ops.adapt_datefield_value
+
+        def date(obj: Any) -> Any:
+            value = getattr(obj, attname)
+            # A date (not a datetime) is what the field's `to_python` returns for it.
+            return adapt_date(value) if type(value) is datetime.date else prepared(obj)
+
+        return date
+    if not isinstance(field, PLAIN):
         return prepared
 
     def plain(obj: Any) -> Any:

@@ -20,7 +20,7 @@ from okrflow.library.headings import guess_owner_kind
 from okrflow.library.quality_messages import describe
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckedFinding:
     """A finding with its words and where it points (line, "O2 · KR1")."""
 
@@ -54,8 +54,11 @@ def word_findings(
 ) -> list[CheckedFinding]:
     """Attach messages and positions; `titles` lists (objective, line, [(kr, line)])."""
     worded = []
+    # A large file repeats the same few messages thousands of times: each text is kept once.
+    texts: dict[str, str] = {}
     for finding in findings:
         message, hint = describe(finding)
+        message, hint = texts.setdefault(message, message), texts.setdefault(hint, hint)
         label, subject, line = "", "", None
         if finding.objective is not None:
             title, line, key_results = titles[finding.objective]

@@ -65,14 +65,28 @@ OBJECTIVE_FIELDS = (
 )
 
 
+# The numbers read so far, by their text: a large file writes the same few figures (0, 100)
+# thousands of times, and a Decimal cannot change, so each is kept once. Bounded.
+KNOWN_NUMBERS: dict[str, Decimal] = {}
+KNOWN_NUMBERS_LIMIT = 10_000
+
+
 def exact_number(value: Any) -> Any:
     """Read a JSON number written as a string ("1.125") exactly, whatever the user's language."""
     if isinstance(value, str):
+        text = value.strip()
+        known = KNOWN_NUMBERS.get(text)
+        if known is not None:
+            return known
         try:
-            number = Decimal(value.strip())
+            number = Decimal(text)
         except InvalidOperation:
             return value
-        return number if number.is_finite() else value
+        if not number.is_finite():
+            return value
+        if len(KNOWN_NUMBERS) < KNOWN_NUMBERS_LIMIT:
+            KNOWN_NUMBERS[text] = number
+        return number
     return value
 
 

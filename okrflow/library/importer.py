@@ -77,12 +77,35 @@ def error_messages(error: ValidationError | PermissionDenied) -> list[str]:
     return list(error.messages)
 
 
+# A checked key result kept until the write: its column values (`KeyResult(*values)` makes it
+# again) and the compound parts staged on it. A tuple takes a quarter of a model instance's
+# memory: 150,000 of them are what a large file holds between its check and its write.
+StagedKeyResult = tuple[tuple[Any, ...], list[Any] | None]
+
+
 @dataclass
 class Staged:
     """A file's objectives and key results, checked and built but not yet written."""
 
     objectives: list[Objective] = field(default_factory=list)
-    key_results: list[list[KeyResult]] = field(default_factory=list)
+    key_results: list[list[StagedKeyResult]] = field(default_factory=list)
+
+
+def compact(kr: KeyResult) -> StagedKeyResult:
+    """A checked, unsaved key result as the values of its columns (and its staged parts)."""
+    values = tuple(getattr(kr, f.attname) for f in KeyResult._meta.concrete_fields)
+    return values, getattr(kr, "staged_parts", None)
+
+
+def rebuilt(staged: StagedKeyResult, objective: Objective, position: int) -> KeyResult:
+    """The key result `compact` kept, made again for `objective` (saved) at `position`."""
+    values, parts = staged
+    kr = KeyResult(*values)
+    kr.objective = objective
+    kr.position = position
+    if parts is not None:
+        kr.staged_parts = parts  # type: ignore[attr-defined]
+    return kr
 
 
 class Place:
@@ -121,9 +144,8 @@ def stage(actor: Any, preview: ImportPreview, place: Place) -> Staged:
         built = []
         for kr in plan.key_results:
             place.at(kr)
-            built.append(
-                stage_compound(build_key_result(actor, objective, **kr.action_fields()), kr.parts)
-            )
+            checked = build_key_result(actor, objective, **kr.action_fields())
+            built.append(compact(stage_compound(checked, kr.parts)))
         staged.key_results.append(built)
     return staged
 
@@ -151,40 +173,44 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
         tag_names[objective.pk] = sorted(tag.name for tag in chosen)
         links += [Objective.tags.through(objective=objective, tag=tag) for tag in chosen]
     Objective.tags.through.objects.bulk_create(links, batch_size=BATCH)
-    key_results: list[KeyResult] = []
-    for objective, built in zip(staged.objectives, staged.key_results, strict=True):
-        for position, kr in enumerate(built):
-            kr.objective = objective  # saved now: the key result takes its id
-            kr.position = position
-            key_results.append(kr)
-    insert(KeyResult, key_results)
-    insert_staged_parts(key_results)
-    with_values = (kr for kr in key_results if kr.current_value is not None)
-    while batch := list(itertools.islice(with_values, BATCH)):  # never all the rows at once
-        insert(KeyResultValue, [first_value(actor, kr) for kr in batch])
-    initiatives = [
-        Initiative(key_result=kr, title=title[:300], owner=kr.owner, due_date=kr.due_date)
-        for plan, built in zip(preview.creating, staged.key_results, strict=True)
-        for kr_plan, kr in zip(plan.key_results, built, strict=True)
-        for title in kr_plan.initiatives
-    ]
-    insert(Initiative, initiatives)
+    del links
     record_many(
         actor,
-        itertools.chain(
+        (
             (
-                (
-                    "create_objective",
-                    objective,
-                    snapshot(objective) | {"tags": tag_names[objective.pk]},
-                    objective.title,
-                )
-                for objective in staged.objectives
-            ),
-            (("create_key_result", kr, snapshot(kr), kr.title) for kr in key_results),
-            (("create_initiative", i, snapshot(i), i.title) for i in initiatives),
+                "create_objective",
+                objective,
+                snapshot(objective) | {"tags": tag_names[objective.pk]},
+                objective.title,
+            )
+            for objective in staged.objectives
         ),
     )
+    del tag_names
+    # The key results are made again from their staged values, written and audited about a
+    # batch at a time: a large file's key results are never all model instances at once.
+    initiatives: list[Initiative] = []
+    batch: list[KeyResult] = []
+    for plan, objective, built in zip(
+        preview.creating, staged.objectives, staged.key_results, strict=True
+    ):
+        for position, (kr_plan, kept) in enumerate(zip(plan.key_results, built, strict=True)):
+            kr = rebuilt(kept, objective, position)
+            batch.append(kr)
+            initiatives += [
+                Initiative(
+                    key_result=kr, title=title[:300], owner_id=kr.owner_id, due_date=kr.due_date
+                )
+                for title in kr_plan.initiatives
+            ]
+        if len(batch) >= BATCH:
+            write_key_results(actor, batch)
+            batch = []
+    write_key_results(actor, batch)
+    del batch
+    insert(Initiative, initiatives)
+    record_many(actor, (("create_initiative", i, snapshot(i), i.title) for i in initiatives))
+    del initiatives
     # The focus rules, on the final counts (the actions warn after each row; only the final
     # count matters): the same checks, warnings and, when enforced, refusals.
     # A refusal points at the owner's last objective and the objective's last key result.
@@ -206,6 +232,17 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
         count = counts.get(owner_key(objective), 0)
         warnings += check_owner_objectives(objective, organisation, count)
     return warnings + count_warnings
+
+
+def write_key_results(actor: Any, key_results: list[KeyResult]) -> None:
+    """Insert new key results, their staged parts and first values, with an audit row each."""
+    insert(KeyResult, key_results)
+    insert_staged_parts(key_results)
+    insert(
+        KeyResultValue,
+        [first_value(actor, kr) for kr in key_results if kr.current_value is not None],
+    )
+    record_many(actor, (("create_key_result", kr, snapshot(kr), kr.title) for kr in key_results))
 
 
 def owner_key(objective: Objective) -> tuple[Any, Any, Any]:
@@ -262,6 +299,27 @@ def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: 
         return found
 
     links: dict[tuple[int, int], Alignment] = {}
+    made = 0
+
+    def write_links() -> int:
+        """Insert the links so far with their audit rows (a batch at a time: a large file's
+        links are never all model instances at once); return how many."""
+        created = insert(Alignment, list(links.values()))
+        record_many(
+            actor,
+            (
+                (
+                    "align_objective",
+                    link,
+                    snapshot(link),
+                    f"{link.child.title} → {link.parent.title}",
+                )
+                for link in created
+            ),
+        )
+        links.clear()
+        return len(created)
+
     for plan, child in zip(preview.creating, staged.objectives, strict=True):
         place.at(plan)
         # An objective's links, by parent: a later link to the same parent replaces the earlier
@@ -279,16 +337,11 @@ def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: 
                 child=child, parent=parent, is_primary=link.primary, weight=weight
             )
             parents_of[child.pk].add(parent.pk)
-        links |= {(child.pk, parent_id): made for parent_id, made in own.items()}
-    created = insert(Alignment, list(links.values()))
-    record_many(
-        actor,
-        (
-            ("align_objective", link, snapshot(link), f"{link.child.title} → {link.parent.title}")
-            for link in created
-        ),
-    )
-    made = len(created)
+        # Each child is met once: its links are final here and may be written.
+        links |= {(child.pk, parent_id): link for parent_id, link in own.items()}
+        if len(links) >= BATCH:
+            made += write_links()
+    made += write_links()
     if preview.on_duplicate == "update":
         for plan in preview.duplicates:
             place.at(plan)

@@ -270,14 +270,14 @@ class PreviewBuilder:
             self.leads[key] = fresh.lead if fresh is not None else None
         return self.leads[key]
 
-    def validate(self, plan: KeyResultPlan, objective: ObjectivePlan) -> None:
-        """Run the same checks `create_key_result` runs, without saving."""
+    def validate(self, plan: KeyResultPlan, probe: Objective) -> None:
+        """Run the same checks `create_key_result` runs, without saving (`probe`: the unsaved
+        objective in the cycle, one per objective of the file)."""
         if plan.shape == "currency" and not plan.currency:
             plan.currency = "VND"
         if plan.shape == "percentage" and not plan.unit:
             plan.unit = "%"
         plan.unit, plan.baseline_label = plan.unit[:50], plan.baseline_label[:100]
-        probe = Objective(cycle=self.cycle, title=objective.title)
         fields = plan.action_fields()
         fields.pop("owner")
         kr = KeyResult(objective=probe, **fields)
@@ -321,6 +321,7 @@ class PreviewBuilder:
             plan = self.objective_plan(raw)
             if any(plan is other for other in self.skipped_plans):
                 continue
+            probe = Objective(cycle=self.cycle, title=plan.title)
             for raw_kr in raw.key_results:
                 built = build_key_result(
                     raw_kr, self.window, lang=self.lang, number_lang=self.number_lang
@@ -329,8 +330,8 @@ class PreviewBuilder:
                 if plan.owner is not None:
                     built.plan.owner = self.key_result_owner(built.plan, plan)
                 if not any(p.is_error for p in built.problems):
-                    self.validate(built.plan, plan)
-                built.plan.initiatives = list(raw_kr.initiatives)
+                    self.validate(built.plan, probe)
+                built.plan.initiatives = raw_kr.initiatives  # the raw row is let go
                 plan.key_results.append(built.plan)
             preview.objectives.append(plan)
         preview.skipped = self.skipped_plans

@@ -366,3 +366,34 @@ def test_any_text_gives_only_known_rules(text: str) -> None:
     for finding in check_sentence(text, "vi", Q2) + check_sentence(text, "en", Q2):
         assert finding.rule in RULES
         assert isinstance(finding, Finding)
+
+
+def plain_duplicates(texts: list[str]) -> list[tuple[int, int]]:
+    """The repeat rule as first written: every earlier text's full ratio, in order."""
+    import difflib
+
+    from okrflow.engine.quality import DUPLICATE_SIMILARITY, normalise
+
+    found, seen = [], []
+    for index, text in enumerate(texts):
+        text = normalise(text)
+        for earlier, other in enumerate(seen):
+            if text and difflib.SequenceMatcher(None, text, other).ratio() >= DUPLICATE_SIMILARITY:
+                found.append((index, earlier))
+                break
+        seen.append(text)
+    return found
+
+
+WORDS = ["tăng", "reach", "100", "110", "leads", "khách hàng", "KR1:", "!", "doanh thu", "a"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS), max_size=7).map(" ".join), max_size=7))
+def test_repeats_found_with_cheap_bounds_as_with_full_ratios(texts: list[str]) -> None:
+    """The bounded, cached comparison reports exactly what comparing every pair in full did."""
+    from okrflow.engine.quality import duplicate_findings
+    from okrflow.engine.quality_drafts import KeyResultDraft
+
+    found = duplicate_findings([KeyResultDraft(text) for text in texts])
+    assert [(f.key_result, f.params["same_as"]) for f in found] == plain_duplicates(texts)
