@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from okrflow.engine.kr_parser import parse_key_result
@@ -61,7 +62,7 @@ class BuiltKeyResult:
 
 
 def short_date(day: Any) -> str:
-    return day.strftime("%d/%m/%Y")
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 class Collector:

@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -17,7 +18,7 @@ from okrflow.engine.quality import Finding
 
 
 def day(value: Any) -> str:
-    return datetime.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    return date_format(datetime.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
 
 
 def message_objective_has_number(p: dict[str, Any]) -> tuple[str, str]:

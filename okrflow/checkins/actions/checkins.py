@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router, transaction
 from django.db.models.signals import pre_save
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from okrflow.action_support import decimal_column
@@ -74,7 +75,7 @@ def already_submitted_error(week: datetime.date) -> ValidationError:
             "The check-in for the week of %(date)s is already submitted. "
             "To change it, open it and correct it."
         )
-        % {"date": week.strftime("%d/%m/%Y")}
+        % {"date": date_format(week, "SHORT_DATE_FORMAT")}
     )
 
 

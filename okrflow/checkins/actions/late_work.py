@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from okrflow.audit.log import record_change, snapshot
@@ -32,8 +33,8 @@ def require_due_date(due_date: datetime.date | None, checkin: CheckIn) -> dateti
             {
                 "due_date": _("Choose a due date within the cycle, %(start)s to %(end)s.")
                 % {
-                    "start": cycle.start_date.strftime("%d/%m/%Y"),
-                    "end": cycle.end_date.strftime("%d/%m/%Y"),
+                    "start": date_format(cycle.start_date, "SHORT_DATE_FORMAT"),
+                    "end": date_format(cycle.end_date, "SHORT_DATE_FORMAT"),
                 }
             }
         )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,7 +48,7 @@ def late_to_initiative(request: HttpRequest, checkin_id: int) -> HttpResponse:
     messages.success(
         request,
         _("“%(title)s” is now an initiative, due %(day)s.")
-        % {"title": link.item, "day": link.initiative.due_date.strftime("%d/%m/%Y")}
+        % {"title": link.item, "day": date_format(link.initiative.due_date, "SHORT_DATE_FORMAT")}
         if link.initiative.due_date
         else link.item,
     )

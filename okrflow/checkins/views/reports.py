@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -94,7 +95,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Reminders resumed.")
                 if until is None
-                else _("Reminders paused until %(date)s.") % {"date": until.strftime("%d/%m/%Y")},
+                else _("Reminders paused until %(date)s.")
+                % {"date": date_format(until, "SHORT_DATE_FORMAT")},
             )
             return redirect("checkins:preferences")
     preference = CheckinPreference.objects.filter(person=person).first()

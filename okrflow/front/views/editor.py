@@ -16,6 +16,7 @@ from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -505,7 +506,7 @@ SUGGESTION_NOTES = {
 
 
 def short_date(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def suggestion_note(note: str, facts: dict[str, str], cycle: Any) -> str:

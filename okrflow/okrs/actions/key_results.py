@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from okrflow.action_support import Outcome, deny, fit_column, model_column, to_decimal
@@ -137,8 +138,8 @@ def start_and_slot_errors(kr: KeyResult) -> list[tuple[str, str]]:
     for code in start_date_problems(kr.start_date, cycle.start_date, cycle.end_date, kr.due_date):
         if code == "start_outside_cycle":
             dates = {
-                "start": cycle.start_date.strftime("%d/%m/%Y"),
-                "end": cycle.end_date.strftime("%d/%m/%Y"),
+                "start": date_format(cycle.start_date, "SHORT_DATE_FORMAT"),
+                "end": date_format(cycle.end_date, "SHORT_DATE_FORMAT"),
             }
             message = _("The start date must fall inside the cycle (%(start)s – %(end)s).") % dates
         else:
@@ -196,8 +197,8 @@ def validate_key_result(kr: KeyResult) -> None:
             "due_date",
             _("The due date must fall inside the cycle (%(start)s – %(end)s).")
             % {
-                "start": cycle.start_date.strftime("%d/%m/%Y"),
-                "end": cycle.end_date.strftime("%d/%m/%Y"),
+                "start": date_format(cycle.start_date, "SHORT_DATE_FORMAT"),
+                "end": date_format(cycle.end_date, "SHORT_DATE_FORMAT"),
             },
         )
     if kr.due_date is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from okrflow.action_support import deny, to_decimal
@@ -109,8 +110,8 @@ def start_message(code: str, cycle: Any) -> str:
     if code == "start_after_due":
         return _("The start date must not be after the due date.")
     return _("The start date must fall inside the cycle (%(start)s – %(end)s).") % {
-        "start": cycle.start_date.strftime("%d/%m/%Y"),
-        "end": cycle.end_date.strftime("%d/%m/%Y"),
+        "start": date_format(cycle.start_date, "SHORT_DATE_FORMAT"),
+        "end": date_format(cycle.end_date, "SHORT_DATE_FORMAT"),
     }
 
 
@@ -297,7 +298,7 @@ def check_slot_days(kr: KeyResult, answers: dict[datetime.date, bool]) -> None:
         raise ValidationError(
             {
                 "slot": _("%(day)s is not one of this key result's slots.")
-                % {"day": wrong[0].strftime("%d/%m/%Y")}
+                % {"day": date_format(wrong[0], "SHORT_DATE_FORMAT")}
             }
         )
 
