@@ -490,7 +490,8 @@ def test_my_okrs_query_count_stays_flat_with_co_owned_work(client: Client, world
     many = my_page_queries(client)
     assert len(client.get("/my/").context["co_owned"]) == 10
     assert few == many
-    assert many <= 20
+    # My OKRs reads the person's ids by index first, then the rows by id (issue #14): +2.
+    assert many <= 22
 
 
 def test_objective_page_query_count_stays_flat_with_co_owners_and_followers(

@@ -62,7 +62,7 @@ def test_a_start_date_moves_the_pace_line(world: World) -> None:
         (
             D(2026, 3, 31),
             None,
-            "The start date must fall inside the cycle (01/04/2026 – 30/06/2026).",
+            "The start date must fall inside the cycle (1 Apr 2026 – 30 Jun 2026).",
         ),
         (D(2026, 6, 1), D(2026, 5, 31), "The start date must not be after the due date."),
         ("15/4", None, "Enter a date as YYYY-MM-DD."),

@@ -213,7 +213,7 @@ def test_late_work_becomes_an_initiative_with_a_due_date_and_audit_rows(
             "Spring brochure print",
             datetime.date(2026, 7, 15),
             "due_date",
-            "Choose a due date within the cycle, 01/04/2026 to 30/06/2026.",
+            "Choose a due date within the cycle, 1 Apr 2026 to 30 Jun 2026.",
         ),
         ("Hire a designer", DUE, "item", "This check-in lists no such late work."),
     ],
@@ -326,14 +326,14 @@ def test_the_late_work_form_for_each_persona(
     assert Initiative.objects.count() == made
     if made:
         page = client.get(f"/checkins/{checkin.pk}/").content.decode()
-        assert "initiative, due 29/05" in page
+        assert "initiative, due 29 May 2026" in page
 
 
 @pytest.mark.parametrize(
     ("due", "message"),
     [
         ("2026-05-01", "The due date is in the past; choose a later day."),
-        ("2026-08-01", "Choose a due date within the cycle, 01/04/2026 to 30/06/2026."),
+        ("2026-08-01", "Choose a due date within the cycle, 1 Apr 2026 to 30 Jun 2026."),
         ("29/05/2026", "Enter the due date as a date."),
         ("", "Give the initiative a due date."),
     ],

@@ -243,8 +243,8 @@ def test_suggest_moves_an_out_of_cycle_deadline_and_starts_a_count_at_zero(
     assert data["fields"]["start_value"] == "0"
     assert data["fields"]["due_date"] == "2026-06-30"
     assert len(data["notes"]) == 1
-    assert "30/09/2026" in data["notes"][0]
-    assert "30/06/2026" in data["notes"][0]
+    assert "30 Sep 2026" in data["notes"][0]
+    assert "30 Jun 2026" in data["notes"][0]
     response = client.get("/key-results/suggest/", {"text": "Tăng doanh thu từ [X] lên [Y]"})
     assert response.json()["fields"] == {}
     assert "[…]" in response.json()["notes"][0]

@@ -180,7 +180,7 @@ def test_a_removed_part_is_left_out(client: Client, world: World) -> None:
         ({"part-0-weight": ""}, "Give each part a weight greater than 0."),
         (
             {"part-1-start_date": "2026-07-15"},
-            "Part 1: The start date must fall inside the cycle (01/04/2026 – 30/06/2026).",
+            "Part 1: The start date must fall inside the cycle (1 Apr 2026 – 30 Jun 2026).",
         ),
         ({"combine": ""}, "Choose how the parts combine, or leave the parts empty."),
     ],

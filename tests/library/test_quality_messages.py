@@ -43,8 +43,12 @@ def test_messages_render_in_both_languages(rule: str, lang: str) -> None:
 
 
 def test_deadline_message_shows_dates_the_vietnamese_way() -> None:
-    message, _hint = describe(Finding("kr_deadline_outside_cycle", params=PARAMS))
+    with translation.override("vi"):
+        message, _hint = describe(Finding("kr_deadline_outside_cycle", params=PARAMS))
     assert "31/03/2026" in message and "01/04/2026 – 30/06/2026" in message
+    with translation.override("en"):
+        message, _hint = describe(Finding("kr_deadline_outside_cycle", params=PARAMS))
+    assert "31 Mar 2026" in message and "1 Apr 2026 – 30 Jun 2026" in message
 
 
 def test_check_text_for_the_editor() -> None:
