@@ -23,7 +23,7 @@ import datetime
 import hashlib
 import logging
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -206,14 +206,18 @@ def refresh_cycle(
         for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
             model.objects.filter(cycle=cycle).delete()
         objectives = key_results = 0
+        tree = totals.Tree.load()
+        sums: dict[totals.Key, totals.Figures] = defaultdict(Counter)
         for chunk in objective_chunks(cycle):
             rows = compute_rows(cycle, chunk, today, lambda _insights: places)
             rows.write()
+            # The totals from the rows just written, without reading them back.
+            for key, figures in totals.spread(rows.contributions(), tree).items():
+                sums[key].update(figures)
             objectives += len(rows.objectives)
             key_results += sum(row.key_results for row in rows.objectives)
         say("summing the totals")
-        tree = totals.Tree.load()
-        totals.rebuild(cycle, tree)
+        totals.write_totals(cycle, sums)
         say("judging everyone's check-ins")
         standings.rebuild_standings(cycle, tree)
         refresh.computed_on = day
@@ -383,8 +387,21 @@ class Rows:
         for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
             model.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
         self.write()
-        after = list(totals.contributions(cycle, objective_ids))
-        totals.apply_change(cycle, before, after)
+        totals.apply_change(cycle, before, list(self.contributions()))
+
+    def contributions(self) -> Iterator[tuple[int | None, int, totals.Figures]]:
+        """Yield what these rows add to the totals, as `totals.contributions` reads them back."""
+        return totals.contributions_of(
+            (
+                {name: getattr(row, name) for name in totals.OBJECTIVE_FIELDS}
+                for row in self.objectives
+            ),
+            (
+                (cell.objective_id, cell.day, cell.progress_sum, cell.pace_sum, cell.known)
+                for cell in self.cells
+            ),
+            ((risk.objective_id, risk.kind, risk.severity) for risk in self.risks),
+        )
 
 
 def compute_rows(
