@@ -19,7 +19,15 @@ from typing import Any
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery
 
 from okrflow.audit.models import AuditEntry
-from okrflow.engine.focus import OwnerKind, check_objective_focus, check_owner_focus, is_team
+from okrflow.engine.focus import (
+    FocusFinding,
+    FocusRules,
+    OwnerKind,
+    check_objective_focus,
+    check_owner_focus,
+    is_team,
+    objective_range,
+)
 from okrflow.insights import totals
 from okrflow.insights.models import ObjectiveGrade
 from okrflow.insights.sources import checkins_available, compliance_totals_for
@@ -70,13 +78,59 @@ def owner_names(owners: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
     return names
 
 
+def outside_range(rules: FocusRules) -> Q:
+    """Filter owners grouped with their objectives' count `n` to those out of their range."""
+    found = Q()
+    for kind, team in (
+        (OwnerKind.PERSON, False),
+        (OwnerKind.UNIT, False),
+        (OwnerKind.UNIT, True),
+        (OwnerKind.PROJECT, False),
+    ):
+        low, high = objective_range(kind, rules, team=team)
+        same = Q(owner_kind=kind.value) & (Q(owner_team=team) if kind == OwnerKind.UNIT else Q())
+        found |= same & (Q(n__lt=low) | Q(n__gt=high))
+    return found
+
+
+def stored_owner_counts(
+    scope: Scope, rules: FocusRules
+) -> tuple[int, int, list[tuple[tuple[str, int], FocusFinding]]]:
+    """Count the owners in view and those out of range from the snapshot rows, in the database
+    (two queries, whatever the cycle's size): (owners, out of range, the first few findings,
+    by owner)."""
+    grouped = (
+        scope.objectives()
+        .exclude(owner_kind="")
+        .order_by()
+        .values("owner_kind", "owner_key", "owner_team")
+        .annotate(n=Count("id"))
+    )
+    outside = grouped.filter(outside_range(rules))
+    first = outside.order_by("owner_kind", "owner_key")[:NOTES_SHOWN]
+    findings = [
+        ((row["owner_kind"], row["owner_key"]), finding)
+        for row in first
+        for finding in check_owner_focus(
+            OwnerKind(row["owner_kind"]), row["n"], rules, team=row["owner_team"]
+        )
+    ]
+    counts = grouped.aggregate(
+        owners=Count("owner_key"), outside=Count("owner_key", filter=outside_range(rules))
+    )
+    return counts["owners"], counts["outside"], findings
+
+
 def focus_panel(scope: Scope, organisation: Organisation) -> Panel:
     rules = organisation.focus_rules()
     owners: Counter[tuple[str, int]] = Counter()
     teams: set[int] = set()
-    for person_id, unit_id, project_id, unit_depth in in_scope(scope).values_list(
-        "owner_person_id", "owner_unit_id", "owner_project_id", "owner_unit__depth"
-    ):
+    rows: Any = []
+    if scope.viewer is None:  # the recount, from the objectives themselves
+        rows = in_scope(scope).values_list(
+            "owner_person_id", "owner_unit_id", "owner_project_id", "owner_unit__depth"
+        )
+    for person_id, unit_id, project_id, unit_depth in rows:
         if person_id:
             owners[(OwnerKind.PERSON, person_id)] += 1
         elif unit_id:
@@ -116,7 +170,7 @@ def focus_panel(scope: Scope, organisation: Organisation) -> Panel:
         objective_findings.extend(findings)
     if scope.viewer is None:
         out_of_range = len({f.objective_key for f in objective_findings})
-    owner_findings = []
+    owner_findings: list[tuple[tuple[str, int], FocusFinding]] = []
     for (kind, pk), count in owners.items():
         owner_findings.extend(
             ((kind, pk), f)
@@ -124,6 +178,12 @@ def focus_panel(scope: Scope, organisation: Organisation) -> Panel:
                 OwnerKind(kind), count, rules, team=kind == OwnerKind.UNIT and pk in teams
             )
         )
+    owner_count, owners_outside = len(owners), len({owner for owner, _ in owner_findings})
+    findings_count = len(owner_findings)
+    if scope.viewer is not None:
+        # A company has 10,000 owners: counted in the database, the first few named.
+        owner_count, owners_outside, owner_findings = stored_owner_counts(scope, rules)
+        findings_count = owners_outside  # one finding per owner out of range
     titles = dict(
         Objective.objects.filter(
             pk__in=[f.objective_key for f in objective_findings[:NOTES_SHOWN]]
@@ -139,19 +199,19 @@ def focus_panel(scope: Scope, organisation: Organisation) -> Panel:
     )
     notes.extend(owner_notes[: max(0, NOTES_SHOWN - len(notes))])
     objectives_in_range = objectives - out_of_range
-    owners_in_range = len(owners) - len({owner for owner, _ in owner_findings})
+    owners_in_range = owner_count - owners_outside
     return Panel(
         "focus",
-        share(owners_in_range, len(owners)),
+        share(owners_in_range, owner_count),
         owners_in_range,
-        len(owners),
+        owner_count,
         notes,
         {
             "objectives_in_range": objectives_in_range,
             "objectives": objectives,
             "objectives_share": share(objectives_in_range, objectives),
         },
-        notes_total=out_of_range + len(owner_findings),
+        notes_total=out_of_range + findings_count,
     )
 
 

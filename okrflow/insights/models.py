@@ -221,9 +221,12 @@ class InsightRefresh(models.Model):
     computed_on = models.DateField(_("figures as of"))
     computed_at = models.DateTimeField(_("computed at"))
     fingerprint = models.CharField(_("data fingerprint"), max_length=400, blank=True)
-    # The newest audit entry the stored figures include: the next incremental refresh
-    # recomputes only the objectives that entries after it touched.
-    audit_mark = models.BigIntegerField(_("last audit entry included"), default=0)
+    # The newest audit entry the stored figures include (0: the trail was empty, as after
+    # `okrflow synth`): the next incremental refresh recomputes only the objectives that entries
+    # after it touched. Empty: unknown, the next refresh recomputes everything.
+    audit_mark = models.BigIntegerField(
+        _("last audit entry included"), null=True, blank=True, default=None
+    )
     objectives = models.PositiveIntegerField(_("objectives"), default=0)
     key_results = models.PositiveIntegerField(_("key results"), default=0)
     seconds = models.FloatField(_("seconds taken"), default=0)
@@ -271,6 +274,11 @@ class ObjectiveSnapshot(models.Model):
     fresh_key_results = models.PositiveIntegerField(
         _("key results updated in the last week"), default=0
     )
+    # Who owns it (F.A.C.T.S. Focus counts objectives per owner from these rows): "person",
+    # "unit" or "project" and its id; `owner_team` says a unit owner is a team.
+    owner_kind = models.CharField(_("owner kind"), max_length=8, blank=True)
+    owner_key = models.PositiveIntegerField(_("owner id"), null=True, blank=True)
+    owner_team = models.BooleanField(_("owned by a team"), default=False)
 
     class Meta:
         verbose_name = _("objective snapshot")
@@ -279,6 +287,7 @@ class ObjectiveSnapshot(models.Model):
             models.Index(fields=["cycle", "map_depth", "map_order"], name="snapshot_map"),
             models.Index(fields=["cycle", "unit"], name="snapshot_unit"),
             models.Index(fields=["cycle", "map_order"], name="snapshot_order"),
+            models.Index(fields=["cycle", "owner_kind", "owner_key"], name="snapshot_owner"),
         ]
 
     def __str__(self) -> str:

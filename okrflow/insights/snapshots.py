@@ -23,7 +23,7 @@ import datetime
 import hashlib
 import logging
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -37,8 +37,9 @@ from okrflow.audit.log import to_json_value
 from okrflow.audit.models import AuditEntry
 from okrflow.cycles.models import Cycle
 from okrflow.engine import grading
+from okrflow.engine.focus import OwnerKind, is_team
 from okrflow.insights import standings, totals
-from okrflow.insights.boards import build_alignment_map, checkin_days, progress_on
+from okrflow.insights.boards import build_alignment_map, checkin_days
 from okrflow.insights.collect import (
     CycleInsights,
     collect_insights,
@@ -54,6 +55,7 @@ from okrflow.insights.models import (
 )
 from okrflow.insights.risks import RiskItem, find_risks
 from okrflow.insights.totals import bucket_of
+from okrflow.library.bulk_insert import insert
 from okrflow.okrs.models import (
     Alignment,
     Initiative,
@@ -204,14 +206,18 @@ def refresh_cycle(
         for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
             model.objects.filter(cycle=cycle).delete()
         objectives = key_results = 0
+        tree = totals.Tree.load()
+        sums: dict[totals.Key, totals.Figures] = defaultdict(Counter)
         for chunk in objective_chunks(cycle):
             rows = compute_rows(cycle, chunk, today, lambda _insights: places)
             rows.write()
+            # The totals from the rows just written, without reading them back.
+            for key, figures in totals.spread(rows.contributions(), tree).items():
+                sums[key].update(figures)
             objectives += len(rows.objectives)
             key_results += sum(row.key_results for row in rows.objectives)
         say("summing the totals")
-        tree = totals.Tree.load()
-        totals.rebuild(cycle, tree)
+        totals.write_totals(cycle, sums)
         say("judging everyone's check-ins")
         standings.rebuild_standings(cycle, tree)
         refresh.computed_on = day
@@ -241,7 +247,9 @@ def changed_since(
     refresh.
 
     None when everything must be recomputed: another day (every pace and forecast moved), a
-    refresh from before audit marks, or a change to the org chart, a cycle or the settings.
+    refresh without an audit mark, or a change to the org chart, a cycle or the settings. A
+    mark of 0 is a refresh of data no audited change had touched yet (`okrflow synth` writes
+    none): only the entries since are read, as after any other mark.
     Reads the audit trail a chunk at a time, keeping only the ids it names (`Changes`).
     """
     from okrflow.insights.live_updates import (
@@ -251,7 +259,7 @@ def changed_since(
         with_ancestors,
     )
 
-    if stored.computed_on != day or not stored.audit_mark:
+    if stored.computed_on != day or stored.audit_mark is None:
         return None
     changes = Changes()
     fields = ("id", "object_type", "object_id", "action", "before", "after")
@@ -367,9 +375,10 @@ class Rows:
     risks: list[RiskSnapshot]
 
     def write(self) -> None:
-        ObjectiveSnapshot.objects.bulk_create(self.objectives, batch_size=BATCH)
-        HeatSnapshot.objects.bulk_create(self.cells, batch_size=BATCH)
-        RiskSnapshot.objects.bulk_create(self.risks, batch_size=BATCH)
+        # `bulk_insert.insert`: `bulk_create`'s rows without its per-value query machinery.
+        insert(ObjectiveSnapshot, self.objectives, BATCH)
+        insert(HeatSnapshot, self.cells, BATCH)
+        insert(RiskSnapshot, self.risks, BATCH)
 
     def replace(self, cycle: Cycle, objective_ids: set[int]) -> None:
         """Put these rows in place of the given objectives' stored ones, and move the totals
@@ -378,8 +387,21 @@ class Rows:
         for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
             model.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
         self.write()
-        after = list(totals.contributions(cycle, objective_ids))
-        totals.apply_change(cycle, before, after)
+        totals.apply_change(cycle, before, list(self.contributions()))
+
+    def contributions(self) -> Iterator[tuple[int | None, int, totals.Figures]]:
+        """Yield what these rows add to the totals, as `totals.contributions` reads them back."""
+        return totals.contributions_of(
+            (
+                {name: getattr(row, name) for name in totals.OBJECTIVE_FIELDS}
+                for row in self.objectives
+            ),
+            (
+                (cell.objective_id, cell.day, cell.progress_sum, cell.pace_sum, cell.known)
+                for cell in self.cells
+            ),
+            ((risk.objective_id, risk.kind, risk.severity) for risk in self.risks),
+        )
 
 
 def compute_rows(
@@ -404,6 +426,7 @@ class ObjectiveFacts:
     owner_users: dict[int, int | None]  # objective id → its owner person's user
     buckets: dict[int, int]
     units: dict[int, int | None]
+    owners: dict[int, tuple[str, int | None, bool]]  # objective id → owner kind, id, team
 
     @classmethod
     def load(cls, insights: CycleInsights) -> ObjectiveFacts:
@@ -431,11 +454,29 @@ class ObjectiveFacts:
                 for oi in insights.objectives
             },
             units={oi.objective.pk: oi.unit_id for oi in insights.objectives},
+            owners={oi.objective.pk: owner_of(oi.objective) for oi in insights.objectives},
         )
 
     def drafted_by_owner(self, objective: Objective) -> bool:
         owner = self.owner_users.get(objective.pk)
         return owner is not None and self.creators.get(objective.pk) == owner
+
+
+def owner_of(objective: Objective) -> tuple[str, int | None, bool]:
+    """Return who owns an objective for F.A.C.T.S. Focus: (kind, id, a team unit), as
+    `facts.focus_panel` counts owners (a person first, then a unit, then a project)."""
+    if objective.owner_person_id:
+        return OwnerKind.PERSON.value, objective.owner_person_id, False
+    if objective.owner_unit_id:
+        unit = objective.owner_unit
+        return (
+            OwnerKind.UNIT.value,
+            objective.owner_unit_id,
+            unit is not None and is_team(unit.depth),
+        )
+    if objective.owner_project_id:
+        return OwnerKind.PROJECT.value, objective.owner_project_id, False
+    return "", None, False
 
 
 def map_places(insights: CycleInsights) -> Places:
@@ -529,6 +570,7 @@ def objective_rows(
     objectives, cells = [], []
     for oi in insights.objectives:
         order, depth = places.get(oi.objective.pk, (UNPLACED, 0))
+        owner_kind, owner_key, owner_team = facts.owners[oi.objective.pk]
         forecasts = [
             clamp(kri.forecast.expected if kri.forecast else kri.report.progress)
             for kri in oi.key_results
@@ -565,10 +607,14 @@ def objective_rows(
                 fresh_key_results=sum(
                     1 for kri in oi.key_results if kri.values and kri.values[-1][0] > week_ago
                 ),
+                owner_kind=owner_kind,
+                owner_key=owner_key,
+                owner_team=owner_team,
             )
         )
-        for day in days:
-            known = [(p, kri) for kri in oi.key_results if (p := progress_on(kri, day)) is not None]
+        by_day = [(kri, progress_by_day(kri, days)) for kri in oi.key_results]
+        for index, day in enumerate(days):
+            known = [(p, kri) for kri, found in by_day if (p := found[index]) is not None]
             if known:
                 cells.append(
                     HeatSnapshot(
@@ -582,6 +628,20 @@ def objective_rows(
                     )
                 )
     return objectives, cells
+
+
+def progress_by_day(kri: Any, days: list[datetime.date]) -> list[float | None]:
+    """Return `boards.progress_on` of each day (sorted), walking the values once."""
+    points = kri.progress_points
+    found: list[float | None] = []
+    latest: float | None = None
+    index = 0
+    for day in days:
+        while index < len(points) and points[index][0] <= day:
+            latest = points[index][1]
+            index += 1
+        found.append(None if latest is None else min(1.0, max(0.0, latest)))
+    return found
 
 
 def risk_rows(

@@ -30,6 +30,7 @@ from django.db.models import Q
 from okrflow.cycles.models import Cycle
 from okrflow.insights import totals
 from okrflow.insights.models import CheckinStanding, InsightTotal
+from okrflow.library.bulk_insert import insert
 from okrflow.org.models import OrgUnit, Person
 
 PEOPLE = 9  # the totals bucket of check-in standings
@@ -47,17 +48,63 @@ def standing_figures(standing: CheckinStanding) -> totals.Figures:
     return figures
 
 
-def compute_standings(cycle: Cycle, person_ids: list[int]) -> list[CheckinStanding]:
-    """Judge these people's check-ins of the cycle (three queries)."""
+def cycle_key_result_counts(cycle: Cycle) -> dict[int, int]:
+    """Count everyone's check-in key results of the cycle in one pass over its key results.
+
+    The same counts as `checkins.scope.key_result_counts` (a key result counts once for each
+    of its owner, its objective's owner person, the lead of its objective's unit or project,
+    and the co-owners of either), without its lookup per person: asked for a thousand people
+    at a time, that lookup read the cycle's key results again for each thousand.
+    """
+    from okrflow.okrs.models import CoOwner, KeyResult, ObjectiveState
+
+    live = (
+        KeyResult.objects.filter(objective__cycle=cycle, is_archived=False)
+        .exclude(objective__state=ObjectiveState.ARCHIVED)
+        .order_by()
+    )
+    of_key_result: dict[int, set[int]] = {}
+    of_objective: dict[int, set[int]] = {}
+    for person_id, objective_id, key_result_id in CoOwner.objects.filter(
+        Q(key_result__objective__cycle=cycle) | Q(objective__cycle=cycle)
+    ).values_list("person_id", "objective_id", "key_result_id"):
+        if key_result_id:
+            of_key_result.setdefault(key_result_id, set()).add(person_id)
+        if objective_id:
+            of_objective.setdefault(objective_id, set()).add(person_id)
+    counts: Counter[int] = Counter()
+    rows = live.values_list(
+        "pk",
+        "objective_id",
+        "owner_id",
+        "objective__owner_person_id",
+        "objective__owner_unit__lead_id",
+        "objective__owner_project__lead_id",
+    )
+    for kr_id, objective_id, *fixed in rows.iterator(chunk_size=5000):
+        people = {person_id for person_id in fixed if person_id}
+        people |= of_key_result.get(kr_id, set()) | of_objective.get(objective_id, set())
+        counts.update(people)
+    return counts
+
+
+def compute_standings(
+    cycle: Cycle, person_ids: list[int], counts: dict[int, int] | None = None
+) -> list[CheckinStanding]:
+    """Judge these people's check-ins of the cycle (three queries; two with `counts`, each
+    person's check-in key results counted beforehand)."""
     from okrflow.checkins.compliance import first_submissions
     from okrflow.checkins.schedule import weeks_of
-    from okrflow.checkins.scope import key_result_counts
+    from okrflow.checkins.scope import FEW_PEOPLE, key_result_counts
     from okrflow.engine.cadence import Timeliness, judge_week
 
     if not person_ids:
         return []
     weeks = weeks_of(cycle)
-    counts = key_result_counts(cycle, person_ids)
+    if counts is None:
+        # A few people by the indexed lookups; many by one pass over the cycle.
+        few = len(person_ids) <= FEW_PEOPLE
+        counts = key_result_counts(cycle, person_ids) if few else cycle_key_result_counts(cycle)
     submitted = first_submissions(cycle, person_ids)
     units = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "unit_id"))
     standings = []
@@ -94,6 +141,7 @@ def rebuild_standings(cycle: Cycle, tree: totals.Tree) -> None:
     CheckinStanding.objects.filter(cycle=cycle).delete()
     InsightTotal.objects.filter(cycle=cycle, bucket=PEOPLE).delete()
     sums: dict[Any, totals.Figures] = {}
+    counts = cycle_key_result_counts(cycle)
     last = 0
     while True:
         ids = list(
@@ -103,8 +151,8 @@ def rebuild_standings(cycle: Cycle, tree: totals.Tree) -> None:
         )
         if not ids:
             break
-        standings = compute_standings(cycle, ids)
-        CheckinStanding.objects.bulk_create(standings, batch_size=500)
+        standings = compute_standings(cycle, ids, counts)
+        insert(CheckinStanding, standings, 500)
         for key, figures in totals.spread(spread(standings, tree), tree).items():
             sums.setdefault(key, Counter()).update(figures)
         last = ids[-1]
@@ -119,12 +167,15 @@ def rebuild_standings(cycle: Cycle, tree: totals.Tree) -> None:
 
 def update_standings(cycle: Cycle, person_ids: set[int], tree: totals.Tree | None = None) -> None:
     """Re-judge some people's check-ins and move the totals by the difference (under the lock)."""
+    from okrflow.checkins.scope import FEW_PEOPLE
+
     tree = tree or totals.Tree.load()
     ids = sorted(person_ids)
+    counts = cycle_key_result_counts(cycle) if len(ids) > FEW_PEOPLE else None
     for start in range(0, len(ids), totals.CHUNK):
         chunk = ids[start : start + totals.CHUNK]
         old = list(CheckinStanding.objects.filter(cycle=cycle, person_id__in=chunk))
-        new = compute_standings(cycle, chunk)
+        new = compute_standings(cycle, chunk, counts)
         CheckinStanding.objects.filter(cycle=cycle, person_id__in=chunk).delete()
         CheckinStanding.objects.bulk_create(new, batch_size=500)
         totals.apply_change(cycle, list(spread(old, tree)), list(spread(new, tree)), tree)

@@ -167,20 +167,30 @@ def _contributions(
     cells: QuerySet[HeatSnapshot],
     risks: QuerySet[RiskSnapshot],
 ) -> Iterator[tuple[int | None, int, Figures]]:
+    yield from contributions_of(
+        objectives.order_by().values(*OBJECTIVE_FIELDS),
+        cells.order_by().values_list("objective_id", "day", "progress_sum", "pace_sum", "known"),
+        risks.order_by().values_list("objective_id", "kind", "severity"),
+    )
+
+
+def contributions_of(
+    objectives: Iterable[dict[str, Any]],
+    cells: Iterable[tuple[int, datetime.date, float, float, int]],
+    risks: Iterable[tuple[int, str, str]],
+) -> Iterator[tuple[int | None, int, Figures]]:
+    """Yield (unit, bucket, figures) of objective rows (dicts of `OBJECTIVE_FIELDS`) with their
+    heat-map cells and risks: read from the database, or the rows a refresh is writing."""
     found: dict[int, tuple[int | None, int, Figures]] = {}
-    for row in objectives.order_by().values(*OBJECTIVE_FIELDS):
+    for row in objectives:
         found[row["objective_id"]] = (row["unit_id"], row["bucket"], objective_figures(row))
-    for objective_id, day, progress, pace, known in cells.order_by().values_list(
-        "objective_id", "day", "progress_sum", "pace_sum", "known"
-    ):
+    for objective_id, day, progress, pace, known in cells:
         if objective_id in found:
             figures = found[objective_id][2]
             figures[heat_name(day, "p")] += progress
             figures[heat_name(day, "pace")] += pace
             figures[heat_name(day, "n")] += known
-    for objective_id, kind, severity in risks.order_by().values_list(
-        "objective_id", "kind", "severity"
-    ):
+    for objective_id, kind, severity in risks:
         if objective_id in found:
             found[objective_id][2][f"risk:{kind}:{severity}"] += 1
     yield from found.values()
@@ -261,9 +271,13 @@ class ReadingTree(Tree):
 
 
 def spread(items: Iterable[tuple[int | None, int, Figures]], tree: Tree) -> dict[Key, Figures]:
-    """Add each contribution to every unit above it, per bucket."""
-    sums: dict[Key, Figures] = defaultdict(Counter)
+    """Add each contribution to every unit above it, per bucket (summed per unit first, so
+    that each unit's sum, not each objective, climbs the tree)."""
+    own: dict[Key, Figures] = defaultdict(Counter)
     for unit_id, bucket, figures in items:
+        own[(unit_id, bucket)].update(figures)
+    sums: dict[Key, Figures] = defaultdict(Counter)
+    for (unit_id, bucket), figures in own.items():
         for ancestor in tree.ancestors(unit_id):
             sums[(ancestor, bucket)].update(figures)
     return sums
@@ -289,6 +303,11 @@ def rebuild(cycle: Cycle, tree: Tree | None = None) -> None:
     for chunk in chunked(ids.order_by("objective_id").iterator(chunk_size=CHUNK), CHUNK):
         for key, figures in spread(contributions(cycle, chunk), tree).items():
             sums[key].update(figures)
+    write_totals(cycle, sums)
+
+
+def write_totals(cycle: Cycle, sums: dict[Key, Figures]) -> None:
+    """Replace a cycle's objective totals by these sums (call under the refresh lock)."""
     InsightTotal.objects.filter(cycle=cycle).delete()
     InsightTotal.objects.bulk_create(
         [

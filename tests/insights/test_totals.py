@@ -130,3 +130,81 @@ def test_an_insights_page_costs_the_same_queries_at_any_size(
     # F.A.C.T.S. names the owners out of range with a query per kind of owner (person, unit,
     # project) that has one: at most three more, whatever their number.
     assert page_queries() <= small + (3 if page == "/insights/facts/" else 0)
+
+
+def test_an_incremental_refresh_after_a_synth_recomputes_only_what_changed(db, today) -> None:  # type: ignore[no-untyped-def]
+    """`okrflow synth` writes no audit rows: its first refresh stores mark 0, and the next one
+    reads the trail from there (it recomputed everything while an empty trail meant no mark)."""
+    from decimal import Decimal
+
+    from okrflow.audit.models import AuditEntry
+    from okrflow.demo.synth import build_synthetic_org
+    from okrflow.insights.models import InsightRefresh
+    from okrflow.okrs.actions import record_key_result_value
+    from okrflow.okrs.models import Alignment, KeyResult
+
+    summary = build_synthetic_org(40, today)
+    cycle = summary.cycle
+    assert not AuditEntry.objects.exists()
+    first = refresh_cycle(cycle, incremental=True)
+    assert first.audit_mark == 0 and first.recomputed == summary.objectives  # type: ignore[attr-defined]
+    kr = (
+        KeyResult.objects.filter(objective__cycle=cycle, objective__owner_person__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    assert kr is not None
+    record_key_result_value(None, kr, value=Decimal("3"), measured_on=today)
+    second = refresh_cycle(cycle, incremental=True)
+    # The person's objective and the unit objective it is aligned to: nothing else.
+    parents = set(Alignment.objects.filter(child=kr.objective).values_list("parent_id", flat=True))
+    assert len(parents) == 1
+    assert second.recomputed == 2  # type: ignore[attr-defined]
+    assert second.audit_mark == AuditEntry.objects.order_by("-id").values_list("id", flat=True)[0]
+    assert second.objectives == summary.objectives
+    changed = ObjectiveSnapshot.objects.get(objective=kr.objective)
+    incremental = {
+        (row.unit_id, row.bucket): {
+            name: pytest.approx(value, abs=1e-9) for name, value in row.figures.items()
+        }
+        for row in InsightTotal.objects.filter(cycle=cycle)
+        if row.figures
+    }
+    assert refresh_cycle(cycle).recomputed == summary.objectives  # type: ignore[attr-defined]
+    assert ObjectiveSnapshot.objects.get(objective=kr.objective).progress == changed.progress
+    assert {
+        (row.unit_id, row.bucket): row.figures
+        for row in InsightTotal.objects.filter(cycle=cycle)
+        if row.figures
+    } == incremental
+    assert InsightRefresh.objects.get(cycle=cycle).audit_mark == second.audit_mark
+
+
+def test_a_refresh_without_a_mark_recomputes_everything(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.insights.models import InsightRefresh
+
+    two_teams(world)
+    refresh_cycle(world.cycle)
+    InsightRefresh.objects.filter(cycle=world.cycle).update(audit_mark=None)
+    assert refresh()["recomputed"] == 3
+    assert refresh()["recomputed"] == 0  # marked again
+
+
+def test_focus_owners_are_stored_on_the_snapshots(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    from okrflow.okrs.models import Objective
+
+    okrs = two_teams(world)
+    spec = [{"title": "Courses", "start_value": 0, "target_value": 5}]
+    _, (kr,) = objective_with(world, world.member, "Learn SEO", spec)
+    team, _ = objective_with(world, world.content_team, "Write guides", spec)
+    refresh_cycle(world.cycle)
+    rows = {
+        row.objective_id: (row.owner_kind, row.owner_key, row.owner_team)
+        for row in ObjectiveSnapshot.objects.filter(cycle=world.cycle)
+    }
+    for name in ("company", "marketing", "sales"):
+        objective = Objective.objects.select_related("owner_unit").get(pk=okrs[name].pk)  # type: ignore[attr-defined]
+        unit = objective.owner_unit
+        assert rows[objective.pk] == ("unit", unit.pk, unit.depth >= 2)
+    assert rows[kr.objective_id] == ("person", world.member.pk, False)
+    assert world.content_team.depth >= 2 and rows[team.pk] == ("unit", world.content_team.pk, True)
