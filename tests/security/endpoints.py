@@ -36,9 +36,14 @@ NAMED_PARTS = {
     # token): forged, so each answers 404 or its 'link no longer works' page.
     "token": "eyJpIjoxfQ:1tZ9xY:forged-signature",
     "uidb64": "MQ",
+    "kind": "value",  # a strategy item's kind: a core value or a strategic theme (#16)
 }
 # Other values each such part takes, so every report and export format is requested.
-PART_CHOICES = {"fmt": ("csv", "xlsx", "pdf"), "format_name": ("text", "md", "csv", "xlsx", "json")}
+PART_CHOICES = {
+    "fmt": ("csv", "xlsx", "pdf"),
+    "format_name": ("text", "md", "csv", "xlsx", "json"),
+    "kind": ("value", "theme"),
+}
 
 GET_NAMES = re.compile(r"""request\.GET\.get(?:list)?\(\s*["']([\w\-]+)["']""")
 POST_NAMES = re.compile(r"""(?:request\.POST|post|data)\.get(?:list)?\(\s*["']([\w\-]+)["']""")
