@@ -24,12 +24,13 @@ from okrflow.checkins.models import CheckIn, OneOnOne
 from okrflow.checkins.scope import may_see
 from okrflow.dependencies.actions import add_dependency
 from okrflow.insights.actions import save_reflection
-from okrflow.kpis.actions import create_kpi
+from okrflow.kpis.actions import create_kpi, record_kpi_value
 from okrflow.okrs.actions import create_initiative, create_key_result, create_objective
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.access import access_for
 from okrflow.org.actions import create_project
 from okrflow.org.models import Person
+from okrflow.strategy.actions import create_strategy_item
 from tests.checkins.conftest import WEEK, make_member_krs
 from tests.conftest import World
 
@@ -52,6 +53,8 @@ URL_ID_KINDS = (
     "notification_id",
     "dependency_id",
     "kpi_id",
+    "item_id",
+    "value_id",
 )
 
 # Unique words no page would show by chance; each names who wrote it and what it is.
@@ -263,6 +266,9 @@ def plant(world: World) -> Planted:
     public_link = add_dependency(None, public, sales_public, expected_by=by)
     add_dependency(None, public, sales_private, expected_by=by)
     private_link = add_dependency(None, sales_private, krs.followers, expected_by=by)
+    kpi = create_kpi(
+        None, name="Planted KPI", owner=world.marketing, range_kind="at_least", minimum=1
+    )
     url_ids = {
         "objective_id": public.pk,
         "parent_id": sales_public.pk,
@@ -280,9 +286,11 @@ def plant(world: World) -> Planted:
         # The lead's comment on the member's check-in told the member (issue #13).
         "notification_id": member_notification(world).pk,
         "dependency_id": public_link.pk,
-        "kpi_id": create_kpi(
-            None, name="Planted KPI", owner=world.marketing, range_kind="at_least", minimum=1
-        ).pk,
+        "kpi_id": kpi.pk,
+        # Its value this week, to correct (append-only: a correction names what it replaces).
+        "value_id": record_kpi_value(None, kpi, value="3", measured_on=WEEK).pk,
+        # A core value of the organisation's strategy (issue #16), edited by admins only.
+        "item_id": create_strategy_item(None, kind="value", name="Planted value").pk,
     }
     assert set(url_ids) == set(URL_ID_KINDS)
     sales_private_kr = sales_private.key_results.get()
