@@ -159,3 +159,19 @@ def test_backtest_reads_recorded_histories(world: World, today) -> None:  # type
     call_command("backtest", "--json", "--count", "5", stdout=out)
     database = json.loads(out.getvalue())["database"]
     assert database["key_results"] == 1 and database["forecasts"] == 4
+
+
+@pytest.mark.parametrize(
+    ("lang", "period"), [("en", "1 Apr 2026 – 30 Jun 2026"), ("vi", "01/04/2026 – 30/06/2026")]
+)
+def test_xlsx_period_is_written_as_the_language_writes_dates(  # type: ignore[no-untyped-def]
+    closed, tmp_path: Path, lang: str, period: str
+) -> None:
+    output = tmp_path / f"review-{lang}.xlsx"
+    call_command(
+        "report",
+        *("--cycle", "Q2 2026", "--format", "xlsx", "--lang", lang, "--output", str(output)),
+        stdout=io.StringIO(),
+    )
+    rows = list(load_workbook(output).worksheets[0].iter_rows(values_only=True))
+    assert rows[1][1] == period, rows[:4]

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -67,13 +68,19 @@ def review_xlsx(review: CycleReview, language: str) -> bytes:
     summary["A1"].font = Font(bold=True, size=14)
     append_row(
         summary,
-        [_("Period"), f"{review.cycle.start_date:%d/%m/%Y} – {review.cycle.end_date:%d/%m/%Y}"],
+        [
+            _("Period"),
+            f"{date_format(review.cycle.start_date, 'SHORT_DATE_FORMAT')} – "
+            f"{date_format(review.cycle.end_date, 'SHORT_DATE_FORMAT')}",
+        ],
     )
     append_row(
         summary,
         [_("Status"), _("Final grades") if review.is_final else _("Preview: the cycle is open")],
     )
-    append_row(summary, [_("Generated"), timezone.localtime().strftime("%d/%m/%Y %H:%M")])
+    append_row(
+        summary, [_("Generated"), date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")]
+    )
     append_row(summary, [])
     for label, value in headline(review):
         append_row(summary, [label, value])
