@@ -78,7 +78,7 @@ def test_preferences_page_pauses_and_resumes(
     assert response.status_code == 302
     preference = CheckinPreference.objects.get(person=person)
     assert preference.reminders_paused_until == datetime.date(2026, 5, 29)
-    assert "29/05/2026" in client.get("/checkins/preferences/").content.decode()
+    assert "29 May 2026" in client.get("/checkins/preferences/").content.decode()
     client.post("/checkins/preferences/", {"action": "resume"})
     preference.refresh_from_db()
     assert preference.reminders_paused_until is None

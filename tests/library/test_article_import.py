@@ -137,12 +137,12 @@ def test_article_deadlines_land_in_the_cycle(article: bytes, world: World) -> No
     # A weekly newsletter "before 15/4" starts then and runs to the end of the cycle.
     newsletter = key_result(preview, "định kỳ 1 lần/tuần trước 15/4")
     assert newsletter.due_date == datetime.date(2026, 6, 30)
-    assert any(p.line == newsletter.line and "15/04/2026" in p.message for p in preview.warnings)
+    assert any(p.line == newsletter.line and "15 Apr 2026" in p.message for p in preview.warnings)
     # March is before Q2: kept as a warning, the due date becomes the cycle's end.
     survey = key_result(preview, "Khảo sát ít nhất 100 khách hàng")
     assert survey.due_date == datetime.date(2026, 6, 30)
     notes = [p for p in preview.warnings if p.line == survey.line]
-    assert "31/03/2026" in notes[0].message
+    assert "31 Mar 2026" in notes[0].message
 
 
 def test_importing_the_article_creates_18_drafts_with_45_key_results(
