@@ -162,6 +162,28 @@ def test_phone_header_menu_tabs_and_cards(
         server_gate.shut_and_drain()
 
 
+def test_an_admins_header_stays_one_row_on_a_laptop_in_vietnamese(
+    browser, server_gate, live_server, live_world: World
+) -> None:  # type: ignore[no-untyped-def]
+    # Ten entries in Vietnamese (the admin's "Quản trị" too) and a long name, at 1280 px wide.
+    set_language(live_world, "vi")
+    Person.objects.filter(pk=live_world.admin.pk).update(full_name="Phạm Minh Tuấn Anh")
+    server_gate.open()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, live_world.admin.user.username)
+        page.goto(f"{live_server.url}/administration/")
+        page.wait_for_load_state("networkidle")
+        header = page.locator(".topbar").bounding_box()
+        assert header is not None and header["height"] < 60, header
+        sign_out = page.locator(".topbar-right .link-button").bounding_box()
+        assert sign_out is not None and sign_out["height"] < 30, sign_out  # not split in two lines
+    finally:
+        context.close()
+        server_gate.shut_and_drain()
+
+
 WRITTEN = {
     # The check-in was submitted at 10:00 on Wednesday 13 May 2026 (Hồ Chí Minh City).
     "vi": {
