@@ -53,10 +53,19 @@ def strategy_panel(organisation: Organisation | None = None) -> StrategyPanel:
     return panel
 
 
+def company_links() -> Any:
+    """The links that count: only a company objective serves a value or theme. An objective whose
+    owner moved away from the company by another route (the API, an import) keeps its row, unread,
+    and serves again if it comes back."""
+    return ServedBy.objects.filter(
+        objective__owner_unit__isnull=False, objective__owner_unit__parent__isnull=True
+    )
+
+
 def served_names(objective_ids: Any) -> dict[int, str]:
     """The name of the value or theme each of these objectives serves (one query)."""
     language = get_language()
-    links = ServedBy.objects.filter(objective_id__in=objective_ids).select_related("item")
+    links = company_links().filter(objective_id__in=objective_ids).select_related("item")
     return {link.objective_id: link.item.shown_name(language) for link in links}
 
 
@@ -86,7 +95,7 @@ def serves_options(user: Any, objective: Any) -> list[tuple[str, str]] | None:
 
 
 def serves_initial(objective: Any) -> str:
-    link = ServedBy.objects.filter(objective=objective).values_list("item_id", flat=True).first()
+    link = company_links().filter(objective=objective).values_list("item_id", flat=True).first()
     return str(link) if link else ""
 
 
@@ -112,7 +121,7 @@ def serves_line(objective: Any) -> str | None:
 def fill_serves(objectives: list[dict[str, Any]], objective_ids: Any) -> None:
     """Add `serves` to each exported objective: [{"id", "kind", "name", "name_en"}] (one query)."""
     ids = [objective["id"] for objective in objectives]
-    links = ServedBy.objects.filter(objective_id__in=ids).select_related("item") if ids else []
+    links = company_links().filter(objective_id__in=ids).select_related("item") if ids else []
     found = {
         link.objective_id: [
             {

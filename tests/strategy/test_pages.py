@@ -237,3 +237,23 @@ def test_moving_a_serving_objective_away_from_the_company_is_refused_whole(
     assert "Only a company objective can serve a core value or theme" in response.content.decode()
     top.refresh_from_db()
     assert top.owner_unit == world.company and ServedBy.objects.get().objective == top
+
+
+def test_an_objective_moved_away_from_the_company_no_longer_serves(
+    client: Client, world: World, strategy: dict[str, StrategyItem]
+) -> None:
+    top = make_objective(world, world.company, "Top 3")
+    set_objective_serves(None, top, strategy["client"])
+    # Another route than the editor (the API, an import) hands it to a department.
+    type(top).objects.filter(pk=top.pk).update(owner_unit=world.marketing)
+    out = io.StringIO()
+    call_command("okrs", "--json", "--cycle", "q2 2026", stdout=out)
+    by_id = {o["id"]: o for o in json.loads(out.getvalue())["objectives"]}
+    assert by_id[top.pk]["serves"] == []
+    response = signed_in(client, world, "admin").get("/api/v1/strategy")
+    served = {item["name"]: item["objective_ids"] for item in response.json()["items"]}
+    assert served["Tận tâm với khách hàng"] == []
+    assert "Serves:" not in client.get(f"/objectives/{top.pk}/").content.decode()
+    # Back at the company, it serves again: the link was kept, only not read.
+    type(top).objects.filter(pk=top.pk).update(owner_unit=world.company)
+    assert "Serves: Devoted to clients" in client.get(f"/objectives/{top.pk}/").content.decode()

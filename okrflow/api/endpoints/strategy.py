@@ -10,7 +10,8 @@ from ninja import Router, Schema
 from okrflow.api.endpoints.common import answers, member_access
 from okrflow.okrs.models import Objective
 from okrflow.org.models import Organisation
-from okrflow.strategy.models import ServedBy, Statement, StrategyItem
+from okrflow.strategy.display import company_links
+from okrflow.strategy.models import Statement, StrategyItem
 
 router = Router(tags=["organisation"])
 
@@ -43,7 +44,7 @@ def get_strategy(request: HttpRequest) -> dict[str, Any]:
     statement = Statement.objects.filter(organisation=organisation).first()
     items = list(StrategyItem.objects.filter(organisation=organisation))
     served: dict[int, list[int]] = {item.pk: [] for item in items}
-    links = ServedBy.objects.filter(
+    links = company_links().filter(
         item__in=items, objective__in=Objective.objects.visible_to(request.user).values("pk")
     )
     for objective_id, item_id in links.values_list("objective_id", "item_id"):
