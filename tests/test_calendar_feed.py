@@ -52,6 +52,13 @@ def starts(events: dict[str, object]) -> set[object]:
     return {event.decoded("dtstart") for event in events.values()}  # type: ignore[attr-defined]
 
 
+def description_on(events: dict[str, object], day: datetime.date) -> str:
+    """The description of the check-in deadline that falls on `day` (17:00 in Hồ Chí Minh City)."""
+    moment = datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=datetime.UTC)
+    event = next(e for e in events.values() if e.decoded("dtstart") == moment)  # type: ignore[attr-defined]
+    return str(event["description"])  # type: ignore[index]
+
+
 # ---------------------------------------------------------------- the address
 
 
@@ -67,6 +74,12 @@ def test_feed_needs_no_session_and_its_uids_are_stable(world: World, frozen: Non
     moments = starts(first)
     assert datetime.datetime(2026, 4, 29, 10, 0, tzinfo=datetime.UTC) in moments
     assert datetime.datetime(2026, 5, 1, 10, 0, tzinfo=datetime.UTC) not in moments
+    # The moved entry says from which day, written as the person's language writes dates.
+    assert "1 May 2026" in description_on(first, datetime.date(2026, 4, 29))
+    world.member.language = "vi"
+    world.member.save()
+    again = events_of(anonymous.get(feed_url(token)).content)
+    assert "01/05/2026" in description_on(again, datetime.date(2026, 4, 29))
 
 
 def test_feed_is_in_the_persons_language(world: World, frozen: None) -> None:

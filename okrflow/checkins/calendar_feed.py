@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from okrflow.checkins.models import OneOnOne
@@ -29,8 +30,8 @@ ONE_DAY = datetime.timedelta(days=1)
 
 
 def day_text(day: datetime.date) -> str:
-    """Write a day as Vietnamese companies do, in either language: 05/02/2027."""
-    return day.strftime("%d/%m/%Y")
+    """Write a day as the reader's language does: 05/02/2027, or 5 Feb 2027 in English."""
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def feed_cycles(today: datetime.date) -> list[Cycle]:
