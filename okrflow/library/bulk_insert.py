@@ -12,6 +12,7 @@ on both SQLite and PostgreSQL), as `bulk_create` sets them. Like `bulk_create`, 
 from __future__ import annotations
 
 import datetime
+import sqlite3
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -72,12 +73,30 @@ def converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any],
     return plain
 
 
+def max_params(connection: Any) -> int | None:
+    """How many parameters one statement may take: SQLite's own limit when it says it
+    (Django assumes 999, the limit of SQLite builds before 3.32)."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        raw = connection.connection
+        if hasattr(raw, "getlimit"):
+            return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    limit = connection.features.max_query_params
+    return int(limit) if limit else None
+
+
 def insert(model: type[M], objects: Sequence[M], batch: int = BATCH) -> list[M]:
-    """Insert unsaved instances (their ids unset) and set their ids; return them."""
+    """Insert unsaved instances (their ids unset) and set their ids; return them.
+
+    On PostgreSQL a batch takes its ids from the table's sequence in one query and goes in by
+    COPY (the driver formats its rows in C); elsewhere, one INSERT … VALUES … RETURNING.
+    """
     if not objects:
         return list(objects)
     alias = router.db_for_write(model)
     connection = connections[alias]
+    if connection.vendor == "postgresql":
+        return copy_in(model, objects, connection, alias, batch)
     if not connection.features.can_return_rows_from_bulk_insert:
         return model._default_manager.bulk_create(objects, batch_size=batch)
     meta = model._meta
@@ -85,7 +104,7 @@ def insert(model: type[M], objects: Sequence[M], batch: int = BATCH) -> list[M]:
     convert = [converter(f, connection) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    limit = connection.features.max_query_params
+    limit = max_params(connection)
     size = max(1, min(batch, limit // len(fields))) if limit else batch
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     for start in range(0, len(objects), size):
@@ -104,6 +123,36 @@ def insert(model: type[M], objects: Sequence[M], batch: int = BATCH) -> list[M]:
             ids = cursor.fetchall()
         for obj, (pk,) in zip(chunk, ids, strict=True):
             obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = alias
+    return list(objects)
+
+
+def copy_in(
+    model: type[M], objects: Sequence[M], connection: Any, alias: str, batch: int
+) -> list[M]:
+    """PostgreSQL: ids drawn from the table's own sequence (as a plain INSERT draws them, so
+    later inserts never collide), then the rows, ids included, by COPY … FROM STDIN."""
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    convert = [converter(f, connection) for f in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in [pk, *fields])
+    sequence = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+    for start in range(0, len(objects), batch):
+        chunk = objects[start : start + batch]
+        for obj in chunk:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        with connection.cursor() as cursor:
+            cursor.execute(sequence, [quote(meta.db_table), pk.column, len(chunk)])
+            ids = [pk_value for (pk_value,) in cursor.fetchall()]
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for pk_value, obj in zip(ids, chunk, strict=True):
+                    copy.write_row([pk_value, *[value(obj) for value in convert]])
+        for obj, pk_value in zip(chunk, ids, strict=True):
+            obj.pk = pk_value
             obj._state.adding = False
             obj._state.db = alias
     return list(objects)

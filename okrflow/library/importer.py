@@ -20,8 +20,8 @@ from okrflow.cycles.models import Cycle
 from okrflow.insights.live_updates import rolled_back_entries
 from okrflow.library.bulk_insert import insert
 from okrflow.library.plans import Problem
-from okrflow.library.preview import ImportPreview
-from okrflow.okrs.actions.common import require_open_cycle
+from okrflow.library.preview import ImportPreview, StagedKeyResult, compact
+from okrflow.okrs.actions.common import require_edit, require_open_cycle
 from okrflow.okrs.actions.initiatives import create_initiative
 from okrflow.okrs.actions.key_results import (
     build_key_result,
@@ -77,24 +77,12 @@ def error_messages(error: ValidationError | PermissionDenied) -> list[str]:
     return list(error.messages)
 
 
-# A checked key result kept until the write: its column values (`KeyResult(*values)` makes it
-# again) and the compound parts staged on it. A tuple takes a quarter of a model instance's
-# memory: 150,000 of them are what a large file holds between its check and its write.
-StagedKeyResult = tuple[tuple[Any, ...], list[Any] | None]
-
-
 @dataclass
 class Staged:
     """A file's objectives and key results, checked and built but not yet written."""
 
     objectives: list[Objective] = field(default_factory=list)
     key_results: list[list[StagedKeyResult]] = field(default_factory=list)
-
-
-def compact(kr: KeyResult) -> StagedKeyResult:
-    """A checked, unsaved key result as the values of its columns (and its staged parts)."""
-    values = tuple(getattr(kr, f.attname) for f in KeyResult._meta.concrete_fields)
-    return values, getattr(kr, "staged_parts", None)
 
 
 def rebuilt(staged: StagedKeyResult, objective: Objective, position: int) -> KeyResult:
@@ -122,9 +110,10 @@ class Place:
 def stage(actor: Any, preview: ImportPreview, place: Place) -> Staged:
     """Run every check of the objective and key-result actions on the whole file, writing nothing.
 
-    This is the slow part of an import (thousands of rows, each checked the way the actions
-    check them) and it runs before the write transaction, so that on SQLite other writers are
-    not kept waiting while a large file is checked.
+    The key results come checked from the preview, which ran `build_key_result` on each of them
+    (the file is validated once); an objective whose key results were not checked there, or
+    were checked for another owner, has them checked here. This runs before the write
+    transaction, so that on SQLite other writers are not kept waiting while a file is checked.
     """
     access = access_for(actor) if actor is not None else None
     staged = Staged()
@@ -141,6 +130,15 @@ def stage(actor: Any, preview: ImportPreview, place: Place) -> Staged:
             state=plan.state,
         )
         staged.objectives.append(objective)
+        kept = [kr.checked for kr in plan.key_results]
+        if plan.owner is plan.checked_for and all(checked is not None for checked in kept):
+            # The preview ran `build_key_result` on each of them for this owner (as the system):
+            # what depends on who imports is checked here, once for the objective.
+            if plan.key_results:
+                place.at(plan.key_results[0])
+                require_edit(actor, objective)
+            staged.key_results.append(kept)
+            continue
         built = []
         for kr in plan.key_results:
             place.at(kr)

@@ -112,6 +112,10 @@ class KeyResultPlan:
     slot_weekday: int | None = None
     slot_hour: int | None = None
     slot_day_of_month: int | None = None
+    # The key result as `build_key_result` checked and built it for the preview (the values of
+    # its columns and its staged parts, see `preview.compact`): the import writes it without
+    # checking it again. None when the preview could not run the action's checks on it.
+    checked: Any = None
 
     def action_fields(self) -> dict[str, Any]:
         """Return the keyword arguments `create_key_result` takes."""
@@ -169,6 +173,9 @@ class ObjectivePlan:
     where: str = ""
     parent_level: str = ""
     duplicate_of: Any = None
+    # The owner its key results were checked for (`KeyResultPlan.checked`): an import that
+    # gives the objective another owner (a project it creates) checks them again.
+    checked_for: Any = None
 
     @property
     def owner_kind(self) -> str | None:

@@ -32,6 +32,7 @@ from okrflow.library.plans import (
     ReadResult,
 )
 from okrflow.library.prose import PROSE_REF
+from okrflow.okrs.actions.key_results import build_key_result as check_key_result
 from okrflow.okrs.actions.key_results import relative_target_value, validate_key_result
 from okrflow.okrs.actions.objectives import contribution_weight, owner_fields
 from okrflow.okrs.actions.shapes import stage_compound
@@ -93,6 +94,24 @@ class ImportPreview:
 
     def sorted_problems(self) -> list[Problem]:
         return sorted(self.problems, key=lambda p: (not p.is_error, p.line or 0, p.where))
+
+
+# A checked key result kept until the write: its column values (`KeyResult(*values)` makes it
+# again) and the compound parts staged on it. A tuple takes a quarter of a model instance's
+# memory: 150,000 of them are what a large file holds between its check and its write.
+StagedKeyResult = tuple[tuple[Any, ...], list[Any] | None]
+
+
+def compact(kr: KeyResult) -> StagedKeyResult:
+    """A checked, unsaved key result as the values of its columns (and its staged parts)."""
+    values = tuple(getattr(kr, f.attname) for f in KeyResult._meta.concrete_fields)
+    return values, getattr(kr, "staged_parts", None)
+
+
+def validation_messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "message_dict"):
+        return [m for messages in error.message_dict.values() for m in messages]
+    return list(error.messages)
 
 
 class PreviewBuilder:
@@ -271,25 +290,34 @@ class PreviewBuilder:
         return self.leads[key]
 
     def validate(self, plan: KeyResultPlan, probe: Objective) -> None:
-        """Run the same checks `create_key_result` runs, without saving (`probe`: the unsaved
-        objective in the cycle, one per objective of the file)."""
+        """Run the checks `create_key_result` runs, without saving (`probe`: the unsaved
+        objective in the cycle, with its owner and state, one per objective of the file).
+
+        With an owner and an open cycle, these are the action's own checks (`build_key_result`)
+        and the key result they build is kept on the plan: the import writes it unchecked."""
         if plan.shape == "currency" and not plan.currency:
             plan.currency = "VND"
         if plan.shape == "percentage" and not plan.unit:
             plan.unit = "%"
         plan.unit, plan.baseline_label = plan.unit[:50], plan.baseline_label[:100]
-        fields = plan.action_fields()
-        fields.pop("owner")
-        kr = KeyResult(objective=probe, **fields)
-        if kr.shape == "relative":
-            kr.target_value = relative_target_value(kr)
+        plan.checked = None
         try:
-            validate_key_result(kr)
-            stage_compound(kr, plan.parts)
+            if plan.owner is None or self.cycle.state == CycleState.CLOSED:
+                # Already an error of the file: the figures are still checked, the action is not.
+                fields = plan.action_fields()
+                fields.pop("owner")
+                kr = KeyResult(objective=probe, **fields)
+                if kr.shape == "relative":
+                    kr.target_value = relative_target_value(kr)
+                validate_key_result(kr)
+                stage_compound(kr, plan.parts)
+            else:
+                # The system's checks (`None`): who imports is checked once per objective.
+                kr = check_key_result(None, probe, **plan.action_fields())
+                plan.checked = compact(stage_compound(kr, plan.parts))
         except ValidationError as error:
-            for messages in error.message_dict.values():
-                for message in messages:
-                    self.error(message, plan.line, plan.where)
+            for message in validation_messages(error):
+                self.error(message, plan.line, plan.where)
 
     def build(self, read: ReadResult) -> ImportPreview:
         preview = ImportPreview(read.format, self.cycle)
@@ -321,7 +349,11 @@ class PreviewBuilder:
             plan = self.objective_plan(raw)
             if any(plan is other for other in self.skipped_plans):
                 continue
-            probe = Objective(cycle=self.cycle, title=plan.title)
+            probe = Objective(cycle=self.cycle, title=plan.title, state=plan.state)
+            if plan.owner is not None:
+                for name, value in owner_fields(plan.owner).items():
+                    setattr(probe, name, value)
+                plan.checked_for = plan.owner
             for raw_kr in raw.key_results:
                 built = build_key_result(
                     raw_kr, self.window, lang=self.lang, number_lang=self.number_lang

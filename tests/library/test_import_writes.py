@@ -133,19 +133,19 @@ def test_another_writer_is_not_kept_waiting_while_the_file_is_checked(
         finally:
             connections.close_all()
 
-    real_build = importer.build_key_result
+    real_build = importer.build_objective
     calls = 0
 
     def build_while_another_writes(*args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
-        if calls == 5:  # half-way through checking the file
+        if calls == 3:  # half-way through checking the file
             thread = threading.Thread(target=other_writer)
             thread.start()
             thread.join()
         return real_build(*args, **kwargs)
 
-    monkeypatch.setattr(importer, "build_key_result", build_while_another_writes)
+    monkeypatch.setattr(importer, "build_objective", build_while_another_writes)
     preview = preview_for(world, document(4))
     if fails:
         with pytest.raises(ImportFailed):
