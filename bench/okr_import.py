@@ -188,21 +188,6 @@ def watch_steps() -> None:
     watched(importer, "write_alignments")
 
 
-def count_copies(queries: list[int]) -> None:
-    """Count PostgreSQL's COPY statements too: they go to the driver's cursor, past Django."""
-    try:
-        import psycopg
-    except ImportError:
-        return
-    copy = psycopg.Cursor.copy
-
-    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
-        queries.append(1)
-        return copy(self, *args, **kwargs)
-
-    psycopg.Cursor.copy = counted  # type: ignore[method-assign]
-
-
 class Tail(io.TextIOBase):
     """An output that keeps only its last line."""
 
@@ -242,7 +227,6 @@ def run_import(path: str) -> dict[str, object]:
             figures[1] += 1
 
     profile = os.environ.get("OKRFLOW_BENCH_PROFILE")
-    count_copies(queries)
     if profile == "memory":  # the peak RSS at the end of each step of the import
         watch_steps()
     elif profile == "time":

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -128,6 +129,17 @@ def insert(model: type[M], objects: Sequence[M], batch: int = BATCH) -> list[M]:
     return list(objects)
 
 
+def copier(cursor: Any, rows: Iterable[list[Any]]) -> Callable[..., None]:
+    """An executor (for the connection's execute wrappers) that copies `rows` in."""
+
+    def copy_rows(sql: str, *ignored: Any) -> None:
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    return copy_rows
+
+
 def copy_in(
     model: type[M], objects: Sequence[M], connection: Any, alias: str, batch: int
 ) -> list[M]:
@@ -141,6 +153,7 @@ def copy_in(
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [pk, *fields])
     sequence = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+    copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
     for start in range(0, len(objects), batch):
         chunk = objects[start : start + batch]
         for obj in chunk:
@@ -148,9 +161,14 @@ def copy_in(
         with connection.cursor() as cursor:
             cursor.execute(sequence, [quote(meta.db_table), pk.column, len(chunk)])
             ids = [pk_value for (pk_value,) in cursor.fetchall()]
-            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for pk_value, obj in zip(ids, chunk, strict=True):
-                    copy.write_row([pk_value, *[value(obj) for value in convert]])
+            rows = (
+                [pk_value, *[value(obj) for value in convert]]
+                for pk_value, obj in zip(ids, chunk, strict=True)
+            )
+            # Through the connection's wrappers and query log, as a statement Django runs.
+            logged = cursor.debug_sql(copy_sql) if hasattr(cursor, "debug_sql") else nullcontext()
+            with logged, connection.wrap_database_errors:
+                cursor._execute_with_wrappers(copy_sql, None, False, copier(cursor, rows))
         for obj, pk_value in zip(chunk, ids, strict=True):
             obj.pk = pk_value
             obj._state.adding = False

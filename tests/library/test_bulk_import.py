@@ -261,7 +261,9 @@ def import_queries(world: World, content: bytes) -> tuple[int, int]:
         preview = preview_for(world.cycle, content, world.admin.user)
         assert preview.can_import, preview.errors
         run_import(world.admin.user, preview)
-    inserts = sum(1 for q in queries if q["sql"].lstrip().upper().startswith("INSERT"))
+    # PostgreSQL's rows go by COPY, each batch after its ids are drawn from the sequence.
+    writes = ("INSERT", "COPY", "SELECT NEXTVAL(")
+    inserts = sum(1 for q in queries if q["sql"].lstrip().upper().startswith(writes))
     return len(queries) - inserts, inserts
 
 
@@ -388,3 +390,66 @@ def test_the_fast_insert_stores_what_bulk_create_stores(world: World) -> None:
     stored = AuditEntry.objects.get(pk=entries[0].pk)
     assert stored.after == snapshot(krs[0]) | {"tags": ["đ", 1.5]}
     assert Objective.objects.get(pk=fast[0].pk).created_at is not None
+
+
+def test_each_key_result_is_checked_once(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview runs the action's checks on every key result and keeps what they built; the
+    import writes that, checking again only an objective whose owner changed meanwhile."""
+    from okrflow.library import importer, preview
+
+    calls = Counter[str]()
+
+    def counted(where: str, real: Any) -> Any:
+        def check(*args: Any, **kwargs: Any) -> Any:
+            calls[where] += 1
+            return real(*args, **kwargs)
+
+        return check
+
+    monkeypatch.setattr(preview, "check_key_result", counted("preview", preview.check_key_result))
+    monkeypatch.setattr(importer, "build_key_result", counted("import", importer.build_key_result))
+    checked = preview_for(world.cycle, sample(6), world.admin.user)
+    assert checked.can_import, checked.errors
+    assert calls == {"preview": 24}
+    checked.objectives[2].owner = world.sales  # as when the import creates the owner project
+    result = run_import(world.admin.user, checked)
+    assert calls == {"preview": 24, "import": 4}
+    assert result.key_results == 24
+    moved = Objective.objects.get(cycle=world.cycle, title=checked.objectives[2].title)
+    assert moved.owner_unit == world.sales
+    assert [kr.owner for kr in moved.key_results.all()] == [world.member] * 4
+
+
+def test_a_departed_key_result_owner_is_a_problem_of_the_preview(world: World) -> None:
+    """The action refuses a deactivated owner: the preview, which runs it, says so itself."""
+    world.member.user.is_active = False
+    world.member.user.save()
+    data = json.loads(sample(2))
+    data["objectives"][1]["key_results"][0]["owner"] = world.member.user.username
+    checked = preview_for(world.cycle, json.dumps(data).encode())
+    assert [(p.message, p.where) for p in checked.errors] == [
+        (
+            f"{world.member.full_name} is deactivated and cannot own new objectives "
+            "or key results.",
+            "objectives[1].key_results[0]",
+        )
+    ]
+
+
+def test_rows_written_in_bulk_take_ids_later_rows_never_reuse(world: World) -> None:
+    """PostgreSQL's COPY takes its ids from the table's sequence, SQLite's INSERT from the
+    table: each object gets the id of its own row, and a row saved after them a new one."""
+    from okrflow.library.bulk_insert import insert
+
+    made = insert(
+        Objective,
+        [
+            Objective(cycle=world.cycle, title=f"Bulk {n}", owner_unit=world.marketing)
+            for n in range(2500)  # more than a batch
+        ],
+    )
+    assert len({o.pk for o in made}) == 2500
+    stored = dict(Objective.objects.filter(title__startswith="Bulk ").values_list("pk", "title"))
+    assert stored == {o.pk: o.title for o in made}
+    later = Objective.objects.create(cycle=world.cycle, title="Later", owner_unit=world.sales)
+    assert later.pk > max(o.pk for o in made)
