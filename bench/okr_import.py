@@ -15,8 +15,11 @@ a person would, and prints its wall-clock seconds, its CPU seconds (of that proc
 figure on a busy machine; PostgreSQL's own work is not in it), its peak RSS (resource.getrusage
 of that process) and its query count, with the machine's load average (the CPU is shared).
 With --profile time (cProfile; OKRFLOW_BENCH_PROFILE_OUT=FILE also saves the statistics for
-pstats) or memory (tracemalloc: the largest allocations alive when the
-objectives are written), it prints what dominates instead (slower: never read its seconds).
+pstats), memory (the peak RSS and the seconds so far after each step of the import) or queries
+(the seconds the statements take, by kind, driver work included), it prints what dominates too
+(under cProfile, never read its seconds). The query count includes PostgreSQL's COPY
+statements (the import writes its rows by COPY there, each batch after one query that draws
+its ids from the sequence).
 Nothing is timed in a test: this prints figures.
 """
 
