@@ -86,17 +86,21 @@ def max_params(connection: Any) -> int | None:
     return int(limit) if limit else None
 
 
-def insert(model: type[M], objects: Sequence[M], batch: int = BATCH) -> list[M]:
+def insert(
+    model: type[M], objects: Sequence[M], batch: int = BATCH, *, copy: bool = False
+) -> list[M]:
     """Insert unsaved instances (their ids unset) and set their ids; return them.
 
-    On PostgreSQL a batch takes its ids from the table's sequence in one query and goes in by
-    COPY (the driver formats its rows in C); elsewhere, one INSERT … VALUES … RETURNING.
+    One INSERT … VALUES … RETURNING a batch. With `copy`, on PostgreSQL, a batch takes its ids
+    from the table's sequence in one query and goes in by COPY instead (the driver formats its
+    rows in C, where it parses a long INSERT's text in Python): for a model whose id is the
+    table's serial or identity column.
     """
     if not objects:
         return list(objects)
     alias = router.db_for_write(model)
     connection = connections[alias]
-    if connection.vendor == "postgresql":
+    if copy and connection.vendor == "postgresql":
         return copy_in(model, objects, connection, alias, batch)
     if not connection.features.can_return_rows_from_bulk_insert:
         return model._default_manager.bulk_create(objects, batch_size=batch)
