@@ -87,20 +87,21 @@ def max_params(connection: Any) -> int | None:
 
 
 def insert(
-    model: type[M], objects: Sequence[M], batch: int = BATCH, *, copy: bool = False
+    model: type[M], objects: Sequence[M], batch: int = BATCH, *, large: bool = False
 ) -> list[M]:
     """Insert unsaved instances (their ids unset) and set their ids; return them.
 
-    One INSERT … VALUES … RETURNING a batch. With `copy`, on PostgreSQL, a batch takes its ids
-    from the table's sequence in one query and goes in by COPY instead (the driver formats its
-    rows in C, where it parses a long INSERT's text in Python): for a model whose id is the
-    table's serial or identity column.
+    One INSERT … VALUES … RETURNING a batch. For a `large` write (the import's) of a model
+    whose id is the table's serial or identity column: on PostgreSQL a batch takes its ids from
+    the table's sequence in one query and goes in by COPY (the driver formats its rows in C,
+    where it parses a long INSERT's text in Python); on SQLite a statement holds as many rows
+    as SQLite's own limit of parameters allows (Django assumes 999).
     """
     if not objects:
         return list(objects)
     alias = router.db_for_write(model)
     connection = connections[alias]
-    if copy and connection.vendor == "postgresql":
+    if large and connection.vendor == "postgresql":
         return copy_in(model, objects, connection, alias, batch)
     if not connection.features.can_return_rows_from_bulk_insert:
         return model._default_manager.bulk_create(objects, batch_size=batch)
@@ -109,7 +110,7 @@ def insert(
     convert = [converter(f, connection) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    limit = max_params(connection)
+    limit = max_params(connection) if large else connection.features.max_query_params
     size = max(1, min(batch, limit // len(fields))) if limit else batch
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     for start in range(0, len(objects), size):

@@ -158,7 +158,7 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
     first_position = Objective.objects.filter(cycle=preview.cycle).count()
     for index, objective in enumerate(staged.objectives):
         objective.position = first_position + index
-    insert(Objective, staged.objectives, copy=True)
+    insert(Objective, staged.objectives, large=True)
     tags: dict[str, Any] = {}  # as written in the file → the Tag (None for a blank name)
     tag_names: dict[int, list[str]] = {}
     links = []
@@ -206,7 +206,7 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
             batch = []
     write_key_results(actor, batch)
     del batch
-    insert(Initiative, initiatives, copy=True)
+    insert(Initiative, initiatives, large=True)
     record_many(actor, (("create_initiative", i, snapshot(i), i.title) for i in initiatives))
     del initiatives
     # The focus rules, on the final counts (the actions warn after each row; only the final
@@ -234,12 +234,12 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
 
 def write_key_results(actor: Any, key_results: list[KeyResult]) -> None:
     """Insert new key results, their staged parts and first values, with an audit row each."""
-    insert(KeyResult, key_results, copy=True)
+    insert(KeyResult, key_results, large=True)
     insert_staged_parts(key_results)
     insert(
         KeyResultValue,
         [first_value(actor, kr) for kr in key_results if kr.current_value is not None],
-        copy=True,
+        large=True,
     )
     record_many(actor, (("create_key_result", kr, snapshot(kr), kr.title) for kr in key_results))
 
@@ -269,7 +269,7 @@ def record_many(actor: Any, changes: Iterable[tuple[str, Any, dict[str, Any], st
                 )
                 for action, instance, after, summary in batch
             ],
-            copy=True,
+            large=True,
         )
         for entry in entries:
             post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
@@ -304,7 +304,7 @@ def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: 
     def write_links() -> int:
         """Insert the links so far with their audit rows (a batch at a time: a large file's
         links are never all model instances at once); return how many."""
-        created = insert(Alignment, list(links.values()), copy=True)
+        created = insert(Alignment, list(links.values()), large=True)
         record_many(
             actor,
             (

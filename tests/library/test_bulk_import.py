@@ -322,10 +322,10 @@ def test_owners_found_in_bulk_are_the_ones_found_one_by_one(world: World) -> Non
         assert (bulk.owner, bulk.error) == (single.owner, single.error), reference
 
 
-@pytest.mark.parametrize("copy", [False, True])
-def test_the_fast_insert_stores_what_bulk_create_stores(world: World, copy: bool) -> None:
+@pytest.mark.parametrize("large", [False, True])
+def test_the_fast_insert_stores_what_bulk_create_stores(world: World, large: bool) -> None:
     """Every column of every model the import writes, read back: the same as `bulk_create`
-    (with `copy`, PostgreSQL's rows go by COPY)."""
+    (`large`: PostgreSQL's rows go by COPY)."""
     from decimal import Decimal
 
     from okrflow.audit.log import audit_entry, snapshot
@@ -338,7 +338,7 @@ def test_the_fast_insert_stores_what_bulk_create_stores(world: World, copy: bool
         return [objective]
 
     fast, slow = rows(world.marketing), rows(world.sales)
-    insert(Objective, fast, copy=copy)
+    insert(Objective, fast, large=large)
     Objective.objects.bulk_create(slow)
     krs = []
     for objective in (fast[0], slow[0]):
@@ -356,7 +356,7 @@ def test_the_fast_insert_stores_what_bulk_create_stores(world: World, copy: bool
                 weight=Decimal("1"),
             )
         )
-    insert(KeyResult, krs[:1], copy=copy)
+    insert(KeyResult, krs[:1], large=large)
     KeyResult.objects.bulk_create(krs[1:])
     entries = [
         audit_entry(
@@ -369,7 +369,7 @@ def test_the_fast_insert_stores_what_bulk_create_stores(world: World, copy: bool
         )
         for kr in krs
     ]
-    insert(AuditEntry, entries[:1], copy=copy)
+    insert(AuditEntry, entries[:1], large=large)
     AuditEntry.objects.bulk_create(entries[1:])
 
     def read(model: Any, pk: int, skip: set[str]) -> dict[str, Any]:
@@ -449,7 +449,7 @@ def test_rows_written_in_bulk_take_ids_later_rows_never_reuse(world: World) -> N
             Objective(cycle=world.cycle, title=f"Bulk {n}", owner_unit=world.marketing)
             for n in range(2500)  # more than a batch
         ],
-        copy=True,
+        large=True,
     )
     assert len({o.pk for o in made}) == 2500
     stored = dict(Objective.objects.filter(title__startswith="Bulk ").values_list("pk", "title"))
