@@ -20,7 +20,6 @@ from okrflow.engine.risk import (
     detect_risks,
 )
 from okrflow.insights.collect import CycleInsights, KeyResultInsight, ObjectiveInsight
-from okrflow.insights.forecasting import progress_at
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.models import OrgUnit, Person
 
@@ -42,7 +41,7 @@ def key_result_facts(
     figures = kri.figures
     checkins = []
     for line in kri.checkins:
-        progress = None if line.value is None else progress_at(figures, line.value)
+        progress = None if line.value is None else kri.progress_of(line.value)
         checkins.append(
             CheckinFact(
                 day=line.day,

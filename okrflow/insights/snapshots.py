@@ -46,6 +46,7 @@ from okrflow.insights.collect import (
     insight_day,
     visible_objectives,
 )
+from okrflow.insights.copy_rows import write_rows
 from okrflow.insights.models import (
     HeatSnapshot,
     InsightRefresh,
@@ -55,7 +56,6 @@ from okrflow.insights.models import (
 )
 from okrflow.insights.risks import RiskItem, find_risks
 from okrflow.insights.totals import bucket_of
-from okrflow.library.bulk_insert import insert
 from okrflow.okrs.models import (
     Alignment,
     Initiative,
@@ -184,9 +184,13 @@ def refresh_cycle(
     started = time.perf_counter()
     today = today or timezone.localdate()
     day = insight_day(cycle, today)
+    # Read before the data: changes after the mark are the next refresh's (read again then).
+    settled = settled_audit_mark()
     mark = fingerprint(cycle, day)
-    audit_mark = newest_audit_id()  # changes after it are the next refresh's
     stored = InsightRefresh.objects.filter(cycle=cycle).first()
+    # Without a settled mark (a writer still open), the stored one stays: the next refresh
+    # reads again from there, recomputing a little more but missing nothing.
+    audit_mark = settled if settled is not None else (stored.audit_mark if stored else None)
     if only_if_changed and stored is not None and stored.fingerprint == mark:
         return stored
     if incremental and stored is not None:
@@ -235,6 +239,53 @@ def refresh_cycle(
 
 def newest_audit_id() -> int:
     return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+MARK_WAIT = (
+    5.0  # seconds a refresh waits for open writers of audit rows (OKRFLOW_INSIGHTS_MARK_WAIT)
+)
+
+
+def settled_audit_mark() -> int | None:
+    """Return the newest audit id at or below which every audit row is committed or rolled
+    back, so that what the refresh reads next includes every change up to it; None when a
+    writer that may hold a lower id stays open longer than `MARK_WAIT`.
+
+    On PostgreSQL ids come from a sequence when a row is inserted, and transactions commit in
+    any order: the newest committed id can be above an id whose transaction is still open.
+    Its change is invisible to this refresh, and the next incremental one, reading only the
+    ids above the mark, would never see it. So after reading the newest id, the refresh waits
+    (without blocking anyone) for the transactions writing audit rows at that moment to end:
+    any id at or below the mark was taken by one of them or by one already over. A later
+    writer takes a higher id. SQLite has one writer at a time, committing in id order.
+    """
+    newest = newest_audit_id()
+    if connection.vendor != "postgresql":
+        return newest
+    table = AuditEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT virtualtransaction FROM pg_locks WHERE relation = %s::regclass "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND mode = 'RowExclusiveLock' AND granted AND pid <> pg_backend_pid()",
+            [table],
+        )
+        open_writers = [row[0] for row in cursor.fetchall()]
+        waited = 0.0
+        limit = float(getattr(settings, "OKRFLOW_INSIGHTS_MARK_WAIT", MARK_WAIT))
+        while open_writers:
+            if waited >= limit:
+                return None
+            time.sleep(0.01)
+            waited += 0.01
+            # A transaction holds the lock on its own virtual id for as long as it runs.
+            cursor.execute(
+                "SELECT virtualxid FROM pg_locks WHERE locktype = 'virtualxid' "
+                "AND virtualxid = ANY(%s)",
+                [open_writers],
+            )
+            open_writers = [row[0] for row in cursor.fetchall()]
+    return newest
 
 
 AUDIT_CHUNK = 2000
@@ -291,7 +342,7 @@ def refresh_changed(
     touched: set[int],
     people: set[int],
     mark: str,
-    audit_mark: int,
+    audit_mark: int | None,
     started: float,
 ) -> InsightRefresh:
     """Recompute the touched objectives and people (a chunk at a time), record the refresh."""
@@ -375,10 +426,10 @@ class Rows:
     risks: list[RiskSnapshot]
 
     def write(self) -> None:
-        # `bulk_insert.insert`: `bulk_create`'s rows without its per-value query machinery.
-        insert(ObjectiveSnapshot, self.objectives, BATCH)
-        insert(HeatSnapshot, self.cells, BATCH)
-        insert(RiskSnapshot, self.risks, BATCH)
+        # COPY on PostgreSQL, multi-row inserts elsewhere (`copy_rows`).
+        write_rows(ObjectiveSnapshot, self.objectives, BATCH)
+        write_rows(HeatSnapshot, self.cells, BATCH)
+        write_rows(RiskSnapshot, self.risks, BATCH)
 
     def replace(self, cycle: Cycle, objective_ids: set[int]) -> None:
         """Put these rows in place of the given objectives' stored ones, and move the totals
