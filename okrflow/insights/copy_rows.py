@@ -31,7 +31,7 @@ def write_rows(model: type[models.Model], objects: Sequence[models.Model], batch
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     convert = [converter(field, connection) for field in fields]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(str(field.column)) for field in fields)
     sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor:
         if isinstance(cursor, CursorDebugWrapper):

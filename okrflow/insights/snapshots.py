@@ -24,8 +24,8 @@ import hashlib
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -349,13 +349,17 @@ def refresh_changed(
     ids = sorted(touched)
     with transaction.atomic():
         refresh = InsightRefresh.objects.select_for_update().get(cycle=cycle)
+        tree = totals.Tree.load()
+        # The totals move once by the sum of every chunk's difference: each chunk's objectives
+        # climb to the same units, whose rows would otherwise be read and rewritten per chunk.
+        change = TotalsChange()
         for start in range(0, len(ids), totals.CHUNK):
-            replace_objectives(cycle, set(ids[start : start + totals.CHUNK]), today)
-        standings.update_standings(cycle, people)
+            replace_objectives(cycle, set(ids[start : start + totals.CHUNK]), today, change)
+        change.apply(cycle, tree)
+        standings.update_standings(cycle, people, tree)
         refresh.computed_at = timezone.now()
         refresh.fingerprint = mark
         refresh.audit_mark = audit_mark
-        tree = totals.Tree.load()
         whole = totals.read_totals(
             cycle, totals.Viewer(sees_all=True), [*tree.roots(), None], tree
         ).everything(tree)
@@ -418,6 +422,32 @@ def cycle_places(cycle: Cycle) -> Places:
 
 
 @dataclass
+class TotalsChange:
+    """Objectives' old and new contributions to the totals, summed per unit and bucket."""
+
+    before: dict[totals.Key, totals.Figures] = field(default_factory=lambda: defaultdict(Counter))
+    after: dict[totals.Key, totals.Figures] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(
+        self,
+        before: Iterable[tuple[int | None, int, totals.Figures]],
+        after: Iterable[tuple[int | None, int, totals.Figures]],
+    ) -> None:
+        for sums, items in ((self.before, before), (self.after, after)):
+            for unit_id, bucket, figures in items:
+                sums[(unit_id, bucket)].update(figures)
+
+    def apply(self, cycle: Cycle, tree: totals.Tree | None = None) -> None:
+        """Move the totals by the difference (under the cycle's refresh lock)."""
+        totals.apply_change(
+            cycle,
+            [(unit_id, bucket, figures) for (unit_id, bucket), figures in self.before.items()],
+            [(unit_id, bucket, figures) for (unit_id, bucket), figures in self.after.items()],
+            tree,
+        )
+
+
+@dataclass
 class Rows:
     """The stored rows of some objectives of a cycle, computed and not yet written."""
 
@@ -431,14 +461,18 @@ class Rows:
         write_rows(HeatSnapshot, self.cells, BATCH)
         write_rows(RiskSnapshot, self.risks, BATCH)
 
-    def replace(self, cycle: Cycle, objective_ids: set[int]) -> None:
+    def replace(
+        self, cycle: Cycle, objective_ids: set[int], change: TotalsChange | None = None
+    ) -> None:
         """Put these rows in place of the given objectives' stored ones, and move the totals
-        by the difference (under the cycle's refresh lock)."""
-        before = list(totals.contributions(cycle, objective_ids))
+        by the difference (under the cycle's refresh lock; later, when `change` gathers it)."""
+        pending = change or TotalsChange()
+        pending.add(totals.contributions(cycle, objective_ids), self.contributions())
         for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
             model.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
         self.write()
-        totals.apply_change(cycle, before, list(self.contributions()))
+        if change is None:
+            pending.apply(cycle)
 
     def contributions(self) -> Iterator[tuple[int | None, int, totals.Figures]]:
         """Yield what these rows add to the totals, as `totals.contributions` reads them back."""
@@ -578,11 +612,17 @@ def refresh_objectives(
         logger.info("Cycle %s is being refreshed; its next refresh includes this change.", cycle)
 
 
-def replace_objectives(cycle: Cycle, objective_ids: set[int], today: datetime.date) -> None:
-    """Recompute some objectives' rows and move the totals by the difference (under the lock)."""
+def replace_objectives(
+    cycle: Cycle,
+    objective_ids: set[int],
+    today: datetime.date,
+    change: TotalsChange | None = None,
+) -> None:
+    """Recompute some objectives' rows and move the totals by the difference (under the lock;
+    later, when `change` gathers the differences of several calls)."""
     queryset = visible_objectives(None, cycle).filter(pk__in=objective_ids)
     rows = compute_rows(cycle, queryset, today, lambda insights: placed(cycle, insights))
-    rows.replace(cycle, objective_ids)
+    rows.replace(cycle, objective_ids, change)
 
 
 def placed(cycle: Cycle, insights: CycleInsights) -> Places:

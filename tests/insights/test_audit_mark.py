@@ -80,7 +80,8 @@ def test_a_change_committing_after_a_newer_one_reaches_the_next_refresh(
     assert incremental[first.pk] == pytest.approx(10 / 15)
     assert after.audit_mark == InsightRefresh.objects.get(cycle=world.cycle).audit_mark
     # The newest committed id was not a settled mark: the one before stayed.
-    assert during.audit_mark is not None and during.audit_mark < after.audit_mark
+    assert during.audit_mark is not None and after.audit_mark is not None
+    assert during.audit_mark < after.audit_mark
 
 
 def test_a_refresh_waits_for_a_short_open_writer_and_sees_its_change(postgres_only: None) -> None:
@@ -103,4 +104,6 @@ def test_a_refresh_waits_for_a_short_open_writer_and_sees_its_change(postgres_on
 def test_without_open_writers_the_mark_is_the_newest_id(db: None) -> None:
     world = build_world()
     make_objective(world, world.member)
-    assert settled_audit_mark() == AuditEntry.objects.order_by("-id").values_list("id", flat=True)[0]
+    assert (
+        settled_audit_mark() == AuditEntry.objects.order_by("-id").values_list("id", flat=True)[0]
+    )
