@@ -298,19 +298,21 @@ def changed_since(
     refresh.
 
     None when everything must be recomputed: another day (every pace and forecast moved), a
-    refresh without an audit mark, or a change to the org chart, a cycle or the settings. A
+    refresh without an audit mark, a change to the org chart, a cycle or the settings, or an
+    organisation whose objectives count their children in their progress. A
     mark of 0 is a refresh of data no audited change had touched yet (`okrflow synth` writes
     none): only the entries since are read, as after any other mark.
     Reads the audit trail a chunk at a time, keeping only the ids it names (`Changes`).
     """
-    from okrflow.insights.live_updates import (
-        Changes,
-        objectives_touched,
-        people_touched,
-        with_ancestors,
-    )
+    from okrflow.insights.live_updates import Changes, objectives_touched, people_touched
 
     if stored.computed_on != day or stored.audit_mark is None:
+        return None
+    if Organisation.current().include_children_in_progress:
+        # A parent's progress rolls up from every objective aligned below it, however deep:
+        # measuring it means loading its whole subtree (the company's is the cycle). Without
+        # the roll-up nothing stored of an objective depends on those aligned below it, and
+        # only the touched objectives are recomputed.
         return None
     changes = Changes()
     fields = ("id", "object_type", "object_id", "action", "before", "after")
@@ -329,7 +331,7 @@ def changed_since(
     touched = objectives_touched(changes)
     people = people_touched(changes)
     found: set[int] = set()
-    for chunk in totals.chunked(sorted(with_ancestors(touched)), totals.CHUNK):
+    for chunk in totals.chunked(sorted(touched), totals.CHUNK):
         found |= set(
             Objective.objects.filter(cycle=cycle, pk__in=chunk).values_list("pk", flat=True)
         )

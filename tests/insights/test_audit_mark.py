@@ -51,7 +51,7 @@ class OpenWriter(threading.Thread):
                 record_key_result_value(None, self.kr, value=self.value)
                 self.written.set()
                 self.release.wait(timeout=10)
-        except Exception as error:  # noqa: BLE001 - reported by the test
+        except Exception as error:
             self.error = error
         finally:
             self.written.set()
