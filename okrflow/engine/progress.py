@@ -79,7 +79,7 @@ counts as no progress, so one broken key result cannot break a dashboard.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -367,6 +367,30 @@ def raw_key_result_progress(kr: KeyResultFigures) -> float:
     if kr.shape is Shape.THRESHOLD:
         return _threshold_progress(kr.start, kr.target, kr.current, kr.direction)
     return _linear_progress(kr.start, effective_target(kr), kr.current)
+
+
+def progress_function(kr: KeyResultFigures) -> Callable[[Decimal], float]:
+    """Return `raw_key_result_progress` of the key result at any current value, its figures
+    other than the current value worked out once (a refresh asks it of every recorded value)."""
+    fixed = (kr.start, kr.target, kr.relative_change)
+    if not all(value is None or value.is_finite() for value in fixed):
+        return lambda _current: 0.0
+    start, target, direction = kr.start, kr.target, kr.direction
+    required = _recurring_required(kr) if kr.shape is Shape.RECURRING else None
+    linear_target = effective_target(kr)
+
+    def measure(current: Decimal) -> float:
+        if not current.is_finite():
+            return 0.0
+        if kr.shape is Shape.MILESTONE:
+            return 1.0 if current >= 1 else 0.0
+        if kr.shape is Shape.RECURRING:
+            return _recurring_progress(current, required)
+        if kr.shape is Shape.THRESHOLD:
+            return _threshold_progress(start, target, current, direction)
+        return _linear_progress(start, linear_target, current)
+
+    return measure
 
 
 def _recurring_progress(current: Decimal, required: int | None) -> float:

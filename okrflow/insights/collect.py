@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -25,8 +26,9 @@ from okrflow.engine.progress import (
     Status,
     key_result_expected,
     key_result_progress,
+    progress_function,
 )
-from okrflow.insights.forecasting import ProgressForecast, forecast_key_result, progress_at
+from okrflow.insights.forecasting import ProgressForecast, forecast_key_result
 from okrflow.insights.sources import CheckinLine, checkin_lines
 from okrflow.okrs.measure import (
     SUCCESS_BAR,
@@ -81,9 +83,15 @@ class KeyResultInsight:
         return self.report.key_result
 
     @cached_property
+    def progress_of(self) -> Callable[[Decimal], float]:
+        """Return the raw progress the key result would show at a value (`progress_at`)."""
+        return progress_function(self.figures)
+
+    @cached_property
     def progress_points(self) -> list[tuple[datetime.date, float]]:
         """Return the dated raw progress of every recorded value."""
-        return [(day, progress_at(self.figures, value)) for day, value in self.values]
+        progress = self.progress_of
+        return [(day, progress(value)) for day, value in self.values]
 
     def pace_on(self, day: datetime.date) -> float:
         """Return the pace line on a day, scaled by the success bar."""

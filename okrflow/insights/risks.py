@@ -20,7 +20,6 @@ from okrflow.engine.risk import (
     detect_risks,
 )
 from okrflow.insights.collect import CycleInsights, KeyResultInsight, ObjectiveInsight
-from okrflow.insights.forecasting import progress_at
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.models import OrgUnit, Person
 
@@ -36,13 +35,18 @@ def risk_settings() -> RiskSettings:
 
 
 def key_result_facts(
-    kri: KeyResultInsight, objective: Objective, on: datetime.date, effort_days: int
+    kri: KeyResultInsight,
+    objective: Objective,
+    on: datetime.date,
+    effort_days: int,
+    zone: datetime.tzinfo | None = None,
 ) -> KeyResultFacts:
-    """Describe a key result to the risk rules."""
+    """Describe a key result to the risk rules (`zone`: the current time zone, looked up once
+    by a caller describing many)."""
     figures = kri.figures
     checkins = []
     for line in kri.checkins:
-        progress = None if line.value is None else progress_at(figures, line.value)
+        progress = None if line.value is None else kri.progress_of(line.value)
         checkins.append(
             CheckinFact(
                 day=line.day,
@@ -75,7 +79,7 @@ def key_result_facts(
         forecast_points=forecast.points if forecast else 0,
         initiatives_done=tuple(kri.initiatives_done),
         pace_before=kri.pace_on(on - datetime.timedelta(days=effort_days)),
-        added_on=timezone.localdate(kri.key_result.created_at),
+        added_on=timezone.localdate(kri.key_result.created_at, zone),
         parts=tuple(
             PartFacts(
                 label=part.part.label,
@@ -122,9 +126,12 @@ def find_risks(insights: CycleInsights, today: datetime.date | None = None) -> l
     day = today or insights.on
     kr_facts = []
     by_kr: dict[int, tuple[ObjectiveInsight, KeyResultInsight]] = {}
+    zone = timezone.get_current_timezone()
     for oi in insights.objectives:
         for kri in oi.key_results:
-            kr_facts.append(key_result_facts(kri, oi.objective, day, settings_now.effort_days))
+            kr_facts.append(
+                key_result_facts(kri, oi.objective, day, settings_now.effort_days, zone)
+            )
             by_kr[kri.key_result.pk] = (oi, kri)
     objective_facts_list = [objective_facts(oi, company_unit_ids) for oi in insights.objectives]
     by_objective = {oi.objective.pk: oi for oi in insights.objectives}

@@ -24,8 +24,8 @@ import hashlib
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -46,6 +46,7 @@ from okrflow.insights.collect import (
     insight_day,
     visible_objectives,
 )
+from okrflow.insights.copy_rows import write_rows
 from okrflow.insights.models import (
     HeatSnapshot,
     InsightRefresh,
@@ -55,7 +56,6 @@ from okrflow.insights.models import (
 )
 from okrflow.insights.risks import RiskItem, find_risks
 from okrflow.insights.totals import bucket_of
-from okrflow.library.bulk_insert import insert
 from okrflow.okrs.models import (
     Alignment,
     Initiative,
@@ -184,9 +184,13 @@ def refresh_cycle(
     started = time.perf_counter()
     today = today or timezone.localdate()
     day = insight_day(cycle, today)
+    # Read before the data: changes after the mark are the next refresh's (read again then).
+    settled = settled_audit_mark()
     mark = fingerprint(cycle, day)
-    audit_mark = newest_audit_id()  # changes after it are the next refresh's
     stored = InsightRefresh.objects.filter(cycle=cycle).first()
+    # Without a settled mark (a writer still open), the stored one stays: the next refresh
+    # reads again from there, recomputing a little more but missing nothing.
+    audit_mark = settled if settled is not None else (stored.audit_mark if stored else None)
     if only_if_changed and stored is not None and stored.fingerprint == mark:
         return stored
     if incremental and stored is not None:
@@ -237,6 +241,53 @@ def newest_audit_id() -> int:
     return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
+MARK_WAIT = (
+    5.0  # seconds a refresh waits for open writers of audit rows (OKRFLOW_INSIGHTS_MARK_WAIT)
+)
+
+
+def settled_audit_mark() -> int | None:
+    """Return the newest audit id at or below which every audit row is committed or rolled
+    back, so that what the refresh reads next includes every change up to it; None when a
+    writer that may hold a lower id stays open longer than `MARK_WAIT`.
+
+    On PostgreSQL ids come from a sequence when a row is inserted, and transactions commit in
+    any order: the newest committed id can be above an id whose transaction is still open.
+    Its change is invisible to this refresh, and the next incremental one, reading only the
+    ids above the mark, would never see it. So after reading the newest id, the refresh waits
+    (without blocking anyone) for the transactions writing audit rows at that moment to end:
+    any id at or below the mark was taken by one of them or by one already over. A later
+    writer takes a higher id. SQLite has one writer at a time, committing in id order.
+    """
+    newest = newest_audit_id()
+    if connection.vendor != "postgresql":
+        return newest
+    table = AuditEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT virtualtransaction FROM pg_locks WHERE relation = %s::regclass "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND mode = 'RowExclusiveLock' AND granted AND pid <> pg_backend_pid()",
+            [table],
+        )
+        open_writers = [row[0] for row in cursor.fetchall()]
+        waited = 0.0
+        limit = float(getattr(settings, "OKRFLOW_INSIGHTS_MARK_WAIT", MARK_WAIT))
+        while open_writers:
+            if waited >= limit:
+                return None
+            time.sleep(0.01)
+            waited += 0.01
+            # A transaction holds the lock on its own virtual id for as long as it runs.
+            cursor.execute(
+                "SELECT virtualxid FROM pg_locks WHERE locktype = 'virtualxid' "
+                "AND virtualxid = ANY(%s)",
+                [open_writers],
+            )
+            open_writers = [row[0] for row in cursor.fetchall()]
+    return newest
+
+
 AUDIT_CHUNK = 2000
 
 
@@ -247,19 +298,21 @@ def changed_since(
     refresh.
 
     None when everything must be recomputed: another day (every pace and forecast moved), a
-    refresh without an audit mark, or a change to the org chart, a cycle or the settings. A
+    refresh without an audit mark, a change to the org chart, a cycle or the settings, or an
+    organisation whose objectives count their children in their progress. A
     mark of 0 is a refresh of data no audited change had touched yet (`okrflow synth` writes
     none): only the entries since are read, as after any other mark.
     Reads the audit trail a chunk at a time, keeping only the ids it names (`Changes`).
     """
-    from okrflow.insights.live_updates import (
-        Changes,
-        objectives_touched,
-        people_touched,
-        with_ancestors,
-    )
+    from okrflow.insights.live_updates import Changes, objectives_touched, people_touched
 
     if stored.computed_on != day or stored.audit_mark is None:
+        return None
+    if Organisation.current().include_children_in_progress:
+        # A parent's progress rolls up from every objective aligned below it, however deep:
+        # measuring it means loading its whole subtree (the company's is the cycle). Without
+        # the roll-up nothing stored of an objective depends on those aligned below it, and
+        # only the touched objectives are recomputed.
         return None
     changes = Changes()
     fields = ("id", "object_type", "object_id", "action", "before", "after")
@@ -278,7 +331,7 @@ def changed_since(
     touched = objectives_touched(changes)
     people = people_touched(changes)
     found: set[int] = set()
-    for chunk in totals.chunked(sorted(with_ancestors(touched)), totals.CHUNK):
+    for chunk in totals.chunked(sorted(touched), totals.CHUNK):
         found |= set(
             Objective.objects.filter(cycle=cycle, pk__in=chunk).values_list("pk", flat=True)
         )
@@ -291,20 +344,24 @@ def refresh_changed(
     touched: set[int],
     people: set[int],
     mark: str,
-    audit_mark: int,
+    audit_mark: int | None,
     started: float,
 ) -> InsightRefresh:
     """Recompute the touched objectives and people (a chunk at a time), record the refresh."""
     ids = sorted(touched)
     with transaction.atomic():
         refresh = InsightRefresh.objects.select_for_update().get(cycle=cycle)
+        tree = totals.Tree.load()
+        # The totals move once by the sum of every chunk's difference: each chunk's objectives
+        # climb to the same units, whose rows would otherwise be read and rewritten per chunk.
+        change = TotalsChange()
         for start in range(0, len(ids), totals.CHUNK):
-            replace_objectives(cycle, set(ids[start : start + totals.CHUNK]), today)
-        standings.update_standings(cycle, people)
+            replace_objectives(cycle, set(ids[start : start + totals.CHUNK]), today, change)
+        change.apply(cycle, tree)
+        standings.update_standings(cycle, people, tree)
         refresh.computed_at = timezone.now()
         refresh.fingerprint = mark
         refresh.audit_mark = audit_mark
-        tree = totals.Tree.load()
         whole = totals.read_totals(
             cycle, totals.Viewer(sees_all=True), [*tree.roots(), None], tree
         ).everything(tree)
@@ -367,6 +424,32 @@ def cycle_places(cycle: Cycle) -> Places:
 
 
 @dataclass
+class TotalsChange:
+    """Objectives' old and new contributions to the totals, summed per unit and bucket."""
+
+    before: dict[totals.Key, totals.Figures] = field(default_factory=lambda: defaultdict(Counter))
+    after: dict[totals.Key, totals.Figures] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(
+        self,
+        before: Iterable[tuple[int | None, int, totals.Figures]],
+        after: Iterable[tuple[int | None, int, totals.Figures]],
+    ) -> None:
+        for sums, items in ((self.before, before), (self.after, after)):
+            for unit_id, bucket, figures in items:
+                sums[(unit_id, bucket)].update(figures)
+
+    def apply(self, cycle: Cycle, tree: totals.Tree | None = None) -> None:
+        """Move the totals by the difference (under the cycle's refresh lock)."""
+        totals.apply_change(
+            cycle,
+            [(unit_id, bucket, figures) for (unit_id, bucket), figures in self.before.items()],
+            [(unit_id, bucket, figures) for (unit_id, bucket), figures in self.after.items()],
+            tree,
+        )
+
+
+@dataclass
 class Rows:
     """The stored rows of some objectives of a cycle, computed and not yet written."""
 
@@ -375,19 +458,23 @@ class Rows:
     risks: list[RiskSnapshot]
 
     def write(self) -> None:
-        # `bulk_insert.insert`: `bulk_create`'s rows without its per-value query machinery.
-        insert(ObjectiveSnapshot, self.objectives, BATCH)
-        insert(HeatSnapshot, self.cells, BATCH)
-        insert(RiskSnapshot, self.risks, BATCH)
+        # COPY on PostgreSQL, multi-row inserts elsewhere (`copy_rows`).
+        write_rows(ObjectiveSnapshot, self.objectives, BATCH)
+        write_rows(HeatSnapshot, self.cells, BATCH)
+        write_rows(RiskSnapshot, self.risks, BATCH)
 
-    def replace(self, cycle: Cycle, objective_ids: set[int]) -> None:
+    def replace(
+        self, cycle: Cycle, objective_ids: set[int], change: TotalsChange | None = None
+    ) -> None:
         """Put these rows in place of the given objectives' stored ones, and move the totals
-        by the difference (under the cycle's refresh lock)."""
-        before = list(totals.contributions(cycle, objective_ids))
+        by the difference (under the cycle's refresh lock; later, when `change` gathers it)."""
+        pending = change or TotalsChange()
+        pending.add(totals.contributions(cycle, objective_ids), self.contributions())
         for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
             model.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
         self.write()
-        totals.apply_change(cycle, before, list(self.contributions()))
+        if change is None:
+            pending.apply(cycle)
 
     def contributions(self) -> Iterator[tuple[int | None, int, totals.Figures]]:
         """Yield what these rows add to the totals, as `totals.contributions` reads them back."""
@@ -527,11 +614,17 @@ def refresh_objectives(
         logger.info("Cycle %s is being refreshed; its next refresh includes this change.", cycle)
 
 
-def replace_objectives(cycle: Cycle, objective_ids: set[int], today: datetime.date) -> None:
-    """Recompute some objectives' rows and move the totals by the difference (under the lock)."""
+def replace_objectives(
+    cycle: Cycle,
+    objective_ids: set[int],
+    today: datetime.date,
+    change: TotalsChange | None = None,
+) -> None:
+    """Recompute some objectives' rows and move the totals by the difference (under the lock;
+    later, when `change` gathers the differences of several calls)."""
     queryset = visible_objectives(None, cycle).filter(pk__in=objective_ids)
     rows = compute_rows(cycle, queryset, today, lambda insights: placed(cycle, insights))
-    rows.replace(cycle, objective_ids)
+    rows.replace(cycle, objective_ids, change)
 
 
 def placed(cycle: Cycle, insights: CycleInsights) -> Places:

@@ -47,8 +47,9 @@ def test_refresh_insights_recomputes_only_what_changed_since_the_last_run(
     assert refresh()["recomputed"] == 0  # nothing changed: nothing recomputed
     record_weekly(okrs["visits"], [60], first_week=8)
     result = refresh()
-    # Marketing's objective, and the company objective it rolls up into; not sales'.
-    assert result["recomputed"] == 2 and result["objectives"] == 3
+    # Marketing's objective alone: the company objective it is aligned to does not count its
+    # children in its progress here, so nothing of it moved; not sales' either.
+    assert result["recomputed"] == 1 and result["objectives"] == 3
     marketing = ObjectiveSnapshot.objects.get(objective=okrs["marketing"])
     assert marketing.progress == pytest.approx(0.60)
     incremental = total_rows(world)
@@ -156,10 +157,11 @@ def test_an_incremental_refresh_after_a_synth_recomputes_only_what_changed(db, t
     assert kr is not None
     record_key_result_value(None, kr, value=Decimal("3"), measured_on=today)
     second = refresh_cycle(cycle, incremental=True)
-    # The person's objective and the unit objective it is aligned to: nothing else.
+    # The person's objective alone: the unit objective it is aligned to does not count its
+    # children in its progress here (`test_…_children_count_in_progress_…` for when it does).
     parents = set(Alignment.objects.filter(child=kr.objective).values_list("parent_id", flat=True))
     assert len(parents) == 1
-    assert second.recomputed == 2  # type: ignore[attr-defined]
+    assert second.recomputed == 1  # type: ignore[attr-defined]
     assert second.audit_mark == AuditEntry.objects.order_by("-id").values_list("id", flat=True)[0]
     assert second.objectives == summary.objectives
     changed = ObjectiveSnapshot.objects.get(objective=kr.objective)
@@ -178,6 +180,37 @@ def test_an_incremental_refresh_after_a_synth_recomputes_only_what_changed(db, t
         if row.figures
     } == incremental
     assert InsightRefresh.objects.get(cycle=cycle).audit_mark == second.audit_mark
+
+
+def test_a_refresh_where_children_count_in_progress_recomputes_everything(db, today) -> None:  # type: ignore[no-untyped-def]
+    """When aligned objectives count in their parent's progress, measuring a parent needs its
+    whole subtree: the refresh recomputes everything, and equals a recomputation from scratch."""
+    from decimal import Decimal
+
+    from okrflow.demo.synth import build_synthetic_org
+    from okrflow.okrs.actions import record_key_result_value
+    from okrflow.okrs.models import Alignment, KeyResult
+    from okrflow.org.models import Organisation
+
+    summary = build_synthetic_org(40, today)
+    organisation = Organisation.current()
+    organisation.include_children_in_progress = True
+    organisation.save()
+    cycle = summary.cycle
+    refresh_cycle(cycle, incremental=True)
+    kr = (
+        KeyResult.objects.filter(objective__cycle=cycle, objective__owner_person__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    assert kr is not None
+    parent = Alignment.objects.filter(child=kr.objective).values_list("parent_id", flat=True)[0]
+    record_key_result_value(None, kr, value=Decimal("3"), measured_on=today)
+    refreshed = refresh_cycle(cycle, incremental=True)
+    assert refreshed.recomputed == summary.objectives  # type: ignore[attr-defined]
+    stored = ObjectiveSnapshot.objects.get(objective_id=parent).progress
+    refresh_cycle(cycle)
+    assert ObjectiveSnapshot.objects.get(objective_id=parent).progress == stored
 
 
 def test_a_refresh_without_a_mark_recomputes_everything(world: World, today) -> None:  # type: ignore[no-untyped-def]
