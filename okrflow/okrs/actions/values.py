@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from okrflow.action_support import deny, to_decimal
 from okrflow.audit.log import audit_entry, record_changes, snapshot
+from okrflow.audit.models import AuditEntry
 from okrflow.okrs.actions.common import require_open_cycle
 from okrflow.okrs.models import KeyResult, KeyResultValue, Shape
 from okrflow.org.access import access_for
@@ -90,25 +91,37 @@ def current_after(kr: KeyResult, row: KeyResultValue) -> Decimal | None:
 
 
 def record_key_result_values(
-    actor: Any, values: Sequence[NewValue], *, source: str
+    actor: Any,
+    values: Sequence[NewValue],
+    *,
+    source: str,
+    audit: list[AuditEntry] | None = None,
 ) -> list[KeyResultValue]:
     """Append a value to each key result's history, as `record_key_result_value` does for one.
 
     Each key result appears once. The same checks (rights, open cycle, shape), the same
     current value (the newest by measured date) and one `record_key_result_value` audit row per
-    value; the returned rows are in the order of `values`.
+    value; the returned rows are in the order of `values`. With `audit`, the audit rows are
+    appended to it unsaved, for the caller to write with its own in one statement
+    (`record_changes`) before its transaction ends.
     """
     if not values:
         return []
     if transaction.get_connection().in_atomic_block:
         # Inside the caller's transaction (a check-in): no savepoint of its own, two statements
         # fewer. Every refusal is raised before the first write, so the caller may still catch it.
-        return write_values(actor, values, source=source)
+        return write_values(actor, values, source=source, audit=audit)
     with transaction.atomic():
-        return write_values(actor, values, source=source)
+        return write_values(actor, values, source=source, audit=audit)
 
 
-def write_values(actor: Any, values: Sequence[NewValue], *, source: str) -> list[KeyResultValue]:
+def write_values(
+    actor: Any,
+    values: Sequence[NewValue],
+    *,
+    source: str,
+    audit: list[AuditEntry] | None = None,
+) -> list[KeyResultValue]:
     """Lock, check, then write (see `record_key_result_values`); runs in a transaction."""
     ids = sorted({item.key_result.pk for item in values})
     if len(ids) != len(values):
@@ -151,7 +164,7 @@ def write_values(actor: Any, values: Sequence[NewValue], *, source: str) -> list
     KeyResult.objects.filter(pk__in=ids).update(
         current_value=Subquery(newest_value_rows().values("value")[:1]), updated_at=now
     )
-    record_changes(
+    entries = [
         audit_entry(
             actor=actor,
             action="record_key_result_value",
@@ -161,5 +174,9 @@ def write_values(actor: Any, values: Sequence[NewValue], *, source: str) -> list
             | {"measured_on": row.measured_on.isoformat()},
         )
         for row in created
-    )
+    ]
+    if audit is None:
+        record_changes(entries)
+    else:
+        audit.extend(entries)
     return created
