@@ -134,6 +134,10 @@ class Prepared:
     part_values: dict[int, tuple[KeyResult, list[KeyResultPart], dict[int, Decimal]]]
     slot_answers: dict[int, tuple[KeyResult, dict[datetime.date, bool]]]
 
+    def __bool__(self) -> bool:
+        """Tell whether there is anything to record (parts or slot answers)."""
+        return bool(self.part_values or self.slot_answers)
+
 
 def prepare(posted: Any, post: Any, load_key_results: Callable[[], list[KeyResult]]) -> Prepared:
     """Check the part values and slot answers, and give compound key results their line value.

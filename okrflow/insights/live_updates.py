@@ -347,14 +347,13 @@ def refresh_pending() -> None:
     _pending.changes = Changes()
     if settings.BROKER_URL:
         from okrflow.background.enqueue import enqueue_on_commit
-        from okrflow.insights.models import InsightRefresh
-        from okrflow.insights.snapshots import live_limit
         from okrflow.insights.tasks import refresh_touched_changes
 
-        if InsightRefresh.objects.filter(key_results__gt=live_limit()).exists():
-            enqueue_on_commit(refresh_touched_changes, changes.to_json())
-        else:
-            forget_closed_cycles_risks(changes)
+        # The request asks nothing of the database here: whether a cycle is large enough to
+        # keep stored insights is the task's first question (`refresh_touched`), so a check-in
+        # under load costs one message. A closed cycle's risks go at once, as without a broker.
+        forget_closed_cycles_risks(changes)
+        enqueue_on_commit(refresh_touched_changes, changes.to_json())
         return
     refresh_touched(changes)
 

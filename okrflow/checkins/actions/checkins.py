@@ -15,7 +15,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from okrflow.action_support import decimal_column
-from okrflow.audit.log import record_change, snapshot
+from okrflow.audit.log import audit_entry, record_changes, snapshot
+from okrflow.audit.models import AuditEntry
 from okrflow.checkins.actions.inputs import (
     CheckInInput,
     CleanCheckIn,
@@ -130,12 +131,16 @@ def write_lines(
 
 
 def record_values(
-    actor: Any, dated: list[tuple[KeyResultCheckIn, datetime.date]], note: str = ""
+    actor: Any,
+    dated: list[tuple[KeyResultCheckIn, datetime.date]],
+    audit: list[AuditEntry],
+    note: str = "",
 ) -> None:
     """Append each line's value to its key result's history, the single source of truth.
 
     All in one go (`record_key_result_values`: key results locked in id order, one audit row
-    per value); each line is given its value row before the lines are saved.
+    per value, added to `audit` for the caller to write with the check-in's own); each line is
+    given its value row before the lines are saved.
     """
     valued = [(line, day) for line, day in dated if line.value is not None]
     records = record_key_result_values(
@@ -145,6 +150,7 @@ def record_values(
             for line, day in valued
         ],
         source=KeyResultValue.Source.CHECKIN,
+        audit=audit,
     )
     for (line, _day), record in zip(valued, records, strict=True):
         line.value_record = record
@@ -200,23 +206,27 @@ def record_checkin(
         raise already_submitted_error(week)
     before = None if created else checkin_snapshot(checkin)
     lines = build_lines(checkin, clean)
+    audit: list[AuditEntry] = []  # the values' rows, then the check-in's: one statement
     if submit:
         day = measured_day(cycle, cycle_week)
-        record_values(actor, [(line, day) for line in lines])
+        record_values(actor, [(line, day) for line in lines], audit)
     lines = write_lines(checkin, lines, replace=not created)
     if not created:
         fill(checkin, clean)
         if submit:
             submitted(checkin, by)
         checkin.save()
-    record_change(
-        actor=actor,
-        action="submit_checkin" if submit else "save_checkin_draft",
-        instance=checkin,
-        before=before,
-        after=checkin_snapshot(checkin, lines),
-        summary=f"{person.full_name} {week.isoformat()}",
+    audit.append(
+        audit_entry(
+            actor=actor,
+            action="submit_checkin" if submit else "save_checkin_draft",
+            instance=checkin,
+            before=before,
+            after=checkin_snapshot(checkin, lines),
+            summary=f"{person.full_name} {week.isoformat()}",
+        )
     )
+    record_changes(audit)
     return checkin
 
 
@@ -284,14 +294,18 @@ def correct_checkin(actor: Any, checkin: CheckIn, *, data: CheckInInput) -> Chec
         else:
             measured_on = local_today(target.cycle)
         changed.append((line, measured_on))
-    record_values(actor, changed, note=_("Correction of a check-in"))
+    audit: list[AuditEntry] = []
+    record_values(actor, changed, audit, note=_("Correction of a check-in"))
     lines = write_lines(correction, lines, replace=False)
-    record_change(
-        actor=actor,
-        action="correct_checkin",
-        instance=correction,
-        before=checkin_snapshot(target, list(previous.values())),
-        after=checkin_snapshot(correction, lines),
-        summary=f"{target.person.full_name} {target.week.isoformat()}",
+    audit.append(
+        audit_entry(
+            actor=actor,
+            action="correct_checkin",
+            instance=correction,
+            before=checkin_snapshot(target, list(previous.values())),
+            after=checkin_snapshot(correction, lines),
+            summary=f"{target.person.full_name} {target.week.isoformat()}",
+        )
     )
+    record_changes(audit)
     return correction

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.contrib import messages
@@ -156,10 +157,12 @@ def mine(request: HttpRequest) -> HttpResponse:
     posted = read_checkin_form(request.POST)
     submit = request.POST.get("action") != "draft"
     try:
-        with transaction.atomic():  # the parts and slots (#16) are saved with the check-in
-            shapes = checkin_shapes.prepare(
-                posted, request.POST, lambda: key_results_for(person, place.cycle)
-            )
+        shapes = checkin_shapes.prepare(
+            posted, request.POST, lambda: key_results_for(person, place.cycle)
+        )
+        # The parts and slots (#16) are saved with the check-in, in its transaction; without
+        # any, `record_checkin`'s own transaction is the whole of it (no savepoint inside one).
+        with transaction.atomic() if shapes else nullcontext():
             record_checkin(
                 request.user,
                 person=person,
@@ -168,7 +171,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                 data=posted,
                 submit=submit,
             )
-            if submit:
+            if submit and shapes:
                 checkin_shapes.record(request.user, shapes, measured_day(place.cycle, place.week))
     except (ValidationError, PermissionDenied) as error:
         status = 403 if isinstance(error, PermissionDenied) else 200

@@ -17,13 +17,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from okrflow.action_support import deny, to_decimal
 from okrflow.audit.log import audit_entry, record_changes, snapshot
+from okrflow.audit.models import AuditEntry
 from okrflow.okrs.actions.common import require_open_cycle
 from okrflow.okrs.models import KeyResult, KeyResultValue, Shape
 from okrflow.org.access import access_for
@@ -43,15 +44,27 @@ def lock_key_results(ids: Sequence[int]) -> dict[int, KeyResult]:
     """Lock the key results for this transaction in id order (one statement) and return them.
 
     FOR NO KEY UPDATE: rows that only point at a key result (values, check-in lines) may still
-    be inserted meanwhile; another writer of the same key result's value waits.
+    be inserted meanwhile; another writer of the same key result's value waits. Each comes with
+    its newest value so far (`newest_on`, `newest_value`: None without one), read under the lock.
     """
+    newest = newest_value_rows()
     rows = (
         KeyResult.objects.select_for_update(of=("self",), no_key=True)
         .select_related("objective__cycle", "objective__owner_person")
+        .annotate(
+            newest_on=Subquery(newest.values("measured_on")[:1]),
+            newest_value=Subquery(newest.values("value")[:1]),
+        )
         .filter(pk__in=ids)
         .order_by("pk")
     )
     return {kr.pk: kr for kr in rows}
+
+
+def newest_value_rows() -> QuerySet[KeyResultValue]:
+    """A key result's values (the outer query's), newest by measured date, the later recorded
+    on a tie: the first is its current value."""
+    return KeyResultValue.objects.filter(key_result=OuterRef("pk")).order_by("-measured_on", "-id")
 
 
 def checked_number(kr: KeyResult, value: Any) -> Decimal:
@@ -67,37 +80,48 @@ def checked_number(kr: KeyResult, value: Any) -> Decimal:
     return number
 
 
-def latest_values(ids: Sequence[int]) -> dict[int, Decimal | None]:
-    """Return each key result's newest value by measured date (the later recorded on a tie)."""
-    newest = (
-        KeyResultValue.objects.filter(key_result=OuterRef("pk"))
-        .order_by("-measured_on", "-id")
-        .values("value")[:1]
-    )
-    rows = KeyResult.objects.filter(pk__in=ids).annotate(newest=Subquery(newest)).order_by()
-    return dict(rows.values_list("pk", "newest"))
+def current_after(kr: KeyResult, row: KeyResultValue) -> Decimal | None:
+    """Return the key result's current value once `row` is appended: `row`'s value, unless a
+    value measured later is already there (a tie goes to `row`, recorded last)."""
+    newest_on: datetime.date | None = getattr(kr, "newest_on", None)
+    if newest_on is not None and row.measured_on < newest_on:
+        return getattr(kr, "newest_value", None)
+    places = KeyResultValue._meta.get_field("value").decimal_places  # as the database gives it
+    return Decimal(row.value).quantize(Decimal(1).scaleb(-(places or 0)))
 
 
 def record_key_result_values(
-    actor: Any, values: Sequence[NewValue], *, source: str
+    actor: Any,
+    values: Sequence[NewValue],
+    *,
+    source: str,
+    audit: list[AuditEntry] | None = None,
 ) -> list[KeyResultValue]:
     """Append a value to each key result's history, as `record_key_result_value` does for one.
 
     Each key result appears once. The same checks (rights, open cycle, shape), the same
     current value (the newest by measured date) and one `record_key_result_value` audit row per
-    value; the returned rows are in the order of `values`.
+    value; the returned rows are in the order of `values`. With `audit`, the audit rows are
+    appended to it unsaved, for the caller to write with its own in one statement
+    (`record_changes`) before its transaction ends.
     """
     if not values:
         return []
     if transaction.get_connection().in_atomic_block:
         # Inside the caller's transaction (a check-in): no savepoint of its own, two statements
         # fewer. Every refusal is raised before the first write, so the caller may still catch it.
-        return write_values(actor, values, source=source)
+        return write_values(actor, values, source=source, audit=audit)
     with transaction.atomic():
-        return write_values(actor, values, source=source)
+        return write_values(actor, values, source=source, audit=audit)
 
 
-def write_values(actor: Any, values: Sequence[NewValue], *, source: str) -> list[KeyResultValue]:
+def write_values(
+    actor: Any,
+    values: Sequence[NewValue],
+    *,
+    source: str,
+    audit: list[AuditEntry] | None = None,
+) -> list[KeyResultValue]:
     """Lock, check, then write (see `record_key_result_values`); runs in a transaction."""
     ids = sorted({item.key_result.pk for item in values})
     if len(ids) != len(values):
@@ -130,13 +154,17 @@ def write_values(actor: Any, values: Sequence[NewValue], *, source: str) -> list
         )
     created = KeyResultValue.objects.bulk_create(rows)
     before = {pk: snapshot(kr, ["current_value"]) for pk, kr in locked.items()}
-    newest = latest_values(ids)
     now = timezone.now()
-    for pk, kr in locked.items():
-        kr.current_value = newest[pk]
+    for row in created:
+        kr = locked[row.key_result_id]
+        kr.current_value = current_after(kr, row)
         kr.updated_at = now
-    KeyResult.objects.bulk_update(list(locked.values()), ["current_value", "updated_at"])
-    record_changes(
+    # The database takes the newest value itself (one statement, whatever the number of key
+    # results); `current_after` is the same rule, for the audit rows and the caller.
+    KeyResult.objects.filter(pk__in=ids).update(
+        current_value=Subquery(newest_value_rows().values("value")[:1]), updated_at=now
+    )
+    entries = [
         audit_entry(
             actor=actor,
             action="record_key_result_value",
@@ -146,5 +174,9 @@ def write_values(actor: Any, values: Sequence[NewValue], *, source: str) -> list
             | {"measured_on": row.measured_on.isoformat()},
         )
         for row in created
-    )
+    ]
+    if audit is None:
+        record_changes(entries)
+    else:
+        audit.extend(entries)
     return created
