@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from okrflow.engine.numbers import format_fixed
 
@@ -31,16 +32,20 @@ def signed_percent(ratio: float | None) -> str:
     return f"+{number}%" if number > 0 else f"−{abs(number)}%" if number < 0 else "0%"
 
 
+# Marked for translation here, translated one at a time (a list of 150 rows asks for one each).
+OUTLOOK_LABELS = {
+    "likely": gettext_noop("Likely to succeed"),
+    "close": gettext_noop("Close to the bar"),
+    "short": gettext_noop("Forecast short of the bar"),
+    "done": gettext_noop("Done"),
+    "unknown": gettext_noop("Not enough data"),
+}
+
+
 @register.filter
 def outlook_label(outlook: str) -> str:
-    labels = {
-        "likely": _("Likely to succeed"),
-        "close": _("Close to the bar"),
-        "short": _("Forecast short of the bar"),
-        "done": _("Done"),
-        "unknown": _("Not enough data"),
-    }
-    return labels.get(outlook, outlook)
+    label = OUTLOOK_LABELS.get(outlook)
+    return _(label) if label else outlook
 
 
 @register.filter
