@@ -6,11 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from okrflow.engine.numbers import format_fixed
+from okrflow.front.templatetags.okrflow import percent
 
 register = template.Library()
 
@@ -85,3 +87,21 @@ def indent(depth: int) -> str:
 @register.filter
 def get(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def heat_cells(cells: list[Any], progress_word: str, pace_word: str, empty_word: str) -> SafeString:
+    """Draw a heat-map row's cells (a company's map has hundreds: one tag, not a loop of tags)."""
+    progress_word, pace_word, empty = escape(progress_word), escape(pace_word), escape(empty_word)
+    drawn = []
+    for cell in cells:
+        if cell.progress is None:
+            drawn.append(f'<td class="heat-empty" title="{empty}">–</td>')
+            continue
+        shown = percent(cell.progress)
+        drawn.append(
+            f'<td class="heat-{cell.level}" title="{progress_word} {shown} · {pace_word} '
+            f'{percent(cell.pace)}">{shown}</td>'
+        )
+    # Class names and figures; the words are escaped above.
+    return mark_safe("".join(drawn))
