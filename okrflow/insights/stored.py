@@ -224,29 +224,15 @@ def with_objects(risks: QuerySet[RiskSnapshot]) -> QuerySet[RiskSnapshot]:
     return risks.select_related("objective", "key_result")
 
 
-def top_stored_risks(
-    scope: Scope, count: int, counts: dict[str, int] | None = None
-) -> list[RiskSnapshot]:
-    """Pick the most severe risk of each kind first, then the next most severe, up to `count`.
-
-    The most severe risks come first, in one query; a kind only gets its own query when none
-    of its risks is among them and (when `counts`, the risks in view by kind, is given) it has
-    some.
-    """
-    kinds = [kind.value for kind in RiskKind]
-    top = list(with_objects(scope.risks())[: count + len(kinds)])
-    first: dict[str, RiskSnapshot] = {}
-    for item in top:
-        first.setdefault(item.kind, item)
-    for kind in kinds:
-        if kind in first or (counts is not None and not counts.get(kind)):
-            continue
-        found = with_objects(scope.risks().filter(kind=kind)).first()
-        if found is not None:
-            first[kind] = found
-    chosen = [first[kind] for kind in kinds if kind in first]
+def top_stored_risks(scope: Scope, count: int) -> list[RiskSnapshot]:
+    """Pick the most severe risk of each kind first, then the next most severe, up to `count`."""
+    chosen: list[RiskSnapshot] = []
+    for kind in RiskKind:
+        first = with_objects(scope.risks().filter(kind=kind.value)).first()
+        if first is not None:
+            chosen.append(first)
     chosen_ids = {item.pk for item in chosen}
-    for item in top:
+    for item in with_objects(scope.risks())[: count + len(chosen)]:
         if len(chosen) >= count:
             break
         if item.pk not in chosen_ids:

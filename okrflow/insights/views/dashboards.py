@@ -66,10 +66,7 @@ def scope_figures(scope: Scope, risks_shown: int, user: Any) -> dict[str, Any]:
     return {
         "refresh": scope.refresh,
         "summary": summarise_stored(scope, counts),
-        "risks": risk_rows(
-            top_stored_risks(scope, risks_shown, counts if scope.viewer is not None else None),
-            user,
-        ),
+        "risks": risk_rows(top_stored_risks(scope, risks_shown), user),
         "risk_count": sum(counts.values()),
         "kinds": risk_kinds(counts),
     }
