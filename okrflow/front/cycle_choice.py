@@ -31,7 +31,9 @@ def chosen_cycle(request: HttpRequest) -> Cycle | None:
     asked = parse_id(request.GET.get("cycle", ""))
     if asked is not None:
         cycle = Cycle.objects.filter(pk=asked).first()
-        if cycle is not None and hasattr(request, "session"):
+        remembered = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        if cycle is not None and hasattr(request, "session") and remembered != cycle.pk:
+            # Written only when it changes: an unchanged session is not saved again.
             request.session[SESSION_KEY] = cycle.pk
     if cycle is None and hasattr(request, "session"):
         remembered = request.session.get(SESSION_KEY)

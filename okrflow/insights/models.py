@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -363,9 +365,10 @@ class RiskSnapshot(models.Model):
         """Return the owner's sign-in name (with `select_related("owner__user")`)."""
         return self.owner.user.get_username() if self.owner is not None else None
 
-    @property
+    @cached_property
     def risk(self) -> Risk:
-        """Return the risk as the rules found it, for wording its evidence."""
+        """Return the risk as the rules found it, for wording its evidence (built once: a
+        list reads it many times a row)."""
         return Risk(
             kind=RiskKind(self.kind),
             severity=Severity(self.severity),

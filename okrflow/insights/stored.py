@@ -252,11 +252,14 @@ class StoredMapRow:
         return self.snapshot.objective
 
 
-def stored_alignment_map(scope: Scope, max_depth: int, max_rows: int) -> list[StoredMapRow]:
-    """Return the top of the alignment map, parents first, at most `max_rows` objectives."""
+def stored_alignment_map(
+    scope: Scope, max_depth: int, max_rows: int, after: int | None = None
+) -> list[StoredMapRow]:
+    """Return the top of the alignment map, parents first, at most `max_rows` objectives
+    (those after position `after` when given: the next rows)."""
     rows = (
         scope.objectives()
-        .filter(map_depth__lte=max_depth)
+        .filter(map_depth__lte=max_depth, **({} if after is None else {"map_order__gt": after}))
         .select_related(
             "objective__owner_person", "objective__owner_unit", "objective__owner_project"
         )

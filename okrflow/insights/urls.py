@@ -11,6 +11,7 @@ urlpatterns = [
     path("", dashboards.company, name="company"),
     path("units/<int:unit_id>/", dashboards.unit, name="unit"),
     path("people/<int:person_id>/", dashboards.person, name="person"),
+    path("map/", dashboards.alignment_map_rows, name="map_rows"),
     path("facts/", dashboards.facts, name="facts"),
     path("risks/", dashboards.risks, name="risks"),
     path("key-results/<int:kr_id>/", key_result.key_result, name="key_result"),

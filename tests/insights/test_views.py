@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -423,3 +424,44 @@ def test_the_company_heat_map_keeps_to_departments_when_units_are_many(
     monkeypatch.setattr(dashboards, "HEAT_ROWS_ON_DASHBOARD", 2)
     rows = [row.unit.name for row in client.get("/insights/").context["heat"].rows]
     assert world.content_team.name not in rows and world.marketing.name in rows
+
+
+def map_titles(html: str) -> list[str]:
+    return re.findall(r'<span class="ins-map-title"><a href="[^"]*">([^<]*)</a>', html)
+
+
+@pytest.mark.parametrize("persona", ["admin", "lead", "member", "teammate", "outsider"])
+def test_the_alignment_map_shows_its_first_rows_and_the_rest_a_page_at_a_time(
+    client: Client, world: World, okrs, monkeypatch, persona: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The dashboard draws a bounded map; "Show more" brings the next rows, in the same order,
+    until every objective the reader may see is shown, and no other."""
+    from okrflow.insights.views import dashboards
+
+    more_okrs(world, okrs["company"], 4)
+    client = signed_in(client, world, persona)
+    monkeypatch.setattr(dashboards, "MAP_ROWS_ON_DASHBOARD", 1000)
+    whole = map_titles(client.get("/insights/").content.decode())
+    assert len(whole) >= 6
+    assert ("Private growth plan" in whole) is (persona in {"admin", "lead", "member"})
+    monkeypatch.setattr(dashboards, "MAP_ROWS_ON_DASHBOARD", 2)
+    html = client.get("/insights/").content.decode()
+    shown, pages = map_titles(html), 0
+    assert len(shown) == 2
+    while (more := re.search(r'hx-get="(/insights/map/\?[^"]*)"', html)) is not None:
+        html = client.get(more.group(1).replace("&amp;", "&"), HTTP_HX_REQUEST="true").content
+        html = html.decode()
+        shown += map_titles(html)
+        pages += 1
+    assert shown == whole
+    assert pages == (len(whole) - 1) // 2
+
+
+def test_the_alignment_map_rows_ask_to_sign_in_and_read_a_bad_position_as_the_start(
+    client: Client, world: World, okrs
+) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/insights/map/").status_code == 302
+    client = signed_in(client, world, "admin")
+    first = map_titles(client.get("/insights/map/?after=x'").content.decode())
+    assert first and first == map_titles(client.get("/insights/map/").content.decode())
+    assert client.post("/insights/map/").status_code == 405

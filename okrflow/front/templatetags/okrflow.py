@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from okrflow.engine.numbers import format_money, format_number
@@ -42,16 +42,20 @@ def number(value: Decimal | None) -> str:
     return format_number(Decimal(value), language())
 
 
+# Marked for translation here, translated one at a time (a long list asks for one a row).
+STATUS_LABELS = {
+    "on_track": gettext_noop("On track"),
+    "at_risk": gettext_noop("At risk"),
+    "off_track": gettext_noop("Off track"),
+    "done": gettext_noop("Done"),
+    "no_data": gettext_noop("No data yet"),
+}
+
+
 @register.filter
 def status_label(status: Any) -> str:
-    labels = {
-        "on_track": _("On track"),
-        "at_risk": _("At risk"),
-        "off_track": _("Off track"),
-        "done": _("Done"),
-        "no_data": _("No data yet"),
-    }
-    return labels.get(str(status), str(status))
+    label = STATUS_LABELS.get(str(status))
+    return _(label) if label else str(status)
 
 
 @register.filter

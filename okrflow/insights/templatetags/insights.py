@@ -6,10 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from okrflow.engine.numbers import format_fixed
+from okrflow.front.templatetags.okrflow import percent
 
 register = template.Library()
 
@@ -31,16 +34,20 @@ def signed_percent(ratio: float | None) -> str:
     return f"+{number}%" if number > 0 else f"−{abs(number)}%" if number < 0 else "0%"
 
 
+# Marked for translation here, translated one at a time (a list of 150 rows asks for one each).
+OUTLOOK_LABELS = {
+    "likely": gettext_noop("Likely to succeed"),
+    "close": gettext_noop("Close to the bar"),
+    "short": gettext_noop("Forecast short of the bar"),
+    "done": gettext_noop("Done"),
+    "unknown": gettext_noop("Not enough data"),
+}
+
+
 @register.filter
 def outlook_label(outlook: str) -> str:
-    labels = {
-        "likely": _("Likely to succeed"),
-        "close": _("Close to the bar"),
-        "short": _("Forecast short of the bar"),
-        "done": _("Done"),
-        "unknown": _("Not enough data"),
-    }
-    return labels.get(outlook, outlook)
+    label = OUTLOOK_LABELS.get(outlook)
+    return _(label) if label else outlook
 
 
 @register.filter
@@ -80,3 +87,21 @@ def indent(depth: int) -> str:
 @register.filter
 def get(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def heat_cells(cells: list[Any], progress_word: str, pace_word: str, empty_word: str) -> SafeString:
+    """Draw a heat-map row's cells (a company's map has hundreds: one tag, not a loop of tags)."""
+    progress_word, pace_word, empty = escape(progress_word), escape(pace_word), escape(empty_word)
+    drawn = []
+    for cell in cells:
+        if cell.progress is None:
+            drawn.append(f'<td class="heat-empty" title="{empty}">–</td>')
+            continue
+        shown = percent(cell.progress)
+        drawn.append(
+            f'<td class="heat-{cell.level}" title="{progress_word} {shown} · {pace_word} '
+            f'{percent(cell.pace)}">{shown}</td>'
+        )
+    # Class names and figures; the words are escaped above.
+    return mark_safe("".join(drawn))

@@ -50,9 +50,14 @@ MAP_DEPTH_ON_DASHBOARD = 2
 HEAT_DEPTH_ON_DASHBOARD = 2  # company, departments, teams …
 # … unless more units than this are that deep: then teams are on their departments' pages.
 HEAT_ROWS_ON_DASHBOARD = 60
-MAP_ROWS_ON_DASHBOARD = 150
-OBJECTIVES_LISTED = 30
-RISKS_PER_PAGE = 100
+# A page draws a bounded number of rows whatever the organisation's size: the alignment map
+# shows its first rows and "Show more" fetches the next ones (htmx); the lists say how many
+# there are and link to the rest.
+MAP_ROWS_ON_DASHBOARD = 30
+OBJECTIVES_LISTED = 30  # a person's objectives (a handful)
+OBJECTIVES_ON_UNIT_PAGE = 10  # a unit's: its full list is on the unit's own page
+RISKS_ON_PERSON_PAGE = 100
+RISKS_PER_PAGE = 25
 
 
 def scope_figures(scope: Scope, risks_shown: int, user: Any) -> dict[str, Any]:
@@ -109,10 +114,33 @@ def company(request: HttpRequest) -> HttpResponse:
             "cycle": cycle,
             **scope_figures(scope, RISKS_ON_DASHBOARD, request.user),
             "heat": stored_heat_map(scope, units, heat_depth),
-            "map_rows": stored_alignment_map(scope, MAP_DEPTH_ON_DASHBOARD, MAP_ROWS_ON_DASHBOARD),
-            "map_limit": MAP_ROWS_ON_DASHBOARD,
+            **map_page(scope, None),
             "compliance": compliance_of(scope, None),
         },
+    )
+
+
+def map_page(scope: Scope, after: int | None) -> dict[str, Any]:
+    """Return the alignment map's rows after the given position, and where the next ones start."""
+    rows = stored_alignment_map(scope, MAP_DEPTH_ON_DASHBOARD, MAP_ROWS_ON_DASHBOARD + 1, after)
+    more = len(rows) > MAP_ROWS_ON_DASHBOARD
+    rows = rows[:MAP_ROWS_ON_DASHBOARD]
+    return {"map_rows": rows, "map_more_after": rows[-1].snapshot.map_order if more else None}
+
+
+@require_GET
+@login_required
+def alignment_map_rows(request: HttpRequest) -> HttpResponse:
+    """Return the next rows of the company dashboard's alignment map ("Show more")."""
+    require_member(request)
+    after = parse_id(request.GET.get("after", ""))
+    scope = stored_page(request, "insights/_alignment_map_more.html", totals=True)
+    if isinstance(scope, HttpResponse):
+        return scope
+    return render(
+        request,
+        "insights/_alignment_map_more.html",
+        {"cycle": scope.cycle, **map_page(scope, after)},
     )
 
 
@@ -158,7 +186,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     cycle = scope.cycle
     # The heat map shows the unit and the units right below it: only those are read.
     units = list(OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).order_by("path"))
-    listed = load_first(scope, OBJECTIVES_LISTED)
+    listed = load_first(scope, OBJECTIVES_ON_UNIT_PAGE)
     access = access_for(request.user)
     calibration, people = unit_calibration(unit)
     may_see_people = access.is_admin or unit.pk in access.led_unit_ids
@@ -223,7 +251,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "cycle": cycle,
             "person": person,
-            **scope_figures(scope, RISKS_PER_PAGE, request.user),
+            **scope_figures(scope, RISKS_ON_PERSON_PAGE, request.user),
             "objective_rows": objective_rows(listed),
             "calibration": reliability_view(person_calibration(person))
             if may_see_calibration

@@ -35,7 +35,7 @@ def error_text(error: ValidationError) -> str:
 
 
 REVIEW_LINES_LIMIT = 150  # up to this many objectives, the review lists them all on one page
-REVIEW_PAGE = 50  # above it, one department at a time, this many objectives a page
+REVIEW_PAGE = 20  # above it, one department at a time, this many objectives a page
 
 
 @require_GET
