@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from okrflow.engine.numbers import format_money, format_number
@@ -42,16 +43,20 @@ def number(value: Decimal | None) -> str:
     return format_number(Decimal(value), language())
 
 
+STATUS_LABELS = {
+    "on_track": gettext_lazy("On track"),
+    "at_risk": gettext_lazy("At risk"),
+    "off_track": gettext_lazy("Off track"),
+    "done": gettext_lazy("Done"),
+    "no_data": gettext_lazy("No data yet"),
+}
+
+
 @register.filter
 def status_label(status: Any) -> str:
-    labels = {
-        "on_track": _("On track"),
-        "at_risk": _("At risk"),
-        "off_track": _("Off track"),
-        "done": _("Done"),
-        "no_data": _("No data yet"),
-    }
-    return labels.get(str(status), str(status))
+    """Name a status in the reader's language (only that one label is translated)."""
+    label = STATUS_LABELS.get(str(status))
+    return str(label) if label is not None else str(status)
 
 
 @register.filter
@@ -97,3 +102,29 @@ def actor_name(user: Any) -> str:
         return "okrflow"
     person = getattr(user, "person", None)
     return getattr(person, "full_name", None) or user.get_username()
+
+
+@register.simple_tag
+def kr_figures(kr: Any, row: Any) -> str:
+    """A key result's figures as its shape reads them; `row` is its KeyResultReport.
+
+    One tag rather than an included template: a page of cards draws it for every key result.
+    """
+    if kr.shape == "milestone":
+        return kr_value(kr, kr.current_value)
+    if kr.shape == "recurring":
+        done = kr.current_value if kr.current_value is not None else Decimal(0)
+        return _("%(done)s of %(total)s times") % {
+            "done": number(done),
+            "total": number(row.target),
+        }
+    if kr.shape == "threshold":
+        bound = _("at most") if kr.direction == "at_most" else _("at least")
+        current, target = kr_value(kr, kr.current_value), kr_value(kr, kr.target_value)
+        return f"{current} · {bound} {target}"
+    return format_html(
+        "{} → <strong>{}</strong> / {}",
+        kr_number(kr, kr.start_value),
+        kr_number(kr, kr.current_value),
+        kr_value(kr, row.target),
+    )
