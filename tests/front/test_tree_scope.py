@@ -180,10 +180,11 @@ def test_large_tree_and_branch_query_counts_do_not_grow(
     assert count("/company/") == page
     assert count(f"/company/branch/{levels[1].pk}/") == branch
     # The session, the reader's access, the top bar; then a fixed number per step: the
-    # company objectives placed, two levels of children, the lists apart, four to measure;
+    # company objectives placed (3), two levels of children (3 each), the list aligned to
+    # nothing (1; the one aligned outside the view loads after the page), four to measure;
     # the strategy panel (mission and vision, values: 2) and the values served (1), issue #16.
-    assert page <= 34, page
-    assert branch <= 23, branch
+    assert page <= 31, page
+    assert branch <= 21, branch
 
 
 def test_large_cycle_loads_the_objectives_aligned_outside_the_view_after_the_tree(
