@@ -45,8 +45,12 @@ class Placement:
     has_links: set[int] = field(default_factory=set)
 
 
-def place(visible: QuerySet[Objective], ids: Iterable[int]) -> Placement:
+def place(
+    visible: QuerySet[Objective], ids: Iterable[int], scope: QuerySet[Objective] | None = None
+) -> Placement:
     """Find the chosen parent in view of each objective of `ids` (assumed in view): two queries.
+
+    `scope`, a subquery selecting the same ids, keeps a long list of them out of the SQL.
 
     The links are read in `load_objectives`' order (primary first, then by id), so the first
     link whose parent is in view is the one `browse_data.chosen_parent` picks.
@@ -56,13 +60,15 @@ def place(visible: QuerySet[Objective], ids: Iterable[int]) -> Placement:
     if not wanted:
         return placement
     links = list(
-        Alignment.objects.filter(child_id__in=wanted)
+        Alignment.objects.filter(child_id__in=wanted if scope is None else scope)
         .order_by("-is_primary", "id")
         .values_list("child_id", "parent_id")
     )
     parents = {parent for _child, parent in links}
     present = set(visible.filter(pk__in=sorted(parents)).values_list("pk", flat=True))
     for child, parent in links:
+        if child not in placement.parent_of:  # came into view between the two reads
+            continue
         placement.has_links.add(child)
         if placement.parent_of[child] is None and parent in present:
             placement.parent_of[child] = parent
@@ -70,18 +76,18 @@ def place(visible: QuerySet[Objective], ids: Iterable[int]) -> Placement:
 
 
 def children_of(visible: QuerySet[Objective], parent_ids: Iterable[int]) -> dict[int, list[int]]:
-    """Return, for each given objective, the objectives in view drawn under it (three queries)."""
+    """Return, for each given objective, the objectives in view drawn under it (three queries).
+
+    The children are selected by subqueries, not lists of ids: a level of a few dozen
+    objectives may have a thousand children, and only their ids and links come back."""
     parents = sorted(set(parent_ids))
     found: dict[int, list[int]] = defaultdict(list)
     if not parents:
         return found
-    candidates = set(
-        Alignment.objects.filter(parent_id__in=parents).values_list("child_id", flat=True)
-    )
-    if not candidates:
-        return found
-    in_view = visible.filter(pk__in=sorted(candidates)).values_list("pk", flat=True)
-    placement = place(visible, in_view)
+    candidates = Alignment.objects.filter(parent_id__in=parents).values("child_id")
+    in_view = visible.filter(pk__in=candidates).order_by()
+    ids = list(in_view.values_list("pk", flat=True))
+    placement = place(visible, ids, in_view.values("pk"))
     wanted = set(parents)
     for child, parent in placement.parent_of.items():
         if parent in wanted:

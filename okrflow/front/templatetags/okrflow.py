@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
@@ -101,3 +103,46 @@ def actor_name(user: Any) -> str:
         return "okrflow"
     person = getattr(user, "person", None)
     return getattr(person, "full_name", None) or user.get_username()
+
+
+@register.simple_tag
+def kr_figures(kr: Any, row: Any) -> str:
+    """A key result's figures as its shape reads them; `row` is its KeyResultReport.
+
+    One tag rather than an included template: a page of cards draws it for every key result.
+    """
+    if kr.shape == "milestone":
+        return kr_value(kr, kr.current_value)
+    if kr.shape == "recurring":
+        done = kr.current_value if kr.current_value is not None else Decimal(0)
+        return _("%(done)s of %(total)s times") % {
+            "done": number(done),
+            "total": number(row.target),
+        }
+    if kr.shape == "threshold":
+        bound = _("at most") if kr.direction == "at_most" else _("at least")
+        current, target = kr_value(kr, kr.current_value), kr_value(kr, kr.target_value)
+        return f"{current} · {bound} {target}"
+    return format_html(
+        "{} → <strong>{}</strong> / {}",
+        kr_number(kr, kr.start_value),
+        kr_number(kr, kr.current_value),
+        kr_value(kr, row.target),
+    )
+
+
+# A placeholder id: a page of a hundred rows links each to its objective, owner and so on;
+# reversing once per view name and script prefix, then putting the id in, costs a fraction of
+# the `{% url %}` tag each time.
+PLACEHOLDER = 987654321
+_paths: dict[tuple[str, str], str] = {}
+
+
+@register.filter
+def path_to(pk: Any, view_name: str) -> str:
+    """The path of the view `view_name` taking one id: `{{ pk|path_to:"objective_detail" }}`."""
+    key = (view_name, get_script_prefix())
+    pattern = _paths.get(key)
+    if pattern is None:
+        pattern = _paths[key] = reverse(view_name, args=[PLACEHOLDER])
+    return pattern.replace(str(PLACEHOLDER), str(int(pk)))

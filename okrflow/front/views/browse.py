@@ -146,7 +146,10 @@ def capped(kids: list[int]) -> tuple[list[int], int]:
 def first_levels(
     visible: QuerySet[Objective], today: Any, organisation: Organisation
 ) -> tuple[data.AlignmentTree, list[ObjectiveReport]]:
-    """The company objectives, what aligns to them, and the objectives listed apart."""
+    """The company objectives, what aligns to them, and the objectives aligned to nothing.
+
+    Those aligned only outside the view are found by a pass over the cycle's alignments: the
+    page loads them after the tree (`company_apart`, section=1)."""
     roots = tree_scope.company_roots(visible)
     level_one = tree_scope.children_of(visible, roots)
     hidden: dict[int, int] = {}
@@ -154,9 +157,8 @@ def first_levels(
         level_one[root], hidden[root] = capped(level_one.get(root, []))
     kids = [pk for root in roots for pk in level_one[root]]
     unaligned, more_unaligned = tree_scope.unaligned(visible)
-    detached, more_detached = tree_scope.detached(visible)
-    below = tree_scope.children_of(visible, [*kids, *unaligned, *detached])
-    ids = sorted({*roots, *kids, *unaligned, *detached})
+    below = tree_scope.children_of(visible, [*kids, *unaligned])
+    ids = sorted({*roots, *kids, *unaligned})
     reports = data.measure(Objective.objects.filter(pk__in=ids), today, organisation, ids)
     by_id = {report.objective.pk: report for report in reports}
     company: list[data.TreeRow] = []
@@ -167,11 +169,11 @@ def first_levels(
     tree = data.AlignmentTree(
         data.with_closes(company),
         data.with_closes(lazy_rows(by_id, unaligned, below, 0)),
-        data.with_closes(lazy_rows(by_id, detached, below, 0)),
+        [],  # loaded after the page (company_apart, section=1)
         len(reports),
         None,  # what share ladders up needs the whole cycle: not drawn for a large one
     )
-    tree.more = {"unaligned": more_unaligned, "detached": more_detached}
+    tree.more = {"unaligned": more_unaligned}
     return tree, reports
 
 
@@ -203,7 +205,10 @@ def company_branch(request: HttpRequest, objective_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def company_apart(request: HttpRequest) -> HttpResponse:
-    """The next objectives of a large tree's list apart: aligned to nothing, or outside the view."""
+    """The next objectives of a large tree's list apart: aligned to nothing, or outside the view.
+
+    With `section=1` (the page's first request for a list) it answers the whole section, or
+    nothing when the list is empty."""
     kind = request.GET.get("kind", "")
     after = parse_id(request.GET.get("after", ""))
     cycle = chosen_cycle(request)
@@ -220,11 +225,12 @@ def company_apart(request: HttpRequest) -> HttpResponse:
     from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
 
     attach_hand_offs(rows)
-    return render(
-        request,
-        "front/browse/_tree_rows.html",
-        {"rows": rows, "cycle": cycle, "more_kind": kind, "more_after": more},
-    )
+    context = {"rows": rows, "cycle": cycle, "more_kind": kind, "more_after": more}
+    if request.GET.get("section") == "1" and kind == "detached":
+        if not rows:
+            return HttpResponse("")
+        return render(request, "front/browse/_detached_section.html", context)
+    return render(request, "front/browse/_tree_rows.html", context)
 
 
 @require_GET

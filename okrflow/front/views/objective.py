@@ -93,11 +93,14 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
     loaded.objectives = [objective]
     report = measure_objectives(loaded, timezone.localdate(), Organisation.current())[0]
     kr_ids = [row.key_result.pk for row in report.key_results]
+    # The visibility test runs on this objective's children only (by the parent index), not
+    # on every objective the reader may see.
+    aligned = Alignment.objects.filter(parent=objective)
+    in_view = (
+        Objective.objects.visible_to(request.user).live().filter(pk__in=aligned.values("child_id"))
+    )
     children = list(
-        Alignment.objects.filter(
-            parent=objective,
-            child__in=Objective.objects.visible_to(request.user).live(),
-        ).select_related(
+        aligned.filter(child__in=in_view).select_related(
             "child__owner_person", "child__owner_unit", "child__owner_project", "child__cycle"
         )
     )

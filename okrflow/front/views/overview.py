@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,44 +22,86 @@ from okrflow.org.access import access_for
 from okrflow.org.actions import set_person_language
 from okrflow.org.models import Language, Organisation
 
-OBJECTIVES_PER_PAGE = 50
+# A page draws this many cards; "Show more" appends the next ones (htmx), the pager links too.
+OBJECTIVES_PER_PAGE = 20
+
 # Company and departments first, then projects, then people: the alignment reads top-down.
-OWNER_RANK = Case(
-    When(owner_unit__isnull=False, then=Value(0)),
-    When(owner_project__isnull=False, then=Value(1)),
-    default=Value(2),
+# Each kind of owner is one segment read in its own order, so a page is a top-N of the
+# segment it falls in (by the owner indexes), never a sort of the whole visible cycle.
+SEGMENTS: tuple[tuple[Q, tuple[str, ...]], ...] = (
+    (Q(owner_unit__isnull=False), ("owner_unit__path", "position", "id")),
+    (Q(owner_project__isnull=False), ("owner_project__name", "position", "id")),
+    (
+        Q(owner_person__isnull=False),
+        ("owner_person__unit__path", "owner_person__full_name", "position", "id"),
+    ),
 )
+
+
+class OrderedIds:
+    """The ids of the visible objectives in overview order, for a `Paginator`.
+
+    Counted in one query (how many in all, of units, of projects); a slice reads only the
+    segments it overlaps, each ordered and cut by the database.
+    """
+
+    def __init__(self, visible: QuerySet[Objective]) -> None:
+        self.visible = visible
+        self.sizes: list[int] | None = None
+
+    def segment_sizes(self) -> list[int]:
+        if self.sizes is None:
+            counted = self.visible.order_by().aggregate(
+                total=Count("pk"),
+                units=Count("pk", filter=SEGMENTS[0][0]),
+                projects=Count("pk", filter=SEGMENTS[1][0]),
+            )
+            units, projects = counted["units"], counted["projects"]
+            self.sizes = [units, projects, counted["total"] - units - projects]
+        return self.sizes
+
+    def count(self) -> int:
+        return sum(self.segment_sizes())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[int]:
+        start, stop = window.start or 0, window.stop
+        ids: list[int] = []
+        offset = 0
+        for (where, order), size in zip(SEGMENTS, self.segment_sizes(), strict=True):
+            low, high = max(start - offset, 0), min(stop - offset, size)
+            if low < high:
+                rows = self.visible.filter(where).order_by(*order).values_list("pk", flat=True)
+                ids += rows[low:high]
+            offset += size
+        return ids
 
 
 @require_GET
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """Show every objective of the cycle the user may see, with progress and status."""
+    """Show every objective of the cycle the user may see, with progress and status.
+
+    An htmx request for a page ("Show more") answers only its cards and the pager after them.
+    """
     cycle = chosen_cycle(request)
     reports = []
     page = None
     if cycle is not None:
         visible = Objective.objects.visible_to(request.user).live().filter(cycle=cycle)
-        paginator = Paginator(
-            visible.annotate(owner_rank=OWNER_RANK)
-            .order_by(
-                "owner_rank",
-                "owner_unit__path",
-                "owner_project__name",
-                "owner_person__unit__path",
-                "owner_person__full_name",
-                "position",
-                "id",
-            )
-            .values_list("pk", flat=True),
-            OBJECTIVES_PER_PAGE,
-        )
+        paginator = Paginator(OrderedIds(visible), OBJECTIVES_PER_PAGE)  # type: ignore[arg-type]
         page = paginator.get_page(request.GET.get("page"))
         ids = list(page.object_list)
         order = {pk: index for index, pk in enumerate(ids)}
         loaded = load_objectives(Objective.objects.filter(pk__in=ids), ids)
         loaded.objectives.sort(key=lambda objective: order[objective.pk])
         reports = measure_objectives(loaded, timezone.localdate(), Organisation.current())
+    if getattr(request, "htmx", False) and page is not None:
+        return render(
+            request, "front/_overview_more.html", {"cycle": cycle, "reports": reports, "page": page}
+        )
     counts = {status.value: 0 for status in Status}
     for report in reports:
         counts[report.status.value] += 1
