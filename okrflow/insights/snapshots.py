@@ -185,7 +185,8 @@ def refresh_cycle(
     today = today or timezone.localdate()
     day = insight_day(cycle, today)
     # Read before the data: changes after the mark are the next refresh's (read again then).
-    settled = settled_audit_mark()
+    # A refresh while a page loads never waits for other writers: it keeps the stored mark.
+    settled = settled_audit_mark(wait=0.0 if only_if_changed else None)
     mark = fingerprint(cycle, day)
     stored = InsightRefresh.objects.filter(cycle=cycle).first()
     # Without a settled mark (a writer still open), the stored one stays: the next refresh
@@ -246,10 +247,12 @@ MARK_WAIT = (
 )
 
 
-def settled_audit_mark() -> int | None:
+def settled_audit_mark(wait: float | None = None) -> int | None:
     """Return the newest audit id at or below which every audit row is committed or rolled
     back, so that what the refresh reads next includes every change up to it; None when a
-    writer that may hold a lower id stays open longer than `MARK_WAIT`.
+    writer that may hold a lower id stays open longer than `wait` seconds (by default
+    `MARK_WAIT`; 0 for a refresh made while a page loads, which must not keep it waiting
+    behind a long import).
 
     On PostgreSQL ids come from a sequence when a row is inserted, and transactions commit in
     any order: the newest committed id can be above an id whose transaction is still open.
@@ -272,7 +275,11 @@ def settled_audit_mark() -> int | None:
         )
         open_writers = [row[0] for row in cursor.fetchall()]
         waited = 0.0
-        limit = float(getattr(settings, "OKRFLOW_INSIGHTS_MARK_WAIT", MARK_WAIT))
+        limit = (
+            float(getattr(settings, "OKRFLOW_INSIGHTS_MARK_WAIT", MARK_WAIT))
+            if wait is None
+            else wait
+        )
         while open_writers:
             if waited >= limit:
                 return None

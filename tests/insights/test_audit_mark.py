@@ -15,6 +15,7 @@ from django.db import connection, connections, transaction
 from django.test import override_settings
 
 from okrflow.audit.models import AuditEntry
+from okrflow.insights import snapshots
 from okrflow.insights.models import InsightRefresh, ObjectiveSnapshot
 from okrflow.insights.snapshots import refresh_cycle, settled_audit_mark
 from okrflow.okrs.actions import record_key_result_value
@@ -107,3 +108,33 @@ def test_without_open_writers_the_mark_is_the_newest_id(db: None) -> None:
     assert (
         settled_audit_mark() == AuditEntry.objects.order_by("-id").values_list("id", flat=True)[0]
     )
+
+
+def test_a_refresh_while_a_page_loads_does_not_wait_for_an_open_writer(
+    postgres_only: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = build_world()
+    first, second = make_objective(world, world.member), make_objective(world, world.lead)
+    before = refresh_cycle(world.cycle)
+    writer = OpenWriter(first.key_results.get(), "90")  # a long writer (an import, say)
+    writer.start()
+    writer.written.wait(timeout=10)
+    record_key_result_value(None, second.key_results.get(), value="85")  # the cycle is stale
+
+    def no_waiting(_seconds: float) -> None:
+        raise AssertionError("a page's refresh waited for another writer")
+
+    monkeypatch.setattr(snapshots.time, "sleep", no_waiting)
+    try:
+        during = refresh_cycle(world.cycle, only_if_changed=True)
+    finally:
+        monkeypatch.undo()
+        writer.release.set()
+        writer.join(timeout=10)
+    assert writer.error is None
+    # Computed at once, with the stored mark kept: the next refresh reads from there.
+    assert during.audit_mark == before.audit_mark
+    assert progress_of(world)[second.pk] == pytest.approx(5 / 15)
+    after = refresh_cycle(world.cycle, incremental=True)
+    assert after.audit_mark is not None and after.audit_mark > before.audit_mark  # type: ignore[operator]
+    assert progress_of(world)[first.pk] == pytest.approx(10 / 15)
