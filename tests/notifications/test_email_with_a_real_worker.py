@@ -29,8 +29,14 @@ def test_the_worker_emails_a_waiting_proposal_once(
         return notification.emailed_at is not None
 
     wait_for(emailed, "the worker to email the notification")
-    files = wait_for(lambda: list((tmp_path / "emails").glob("*.log")), "the email file")
-    text = "".join(path.read_text() for path in files)
+
+    # emailed_at is claimed before the send, and the file may be half written when it
+    # appears: wait for the whole message.
+    def whole_message() -> str:
+        text = "".join(path.read_text() for path in (tmp_path / "emails").glob("*.log"))
+        return text if "To: head.marketing@saoviet.example" in text else ""
+
+    text = wait_for(whole_message, "the email")
     assert "To: head.marketing@saoviet.example" in text
     first = notification.emailed_at
     assert send_notification_email(notification.pk) is False  # a redelivered message
