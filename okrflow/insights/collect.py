@@ -173,6 +173,16 @@ def insight_day(cycle: Cycle, today: datetime.date) -> datetime.date:
     return min(today, cycle.end_date)
 
 
+def status_day(cycle: Cycle, today: datetime.date) -> datetime.date:
+    """Return the day statuses are judged on: today, or the day after a finished cycle's end.
+
+    After the end every key result due by it is past due, as the objective pages (measured on
+    today) judge it: one left without a value is off track there, so it is here too, not "no
+    data yet" as on the last day. Forecasts and history still stop at the end (`insight_day`).
+    """
+    return min(today, cycle.end_date + datetime.timedelta(days=1))
+
+
 def collect_insights(
     cycle: Cycle,
     queryset: QuerySet[Objective],
@@ -183,7 +193,7 @@ def collect_insights(
     on = insight_day(cycle, today)
     organisation = organisation or Organisation.current()
     loaded = load_objectives(queryset)
-    reports = measure_objectives(loaded, on, organisation)
+    reports = measure_objectives(loaded, status_day(cycle, today), organisation)
     scope = KeyResult.objects.filter(
         objective_id__in=queryset.values("pk"), is_archived=False
     ).values("pk")

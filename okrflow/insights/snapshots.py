@@ -44,6 +44,7 @@ from okrflow.insights.collect import (
     CycleInsights,
     collect_insights,
     insight_day,
+    status_day,
     visible_objectives,
 )
 from okrflow.insights.copy_rows import write_rows
@@ -139,8 +140,9 @@ def fingerprint(cycle: Cycle, day: datetime.date) -> str:
 
 def is_current(cycle: Cycle, refresh: InsightRefresh | None, today: datetime.date) -> bool:
     """Tell whether stored figures are of the cycle's data as it is now, on this day."""
-    day = insight_day(cycle, today)
-    return refresh is not None and refresh.fingerprint == fingerprint(cycle, day)
+    return refresh is not None and refresh.fingerprint == fingerprint(
+        cycle, status_day(cycle, today)
+    )
 
 
 def stored_insights(cycle: Cycle, today: datetime.date | None = None) -> InsightRefresh | None:
@@ -187,14 +189,14 @@ def refresh_cycle(
     # Read before the data: changes after the mark are the next refresh's (read again then).
     # A refresh while a page loads never waits for other writers: it keeps the stored mark.
     settled = settled_audit_mark(wait=0.0 if only_if_changed else None)
-    mark = fingerprint(cycle, day)
+    mark = fingerprint(cycle, status_day(cycle, today))
     stored = InsightRefresh.objects.filter(cycle=cycle).first()
     # Without a settled mark (a writer still open), the stored one stays: the next refresh
     # reads again from there, recomputing a little more but missing nothing.
     audit_mark = settled if settled is not None else (stored.audit_mark if stored else None)
     if only_if_changed and stored is not None and stored.fingerprint == mark:
         return stored
-    if incremental and stored is not None:
+    if incremental and stored is not None and not judged_before_the_end(cycle, stored, today):
         changed = changed_since(cycle, stored, day)
         if changed is not None:
             touched, people = changed
@@ -236,6 +238,12 @@ def refresh_cycle(
     update_statistics([ObjectiveSnapshot, HeatSnapshot, RiskSnapshot, InsightTotal])
     refresh.recomputed = objectives  # type: ignore[attr-defined]
     return refresh
+
+
+def judged_before_the_end(cycle: Cycle, stored: InsightRefresh, today: datetime.date) -> bool:
+    """Tell whether the stored statuses were judged while the cycle ran, and it has ended since
+    (every status must then be judged again: `status_day`)."""
+    return timezone.localdate(stored.computed_at) <= cycle.end_date < today
 
 
 def newest_audit_id() -> int:
