@@ -178,19 +178,29 @@ def collect_insights(
     queryset: QuerySet[Objective],
     today: datetime.date,
     organisation: Organisation | None = None,
+    ids: list[int] | None = None,
 ) -> CycleInsights:
-    """Measure, load history and forecast every objective of the queryset."""
+    """Measure, load history and forecast every objective of the queryset.
+
+    Pass `ids` (the queryset's objectives) when they are one small page: the history is then
+    selected by the listed key results' ids, an index lookup whatever the cycle's size, rather
+    than by a subquery the planner may turn into a scan of the cycle's check-ins.
+    """
     on = insight_day(cycle, today)
     organisation = organisation or Organisation.current()
-    loaded = load_objectives(queryset)
+    loaded = load_objectives(queryset, ids)
     reports = measure_objectives(loaded, on, organisation)
-    scope = KeyResult.objects.filter(
-        objective_id__in=queryset.values("pk"), is_archived=False
-    ).values("pk")
+    scope: Any = (
+        [kr.pk for krs in loaded.key_results.values() for kr in krs]
+        if ids is not None
+        else KeyResult.objects.filter(
+            objective_id__in=queryset.values("pk"), is_archived=False
+        ).values("pk")
+    )
     values = value_history(scope)
     lines = checkin_lines(scope)
     done = done_initiatives(scope)
-    parents = parent_links(queryset)
+    parents = parent_links(queryset if ids is None else ids)
     compound = [
         kr_report.key_result
         for report in reports
@@ -376,11 +386,14 @@ def done_initiatives(scope: Any) -> dict[int, list[datetime.date]]:
     return found
 
 
-def parent_links(queryset: QuerySet[Objective]) -> dict[int, list[tuple[int, str, str]]]:
+def parent_links(
+    queryset: QuerySet[Objective] | list[int],
+) -> dict[int, list[tuple[int, str, str]]]:
     """Return each objective's parents as (id, state, title)."""
     links: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    scope = queryset if isinstance(queryset, list) else queryset.values("pk")
     rows = (
-        Alignment.objects.filter(child_id__in=queryset.values("pk"))
+        Alignment.objects.filter(child_id__in=scope)
         .order_by("-is_primary", "id")
         .values_list("child_id", "parent_id", "parent__state", "parent__title")
     )
