@@ -1,9 +1,9 @@
 """Load a cycle's objectives with their history, check-ins and forecasts in a fixed number of queries.
 
 Every insights page, the CLI and the reports start here, so they all show the same numbers.
-Queries: the four of `measure.load_objectives`, the organisation, value history, check-in
-lines, done initiatives and parent links: nine, whatever the size of the cycle (eleven when it
-holds compound key results: their parts and the parts' values, #16).
+Queries: the four of `measure.load_objectives` (parent links among them), the organisation,
+value history, check-in lines and done initiatives: eight, whatever the size of the cycle (ten
+when it holds compound key results: their parts and the parts' values, #16).
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from okrflow.okrs.measure import (
     measure_objectives,
 )
 from okrflow.okrs.models import (
-    Alignment,
     Initiative,
     KeyResult,
     KeyResultPart,
@@ -188,19 +187,33 @@ def collect_insights(
     queryset: QuerySet[Objective],
     today: datetime.date,
     organisation: Organisation | None = None,
+    ids: list[int] | None = None,
 ) -> CycleInsights:
-    """Measure, load history and forecast every objective of the queryset."""
+    """Measure, load history and forecast every objective of the queryset.
+
+    Pass `ids` (the queryset's objectives) when they are one small page: the history is then
+    selected by the listed key results' ids, an index lookup whatever the cycle's size, rather
+    than by a subquery the planner may turn into a scan of the cycle's check-ins.
+    """
     on = insight_day(cycle, today)
     organisation = organisation or Organisation.current()
-    loaded = load_objectives(queryset)
+    loaded = load_objectives(queryset, ids)
     reports = measure_objectives(loaded, status_day(cycle, today), organisation)
-    scope = KeyResult.objects.filter(
-        objective_id__in=queryset.values("pk"), is_archived=False
-    ).values("pk")
+    scope: Any = (
+        [kr.pk for krs in loaded.key_results.values() for kr in krs]
+        if ids is not None
+        else KeyResult.objects.filter(
+            objective_id__in=queryset.values("pk"), is_archived=False
+        ).values("pk")
+    )
     values = value_history(scope)
     lines = checkin_lines(scope)
     done = done_initiatives(scope)
-    parents = parent_links(queryset)
+    # Each objective's parents as (id, state, title), from the links loaded above.
+    parents = {
+        pk: [(link.parent_id, link.parent.state, link.parent.title) for link in links]
+        for pk, links in loaded.parent_links.items()
+    }
     compound = [
         kr_report.key_result
         for report in reports
@@ -384,16 +397,3 @@ def done_initiatives(scope: Any) -> dict[int, list[datetime.date]]:
     for kr_id, done_at in rows:
         found[kr_id].append(done_at.date())
     return found
-
-
-def parent_links(queryset: QuerySet[Objective]) -> dict[int, list[tuple[int, str, str]]]:
-    """Return each objective's parents as (id, state, title)."""
-    links: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    rows = (
-        Alignment.objects.filter(child_id__in=queryset.values("pk"))
-        .order_by("-is_primary", "id")
-        .values_list("child_id", "parent_id", "parent__state", "parent__title")
-    )
-    for child_id, parent_id, state, title in rows:
-        links[child_id].append((parent_id, state, title))
-    return links

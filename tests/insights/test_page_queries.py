@@ -34,10 +34,10 @@ PAGES = {
 PINNED = {
     ("company", "ceo"): 29,
     ("company", "member"): 34,
-    ("unit", "ceo"): 41,
-    ("unit", "member"): 46,
-    ("person", "ceo"): 38,
-    ("person", "member"): 37,
+    ("unit", "ceo"): 40,
+    ("unit", "member"): 45,
+    ("person", "ceo"): 37,
+    ("person", "member"): 36,
     ("facts", "ceo"): 28,
     ("facts", "member"): 30,  # +1 since #16: the company objectives that serve a value
     ("risks", "ceo"): 18,

@@ -44,9 +44,11 @@ def objectives_of_unit(unit: OrgUnit) -> QuerySet[Objective]:
     ).values("pk")
 
 
-def load_page(cycle: Cycle, queryset: QuerySet[Objective]) -> PageData:
-    """Collect insights and risks for the given objectives, today."""
-    insights = collect_insights(cycle, queryset, timezone.localdate())
+def load_page(
+    cycle: Cycle, queryset: QuerySet[Objective], ids: list[int] | None = None
+) -> PageData:
+    """Collect insights and risks for the given objectives (`ids` when a short list), today."""
+    insights = collect_insights(cycle, queryset, timezone.localdate(), ids=ids)
     return PageData(cycle, insights, find_risks(insights))
 
 
@@ -91,7 +93,7 @@ def load_first(scope: Scope, count: int) -> PageData:
             scope.objectives().order_by("map_order").values_list("objective_id", flat=True)[:count]
         )
         order = {pk: n for n, pk in enumerate(ids)}
-        data = load_page(scope.cycle, Objective.objects.filter(pk__in=ids))
+        data = load_page(scope.cycle, Objective.objects.filter(pk__in=ids), ids)
         data.insights.objectives.sort(key=lambda oi: order[oi.objective.pk])
         return data
     ids = list(
@@ -99,4 +101,6 @@ def load_first(scope: Scope, count: int) -> PageData:
         .order_by("position", "id")
         .values_list("pk", flat=True)[:count]
     )
-    return load_page(scope.cycle, Objective.objects.filter(pk__in=ids).order_by("position", "id"))
+    return load_page(
+        scope.cycle, Objective.objects.filter(pk__in=ids).order_by("position", "id"), ids
+    )
