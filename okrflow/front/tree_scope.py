@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from okrflow.okrs.models import Alignment, Objective, ObjectiveState
 
@@ -93,6 +93,32 @@ def children_of(visible: QuerySet[Objective], parent_ids: Iterable[int]) -> dict
         if parent in wanted:
             found[parent].append(child)
     return found
+
+
+def child_counts(visible: QuerySet[Objective], parent_ids: Iterable[int]) -> dict[int, int]:
+    """Return, for each given objective (in view), how many objectives `children_of` draws
+    under it (absent: none), without reading the children.
+
+    A child in view with one link sits under that parent: those are counted by one aggregate
+    query. The few with several links are placed as `children_of` places them (two more
+    queries, none when there are none), so the counts are the same."""
+    parents = sorted(set(parent_ids))
+    counts: dict[int, int] = {}
+    if not parents:
+        return counts
+    links = Alignment.objects.filter(
+        parent_id__in=parents, child_id__in=visible.order_by().values("pk")
+    ).order_by()
+    others = Alignment.objects.filter(child_id=OuterRef("child_id")).exclude(pk=OuterRef("pk"))
+    single = links.filter(~Exists(others)).values("parent_id").annotate(n=Count("id"))
+    for parent, number in single.values_list("parent_id", "n"):
+        counts[parent] = number
+    several = set(links.filter(Exists(others)).values_list("child_id", flat=True))
+    wanted = set(parents)
+    for parent in place(visible, several).parent_of.values():
+        if parent in wanted:
+            counts[parent] = counts.get(parent, 0) + 1
+    return counts
 
 
 def company_roots(visible: QuerySet[Objective]) -> list[int]:
