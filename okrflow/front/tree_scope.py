@@ -99,21 +99,34 @@ def child_counts(visible: QuerySet[Objective], parent_ids: Iterable[int]) -> dic
     """Return, for each given objective (in view), how many objectives `children_of` draws
     under it (absent: none), without reading the children.
 
-    A child in view with one link sits under that parent: those are counted by one aggregate
-    query. The few with several links are placed as `children_of` places them (two more
-    queries, none when there are none), so the counts are the same."""
+    The children with several links are found first, by the links alone. A child in view with
+    one link sits under that parent: those are counted by one aggregate query. The few with
+    several are placed as `children_of` places them (three more queries, none when there are
+    none), so the counts are the same."""
     parents = sorted(set(parent_ids))
     counts: dict[int, int] = {}
     if not parents:
         return counts
-    links = Alignment.objects.filter(
-        parent_id__in=parents, child_id__in=visible.order_by().values("pk")
-    ).order_by()
-    others = Alignment.objects.filter(child_id=OuterRef("child_id")).exclude(pk=OuterRef("pk"))
-    single = links.filter(~Exists(others)).values("parent_id").annotate(n=Count("id"))
+    links = Alignment.objects.filter(parent_id__in=parents).order_by()
+    children = links.values("child_id")
+    several = list(
+        Alignment.objects.filter(child_id__in=children)
+        .values("child_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("child_id", flat=True)
+        .order_by()
+    )
+    single = (
+        links.exclude(child_id__in=several)
+        .filter(child_id__in=visible.filter(pk__in=children).order_by().values("pk"))
+        .values("parent_id")
+        .annotate(n=Count("id"))
+    )
     for parent, number in single.values_list("parent_id", "n"):
         counts[parent] = number
-    several = set(links.filter(Exists(others)).values_list("child_id", flat=True))
+    if several:
+        several = list(visible.filter(pk__in=several).values_list("pk", flat=True))
     wanted = set(parents)
     for parent in place(visible, several).parent_of.values():
         if parent in wanted:
