@@ -4,15 +4,20 @@ would draw there, for every reader."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from okrflow.cycles.actions import create_cycle
+from okrflow.cycles.models import Cycle, CycleKind, CycleState
+from okrflow.front import browse_data as data
 from okrflow.front import tree_scope
-from okrflow.okrs.actions import align_objective
+from okrflow.okrs.actions import align_objective, archive_objective, create_objective
 from okrflow.okrs.models import Objective
 from tests.conftest import PASSWORD, World, make_objective
 
@@ -207,3 +212,71 @@ def test_large_cycle_loads_the_objectives_aligned_outside_the_view_after_the_tre
     signed_in(client, world, "admin")
     assert client.get(section.replace("&amp;", "&")).content == b""
     assert levels[0].pk in drawn_ids(client.get("/company/").content.decode())
+
+
+def old_counts(visible: QuerySet[Objective], ids: list[int]) -> dict[int, int]:
+    """The counts as the page took them before `child_counts`: every child read and placed."""
+    return {pk: len(kids) for pk, kids in tree_scope.children_of(visible, ids).items() if kids}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_child_counts_equal_the_children_placed(world: World, persona: str) -> None:
+    """Several parents (primary, further ones, private, archived, another cycle's): a child is
+    counted only under the parent it is drawn under, for every reader."""
+    year = create_cycle(
+        None,
+        name="2026",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+        kind=CycleKind.YEAR,
+        state=CycleState.ACTIVE,
+    )
+    Cycle.objects.filter(pk=world.cycle.pk).update(parent=year)  # the quarter sits in the year
+    yearly = create_objective(None, cycle=year, title="Yearly", owner=world.company).value
+    company = make_objective(world, world.company, "Company")
+    marketing = make_objective(world, world.marketing, "Marketing")
+    secret = make_objective(world, world.sales, "Secret", is_private=True)
+    old = make_objective(world, world.sales, "Old")
+    align_objective(None, marketing, company)
+    align_objective(None, secret, company)
+    align_objective(None, old, company)
+    children = []
+    for index in range(4):
+        child = make_objective(world, world.member, f"Child {index}", is_private=index == 3)
+        children.append(child)
+    # Primary under the secret, further under marketing: the member sees it under marketing.
+    align_objective(None, children[0], secret)
+    align_objective(None, children[0], marketing, primary=False)
+    # Two further links: the lowest link id in view wins.
+    align_objective(None, children[1], old, primary=False)
+    align_objective(None, children[1], marketing, primary=False)
+    # Primary under another cycle's objective, further under the company's.
+    align_objective(None, children[2], yearly)
+    align_objective(None, children[2], company, primary=False)
+    # A private child with a single link; and one child with a single link.
+    align_objective(None, children[3], marketing)
+    single = make_objective(world, world.teammate, "Single")
+    align_objective(None, single, secret)
+    archive_objective(None, old)
+    user = getattr(world, persona).user
+    visible = data.visible_in_cycle(user, world.cycle)
+    ids = sorted(visible.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        counts = tree_scope.child_counts(visible, ids)
+    assert counts == old_counts(visible, ids)
+    assert len(queries) == 5  # single-link children counted; the others found, in view, placed
+    sees_secret = persona == "admin"
+    assert counts.get(company.pk) == (3 if sees_secret else 2)  # marketing, (secret), child 2
+    assert counts.get(marketing.pk) == (1 if sees_secret else 2) + (persona != "outsider")
+    assert counts.get(secret.pk) == (2 if sees_secret else None)
+
+
+def test_child_counts_of_single_links_take_one_query(world: World) -> None:
+    levels = chain(world)
+    visible = data.visible_in_cycle(world.lead.user, world.cycle)
+    ids = [level.pk for level in levels]
+    with CaptureQueriesContext(connection) as queries:
+        counts = tree_scope.child_counts(visible, ids)
+    assert counts == old_counts(visible, ids) == {pk: 1 for pk in ids[:4]}
+    assert len(queries) == 2  # the single-link counts, and finding no child with several links
+    assert tree_scope.child_counts(visible, []) == {}

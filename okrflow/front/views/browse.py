@@ -126,13 +126,13 @@ def company_tree(request: HttpRequest) -> HttpResponse:
 def lazy_rows(
     reports: dict[int, ObjectiveReport],
     kids: list[int],
-    below: dict[int, list[int]],
+    below: dict[int, int],
     depth: int,
 ) -> list[data.TreeRow]:
     """Rows for `kids` (in owner order, at most BRANCH_LIMIT) whose own children load later."""
     ordered = sorted(kids, key=lambda pk: data.owner_order(reports[pk].objective))
     return [
-        data.TreeRow(reports[pk], depth, len(below.get(pk, ())), False, lazy=bool(below.get(pk)))
+        data.TreeRow(reports[pk], depth, below.get(pk, 0), False, lazy=bool(below.get(pk)))
         for pk in ordered
     ]
 
@@ -157,7 +157,7 @@ def first_levels(
         level_one[root], hidden[root] = capped(level_one.get(root, []))
     kids = [pk for root in roots for pk in level_one[root]]
     unaligned, more_unaligned = tree_scope.unaligned(visible)
-    below = tree_scope.children_of(visible, [*kids, *unaligned])
+    below = tree_scope.child_counts(visible, [*kids, *unaligned])
     ids = sorted({*roots, *kids, *unaligned})
     reports = data.measure(Objective.objects.filter(pk__in=ids), today, organisation, ids)
     by_id = {report.objective.pk: report for report in reports}
@@ -187,7 +187,7 @@ def company_branch(request: HttpRequest, objective_id: int) -> HttpResponse:
     )
     visible = data.visible_in_cycle(request.user, objective.cycle)
     kids, hidden = capped(tree_scope.children_of(visible, [objective.pk]).get(objective.pk, []))
-    below = tree_scope.children_of(visible, kids)
+    below = tree_scope.child_counts(visible, kids)
     reports = data.measure(
         Objective.objects.filter(pk__in=kids), timezone.localdate(), Organisation.current(), kids
     )
@@ -217,7 +217,7 @@ def company_apart(request: HttpRequest) -> HttpResponse:
     visible = data.visible_in_cycle(request.user, cycle)
     finder = tree_scope.unaligned if kind == "unaligned" else tree_scope.detached
     ids, more = finder(visible, after)
-    below = tree_scope.children_of(visible, ids)
+    below = tree_scope.child_counts(visible, ids)
     reports = data.measure(
         Objective.objects.filter(pk__in=ids), timezone.localdate(), Organisation.current(), ids
     )
