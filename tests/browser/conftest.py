@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import World, build_world
+from tests.conftest import PASSWORD, World, build_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -172,6 +172,18 @@ def csp_page(browser, server_gate, transactional_db):  # type: ignore[no-untyped
 def live_world(transactional_db: None, settings) -> World:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return build_world(language="vi")
+
+
+def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    """Sign in as `username` through the sign-in page, as whoever was signed in before signs
+    out (the context's cookies cleared); return once the signed-in page it lands on is drawn
+    (its main menu is in the page, shown or folded behind the phone's menu button)."""
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/sign-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".topnav", state="attached")
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

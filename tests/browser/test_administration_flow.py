@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from okrflow.org.models import OrgUnit
-from tests.browser.conftest import screenshot
-from tests.browser.test_sign_in_flow import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import World, make_objective
 
 pytestmark = pytest.mark.browser

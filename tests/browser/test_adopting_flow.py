@@ -15,20 +15,12 @@ from okrflow.cycles.models import Cycle, CycleState
 from okrflow.okrs.models import Objective
 from okrflow.org.models import OrgUnit, Person
 from tests.administration.people_files import VIETNAMESE, csv_content
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD, World, make_objective
 
 pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "lotus-pond-evening-73"
-
-
-def sign_in(page, live_server, login: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", login)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_selector(".topnav")
 
 
 def test_a_company_adopts_okrflow_from_the_administration_pages(

@@ -9,7 +9,7 @@ import pytest
 from okrflow.cycles.models import Cycle
 from okrflow.okrs.models import Alignment, Objective
 from okrflow.org.models import OrgUnit, Person
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 from tests.library.conftest import ARTICLE
 
 pytestmark = pytest.mark.browser
@@ -29,11 +29,7 @@ def demo(transactional_db: None, settings):  # type: ignore[no-untyped-def]
 def test_import_the_article_with_mappings_then_see_the_tree(page, live_server, demo) -> None:  # type: ignore[no-untyped-def]
     from okrflow.demo.content import DEMO_PASSWORD
 
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, live_server, "admin", DEMO_PASSWORD)
     cycle = Cycle.objects.get(name="Q1 2027")
     page.goto(f"{live_server.url}/library/import/")
     page.select_option("#id_cycle", str(cycle.pk))

@@ -19,9 +19,9 @@ import time_machine
 
 from okrflow.checkins.models import CheckIn, CheckInFeedback
 from okrflow.okrs.models import KeyResultValue
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 from tests.checkins.conftest import WEDNESDAY, Krs, build_history, make_member_krs
-from tests.conftest import PASSWORD, World
+from tests.conftest import World
 
 pytestmark = pytest.mark.browser
 
@@ -51,15 +51,6 @@ def may_week(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     with time_machine.travel(WEDNESDAY, tick=True):
         yield
-
-
-def sign_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def shoot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

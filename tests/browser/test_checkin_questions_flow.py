@@ -10,7 +10,8 @@ import pytest
 
 from okrflow.checkins.models import CheckIn, LateWorkInitiative
 from okrflow.okrs.models import Initiative
-from tests.browser.test_checkin_flow import may_week, shoot, sign_in, value_input
+from tests.browser.conftest import sign_in
+from tests.browser.test_checkin_flow import may_week, shoot, value_input
 from tests.checkins.conftest import Krs, build_history, make_member_krs
 from tests.conftest import World
 

@@ -13,8 +13,7 @@ import pytest
 from okrflow.comments.models import Comment
 from okrflow.notifications.models import Notification
 from okrflow.org.actions import create_person
-from tests.browser.conftest import screenshot
-from tests.browser.test_sharing_flow import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD, World, make_objective
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,8 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from okrflow.library.catalog import all_templates
-from tests.conftest import PASSWORD, World, make_objective
+from tests.browser.conftest import sign_in
+from tests.conftest import World, make_objective
 
 pytestmark = pytest.mark.browser
 
@@ -35,11 +36,7 @@ def test_the_main_pages_report_no_csp_violation(csp_page, live_server, live_worl
     page.on("console", lambda message: messages.append(message.text))
     page.add_init_script(REPORT_VIOLATIONS)
 
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, "admin")
 
     pages = [
         "/",

@@ -14,8 +14,7 @@ from okrflow.okrs.actions import align_objective, record_key_result_value
 from okrflow.okrs.models import Objective
 from okrflow.org.actions import create_person
 from okrflow.org.models import Person
-from tests.browser.conftest import screenshot
-from tests.browser.test_writing_flow import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.checkins.conftest import WEDNESDAY, make_member_krs, submit_member_checkin
 from tests.conftest import PASSWORD, World, make_objective
 

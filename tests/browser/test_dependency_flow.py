@@ -13,8 +13,8 @@ from okrflow.cycles.models import CycleState
 from okrflow.dependencies.models import Dependency
 from okrflow.okrs.actions import create_key_result, create_objective, record_key_result_value
 from okrflow.okrs.models import Objective
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, World
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import World
 
 pytestmark = pytest.mark.browser
 
@@ -60,11 +60,7 @@ def support_and_product(world: World) -> tuple[Objective, Objective]:
 
 def test_the_waiting_objective_shows_the_sudden_risk(page, live_server, live_world: World) -> None:  # type: ignore[no-untyped-def]
     waiting, feature = support_and_product(live_world)
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", "head.marketing")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/**")
+    sign_in(page, live_server, "head.marketing")
 
     page.goto(f"{live_server.url}/objectives/{waiting.pk}/")
     page.click(".dependency-add summary")
@@ -109,11 +105,7 @@ def test_the_kpi_is_checked_in_on_the_weekly_screen(page, live_server, live_worl
         record_kpi_value(
             None, kpi, value=value, measured_on=today - datetime.timedelta(weeks=weeks)
         )
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", "specialist.marketing")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/**")
+    sign_in(page, live_server, "specialist.marketing")
 
     page.goto(f"{live_server.url}/checkins/")
     row = page.locator(f"#kpi-checkin-{kpi.pk}")

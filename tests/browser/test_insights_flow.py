@@ -11,8 +11,8 @@ from django.utils import timezone
 from okrflow.cycles.actions import create_cycle
 from okrflow.cycles.models import CycleState
 from okrflow.okrs.actions import create_key_result, create_objective, record_key_result_value
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, World
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import World
 
 pytestmark = pytest.mark.browser
 
@@ -64,11 +64,7 @@ def current_okrs(world: World) -> None:
 
 def test_lead_follows_a_risk_to_its_chart(page, live_server, live_world: World) -> None:  # type: ignore[no-untyped-def]
     current_okrs(live_world)
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", "head.marketing")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/**")
+    sign_in(page, live_server, "head.marketing")
 
     page.goto(f"{live_server.url}/insights/?cycle=")
     page.wait_for_selector(".ins-heat")

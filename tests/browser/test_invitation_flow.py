@@ -9,8 +9,8 @@ from django.core import mail
 
 from okrflow.org.actions import create_person
 from okrflow.signin.models import Invitation
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, World
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import World
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +32,7 @@ def test_an_invited_person_sets_a_password_and_signs_in(
         language="vi",
     )
 
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector(".topnav")
+    sign_in(page, live_server, "admin")
     page.goto(f"{live_server.url}/administration/invitations/")
     row = page.locator(f"tr[data-person='{lan.pk}']")
     row.locator("button[type=submit]").click()

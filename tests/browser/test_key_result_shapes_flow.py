@@ -10,8 +10,7 @@ import pytest
 import time_machine
 
 from okrflow.okrs.models import KeyResultPart
-from tests.browser.conftest import screenshot
-from tests.browser.test_checkin_flow import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.checkins.conftest import WEDNESDAY
 from tests.checkins.test_key_result_shapes_pages import seminar_and_newsletter
 from tests.conftest import World

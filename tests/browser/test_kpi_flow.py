@@ -11,8 +11,8 @@ from django.utils import timezone
 from okrflow.audit.models import AuditEntry
 from okrflow.kpis.actions import create_kpi, record_kpi_value
 from okrflow.kpis.models import Kpi
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, World
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import World
 
 pytestmark = pytest.mark.browser
 
@@ -31,11 +31,7 @@ def test_the_lead_edits_a_kpi_range_and_archives_it(page, live_server, live_worl
         record_kpi_value(
             None, kpi, value=value, measured_on=today - datetime.timedelta(weeks=weeks)
         )
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", "head.marketing")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/**")
+    sign_in(page, live_server, "head.marketing")
 
     page.goto(f"{live_server.url}/kpis/")
     page.click(f"#kpi-{kpi.pk} a")

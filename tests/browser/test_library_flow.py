@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from okrflow.okrs.models import Objective
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, World
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import World
 
 pytestmark = pytest.mark.browser
 
@@ -18,14 +18,6 @@ O: Khách hàng yêu thích bản tin của chúng ta
 - KR2: Có ít nhất 500 người đăng ký mới trước 30/6
 - KR3: Giảm tỷ lệ hủy đăng ký từ 2% xuống 2% trước 30/6
 """
-
-
-def sign_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_import_fix_the_reported_line_then_use_a_template(

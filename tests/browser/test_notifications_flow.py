@@ -14,23 +14,14 @@ import pytest
 
 from okrflow.notifications.models import Notification
 from okrflow.okrs.models import ObjectiveState
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, World, make_objective
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import World, make_objective
 from tests.webhooks.conftest import embedded_queue  # noqa: F401
 
 # `embedded_queue`: the emails this flow enqueues go to the test's own folder, not var/.
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("embedded_queue")]
 
 COMMENT = "Thêm một kết quả then chốt về khách quay lại"
-
-
-def sign_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def unread_badge(page) -> str:  # type: ignore[no-untyped-def]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from okrflow.front.views import overview
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, World, make_objective
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import World, make_objective
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +17,7 @@ def test_show_more_appends_the_next_cards(
     monkeypatch.setattr(overview, "OBJECTIVES_PER_PAGE", 2)
     world = live_world
     made = [make_objective(world, world.marketing, f"Campaign {n}") for n in range(5)]
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", "head.marketing")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/**")
+    sign_in(page, live_server, "head.marketing")
 
     page.goto(f"{live_server.url}/")
     assert page.locator("article.objective").count() == 2

@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 
 from okrflow.okrs.models import KeyResult, KeyResultPart, KeyResultPartValue
-from tests.browser.conftest import screenshot
-from tests.browser.test_checkin_flow import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_key_result_shapes_flow import may_week  # noqa: F401 (a fixture)
 from tests.conftest import World
 from tests.front.test_parts_editor import seminar

@@ -8,8 +8,7 @@ import pytest
 
 from okrflow.org.models import Person
 from tests.administration.people_files import VIETNAMESE, csv_content
-from tests.browser.conftest import screenshot
-from tests.browser.test_library_flow import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import World
 
 pytestmark = pytest.mark.browser

@@ -14,19 +14,10 @@ from icalendar import Calendar
 
 from okrflow.checkins.models import CalendarFeed
 from okrflow.okrs.models import CoOwner, Follower
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, World, make_objective
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import World, make_objective
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_co_owner_follower_and_calendar_feed(page, live_server, world: World) -> None:  # type: ignore[no-untyped-def]

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD, World, make_objective
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live_server.url}/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-
-
 def test_head_of_marketing_reads_the_overview(page, live_server, live_world: World) -> None:  # type: ignore[no-untyped-def]
     make_objective(live_world, live_world.marketing, "Own the SEO for brand consulting")
     make_objective(live_world, live_world.member, "Private growth plan", is_private=True)
-    sign_in(page, live_server, "head.marketing")
+    # Signed out, the overview sends to the sign-in page, which comes back to it.
+    page.goto(f"{live_server.url}/")
+    page.fill("#id_username", "head.marketing")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
     page.wait_for_selector("text=Own the SEO for brand consulting")
     assert page.locator("h1").inner_text() == "OKR toàn công ty"
     assert page.locator("text=Private growth plan").count() == 1

@@ -12,8 +12,8 @@ from okrflow.cycles.actions import create_cycle
 from okrflow.cycles.models import CycleState
 from okrflow.okrs.actions import create_key_result, create_objective
 from okrflow.strategy.models import ServedBy, StrategyItem
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, World
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import World
 
 pytestmark = pytest.mark.browser
 
@@ -40,11 +40,7 @@ def test_the_admin_adds_a_value_and_a_company_objective_serves_it(  # type: igno
         target_value=12,
         owner=live_world.ceo,
     )
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", live_world.admin.user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/**")
+    sign_in(page, live_server, live_world.admin.user.username)
 
     page.goto(f"{live_server.url}/administration/strategy/")
     page.click("a[href='/administration/strategy/new/value/']")

@@ -7,8 +7,8 @@ import pytest
 
 from okrflow.front import tree_scope
 from okrflow.okrs.actions import align_objective
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, World, make_objective
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import World, make_objective
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +26,7 @@ def test_a_branch_loads_when_opened(page, live_server, live_world: World, monkey
     for child, parent in zip(levels[1:], levels, strict=False):
         align_objective(None, child, parent)
     loose = [make_objective(world, world.sales, f"Loose {n}") for n in range(3)]
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", "head.marketing")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/**")
+    sign_in(page, live_server, "head.marketing")
 
     page.goto(f"{live_server.url}/company/")
     assert page.locator(".browse-tree", has_text="Level 1").count() == 1

@@ -7,18 +7,10 @@ import re
 import pytest
 
 from okrflow.okrs.models import Objective
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, World, make_objective
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import World, make_objective
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live_server.url}/sign-in/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def fill_key_result(page, index: int, title: str, shape: str, **fields: str) -> None:  # type: ignore[no-untyped-def]
