@@ -142,7 +142,9 @@ def open_page(browser, gate: ServerGate, *, bypass_csp: bool) -> Iterator[object
         viewport={"width": 1280, "height": 900}, locale="vi-VN", bypass_csp=bypass_csp
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous: a test waits for what it names, never for a fixed time, so a long limit costs a
+    # passing test nothing, while a short one fails on a busy machine (10 s did at load 20+).
+    page.set_default_timeout(30_000)
     in_flight = RequestsInFlight(page)
     yield page
     in_flight.wait_until_done(page)
