@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,5 +12,11 @@ class WebhooksConfig(AppConfig):
     def ready(self) -> None:
         from okrflow.audit.models import AuditEntry
         from okrflow.webhooks.dispatch import on_audit_entry
+        from okrflow.webhooks.listening import on_subscription_change
+        from okrflow.webhooks.models import Subscription
 
         post_save.connect(on_audit_entry, sender=AuditEntry, dispatch_uid="webhooks_dispatch")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                on_subscription_change, sender=Subscription, dispatch_uid="webhooks_listening"
+            )

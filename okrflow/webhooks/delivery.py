@@ -137,7 +137,9 @@ def count_failure(subscription: Subscription) -> None:
     ).update(is_paused=True, paused_reason=f"{limit} failed attempts in a row")
     if paused:
         from okrflow.audit.log import record_change
+        from okrflow.webhooks.listening import new_version
 
+        transaction.on_commit(new_version)  # an UPDATE sends no signal: one listener fewer
         subscription.refresh_from_db()
         record_change(
             actor=None,

@@ -48,10 +48,11 @@ def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: A
 
 def kick_dispatch() -> None:
     from okrflow.background.enqueue import enqueue_on_commit
+    from okrflow.webhooks.listening import any_listening
     from okrflow.webhooks.tasks import dispatch_events
 
     try:
-        if Subscription.objects.filter(is_paused=False).exists():
+        if any_listening():
             enqueue_on_commit(dispatch_events)
     except Exception:  # the change is saved; the sweep dispatches its events later
         logger.exception("Could not ask for a webhook dispatch")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,17 +20,27 @@ from okrflow.audit.models import AuditEntry
 from okrflow.checkins.actions.inputs import (
     CheckInInput,
     CleanCheckIn,
+    CleanLine,
     clean_checkin,
+    clean_lines,
+    clean_whole,
     permitted_key_results,
+    refuse_strangers,
     require_checkin_cycle,
     require_checkin_rights,
+    require_update_rights,
 )
 from okrflow.checkins.models import CheckIn, CheckInState, KeyResultCheckIn
 from okrflow.checkins.schedule import local_today, measured_day, week_of
-from okrflow.checkins.scope import key_results_for
+from okrflow.checkins.scope import checkin_key_result_ids, key_results_for
 from okrflow.cycles.models import Cycle
 from okrflow.engine.cadence import CheckinWeek
-from okrflow.okrs.actions.values import NewValue, record_key_result_values
+from okrflow.okrs.actions.values import (
+    NewValue,
+    key_results_with_newest,
+    lock_key_results,
+    record_key_result_values,
+)
 from okrflow.okrs.models import KeyResult, KeyResultValue
 from okrflow.org.models import Person
 
@@ -83,32 +93,62 @@ def already_submitted_error(week: datetime.date) -> ValidationError:
 def insert_or_lock(fresh: CheckIn) -> tuple[CheckIn, bool]:
     """Return the week's original entry locked for this transaction, inserting `fresh` if none.
 
-    Return it and whether it is `fresh`. An existing entry costs one statement (read FOR
-    UPDATE); a new one three: that read, an INSERT that skips a row the unique constraint
-    refuses (ON CONFLICT DO NOTHING: no savepoint, and no aborted transaction when someone else
-    created it a moment ago, whose entry is then taken), and the read again.
+    Return it and whether it is `fresh`. A new entry costs one statement: an INSERT that skips
+    a row the unique constraint refuses (ON CONFLICT DO NOTHING: no savepoint, and no aborted
+    transaction when someone else created it a moment ago) and returns the new row's id; the
+    row is ours, and locked, as any row a transaction inserts. An existing entry (a draft, or
+    one another request created meanwhile) costs one more: the read FOR UPDATE.
     """
-    week_entry = CheckIn.objects.select_for_update(of=("self",)).filter(
-        person=fresh.person, cycle=fresh.cycle, week=fresh.week, corrects__isnull=True
-    )
-    checkin = week_entry.first()
-    if checkin is not None:
-        return checkin, False
     using = router.db_for_write(CheckIn)
-    # A bulk insert sends no signals: what a save would send (stored text cleaned).
+    # A raw insert sends no signals: what a save would send (stored text cleaned).
     pre_save.send(sender=CheckIn, instance=fresh, raw=False, using=using, update_fields=None)
-    CheckIn.objects.bulk_create([fresh], ignore_conflicts=True)
-    checkin = week_entry.first()
-    if checkin is None:
+    new_id = insert_unless_taken(fresh, using)
+    if new_id is not None:
+        fresh.pk = new_id
+        fresh._state.adding, fresh._state.db = False, using
+        return fresh, True
+    checkin = (
+        CheckIn.objects.select_for_update(of=("self",))
+        .filter(person=fresh.person, cycle=fresh.cycle, week=fresh.week, corrects__isnull=True)
+        .first()
+    )
+    if checkin is None:  # there a moment ago, gone now
         raise ValidationError(
             _("This check-in was just saved somewhere else. Reload the page to see it.")
         )
-    # Ours unless another request created it between the two reads (its own creation time).
-    return checkin, checkin.created_at == fresh.created_at
+    return checkin, False
 
 
-def build_lines(checkin: CheckIn, clean: CleanCheckIn) -> list[KeyResultCheckIn]:
+def insert_unless_taken(checkin: CheckIn, using: str) -> int | None:
+    """INSERT the entry unless a unique constraint refuses it; return its id, or None.
+
+    `INSERT … ON CONFLICT DO NOTHING RETURNING id`, which PostgreSQL and SQLite (3.35+) both
+    speak; Django's bulk_create returns no id when it ignores conflicts. Each field's value is
+    prepared as a save prepares it (`pre_save`: the creation times; `get_db_prep_save`).
+    """
+    connection = connections[using]
+    meta = CheckIn._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    columns = [field.column for field in fields if field.column]
+    values = [
+        field.get_db_prep_save(field.pre_save(checkin, add=True), connection) for field in fields
+    ]
+    name = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT DO NOTHING RETURNING {}".format(
+        name(meta.db_table),
+        ", ".join(name(column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+        name(CheckIn._meta.pk.column or "id"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def build_lines(checkin: CheckIn, clean: CleanCheckIn | list[CleanLine]) -> list[KeyResultCheckIn]:
     """Return the check-in's lines, not yet saved (their values are recorded first)."""
+    lines = clean if isinstance(clean, list) else clean.lines
     return [
         KeyResultCheckIn(
             checkin=checkin,
@@ -117,7 +157,7 @@ def build_lines(checkin: CheckIn, clean: CleanCheckIn) -> list[KeyResultCheckIn]
             confidence=line.confidence,
             note=line.note,
         )
-        for line in clean.lines
+        for line in lines
     ]
 
 
@@ -135,12 +175,14 @@ def record_values(
     dated: list[tuple[KeyResultCheckIn, datetime.date]],
     audit: list[AuditEntry],
     note: str = "",
+    locked: dict[int, KeyResult] | None = None,
 ) -> None:
     """Append each line's value to its key result's history, the single source of truth.
 
     All in one go (`record_key_result_values`: key results locked in id order, one audit row
     per value, added to `audit` for the caller to write with the check-in's own); each line is
-    given its value row before the lines are saved.
+    given its value row before the lines are saved. `locked`: the key results as the caller
+    locked them in this transaction.
     """
     valued = [(line, day) for line, day in dated if line.value is not None]
     records = record_key_result_values(
@@ -151,6 +193,7 @@ def record_values(
         ],
         source=KeyResultValue.Source.CHECKIN,
         audit=audit,
+        locked=locked,
     )
     for (line, _day), record in zip(valued, records, strict=True):
         line.value_record = record
@@ -162,13 +205,11 @@ def submitted(checkin: CheckIn, by: Any) -> None:
     checkin.submitted_by = by
 
 
-def fill(checkin: CheckIn, clean: CleanCheckIn) -> None:
-    checkin.progress = clean.progress
-    checkin.obstacles = clean.obstacles
-    checkin.solutions = clean.solutions
-    checkin.late_work = clean.late_work
-    checkin.pace = clean.pace
-    checkin.confidence = clean.confidence
+def fill(checkin: CheckIn, clean: CleanCheckIn | dict[str, Any]) -> None:
+    """Set the whole check-in's fields (a CleanCheckIn, or `clean_whole`'s dict)."""
+    fields = clean if isinstance(clean, dict) else vars(clean)
+    for name in ("progress", "obstacles", "solutions", "late_work", "pace", "confidence"):
+        setattr(checkin, name, fields[name])
 
 
 @transaction.atomic
@@ -183,36 +224,57 @@ def record_checkin(
 ) -> CheckIn:
     """Save a person's check-in for a cycle week as a draft, or submit it.
 
-    Submitting records every line's value through `record_key_result_value`, so the key
+    Submitting records every line's value through `record_key_result_values`, so the key
     result's current value and history come from check-ins. A submitted check-in never
     changes again; `correct_checkin` adds a corrected entry instead.
+
+    The statements, in the one lock order: the ids of the person's key results; the week's
+    entry, inserted as it ends up (draft or submitted) when there is none yet, the common case,
+    or else locked and updated; then the key results of the lines, read (locked in id order
+    when submitting) with their objectives, their cycle as it is now, and their newest values;
+    the values, the key results' current values, the lines, and every audit row in one INSERT.
+    A refusal found after the entry is written rolls it back with the rest.
     """
     require_checkin_rights(actor, person)
-    cycle = Cycle.objects.get(pk=cycle.pk)
-    require_checkin_cycle(cycle)
+    require_checkin_cycle(cycle)  # as the caller read it; read again with the key results
     cycle_week = require_open_week(cycle, week)
-    allowed = {kr.pk: kr for kr in key_results_for(person, cycle)}
-    key_results = permitted_key_results(actor, allowed, list(data.lines))
-    clean = clean_checkin(data, key_results, submit=submit)
-    # The week's entry is written as it ends up (draft or submitted) when there is none yet, the
-    # common case, and locked; an existing draft is locked and updated. Then the key results.
+    wanted = list(data.lines)
+    refuse_strangers(actor, checkin_key_result_ids(person, cycle), wanted)
+    errors: dict[str, list[str]] = {}
+    whole = clean_whole(data, submit=submit, errors=errors)
+    if errors:  # refused before anything is written, with the lines' own messages
+        rows = list(key_results_with_newest(wanted, live_only=True))
+        clean_lines(data, rows, submit=submit, errors=errors)
+        raise ValidationError(errors)
     by = actor if getattr(actor, "is_authenticated", False) else None
     fresh = CheckIn(person=person, cycle=cycle, week=week, created_by=by)
-    fill(fresh, clean)
+    fill(fresh, whole)
     if submit:
         submitted(fresh, by)
     checkin, created = insert_or_lock(fresh)
     if checkin.is_submitted and not created:
         raise already_submitted_error(week)
+    if submit:
+        found = lock_key_results(wanted, live_only=True)
+    else:  # a draft records no value: nothing to lock
+        found = {kr.pk: kr for kr in key_results_with_newest(wanted, live_only=True)}
+    require_checkin_cycle(current_cycle(cycle, found.values()))
+    if len(found) != len(wanted):  # archived since the ids were read
+        raise ValidationError(_("One of these key results no longer exists. Reload the page."))
+    key_results = [found[kr_id] for kr_id in wanted]
+    require_update_rights(actor, key_results)
+    lines_clean = clean_lines(data, key_results, submit=submit, errors=errors)
+    if errors:
+        raise ValidationError(errors)
     before = None if created else checkin_snapshot(checkin)
-    lines = build_lines(checkin, clean)
+    lines = build_lines(checkin, lines_clean)
     audit: list[AuditEntry] = []  # the values' rows, then the check-in's: one statement
     if submit:
         day = measured_day(cycle, cycle_week)
-        record_values(actor, [(line, day) for line in lines], audit)
+        record_values(actor, [(line, day) for line in lines], audit, locked=found)
     lines = write_lines(checkin, lines, replace=not created)
     if not created:
-        fill(checkin, clean)
+        fill(checkin, whole)
         if submit:
             submitted(checkin, by)
         checkin.save()
@@ -228,6 +290,13 @@ def record_checkin(
     )
     record_changes(audit)
     return checkin
+
+
+def current_cycle(cycle: Cycle, key_results: Iterable[KeyResult]) -> Cycle:
+    """Return the cycle as it is now: as read with its key results, or read again."""
+    for kr in key_results:
+        return kr.objective.cycle
+    return Cycle.objects.get(pk=cycle.pk)
 
 
 def require_latest(checkin: CheckIn) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -156,8 +157,15 @@ def permitted_key_results(
     actor: Any, allowed: dict[int, KeyResult], wanted: list[int]
 ) -> list[KeyResult]:
     """Return the key results asked for, refusing any outside the check-in or the actor's rights."""
+    refuse_strangers(actor, allowed, wanted)
+    chosen = [allowed[kr_id] for kr_id in wanted]
+    require_update_rights(actor, chosen)
+    return chosen
+
+
+def refuse_strangers(actor: Any, allowed: Collection[int], wanted: list[int]) -> None:
+    """Refuse key results asked for that are not in the check-in (`allowed`: their ids)."""
     access = access_for(actor) if actor is not None else None
-    chosen: list[KeyResult] = []
     strangers = [kr_id for kr_id in wanted if kr_id not in allowed]
     if strangers:
         stranger = KeyResult.objects.filter(pk__in=strangers).select_related("objective").first()
@@ -171,14 +179,18 @@ def permitted_key_results(
             _("“%(title)s” is not in this check-in: you cannot check in on it.")
             % {"title": stranger.title}
         )
-    for kr_id in wanted:
-        kr = allowed[kr_id]
-        if access is not None and not access.can_update_key_result(kr):
+
+
+def require_update_rights(actor: Any, key_results: list[KeyResult]) -> None:
+    """Refuse unless the actor may record values on every one of these key results."""
+    if actor is None:
+        return
+    access = access_for(actor)
+    for kr in key_results:
+        if not access.can_update_key_result(kr):
             if not access.can_view_objective(kr.objective):
                 raise deny(_("You cannot check in on one of these key results."))
             raise deny(_("You cannot check in on “%(title)s”.") % {"title": kr.title})
-        chosen.append(kr)
-    return chosen
 
 
 def clean_checkin(
@@ -186,6 +198,21 @@ def clean_checkin(
 ) -> CleanCheckIn:
     """Check every field at once; raise one ValidationError naming each bad field."""
     errors: dict[str, list[str]] = {}
+    lines = clean_lines(data, key_results, submit=submit, errors=errors)
+    whole = clean_whole(data, submit=submit, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    return CleanCheckIn(lines=lines, **whole)
+
+
+def clean_lines(
+    data: CheckInInput,
+    key_results: list[KeyResult],
+    *,
+    submit: bool,
+    errors: dict[str, list[str]],
+) -> list[CleanLine]:
+    """Check each key result's line; add what is wrong to `errors`."""
     lines: list[CleanLine] = []
     for kr in key_results:
         raw = data.lines[kr.pk]
@@ -200,6 +227,14 @@ def clean_checkin(
             collect(errors, error)
         note = clean_text(raw.note, note_field(kr.pk), NOTE_LIMIT, errors)
         lines.append(CleanLine(kr, value, confidence, note))
+    return lines
+
+
+def clean_whole(
+    data: CheckInInput, *, submit: bool, errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    """Check the whole check-in's fields (texts, confidence, pace); add what is wrong to
+    `errors`; return them cleaned, by CleanCheckIn's field names."""
     overall = None
     try:
         overall = coerce_confidence(data.confidence, "confidence", required=submit)
@@ -214,6 +249,4 @@ def clean_checkin(
         pace = coerce_pace(data.pace)
     except ValidationError as error:
         collect(errors, error)
-    if errors:
-        raise ValidationError(errors)
-    return CleanCheckIn(lines=lines, confidence=overall, pace=pace, **texts)
+    return {"confidence": overall, "pace": pace, **texts}

@@ -26,7 +26,7 @@ from okrflow.action_support import deny, to_decimal
 from okrflow.audit.log import audit_entry, record_changes, snapshot
 from okrflow.audit.models import AuditEntry
 from okrflow.okrs.actions.common import require_open_cycle
-from okrflow.okrs.models import KeyResult, KeyResultValue, Shape
+from okrflow.okrs.models import KeyResult, KeyResultValue, ObjectiveState, Shape
 from okrflow.org.access import access_for
 
 
@@ -40,17 +40,35 @@ class NewValue:
     note: str = ""
 
 
-def lock_key_results(ids: Sequence[int]) -> dict[int, KeyResult]:
+def lock_key_results(ids: Sequence[int], *, live_only: bool = False) -> dict[int, KeyResult]:
     """Lock the key results for this transaction in id order (one statement) and return them.
 
     FOR NO KEY UPDATE: rows that only point at a key result (values, check-in lines) may still
     be inserted meanwhile; another writer of the same key result's value waits. Each comes with
-    its newest value so far (`newest_on`, `newest_value`: None without one), read under the lock.
+    its newest value so far (`newest_on`, `newest_value`: None without one), read under the lock,
+    and its objective's owners and cycle (the rights and the cycle's state, read fresh).
+    `live_only` leaves out archived key results and those of archived objectives.
     """
+    return {kr.pk: kr for kr in key_results_with_newest(ids, live_only=live_only, lock=True)}
+
+
+def key_results_with_newest(
+    ids: Sequence[int], *, live_only: bool = False, lock: bool = False
+) -> QuerySet[KeyResult]:
+    """The key results `ids` in id order, each with its newest value (see `lock_key_results`)."""
     newest = newest_value_rows()
-    rows = (
-        KeyResult.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("objective__cycle", "objective__owner_person")
+    rows = KeyResult.objects.all()
+    if lock:
+        rows = rows.select_for_update(of=("self",), no_key=True)
+    if live_only:
+        rows = rows.filter(is_archived=False).exclude(objective__state=ObjectiveState.ARCHIVED)
+    return (
+        rows.select_related(
+            "objective__cycle",
+            "objective__owner_person",
+            "objective__owner_unit",
+            "objective__owner_project",
+        )
         .annotate(
             newest_on=Subquery(newest.values("measured_on")[:1]),
             newest_value=Subquery(newest.values("value")[:1]),
@@ -58,7 +76,6 @@ def lock_key_results(ids: Sequence[int]) -> dict[int, KeyResult]:
         .filter(pk__in=ids)
         .order_by("pk")
     )
-    return {kr.pk: kr for kr in rows}
 
 
 def newest_value_rows() -> QuerySet[KeyResultValue]:
@@ -96,6 +113,7 @@ def record_key_result_values(
     *,
     source: str,
     audit: list[AuditEntry] | None = None,
+    locked: dict[int, KeyResult] | None = None,
 ) -> list[KeyResultValue]:
     """Append a value to each key result's history, as `record_key_result_value` does for one.
 
@@ -103,16 +121,17 @@ def record_key_result_values(
     current value (the newest by measured date) and one `record_key_result_value` audit row per
     value; the returned rows are in the order of `values`. With `audit`, the audit rows are
     appended to it unsaved, for the caller to write with its own in one statement
-    (`record_changes`) before its transaction ends.
+    (`record_changes`) before its transaction ends. `locked`: the key results as the caller
+    already locked them in this transaction (`lock_key_results`), not read again.
     """
     if not values:
         return []
     if transaction.get_connection().in_atomic_block:
         # Inside the caller's transaction (a check-in): no savepoint of its own, two statements
         # fewer. Every refusal is raised before the first write, so the caller may still catch it.
-        return write_values(actor, values, source=source, audit=audit)
+        return write_values(actor, values, source=source, audit=audit, locked=locked)
     with transaction.atomic():
-        return write_values(actor, values, source=source, audit=audit)
+        return write_values(actor, values, source=source, audit=audit, locked=locked)
 
 
 def write_values(
@@ -121,12 +140,16 @@ def write_values(
     *,
     source: str,
     audit: list[AuditEntry] | None = None,
+    locked: dict[int, KeyResult] | None = None,
 ) -> list[KeyResultValue]:
     """Lock, check, then write (see `record_key_result_values`); runs in a transaction."""
     ids = sorted({item.key_result.pk for item in values})
     if len(ids) != len(values):
         raise ValueError("each key result may receive one value per call")
-    locked = lock_key_results(ids)
+    if locked is None:
+        locked = lock_key_results(ids)
+    elif not set(ids) <= set(locked):
+        raise ValueError("every key result must be locked by the caller")
     access = access_for(actor) if actor is not None else None
     recorded_by = actor if getattr(actor, "is_authenticated", False) else None
     rows = []
