@@ -129,3 +129,25 @@ def test_an_import_writes_the_audit_history_it_always_wrote(world: World, articl
     recorded = json.loads(RECORDED.read_text("utf-8"))
     assert written["json"] == recorded["json"]
     assert written["article"] == recorded["article"]
+
+
+def test_audit_rows_built_from_values_are_the_rows_audit_entry_builds(world: World) -> None:
+    """`created_entries` fills the columns by position: every column as `audit_entry` fills it."""
+    from okrflow.audit.log import audit_entry, created_entries, snapshot
+
+    objective = world.cycle.objectives.create(title="A" * 400, owner_unit=world.marketing)
+    for actor in (world.lead.user, None):
+        [fast] = created_entries(
+            actor, [("create_objective", objective, snapshot(objective), objective.title)]
+        )
+        slow = audit_entry(
+            actor=actor,
+            action="create_objective",
+            instance=objective,
+            before=None,
+            after=snapshot(objective),
+            summary=objective.title,
+        )
+        columns = [f.attname for f in AuditEntry._meta.concrete_fields]
+        assert [getattr(fast, c) for c in columns] == [getattr(slow, c) for c in columns]
+        assert fast.actor == slow.actor
