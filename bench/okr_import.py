@@ -13,7 +13,10 @@ each aligned to its unit's (or parent unit's) first objective, and --key-results
 spread evenly over them. A fresh process then runs `okrflow import FILE --cycle …` exactly as
 a person would, and prints its wall-clock seconds, its CPU seconds (of that process: a fairer
 figure on a busy machine; PostgreSQL's own work is not in it), its peak RSS (resource.getrusage
-of that process) and its query count, with the machine's load average (the CPU is shared).
+of that process) and its query count, with the machine's load average (the CPU is shared);
+then how much of the wall time the process spent ready but waiting for a CPU (Linux's
+/proc/self/schedstat) and how much waiting for anything else (the database server, the disk,
+a lock: the wall time less the CPU and run-queue seconds).
 With --profile time (cProfile; OKRFLOW_BENCH_PROFILE_OUT=FILE also saves the statistics for
 pstats), memory (the peak RSS and the seconds so far after each step of the import) or queries
 (the seconds the statements take, by kind, driver work included), it prints what dominates too
@@ -239,6 +242,7 @@ def run_import(path: str) -> dict[str, object]:
         profiler = cProfile.Profile()
         profiler.enable()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    queued_before = run_queue_seconds()
     with connection.execute_wrapper(count):
         started = time.perf_counter()
         call_command("import", path, cycle=CYCLE, stdout=out, stderr=err)
@@ -254,9 +258,14 @@ def run_import(path: str) -> dict[str, object]:
         print(f"{spent_s:8.2f} s {n:6} × {kind}", file=sys.stderr)
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
+    queued = run_queue_seconds() - queued_before
     return {
         "seconds": round(seconds, 1),
         "cpu_seconds": round(cpu, 1),
+        # Ready to run but waiting for a CPU (the machine is shared); what is left of the wall
+        # time is spent waiting for something else: the database server, the disk, a lock.
+        "queued_seconds": round(queued, 1),
+        "blocked_seconds": round(max(0.0, seconds - cpu - queued), 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "rss_before_mb": round(settled_rss / 1024),
         "queries": len(queries),
@@ -264,6 +273,14 @@ def run_import(path: str) -> dict[str, object]:
         "key_results": KeyResult.objects.filter(objective__cycle__name=CYCLE).count(),
         "said": out.last,
     }
+
+
+def run_queue_seconds() -> float:
+    """Seconds this process has waited, ready, for a CPU (Linux's schedstat; 0 elsewhere)."""
+    try:
+        return int(Path("/proc/self/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def child(role: str, *args: str, env: dict[str, str]) -> str:
@@ -352,6 +369,8 @@ def main() -> None:
             f"{database:<11}{figures['seconds']:>9}{figures['cpu_seconds']:>7}"
             f"{figures['peak_rss_mb']:>13}"
             f"{figures['queries']:>9}  RSS after start {figures['rss_before_mb']} MB; "
+            f"{figures['queued_seconds']} s waiting for a CPU, {figures['blocked_seconds']} s "
+            "for anything else; "
             f"{figures['objectives']:,} objectives, {figures['key_results']:,} KRs written"
         )
         sys.stdout.flush()

@@ -12,15 +12,27 @@ from django.db.models.signals import post_save, pre_save
 
 from okrflow.audit.models import AuditEntry
 
+# Values JSON stores as they are (`to_json_value` returns them unchanged).
+JSON_READY = frozenset({str, int, bool, float, type(None)})
+_COLUMNS: dict[type[models.Model], tuple[tuple[str, str], ...]] = {}
+
+
+def columns_of(model: type[models.Model]) -> tuple[tuple[str, str], ...]:
+    """A model's concrete fields as (name, attname), read once per model."""
+    found = _COLUMNS.get(model)
+    if found is None:
+        found = _COLUMNS[model] = tuple((f.name, f.attname) for f in model._meta.concrete_fields)
+    return found
+
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """Return a JSON-safe dict of the model's concrete field values."""
     data: dict[str, Any] = {}
-    for field in instance._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
+    for name, attname in columns_of(type(instance)):
+        if fields is not None and name not in fields:
             continue
-        value = getattr(instance, field.attname)
-        data[field.name] = to_json_value(value)
+        value = getattr(instance, attname)
+        data[name] = value if type(value) in JSON_READY else to_json_value(value)
     return data
 
 
@@ -54,6 +66,36 @@ def audit_entry(
         before=before,
         after=after,
     )
+
+
+def created_entries(
+    actor: Any, changes: Iterable[tuple[str, models.Model, dict[str, Any], str]]
+) -> list[AuditEntry]:
+    """Build, unsaved, the audit rows of created objects: (action, instance, after, summary).
+
+    Each row is what `audit_entry(actor=…, action=…, instance=…, before=None, after=…,
+    summary=…)` builds, made from its values in column order (an import builds 190,000 of
+    them, where keyword arguments cost several times more)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    user_id = user.pk if user is not None else None
+    entries = []
+    for action, instance, after, summary in changes:
+        # id, actor, at, action, object_type, object_id, summary, before, after
+        entry = AuditEntry(
+            None,
+            user_id,
+            None,
+            action,
+            instance._meta.model_name or "",
+            instance.pk,
+            summary[:300],
+            None,
+            after,
+        )
+        if user is not None:
+            AuditEntry.actor.field.set_cached_value(entry, user)
+        entries.append(entry)
+    return entries
 
 
 def record_change(

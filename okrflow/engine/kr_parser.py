@@ -233,7 +233,12 @@ def cased_text(text: str) -> str:
 def prepare_text(text: str) -> str:
     """Normalise, lowercase (keeping offsets) and blank a leading bullet or "KR1:" label."""
     text = cased_text(text)
-    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    lowered = text.lower()
+    # Each character lowered on its own, a character whose lower case is longer kept as it is
+    # (same offsets). The whole text lowered at once is the same when it keeps its length (no
+    # character grew) and holds no capital sigma (the one letter lowered by its context).
+    if len(lowered) != len(text) or "Σ" in text:
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     label = _LABEL.match(lowered)
     lowered = blank(lowered, 0, label.end()) if label else lowered
     # "2D", "3D" in capitals are labels, not days.

@@ -217,18 +217,24 @@ def duplicate_findings(key_results: Sequence[KeyResultDraft]) -> list[Finding]:
 
     The similarity is `SequenceMatcher(None, text, earlier).ratio()`; it is computed only when
     its cheap upper bounds (`real_quick_ratio`, `quick_ratio`) reach the threshold, and each
-    earlier text keeps its matcher (its index of characters is built once). Same answers.
+    earlier text keeps its matcher (its index of characters is built once, when a later text
+    is first compared with it: the last key result of an objective never needs one). Same
+    answers.
     """
     findings = []
-    seen: list[tuple[str, difflib.SequenceMatcher[str]]] = []
+    seen: list[str] = []
+    matchers: dict[int, difflib.SequenceMatcher[str]] = {}
     for index, kr in enumerate(key_results):
         text = normalise(kr.text)
         if text:
             same_as = None
-            for earlier, (other, matcher) in enumerate(seen):
+            for earlier, other in enumerate(seen):
                 if other == text:  # identical: the ratio is 1
                     same_as = earlier
                     break
+                matcher = matchers.get(earlier)
+                if matcher is None:
+                    matcher = matchers[earlier] = difflib.SequenceMatcher(None, "", other)
                 matcher.set_seq1(text)
                 if (
                     matcher.real_quick_ratio() >= DUPLICATE_SIMILARITY
@@ -241,7 +247,7 @@ def duplicate_findings(key_results: Sequence[KeyResultDraft]) -> list[Finding]:
                 findings.append(
                     Finding("kr_duplicate", key_result=index, params={"same_as": same_as})
                 )
-        seen.append((text, difflib.SequenceMatcher(None, "", text)))
+        seen.append(text)
     return findings
 
 

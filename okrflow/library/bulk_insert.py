@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
+from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
 PLAIN = (
@@ -40,8 +41,32 @@ def converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any],
         return field.get_db_prep_save(field.pre_save(obj, True), connection)
 
     stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    if stamped and type(field) is models.DateTimeField:
+        adapt_datetime = connection.ops.adapt_datetimefield_value
+
+        def stamp(obj: Any) -> Any:
+            # What the field's `pre_save` (a new row) and `get_db_prep_save` do with the time
+            # it stamps (aware, or naive without USE_TZ): the same value, without the checks
+            # a value typed by someone needs.
+            value = timezone.now()
+            setattr(obj, attname, value)
+            return adapt_datetime(value)
+
+        return stamp
     if stamped:
         return prepared
+    if type(field) is models.JSONField:
+        adapt_json = connection.ops.adapt_json_value
+        encoder = field.encoder
+
+        def json_value(obj: Any) -> Any:
+            value = getattr(obj, attname)
+            # None is SQL NULL; a dict or list is what the field's preparation passes on as is.
+            if value is None:
+                return None
+            return adapt_json(value, encoder) if type(value) in (dict, list) else prepared(obj)
+
+        return json_value
     if isinstance(field, models.DecimalField):
         adapt_decimal = connection.ops.adapt_decimalfield_value
         digits, places = field.max_digits, field.decimal_places

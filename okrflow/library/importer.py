@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
-from okrflow.audit.log import audit_entry, snapshot
+from okrflow.audit.log import created_entries, snapshot
 from okrflow.audit.models import AuditEntry
 from okrflow.cycles.models import Cycle
 from okrflow.insights.live_updates import rolled_back_entries
@@ -256,21 +256,7 @@ def record_many(actor: Any, changes: Iterable[tuple[str, Any, dict[str, Any], st
     """
     changes = iter(changes)
     while batch := list(itertools.islice(changes, BATCH)):
-        entries = insert(
-            AuditEntry,
-            [
-                audit_entry(
-                    actor=actor,
-                    action=action,
-                    instance=instance,
-                    before=None,
-                    after=after,
-                    summary=summary,
-                )
-                for action, instance, after, summary in batch
-            ],
-            large=True,
-        )
+        entries = insert(AuditEntry, created_entries(actor, batch), large=True)
         for entry in entries:
             post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from okrflow.engine.kr_parser import parse_key_result
 from okrflow.engine.quality_dates import Window, deadline_date
@@ -53,6 +54,11 @@ DIRECTIONS = {
 }
 PERIODS = {"week": "week", "month": "month", "tuần": "week", "tháng": "month", "": ""}
 CURRENCIES = {"vnd": "VND", "usd": "USD", "": ""}
+# The columns' names, translated only when a cell is refused: a large file's 150,000 key
+# results would otherwise look up the same three words 450,000 times.
+SHAPE_LABEL = gettext_lazy("shape")
+CURRENCY_LABEL = gettext_lazy("currency")
+PERIOD_LABEL = gettext_lazy("period")
 
 
 @dataclass
@@ -87,10 +93,10 @@ class Collector:
 def structured_plan(raw: RawKeyResult, cells: Collector, lang: str) -> KeyResultPlan:
     """Take a key result's shape and figures from its columns."""
     columns = raw.columns
-    shape = cells.read(read_choice, columns["shape"], SHAPES, _("shape")) or "metric"
+    shape = cells.read(read_choice, columns["shape"], SHAPES, SHAPE_LABEL) or "metric"
     default = "at_least" if shape == "threshold" else "increase"
     direction = cells.read(read_choice, columns.get("direction", default), DIRECTIONS, "direction")
-    currency = cells.read(read_choice, columns.get("currency", ""), CURRENCIES, _("currency"))
+    currency = cells.read(read_choice, columns.get("currency", ""), CURRENCIES, CURRENCY_LABEL)
     return KeyResultPlan(
         line=raw.line,
         title=raw.title,
@@ -104,7 +110,7 @@ def structured_plan(raw: RawKeyResult, cells: Collector, lang: str) -> KeyResult
         relative_change=cells.read(read_decimal, columns.get("change"), lang),
         baseline_label=str(columns.get("baseline") or "").strip(),
         per_period=cells.read(read_count, columns.get("per_period"), lang),
-        period=cells.read(read_choice, columns.get("period", ""), PERIODS, _("period")) or "",
+        period=cells.read(read_choice, columns.get("period", ""), PERIODS, PERIOD_LABEL) or "",
         where=raw.where,
     )
 

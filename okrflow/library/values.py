@@ -107,8 +107,9 @@ def read_tags(value: Any) -> list[str]:
     return [str(item).strip().lstrip("#") for item in items if str(item).strip().lstrip("#")]
 
 
-def read_choice(value: Any, choices: dict[str, str], label: str) -> str:
-    """Read one of a set of words (English or Vietnamese) into its stored value."""
+def read_choice(value: Any, choices: dict[str, str], label: Any) -> str:
+    """Read one of a set of words (English or Vietnamese) into its stored value; `label`
+    names the column (a lazy translation: worded only when the cell is refused)."""
     text = " ".join(str(value or "").strip().lower().split())
     if text in choices:
         return choices[text]
