@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, models, router, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -47,7 +47,6 @@ from okrflow.insights.collect import (
     status_day,
     visible_objectives,
 )
-from okrflow.insights.copy_rows import write_rows
 from okrflow.insights.models import (
     HeatSnapshot,
     InsightRefresh,
@@ -57,6 +56,7 @@ from okrflow.insights.models import (
 )
 from okrflow.insights.risks import RiskItem, find_risks
 from okrflow.insights.totals import bucket_of
+from okrflow.library.bulk_insert import copy_in, insert
 from okrflow.okrs.models import (
     Alignment,
     Initiative,
@@ -72,6 +72,7 @@ logger = logging.getLogger(__name__)
 
 LIVE_LIMIT = 2000
 BATCH = 500
+COPY_BATCH = 5000  # rows a COPY sends (no ids to draw: only the statement's size)
 UNPLACED = 2_000_000_000  # map order of an objective the map has not placed yet: last
 
 Progress = Callable[[str], None]
@@ -473,10 +474,9 @@ class Rows:
     risks: list[RiskSnapshot]
 
     def write(self) -> None:
-        # COPY on PostgreSQL, multi-row inserts elsewhere (`copy_rows`).
-        write_rows(ObjectiveSnapshot, self.objectives, BATCH)
-        write_rows(HeatSnapshot, self.cells, BATCH)
-        write_rows(RiskSnapshot, self.risks, BATCH)
+        write_rows(ObjectiveSnapshot, self.objectives)
+        write_rows(HeatSnapshot, self.cells)
+        write_rows(RiskSnapshot, self.risks)
 
     def replace(
         self, cycle: Cycle, objective_ids: set[int], change: TotalsChange | None = None
@@ -504,6 +504,18 @@ class Rows:
             ),
             ((risk.objective_id, risk.kind, risk.severity) for risk in self.risks),
         )
+
+
+def write_rows(model: type[models.Model], objects: list[Any]) -> None:
+    """Store new derived rows: by COPY on PostgreSQL, without their ids (nothing reads them
+    back), else by multi-row inserts. A full refresh writes some 230,000 at 10,000 people."""
+    if not objects:
+        return
+    alias = router.db_for_write(model)
+    if connections[alias].vendor == "postgresql":
+        copy_in(model, objects, connections[alias], alias, COPY_BATCH, ids=False)
+    else:
+        insert(model, objects, BATCH)
 
 
 def compute_rows(
