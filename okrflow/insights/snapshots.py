@@ -159,7 +159,7 @@ def stored_insights(cycle: Cycle, today: datetime.date | None = None) -> Insight
         return refresh
     if refresh is None and cycle_key_results(cycle) > live_limit():
         return None
-    return refresh_cycle(cycle, today, only_if_changed=True)
+    return refresh_cycle(cycle, today, only_if_changed=True, from_page_load=True)
 
 
 def cycle_key_results(cycle: Cycle) -> int:
@@ -175,13 +175,16 @@ def refresh_cycle(
     *,
     only_if_changed: bool = False,
     incremental: bool = False,
+    from_page_load: bool = False,
 ) -> InsightRefresh:
     """Compute and store a cycle's insights: status, forecast, heat map, map order, risks, totals.
 
     With `only_if_changed`, nothing is computed when the stored figures are of the same data and
     day, and nothing is written when another request stored them meanwhile. With `incremental`,
     only the objectives that audited changes touched since the last refresh are recomputed, when
-    the day and the org chart are the same (else everything is, a chunk at a time).
+    the day and the org chart are the same (else everything is, a chunk at a time). A refresh
+    made `from_page_load` (a small cycle's, while someone waits for the page) never waits for
+    other writers' open transactions: it keeps the stored audit mark instead.
     """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
@@ -189,7 +192,7 @@ def refresh_cycle(
     day = insight_day(cycle, today)
     # Read before the data: changes after the mark are the next refresh's (read again then).
     # A refresh while a page loads never waits for other writers: it keeps the stored mark.
-    settled = settled_audit_mark(wait=0.0 if only_if_changed else None)
+    settled = settled_audit_mark(wait=0.0 if from_page_load else None)
     mark = fingerprint(cycle, status_day(cycle, today))
     stored = InsightRefresh.objects.filter(cycle=cycle).first()
     # Without a settled mark (a writer still open), the stored one stays: the next refresh
