@@ -214,23 +214,7 @@ def refresh_cycle(
         )
         if only_if_changed and refresh.fingerprint == mark:
             return refresh  # another request stored these figures while this one computed
-        for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
-            model.objects.filter(cycle=cycle).delete()
-        objectives = key_results = 0
-        tree = totals.Tree.load()
-        sums: dict[totals.Key, totals.Figures] = defaultdict(Counter)
-        for chunk in objective_chunks(cycle):
-            rows = compute_rows(cycle, chunk, today, lambda _insights: places)
-            rows.write()
-            # The totals from the rows just written, without reading them back.
-            for key, figures in totals.spread(rows.contributions(), tree).items():
-                sums[key].update(figures)
-            objectives += len(rows.objectives)
-            key_results += sum(row.key_results for row in rows.objectives)
-        say("summing the totals")
-        totals.write_totals(cycle, sums)
-        say("judging everyone's check-ins")
-        standings.rebuild_standings(cycle, tree)
+        objectives, key_results = rewrite_cycle(cycle, today, places, say)
         refresh.computed_on = day
         refresh.computed_at = timezone.now()
         refresh.fingerprint = mark
@@ -242,6 +226,32 @@ def refresh_cycle(
     update_statistics([ObjectiveSnapshot, HeatSnapshot, RiskSnapshot, InsightTotal])
     refresh.recomputed = objectives  # type: ignore[attr-defined]
     return refresh
+
+
+def rewrite_cycle(
+    cycle: Cycle, today: datetime.date, places: Places, say: Progress
+) -> tuple[int, int]:
+    """Recompute every stored row of the cycle, its totals and everyone's check-in standings,
+    a chunk of objectives at a time (call under the cycle's refresh lock). Return how many
+    objectives and key results it stored."""
+    for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
+        model.objects.filter(cycle=cycle).delete()
+    objectives = key_results = 0
+    tree = totals.Tree.load()
+    sums: dict[totals.Key, totals.Figures] = defaultdict(Counter)
+    for chunk in objective_chunks(cycle):
+        rows = compute_rows(cycle, chunk, today, lambda _insights: places)
+        rows.write()
+        # The totals from the rows just written, without reading them back.
+        for key, figures in totals.spread(rows.contributions(), tree).items():
+            sums[key].update(figures)
+        objectives += len(rows.objectives)
+        key_results += sum(row.key_results for row in rows.objectives)
+    say("summing the totals")
+    totals.write_totals(cycle, sums)
+    say("judging everyone's check-ins")
+    standings.rebuild_standings(cycle, tree)
+    return objectives, key_results
 
 
 def judged_before_the_end(cycle: Cycle, stored: InsightRefresh, today: datetime.date) -> bool:
@@ -628,16 +638,26 @@ def refresh_objectives(
     Large cycles use this so that a check-in shows on the dashboards at once, without waiting
     for the next `okrflow refresh-insights`. The cycle's fingerprint and audit mark are left as
     they were, so that run still includes the change (its alignment map order, the day's pace).
+
+    When objectives count their aligned children in their progress, a parent is measured from
+    its whole subtree (the company's is the cycle): recomputing a subset would store it measured
+    from part of its children. Everything is recomputed then, as `changed_since` decides for
+    the incremental refresh.
     """
     if not InsightRefresh.objects.filter(cycle=cycle).exists():
         return  # nothing stored yet: the first full refresh computes everything
+    today = today or timezone.localdate()
     try:
         with transaction.atomic():
             # A full refresh rewriting the cycle holds this row: do not make the person who just
             # checked in wait for it; that refresh or the next one brings the change in.
             InsightRefresh.objects.select_for_update(nowait=True).filter(cycle=cycle).first()
+            if objective_ids and Organisation.current().include_children_in_progress:
+                # Everyone's standings are judged again with the rows: `people` among them.
+                rewrite_cycle(cycle, today, cycle_places(cycle), lambda _message: None)
+                return
             if objective_ids:
-                replace_objectives(cycle, objective_ids, today or timezone.localdate())
+                replace_objectives(cycle, objective_ids, today)
             if people:
                 standings.update_standings(cycle, people)
     except DatabaseError:
