@@ -6,8 +6,10 @@
 
 On a copy of an organisation built by `okrflow synth` (it writes to the database: never run it
 on a shared template), each step runs in a fresh process and prints its seconds, its CPU
-seconds, its peak RSS (resource.getrusage of that process) and, for a floor, that process's
-peak RSS after Django's start alone:
+seconds, the statements it sent to the database (COPY included), its peak RSS
+(resource.getrusage of that process) and, for a floor, that process's peak RSS after Django's
+start alone. With --profile DIR, each step also writes DIR/STEP.prof (cProfile; read it with
+`python -m pstats`):
 
 1. `okrflow refresh-insights --full` (the whole cycle);
 2. --checkins members' check-ins (the action `record_checkin`, as the check-in page submits
@@ -21,6 +23,7 @@ With the load average: the machine's 2 cores are shared. A script that prints fi
 from __future__ import annotations
 
 import argparse
+import cProfile
 import io
 import json
 import os
@@ -44,16 +47,35 @@ def django_setup() -> None:
 
 
 def measured(run: Any) -> dict[str, Any]:
+    from django.db import connection
+
     floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    statements = 0
+
+    def counted(execute: Any, *args: Any) -> Any:
+        nonlocal statements
+        statements += 1
+        return execute(*args)
+
+    profile_dir = os.environ.get("OKRFLOW_BENCH_PROFILE")
+    profile = cProfile.Profile() if profile_dir else None
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
-    said = run()
+    with connection.execute_wrapper(counted):
+        if profile is not None:
+            profile.enable()
+        said = run()
+        if profile is not None:
+            profile.disable()
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
+    if profile is not None and profile_dir:
+        profile.dump_stats(str(Path(profile_dir) / f"{os.environ['OKRFLOW_BENCH_STEP']}.prof"))
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return {
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu, 2),
+        "queries": statements,
         "peak_rss_mb": round(after.ru_maxrss / 1024),
         "floor_rss_mb": round(floor / 1024),
         "said": said,
@@ -112,7 +134,7 @@ def check_in(count: int) -> str:
 def run_step(name: str, count: int, env: dict[str, str]) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, "--step", name, "--checkins", str(count)],
-        env=env,
+        env={**env, "OKRFLOW_BENCH_STEP": name},
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -131,6 +153,7 @@ def main() -> None:
     parser.add_argument("--postgres", help="A copy of a built PostgreSQL database's name.")
     parser.add_argument("--checkins", type=int, default=1000)
     parser.add_argument("--steps", nargs="+", default=["refresh-full", "checkins", "refresh"])
+    parser.add_argument("--profile", help="Write each step's cProfile to DIR/STEP.prof.")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
@@ -147,11 +170,15 @@ def main() -> None:
     else:
         raise SystemExit("--sqlite FILE or --postgres NAME")
     env.setdefault("OKRFLOW_DATA_DIR", str(Path(args.sqlite or "/tmp").resolve().parent))
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
+        env["OKRFLOW_BENCH_PROFILE"] = str(Path(args.profile).resolve())
     print(f"{database}: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (shared)")
     for name in args.steps:
         figures = run_step(name, args.checkins, env)
         print(
-            f"  {name:<13} {figures['seconds']:>8} s ({figures['cpu_seconds']} s CPU), "
+            f"  {name:<13} {figures['seconds']:>8} s ({figures['cpu_seconds']} s CPU, "
+            f"{figures['queries']} queries), "
             f"peak RSS {figures['peak_rss_mb']} MB (floor: {figures['floor_rss_mb']} MB after "
             f"start)  {figures['said'] or ''}  [load {os.getloadavg()[0]:.1f}]"
         )

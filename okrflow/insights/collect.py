@@ -188,16 +188,24 @@ def collect_insights(
     today: datetime.date,
     organisation: Organisation | None = None,
     ids: list[int] | None = None,
+    *,
+    stored_rows: bool = False,
 ) -> CycleInsights:
     """Measure, load history and forecast every objective of the queryset.
 
     Pass `ids` (the queryset's objectives) when they are one small page: the history is then
     selected by the listed key results' ids, an index lookup whatever the cycle's size, rather
-    than by a subquery the planner may turn into a scan of the cycle's check-ins.
+    than by a subquery the planner may turn into a scan of the cycle's check-ins. With
+    `stored_rows` (what the refresh of the stored insights reads: objectives of `cycle` only),
+    the objectives share the cycle's instance and the key results' owners are not loaded.
     """
     on = insight_day(cycle, today)
     organisation = organisation or Organisation.current()
-    loaded = load_objectives(queryset, ids)
+    loaded = (
+        load_objectives(queryset, ids, cycle=cycle, key_result_owners=False)
+        if stored_rows
+        else load_objectives(queryset, ids)
+    )
     reports = measure_objectives(loaded, status_day(cycle, today), organisation)
     scope: Any = (
         [kr.pk for krs in loaded.key_results.values() for kr in krs]

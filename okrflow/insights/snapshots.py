@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, models, router, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -47,7 +47,6 @@ from okrflow.insights.collect import (
     status_day,
     visible_objectives,
 )
-from okrflow.insights.copy_rows import write_rows
 from okrflow.insights.models import (
     HeatSnapshot,
     InsightRefresh,
@@ -57,6 +56,7 @@ from okrflow.insights.models import (
 )
 from okrflow.insights.risks import RiskItem, find_risks
 from okrflow.insights.totals import bucket_of
+from okrflow.library.bulk_insert import copy_in, insert
 from okrflow.okrs.models import (
     Alignment,
     Initiative,
@@ -72,6 +72,7 @@ logger = logging.getLogger(__name__)
 
 LIVE_LIMIT = 2000
 BATCH = 500
+COPY_BATCH = 5000  # rows a COPY sends (no ids to draw: only the statement's size)
 UNPLACED = 2_000_000_000  # map order of an objective the map has not placed yet: last
 
 Progress = Callable[[str], None]
@@ -158,7 +159,7 @@ def stored_insights(cycle: Cycle, today: datetime.date | None = None) -> Insight
         return refresh
     if refresh is None and cycle_key_results(cycle) > live_limit():
         return None
-    return refresh_cycle(cycle, today, only_if_changed=True)
+    return refresh_cycle(cycle, today, only_if_changed=True, from_page_load=True)
 
 
 def cycle_key_results(cycle: Cycle) -> int:
@@ -174,13 +175,16 @@ def refresh_cycle(
     *,
     only_if_changed: bool = False,
     incremental: bool = False,
+    from_page_load: bool = False,
 ) -> InsightRefresh:
     """Compute and store a cycle's insights: status, forecast, heat map, map order, risks, totals.
 
     With `only_if_changed`, nothing is computed when the stored figures are of the same data and
     day, and nothing is written when another request stored them meanwhile. With `incremental`,
     only the objectives that audited changes touched since the last refresh are recomputed, when
-    the day and the org chart are the same (else everything is, a chunk at a time).
+    the day and the org chart are the same (else everything is, a chunk at a time). A refresh
+    made `from_page_load` (a small cycle's, while someone waits for the page) never waits for
+    other writers' open transactions: it keeps the stored audit mark instead.
     """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
@@ -188,7 +192,7 @@ def refresh_cycle(
     day = insight_day(cycle, today)
     # Read before the data: changes after the mark are the next refresh's (read again then).
     # A refresh while a page loads never waits for other writers: it keeps the stored mark.
-    settled = settled_audit_mark(wait=0.0 if only_if_changed else None)
+    settled = settled_audit_mark(wait=0.0 if from_page_load else None)
     mark = fingerprint(cycle, status_day(cycle, today))
     stored = InsightRefresh.objects.filter(cycle=cycle).first()
     # Without a settled mark (a writer still open), the stored one stays: the next refresh
@@ -210,23 +214,9 @@ def refresh_cycle(
         )
         if only_if_changed and refresh.fingerprint == mark:
             return refresh  # another request stored these figures while this one computed
-        for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
-            model.objects.filter(cycle=cycle).delete()
-        objectives = key_results = 0
-        tree = totals.Tree.load()
-        sums: dict[totals.Key, totals.Figures] = defaultdict(Counter)
-        for chunk in objective_chunks(cycle):
-            rows = compute_rows(cycle, chunk, today, lambda _insights: places)
-            rows.write()
-            # The totals from the rows just written, without reading them back.
-            for key, figures in totals.spread(rows.contributions(), tree).items():
-                sums[key].update(figures)
-            objectives += len(rows.objectives)
-            key_results += sum(row.key_results for row in rows.objectives)
-        say("summing the totals")
-        totals.write_totals(cycle, sums)
-        say("judging everyone's check-ins")
-        standings.rebuild_standings(cycle, tree)
+        if not from_page_load:
+            commit_without_waiting_for_disk()
+        objectives, key_results = rewrite_cycle(cycle, today, places, say)
         refresh.computed_on = day
         refresh.computed_at = timezone.now()
         refresh.fingerprint = mark
@@ -238,6 +228,45 @@ def refresh_cycle(
     update_statistics([ObjectiveSnapshot, HeatSnapshot, RiskSnapshot, InsightTotal])
     refresh.recomputed = objectives  # type: ignore[attr-defined]
     return refresh
+
+
+def rewrite_cycle(
+    cycle: Cycle, today: datetime.date, places: Places, say: Progress
+) -> tuple[int, int]:
+    """Recompute every stored row of the cycle, its totals and everyone's check-in standings,
+    a chunk of objectives at a time (call under the cycle's refresh lock). Return how many
+    objectives and key results it stored."""
+    for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
+        model.objects.filter(cycle=cycle).delete()
+    objectives = key_results = 0
+    tree = totals.Tree.load()
+    sums: dict[totals.Key, totals.Figures] = defaultdict(Counter)
+    for chunk in objective_chunks(cycle):
+        rows = compute_rows(cycle, chunk, today, lambda _insights: places)
+        rows.write()
+        # The totals from the rows just written, without reading them back.
+        for key, figures in totals.spread(rows.contributions(), tree).items():
+            sums[key].update(figures)
+        objectives += len(rows.objectives)
+        key_results += sum(row.key_results for row in rows.objectives)
+    say("summing the totals")
+    totals.write_totals(cycle, sums)
+    say("judging everyone's check-ins")
+    standings.rebuild_standings(cycle, tree)
+    return objectives, key_results
+
+
+def commit_without_waiting_for_disk() -> None:
+    """Let PostgreSQL answer this transaction's commit before its log reaches the disk.
+
+    A full refresh writes some 230,000 rows; waiting for their log to be flushed made its
+    commit a large share of its time. The rows are derived data: a crash just after the commit
+    can only lose the refresh itself (the previous figures stay, whole, and the next refresh
+    computes these again), never leave a half-written cycle or touch other transactions.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def judged_before_the_end(cycle: Cycle, stored: InsightRefresh, today: datetime.date) -> bool:
@@ -366,6 +395,7 @@ def refresh_changed(
     ids = sorted(touched)
     with transaction.atomic():
         refresh = InsightRefresh.objects.select_for_update().get(cycle=cycle)
+        commit_without_waiting_for_disk()
         tree = totals.Tree.load()
         # The totals move once by the sum of every chunk's difference: each chunk's objectives
         # climb to the same units, whose rows would otherwise be read and rewritten per chunk.
@@ -473,10 +503,9 @@ class Rows:
     risks: list[RiskSnapshot]
 
     def write(self) -> None:
-        # COPY on PostgreSQL, multi-row inserts elsewhere (`copy_rows`).
-        write_rows(ObjectiveSnapshot, self.objectives, BATCH)
-        write_rows(HeatSnapshot, self.cells, BATCH)
-        write_rows(RiskSnapshot, self.risks, BATCH)
+        write_rows(ObjectiveSnapshot, self.objectives)
+        write_rows(HeatSnapshot, self.cells)
+        write_rows(RiskSnapshot, self.risks)
 
     def replace(
         self, cycle: Cycle, objective_ids: set[int], change: TotalsChange | None = None
@@ -506,6 +535,18 @@ class Rows:
         )
 
 
+def write_rows(model: type[models.Model], objects: list[Any]) -> None:
+    """Store new derived rows: by COPY on PostgreSQL, without their ids (nothing reads them
+    back), else by multi-row inserts. A full refresh writes some 230,000 at 10,000 people."""
+    if not objects:
+        return
+    alias = router.db_for_write(model)
+    if connections[alias].vendor == "postgresql":
+        copy_in(model, objects, connections[alias], alias, COPY_BATCH, ids=False)
+    else:
+        insert(model, objects, BATCH)
+
+
 def compute_rows(
     cycle: Cycle,
     queryset: QuerySet[Objective],
@@ -513,7 +554,7 @@ def compute_rows(
     places: Callable[[CycleInsights], Places],
 ) -> Rows:
     """Measure, forecast and judge the objectives, and turn the result into rows to store."""
-    insights = collect_insights(cycle, queryset, today)
+    insights = collect_insights(cycle, queryset, today, stored_rows=True)
     facts = ObjectiveFacts.load(insights)
     objectives, cells = objective_rows(insights, places(insights), facts)
     return Rows(objectives, cells, risk_rows(cycle, find_risks(insights), facts))
@@ -613,16 +654,26 @@ def refresh_objectives(
     Large cycles use this so that a check-in shows on the dashboards at once, without waiting
     for the next `okrflow refresh-insights`. The cycle's fingerprint and audit mark are left as
     they were, so that run still includes the change (its alignment map order, the day's pace).
+
+    When objectives count their aligned children in their progress, a parent is measured from
+    its whole subtree (the company's is the cycle): recomputing a subset would store it measured
+    from part of its children. Everything is recomputed then, as `changed_since` decides for
+    the incremental refresh.
     """
     if not InsightRefresh.objects.filter(cycle=cycle).exists():
         return  # nothing stored yet: the first full refresh computes everything
+    today = today or timezone.localdate()
     try:
         with transaction.atomic():
             # A full refresh rewriting the cycle holds this row: do not make the person who just
             # checked in wait for it; that refresh or the next one brings the change in.
             InsightRefresh.objects.select_for_update(nowait=True).filter(cycle=cycle).first()
+            if objective_ids and Organisation.current().include_children_in_progress:
+                # Everyone's standings are judged again with the rows: `people` among them.
+                rewrite_cycle(cycle, today, cycle_places(cycle), lambda _message: None)
+                return
             if objective_ids:
-                replace_objectives(cycle, objective_ids, today or timezone.localdate())
+                replace_objectives(cycle, objective_ids, today)
             if people:
                 standings.update_standings(cycle, people)
     except DatabaseError:
@@ -690,7 +741,7 @@ def objective_rows(
         )
         objectives.append(
             ObjectiveSnapshot(
-                cycle=cycle,
+                cycle_id=cycle.pk,
                 objective_id=oi.objective.pk,
                 unit_id=oi.unit_id,
                 status=str(oi.report.status.value),
@@ -727,7 +778,7 @@ def objective_rows(
                 cells.append(
                     HeatSnapshot(
                         objective_id=oi.objective.pk,
-                        cycle=cycle,
+                        cycle_id=cycle.pk,
                         unit_id=oi.unit_id,
                         day=day,
                         progress_sum=sum(p for p, _ in known),
@@ -760,7 +811,7 @@ def risk_rows(
     units = facts.units if facts else {}
     return [
         RiskSnapshot(
-            cycle=cycle,
+            cycle_id=cycle.pk,
             objective_id=item.risk.objective_id,
             key_result_id=item.risk.key_result_id,
             owner_id=item.risk.owner_id,

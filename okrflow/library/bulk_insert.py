@@ -171,17 +171,28 @@ def copier(cursor: Any, rows: Iterable[list[Any]]) -> Callable[..., None]:
 
 
 def copy_in(
-    model: type[M], objects: Sequence[M], connection: Any, alias: str, batch: int
+    model: type[M],
+    objects: Sequence[M],
+    connection: Any,
+    alias: str,
+    batch: int,
+    *,
+    ids: bool = True,
 ) -> list[M]:
     """PostgreSQL: ids drawn from the table's own sequence (as a plain INSERT draws them, so
-    later inserts never collide), then the rows, ids included, by COPY … FROM STDIN."""
+    later inserts never collide), then the rows, ids included, by COPY … FROM STDIN.
+
+    Without `ids`, the rows go in without their id column (the table's default numbers them)
+    and the objects keep no id: for derived rows nothing reads back (the stored insights), one
+    query fewer a batch and no id to set.
+    """
     meta = model._meta
     pk = meta.pk
     assert pk is not None
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     convert = [converter(f, connection) for f in fields]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [pk, *fields])
+    columns = ", ".join(quote(f.column) for f in ([pk, *fields] if ids else fields))
     sequence = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
     copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
     for start in range(0, len(objects), batch):
@@ -189,17 +200,24 @@ def copy_in(
         for obj in chunk:
             obj._prepare_related_fields_for_save(operation_name="bulk_create")
         with connection.cursor() as cursor:
-            cursor.execute(sequence, [quote(meta.db_table), pk.column, len(chunk)])
-            ids = [pk_value for (pk_value,) in cursor.fetchall()]
-            rows = (
-                [pk_value, *[value(obj) for value in convert]]
-                for pk_value, obj in zip(ids, chunk, strict=True)
-            )
+            pk_values: list[Any] = []
+            rows: Iterable[list[Any]]
+            if ids:
+                cursor.execute(sequence, [quote(meta.db_table), pk.column, len(chunk)])
+                pk_values = [pk_value for (pk_value,) in cursor.fetchall()]
+                rows = (
+                    [pk_value, *[value(obj) for value in convert]]
+                    for pk_value, obj in zip(pk_values, chunk, strict=True)
+                )
+            else:
+                rows = ([value(obj) for value in convert] for obj in chunk)
             # Through the connection's wrappers and query log, as a statement Django runs.
             logged = cursor.debug_sql(copy_sql) if hasattr(cursor, "debug_sql") else nullcontext()
             with logged, connection.wrap_database_errors:
                 cursor._execute_with_wrappers(copy_sql, None, False, copier(cursor, rows))
-        for obj, pk_value in zip(chunk, ids, strict=True):
+        if not ids:
+            continue
+        for obj, pk_value in zip(chunk, pk_values, strict=True):
             obj.pk = pk_value
             obj._state.adding = False
             obj._state.db = alias

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
+from okrflow.cycles.models import Cycle
 from okrflow.engine import progress as engine
 from okrflow.okrs.models import (
     Alignment,
@@ -128,27 +129,38 @@ class LoadedObjectives:
 
 
 def load_objectives(
-    queryset: QuerySet[Objective], ids: list[int] | None = None
+    queryset: QuerySet[Objective],
+    ids: list[int] | None = None,
+    *,
+    cycle: Cycle | None = None,
+    key_result_owners: bool = True,
 ) -> LoadedObjectives:
     """Load what a progress report needs in a fixed number of queries, whatever the size.
 
     The related rows are selected by a subquery on the same filter rather than by a list of
     ids, so a cycle of 100,000 objectives costs the same four queries (and no database limit
     on query parameters is reached). Pass `ids` when the objectives are one small page.
+
+    A whole-cycle job passes its `cycle` (every objective of the queryset is of it: they share
+    that one instance instead of a copy each) and may leave out the key results' owners (their
+    ids stay): at 10,000 people, 110,000 objects fewer to build.
     """
-    objectives = list(
-        queryset.select_related("cycle", "owner_person", "owner_unit", "owner_project")
-    )
+    related = ["owner_person", "owner_unit", "owner_project"]
+    objectives = list(queryset.select_related(*related, *([] if cycle else ["cycle"])))
+    if cycle is not None:
+        for objective in objectives:
+            if objective.cycle_id == cycle.pk:
+                objective._state.fields_cache["cycle"] = cycle
     scope: Any = ids if ids is not None else queryset.values("pk")
     key_results: dict[int, list[KeyResult]] = defaultdict(list)
     by_id = {objective.pk: objective for objective in objectives}
-    for kr in (
-        KeyResult.objects.filter(objective_id__in=scope, is_archived=False)
-        .select_related("owner")
-        .order_by("objective_id", "position", "id")
-    ):
+    rows = KeyResult.objects.filter(objective_id__in=scope, is_archived=False)
+    if key_result_owners:
+        rows = rows.select_related("owner")
+    for kr in rows.order_by("objective_id", "position", "id"):
         if kr.objective_id in by_id:
-            kr.objective = by_id[kr.objective_id]  # fill the cache: permission checks read it
+            # Fill the cache (permission checks read it): what `kr.objective = …` stores.
+            kr._state.fields_cache["objective"] = by_id[kr.objective_id]
         key_results[kr.objective_id].append(kr)
     parent_links: dict[int, list[Alignment]] = defaultdict(list)
     for link in (

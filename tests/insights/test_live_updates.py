@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import weakref
+from typing import Any
 
 from django.db import transaction
 
@@ -119,3 +120,54 @@ def test_the_queued_task_updates_the_stored_insights_from_the_ids(
     assert ObjectiveSnapshot.objects.get(objective=okrs["marketing"]).progress != 0.9
     refresh_touched_changes(changes.to_json())  # what the worker runs, in this process
     assert float(ObjectiveSnapshot.objects.get(objective=okrs["marketing"]).progress) == 0.9
+
+
+def test_the_live_update_where_children_count_in_progress_stores_what_a_full_refresh_does(
+    db, today, settings, committed
+) -> None:  # type: ignore[no-untyped-def]
+    """A parent's progress rolls up from every objective aligned below it: recomputing the
+    touched objectives and their parents alone measured a parent from part of its children.
+    The live update recomputes the whole cycle then, as the incremental refresh does."""
+    from decimal import Decimal
+
+    from okrflow.demo.synth import build_synthetic_org
+    from okrflow.insights.models import InsightTotal
+    from okrflow.okrs.actions import record_key_result_value
+    from okrflow.okrs.models import Alignment, KeyResult
+    from okrflow.org.models import Organisation
+
+    settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1  # a large cycle: updated live, not on page load
+    summary = build_synthetic_org(40, today)
+    organisation = Organisation.current()
+    organisation.include_children_in_progress = True
+    organisation.save()
+    cycle = summary.cycle
+    refresh_cycle(cycle)
+    kr = (
+        KeyResult.objects.filter(objective__cycle=cycle, objective__owner_person__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    assert kr is not None
+    parent = Alignment.objects.filter(child=kr.objective).values_list("parent_id", flat=True)[0]
+    assert Alignment.objects.filter(parent_id=parent).count() > 1  # siblings not touched
+
+    def stored() -> tuple[dict[int, tuple[float, str]], dict[tuple[int | None, int], Any]]:
+        objectives = {
+            row.objective_id: (round(row.progress, 9), row.status)
+            for row in ObjectiveSnapshot.objects.filter(cycle=cycle)
+        }
+        sums = {
+            (row.unit_id, row.bucket): {
+                name: round(value, 6) for name, value in row.figures.items()
+            }
+            for row in InsightTotal.objects.filter(cycle=cycle)
+            if row.figures
+        }
+        return objectives, sums
+
+    with committed():
+        record_key_result_value(None, kr, value=Decimal("9"), measured_on=today)
+    live = stored()
+    refresh_cycle(cycle)  # from scratch
+    assert live == stored()

@@ -320,3 +320,38 @@ def test_a_transaction_of_many_changes_refreshes_once_after_it_commits(
     assert callbacks.count(refresh_pending) == 1  # one callback for the transaction's rows
     assert {objective.pk for objective in created} | {okrs["company"].pk} == calls[0]
     assert ObjectiveSnapshot.objects.filter(objective__in=created).count() == 3
+
+
+def test_derived_rows_are_stored_in_batches_without_their_ids(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    """The snapshot rows go in by `bulk_insert.copy_in` without ids on PostgreSQL (one COPY a
+    batch, in the query log), by multi-row inserts elsewhere: the same rows either way."""
+    from okrflow.insights import snapshots
+
+    okrs = two_teams(world)
+    objective = okrs["marketing"]
+    cells = [
+        HeatSnapshot(
+            objective_id=objective.pk,  # type: ignore[attr-defined]
+            cycle_id=world.cycle.pk,
+            unit_id=world.marketing.pk,
+            day=world.cycle.start_date + datetime.timedelta(days=n),
+            progress_sum=n / 10,
+            pace_sum=0.5,
+            known=n,
+        )
+        for n in range(7)
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(snapshots, "COPY_BATCH", 3)
+        with CaptureQueriesContext(connection) as queries:
+            snapshots.write_rows(HeatSnapshot, cells)
+    stored = HeatSnapshot.objects.filter(cycle=world.cycle).order_by("day")
+    assert [(c.day, c.progress_sum, c.known, c.unit_id) for c in stored] == [
+        (c.day, c.progress_sum, c.known, c.unit_id) for c in cells
+    ]
+    if connection.vendor == "postgresql":
+        assert len(queries) == 3  # one COPY a batch of 3, no ids drawn from the sequence
+        assert all(query["sql"].startswith("COPY") for query in queries.captured_queries)
+        assert all(cell.pk is None for cell in cells)
+    else:
+        assert len({cell.pk for cell in cells}) == 7
