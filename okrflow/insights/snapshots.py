@@ -48,6 +48,7 @@ from okrflow.insights.collect import (
     visible_objectives,
 )
 from okrflow.insights.copy_rows import write_rows
+from okrflow.insights.listing import key_result_lines
 from okrflow.insights.models import (
     HeatSnapshot,
     InsightRefresh,
@@ -718,6 +719,7 @@ def objective_rows(
                 owner_kind=owner_kind,
                 owner_key=owner_key,
                 owner_team=owner_team,
+                lines=key_result_lines(oi),
             )
         )
         by_day = [(kri, progress_by_day(kri, days)) for kri in oi.key_results]

@@ -225,14 +225,21 @@ def with_objects(risks: QuerySet[RiskSnapshot]) -> QuerySet[RiskSnapshot]:
 
 
 def top_stored_risks(scope: Scope, count: int) -> list[RiskSnapshot]:
-    """Pick the most severe risk of each kind first, then the next most severe, up to `count`."""
-    chosen: list[RiskSnapshot] = []
+    """Pick the most severe risk of each kind first, then the next most severe, up to `count`.
+
+    One query: the first risk of each kind and the first `count` of all, each an indexed
+    subquery (`risk_kind_rank`, `risk_rank`) of at most `count` rows."""
+    risks = scope.risks()
+    wanted = Q(pk__in=risks.values("pk")[:count])
     for kind in RiskKind:
-        first = with_objects(scope.risks().filter(kind=kind.value)).first()
-        if first is not None:
-            chosen.append(first)
+        wanted |= Q(pk__in=risks.filter(kind=kind.value).values("pk")[:1])
+    found = list(with_objects(RiskSnapshot.objects.filter(wanted)).order_by("rank"))
+    firsts: dict[str, RiskSnapshot] = {}
+    for item in found:  # by rank: the first of its kind is the kind's most severe
+        firsts.setdefault(item.kind, item)
+    chosen = [firsts[kind.value] for kind in RiskKind if kind.value in firsts]
     chosen_ids = {item.pk for item in chosen}
-    for item in with_objects(scope.risks())[: count + len(chosen)]:
+    for item in found:
         if len(chosen) >= count:
             break
         if item.pk not in chosen_ids:
