@@ -7,7 +7,8 @@ reaches the totals the way it does in production, by the live update after it co
 (incremental: old contribution out, new one in). Then, for each persona, every figure a page
 reads from the totals (company and every unit: counts by status and outlook, risks by kind,
 heat map, F.A.C.T.S., the review's grades by department) must equal a recount over the snapshot rows the persona may see — and a
-full rebuild must give the very same rows.
+full rebuild must give the very same rows. The key result figures stored for the lists must
+equal a live computation, after the edits and after the rebuild.
 """
 
 from __future__ import annotations
@@ -25,15 +26,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from okrflow.checkins.compliance import compliance_totals, people_in
-from okrflow.insights.collect import visible_objectives
+from okrflow.insights.collect import collect_insights, visible_objectives
 from okrflow.insights.facts import (
     alignment_panel,
     commitment_panel,
     focus_panel,
     stretching_panel,
 )
+from okrflow.insights.listing import key_result_lines
 from okrflow.insights.live_updates import refresh_pending
-from okrflow.insights.models import InsightRefresh, InsightTotal
+from okrflow.insights.models import InsightRefresh, InsightTotal, ObjectiveSnapshot
 from okrflow.insights.review import review_totals, stored_review
 from okrflow.insights.snapshots import refresh_cycle
 from okrflow.insights.standings import stored_compliance
@@ -292,8 +294,20 @@ def review_figures(review: Any) -> tuple[Any, ...]:
     )
 
 
+def check_lines(world: World) -> None:
+    """The key result figures stored with each snapshot (the unit and person lists) equal a
+    live computation."""
+    objectives = visible_objectives(None, world.cycle)
+    insights = collect_insights(world.cycle, objectives, timezone.localdate())
+    stored = dict(
+        ObjectiveSnapshot.objects.filter(cycle=world.cycle).values_list("objective_id", "lines")
+    )
+    assert stored == {oi.objective.pk: key_result_lines(oi) for oi in insights.objectives}
+
+
 def check_every_persona(world: World) -> None:
     check_compliance(world)
+    check_lines(world)
     refresh = InsightRefresh.objects.get(cycle=world.cycle)
     units = list(OrgUnit.objects.order_by("path"))
     for person in personas(world):
@@ -362,6 +376,7 @@ def test_stored_totals_equal_a_recount_for_every_persona(
                 incremental = total_rows(world)
                 refresh_cycle(world.cycle)
                 assert total_rows(world) == incremental
+                check_lines(world)
                 raise Rollback
         except Rollback:
             pass
