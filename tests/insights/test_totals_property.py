@@ -6,7 +6,7 @@ random edits: new objectives, values, archiving, privacy switched, kind changed.
 reaches the totals the way it does in production, by the live update after it commits
 (incremental: old contribution out, new one in). Then, for each persona, every figure a page
 reads from the totals (company and every unit: counts by status and outlook, risks by kind,
-heat map, F.A.C.T.S., the review's grades by department) must equal a recount over the snapshot rows the persona may see — and a
+heat map, F.A.C.T.S. with its owners' histogram, the review's grades by department) must equal a recount over the snapshot rows the persona may see — and a
 full rebuild must give the very same rows. The key result figures stored for the lists must
 equal a live computation, after the edits and after the rebuild.
 """
@@ -32,6 +32,7 @@ from okrflow.insights.facts import (
     commitment_panel,
     focus_panel,
     stretching_panel,
+    viewer_owner_histogram,
 )
 from okrflow.insights.listing import key_result_lines
 from okrflow.insights.live_updates import refresh_pending
@@ -316,6 +317,8 @@ def check_every_persona(world: World) -> None:
         stored = viewer_scope(world.cycle, refresh, visible.values("pk"), user)
         recount = Scope(world.cycle, refresh, visible.values("pk"))
         assert figures(stored, units) == figures(recount, units), person
+        # Focus counted its owners from the totals' histogram, not the rows (its fallback).
+        assert viewer_owner_histogram(stored) is not None, person
         stored_grades = stored_review(stored)
         assert stored_grades is not None  # the totals hold the review's figures
         assert review_figures(stored_grades) == review_figures(
@@ -327,6 +330,7 @@ def check_every_persona(world: World) -> None:
             stored = viewer_scope(world.cycle, refresh, mine, user, unit)
             recount = Scope(world.cycle, refresh, mine)
             assert figures(stored, below) == figures(recount, below), (person, unit)
+            assert viewer_owner_histogram(stored) is not None, (person, unit)
 
 
 def total_rows(world: World) -> dict[tuple[Any, ...], dict[str, Any]]:
