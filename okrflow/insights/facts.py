@@ -150,21 +150,17 @@ def viewer_owner_histogram(scope: Scope) -> Counter[tuple[str, bool, int]] | Non
     """Return how many owners in view hold each number of objectives (by kind and team), from
     the stored totals, corrected for the owners of the reader's `extra` private objectives.
 
-    None when the totals do not hold it (then every objective in view is not one of an
-    owner counted: the histogram's objectives must add up to the objectives in view).
+    None when the totals do not hold it (stored before it was kept): the owners' objectives
+    must add up to the objectives in view.
     """
     assert scope.viewer is not None and scope.tree is not None
     figures = scope.figures()
     histogram: Counter[tuple[str, bool, int]] = Counter(totals.owner_histogram(figures))
     viewer = scope.viewer
     extra = set(viewer.extra)
-    if extra:
-        theirs = ObjectiveSnapshot.objects.filter(
-            cycle=scope.cycle, objective_id__in=sorted(extra)
-        ).exclude(owner_kind="")
-        owners = set(theirs.values_list("owner_kind", "owner_key"))
+    if extra and viewer.extra_owners:
         wanted = Q()
-        for kind, key in owners:
+        for kind, key in viewer.extra_owners:
             wanted |= Q(owner_kind=kind, owner_key=key)
         rows: dict[tuple[str, int], list[tuple[int, int, int | None, bool]]] = {}
         for objective_id, kind, key, bucket, unit_id, team in (

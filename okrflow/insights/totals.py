@@ -446,6 +446,7 @@ class Viewer:
     extra: frozenset[int] = frozenset()  # private objectives they see outside `led`
     led_query: Any = None  # `led` as a subquery on the units' paths (short SQL for a company)
     tops: frozenset[int] | None = None  # the units at the top of `led`, when known
+    extra_owners: frozenset[OwnerId] = frozenset()  # who owns the `extra` objectives
 
     def rows(self) -> Q:
         """Return the filter of the snapshot rows (objective or risk) this reader may see."""
@@ -488,16 +489,17 @@ def viewer_for(user: Any, cycle: Cycle) -> Viewer:
     if reports:
         seen |= Q(owner_person_id__in=sorted(reports))
     private = Objective.objects.filter(cycle=cycle, is_private=True).filter(seen).values("pk")
-    extra = frozenset(
-        objective_id
-        for objective_id, unit_id, bucket in ObjectiveSnapshot.objects.filter(
+    rows = [
+        (objective_id, kind, key)
+        for objective_id, unit_id, bucket, kind, key in ObjectiveSnapshot.objects.filter(
             cycle=cycle, objective_id__in=private
-        ).values_list("objective_id", "unit_id", "bucket")
+        ).values_list("objective_id", "unit_id", "bucket", "owner_kind", "owner_key")
         if not (bucket == PRIVATE_OWNED and unit_id in led)
-    )
+    ]
     return Viewer(
         led=led,
-        extra=extra,
+        extra=frozenset(objective_id for objective_id, _, _ in rows),
+        extra_owners=frozenset((kind, key) for _, kind, key in rows if kind and key is not None),
         led_query=access.led_units_query() if led else None,
         tops=access.led_top_unit_ids,
     )
