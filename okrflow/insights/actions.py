@@ -26,7 +26,7 @@ from okrflow.insights.models import (
 )
 from okrflow.okrs.actions import align_objective, create_key_result, create_objective
 from okrflow.okrs.actions.common import require_edit, require_open_cycle
-from okrflow.okrs.measure import figures_of, load_objectives
+from okrflow.okrs.measure import LoadedObjectives, figures_of, load_objectives
 from okrflow.okrs.models import Objective, ObjectiveState, TargetVersion
 from okrflow.org.access import access_for
 from okrflow.org.actions import require_admin
@@ -74,11 +74,14 @@ def grade_cycle(
     use_original_targets: bool = False,
     progress: Progress | None = None,
     queryset: QuerySet[Objective] | None = None,
+    loaded: LoadedObjectives | None = None,
 ) -> ClosingResult:
-    """Grade every live objective of a cycle (or of `queryset`) from its values, without writing."""
-    if queryset is None:
-        queryset = Objective.objects.live().filter(cycle=cycle).order_by("position", "id")
-    loaded = load_objectives(queryset)
+    """Grade every live objective of a cycle (or of `queryset`, or those already `loaded`)
+    from its values, without writing."""
+    if loaded is None:
+        if queryset is None:
+            queryset = Objective.objects.live().filter(cycle=cycle).order_by("position", "id")
+        loaded = load_objectives(queryset)
     originals: dict[int, Decimal | None] = {}
     if use_original_targets:
         originals = original_targets([kr.pk for krs in loaded.key_results.values() for kr in krs])

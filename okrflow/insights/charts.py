@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from okrflow.engine import forecast as engine
-from okrflow.engine.progress import key_result_expected
+from okrflow.engine.progress import KeyResultFigures, key_result_expected
 from okrflow.front.templatetags.okrflow import percent, short_date
 from okrflow.insights.collect import KeyResultInsight
 from okrflow.insights.forecasting import planned_slope, progress_at, trend_points, value_scale
@@ -203,10 +203,15 @@ class Sparkline:
 
 def build_sparkline(kri: KeyResultInsight, on: datetime.date) -> Sparkline | None:
     """Draw the recorded progress against the pace line, in 120 × 28."""
-    points = kri.progress_points
+    return draw_sparkline(kri.figures, kri.progress_points)
+
+
+def draw_sparkline(
+    figures: KeyResultFigures, points: list[tuple[datetime.date, float]]
+) -> Sparkline | None:
+    """Draw dated progress points of a key result against its pace line, in 120 × 28."""
     if not points:
         return None
-    figures = kri.figures
     days = max(1, (figures.due_date - figures.start_date).days)
     high = max(1.0, *(p for _, p in points))
 

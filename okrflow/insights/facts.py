@@ -29,7 +29,7 @@ from okrflow.engine.focus import (
     objective_range,
 )
 from okrflow.insights import totals
-from okrflow.insights.models import ObjectiveGrade
+from okrflow.insights.models import ObjectiveGrade, ObjectiveSnapshot
 from okrflow.insights.sources import checkins_available, compliance_totals_for
 from okrflow.insights.standings import stored_compliance
 from okrflow.insights.stored import Scope
@@ -96,29 +96,100 @@ def outside_range(rules: FocusRules) -> Q:
 def stored_owner_counts(
     scope: Scope, rules: FocusRules
 ) -> tuple[int, int, list[tuple[tuple[str, int], FocusFinding]]]:
-    """Count the owners in view and those out of range from the snapshot rows, in the database
-    (two queries, whatever the cycle's size): (owners, out of range, the first few findings,
-    by owner)."""
-    grouped = (
+    """Count the owners in view and those out of range (owners, out of range, the first few
+    findings, by owner): from the stored totals' owner histogram, else from the snapshot rows
+    (totals stored before they held it). The findings need one grouped query, only when some
+    owner is out of range."""
+    histogram = viewer_owner_histogram(scope)
+    if histogram is None:
+        owners, outside = owner_counts_from_rows(scope, rules)
+    else:
+        owners = sum(histogram.values())
+        outside = sum(
+            number
+            for (kind, team, count), number in histogram.items()
+            if check_owner_focus(OwnerKind(kind), count, rules, team=team)
+        )
+    return owners, outside, first_owner_findings(scope, rules) if outside else []
+
+
+def grouped_owners(scope: Scope) -> Any:
+    return (
         scope.objectives()
         .exclude(owner_kind="")
         .order_by()
         .values("owner_kind", "owner_key", "owner_team")
         .annotate(n=Count("id"))
     )
-    outside = grouped.filter(outside_range(rules))
-    first = outside.order_by("owner_kind", "owner_key")[:NOTES_SHOWN]
-    findings = [
+
+
+def first_owner_findings(
+    scope: Scope, rules: FocusRules
+) -> list[tuple[tuple[str, int], FocusFinding]]:
+    """Return the findings of the first few owners out of range, by owner."""
+    first = (
+        grouped_owners(scope).filter(outside_range(rules)).order_by("owner_kind", "owner_key")
+    )[:NOTES_SHOWN]
+    return [
         ((row["owner_kind"], row["owner_key"]), finding)
         for row in first
         for finding in check_owner_focus(
             OwnerKind(row["owner_kind"]), row["n"], rules, team=row["owner_team"]
         )
     ]
-    counts = grouped.aggregate(
+
+
+def owner_counts_from_rows(scope: Scope, rules: FocusRules) -> tuple[int, int]:
+    counts = grouped_owners(scope).aggregate(
         owners=Count("owner_key"), outside=Count("owner_key", filter=outside_range(rules))
     )
-    return counts["owners"], counts["outside"], findings
+    return counts["owners"], counts["outside"]
+
+
+def viewer_owner_histogram(scope: Scope) -> Counter[tuple[str, bool, int]] | None:
+    """Return how many owners in view hold each number of objectives (by kind and team), from
+    the stored totals, corrected for the owners of the reader's `extra` private objectives.
+
+    None when the totals do not hold it (stored before it was kept): the owners' objectives
+    must add up to the objectives in view.
+    """
+    assert scope.viewer is not None and scope.tree is not None
+    figures = scope.figures()
+    histogram: Counter[tuple[str, bool, int]] = Counter(totals.owner_histogram(figures))
+    viewer = scope.viewer
+    extra = set(viewer.extra)
+    if extra and viewer.extra_owners:
+        wanted = Q()
+        for kind, key in viewer.extra_owners:
+            wanted |= Q(owner_kind=kind, owner_key=key)
+        rows: dict[tuple[str, int], list[tuple[int, int, int | None, bool]]] = {}
+        for objective_id, kind, key, bucket, unit_id, team in (
+            ObjectiveSnapshot.objects.filter(cycle=scope.cycle)
+            .filter(wanted)
+            .values_list(
+                "objective_id", "owner_kind", "owner_key", "bucket", "unit_id", "owner_team"
+            )
+        ):
+            rows.setdefault((kind, key), []).append((objective_id, bucket, unit_id, team))
+        for (kind, _key), found in rows.items():
+            unit_id, team = found[0][2], found[0][3]
+            if scope.unit is not None and scope.unit.pk not in scope.tree.ancestors(unit_id):
+                continue  # outside the unit shown
+            counted = sum(
+                1
+                for objective_id, bucket, unit, _team in found
+                if bucket == totals.PUBLIC
+                or (bucket == totals.PRIVATE_OWNED and unit in viewer.led)
+            )
+            seen = counted + sum(1 for objective_id, *_ in found if objective_id in extra)
+            if counted:
+                histogram[(kind, team, counted)] -= 1
+            histogram[(kind, team, seen)] += 1
+    histogram = Counter({key: number for key, number in histogram.items() if number})
+    held = sum(count * number for (_kind, _team, count), number in histogram.items())
+    if held != totals.count(figures, "objectives"):
+        return None
+    return histogram
 
 
 def focus_panel(scope: Scope, organisation: Organisation) -> Panel:

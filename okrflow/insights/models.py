@@ -281,6 +281,9 @@ class ObjectiveSnapshot(models.Model):
     owner_kind = models.CharField(_("owner kind"), max_length=8, blank=True)
     owner_key = models.PositiveIntegerField(_("owner id"), null=True, blank=True)
     owner_team = models.BooleanField(_("owned by a team"), default=False)
+    # What the unit and person pages list of its key results (`okrflow.insights.listing`):
+    # [id, status, progress, expected forecast] each; empty: stored before it was kept.
+    lines = models.JSONField(_("key result figures"), null=True, blank=True, default=None)
 
     class Meta:
         verbose_name = _("objective snapshot")

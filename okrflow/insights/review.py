@@ -158,10 +158,12 @@ def frozen_lines(queryset: QuerySet[Objective]) -> dict[int, ObjectiveLine]:
     return lines
 
 
-def preview_lines(cycle: Cycle, queryset: QuerySet[Objective]) -> dict[int, ObjectiveLine]:
-    """Grade an open cycle as closing it now would, without saving."""
-    result = grade_cycle(cycle, queryset=queryset)
-    loaded = load_objectives(queryset)
+def preview_lines(
+    cycle: Cycle, queryset: QuerySet[Objective], ids: list[int] | None = None
+) -> dict[int, ObjectiveLine]:
+    """Grade an open cycle as closing it now would, without saving (`ids`: a page's)."""
+    loaded = load_objectives(queryset, ids)
+    result = grade_cycle(cycle, loaded=loaded)
     objectives = {objective.pk: objective for objective in loaded.objectives}
     key_results = {kr.pk: kr for krs in loaded.key_results.values() for kr in krs}
     lines = {}
@@ -187,10 +189,13 @@ def preview_lines(cycle: Cycle, queryset: QuerySet[Objective]) -> dict[int, Obje
     return lines
 
 
-def build_review(cycle: Cycle, queryset: QuerySet[Objective]) -> CycleReview:
-    """Assemble the review of the given objectives, grouped by department."""
-    lines = frozen_lines(queryset) if cycle.is_closed else preview_lines(cycle, queryset)
-    scope = queryset.values("pk")
+def build_review(
+    cycle: Cycle, queryset: QuerySet[Objective], ids: list[int] | None = None
+) -> CycleReview:
+    """Assemble the review of the given objectives, grouped by department (`ids`: the
+    queryset's, when it is one page: its rows are then read by id)."""
+    lines = frozen_lines(queryset) if cycle.is_closed else preview_lines(cycle, queryset, ids)
+    scope: Any = ids if ids is not None else queryset.values("pk")
     for reflection in Reflection.objects.filter(objective__in=scope):
         if reflection.objective_id in lines:
             lines[reflection.objective_id].reflection = reflection

@@ -47,6 +47,7 @@ from okrflow.insights.collect import (
     status_day,
     visible_objectives,
 )
+from okrflow.insights.listing import key_result_lines
 from okrflow.insights.models import (
     HeatSnapshot,
     InsightRefresh,
@@ -250,6 +251,8 @@ def rewrite_cycle(
         objectives += len(rows.objectives)
         key_results += sum(row.key_results for row in rows.objectives)
     say("summing the totals")
+    for key, figures in totals.spread(totals.owner_contributions(cycle), tree).items():
+        sums[key].update(figures)
     totals.write_totals(cycle, sums)
     say("judging everyone's check-ins")
     standings.rebuild_standings(cycle, tree)
@@ -514,11 +517,28 @@ class Rows:
         by the difference (under the cycle's refresh lock; later, when `change` gathers it)."""
         pending = change or TotalsChange()
         pending.add(totals.contributions(cycle, objective_ids), self.contributions())
+        # Their owners' counts, old and new (read before and after: an owner's other objectives
+        # count too).
+        owners = self.owners(cycle, objective_ids)
+        owners_before = list(totals.owner_contributions(cycle, owners))
         for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
             model.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
         self.write()
+        pending.add(owners_before, totals.owner_contributions(cycle, owners))
         if change is None:
             pending.apply(cycle)
+
+    def owners(self, cycle: Cycle, objective_ids: set[int]) -> set[totals.OwnerId]:
+        """Return the owners of these rows and of the given objectives' stored rows."""
+        stored = ObjectiveSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids)
+        return {
+            (kind, key)
+            for kind, key in [
+                *stored.exclude(owner_kind="").values_list("owner_kind", "owner_key"),
+                *((row.owner_kind, row.owner_key) for row in self.objectives),
+            ]
+            if kind and key is not None
+        }
 
     def contributions(self) -> Iterator[tuple[int | None, int, totals.Figures]]:
         """Yield what these rows add to the totals, as `totals.contributions` reads them back."""
@@ -769,6 +789,7 @@ def objective_rows(
                 owner_kind=owner_kind,
                 owner_key=owner_key,
                 owner_team=owner_team,
+                lines=key_result_lines(oi),
             )
         )
         by_day = [(kri, progress_by_day(kri, days)) for kri in oi.key_results]

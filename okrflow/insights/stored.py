@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from okrflow.cycles.models import Cycle
 from okrflow.engine.progress import Status
@@ -225,19 +226,37 @@ def with_objects(risks: QuerySet[RiskSnapshot]) -> QuerySet[RiskSnapshot]:
 
 
 def top_stored_risks(scope: Scope, count: int) -> list[RiskSnapshot]:
-    """Pick the most severe risk of each kind first, then the next most severe, up to `count`."""
-    chosen: list[RiskSnapshot] = []
-    for kind in RiskKind:
-        first = with_objects(scope.risks().filter(kind=kind.value)).first()
-        if first is not None:
-            chosen.append(first)
+    """Pick the most severe risk of each kind first, then the next most severe, up to `count`.
+
+    One query: the first risk of each kind and the first `count` of all, each an indexed
+    subquery (`risk_kind_rank`, `risk_rank`) of at most `count` rows."""
+    risks = scope.risks()
+    lists = [risks[:count], *(risks.filter(kind=kind.value)[:1] for kind in RiskKind)]
+    found = list(
+        with_objects(RiskSnapshot.objects.filter(pk__in=ids_of_all(lists))).order_by("rank")
+    )
+    firsts: dict[str, RiskSnapshot] = {}
+    for item in found:  # by rank: the first of its kind is the kind's most severe
+        firsts.setdefault(item.kind, item)
+    chosen = [firsts[kind.value] for kind in RiskKind if kind.value in firsts]
     chosen_ids = {item.pk for item in chosen}
-    for item in with_objects(scope.risks())[: count + len(chosen)]:
+    for item in found:
         if len(chosen) >= count:
             break
         if item.pk not in chosen_ids:
             chosen.append(item)
     return sorted(chosen[:count], key=lambda item: item.rank)
+
+
+def ids_of_all(querysets: list[QuerySet[Any]]) -> RawSQL:
+    """Return the ids of several short, ordered and sliced querysets as one subquery (a UNION
+    ALL of each, so that each keeps its own index scan: `pk IN (…) OR pk IN (…)` would not)."""
+    parts, params = [], []
+    for number, queryset in enumerate(querysets):
+        sql, found = queryset.values_list("pk").query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS part_{number}")
+        params.extend(found)
+    return RawSQL(" UNION ALL ".join(parts), params)
 
 
 @dataclass

@@ -47,7 +47,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from okrflow.cycles.models import Cycle
 from okrflow.engine.progress import Status
@@ -196,6 +196,69 @@ def contributions_of(
     yield from found.values()
 
 
+# --- owners (F.A.C.T.S. Focus) ----------------------------------------------------------------
+#
+# Focus counts owners by how many objectives each holds in view: not a sum over objectives, so
+# each owner contributes instead, from its snapshot rows. An owner's objectives all belong to
+# one unit (its own, its person's or its project's); public ones are in bucket 0, private ones
+# in one other bucket (1 for a person or unit, 2 for a project). Bucket 0 counts the owner
+# once at its public count; its private bucket moves it to its full count (-1 at the public
+# count, +1 at the full one). A reader of bucket 0 alone sees the public histogram; a reader of
+# both (a lead of the unit, an admin) the full one; `facts` corrects for the few owners whose
+# private objectives a reader sees otherwise (`Viewer.extra`).
+
+OwnerId = tuple[str, int]  # (owner kind, owner id)
+
+
+def owner_name(kind: str, team: bool, count: int) -> str:
+    return f"owners:{kind}:{int(team)}:{count}"
+
+
+def owner_contributions(
+    cycle: Cycle, owners: Iterable[OwnerId] | None = None
+) -> Iterator[tuple[int | None, int, Figures]]:
+    """Yield (unit, bucket, figures) of the owners' histogram (of every owner of the cycle when
+    None), from their stored snapshot rows, one query (by the owner index when given)."""
+    rows = ObjectiveSnapshot.objects.filter(cycle=cycle).exclude(owner_kind="")
+    if owners is not None:
+        by_kind: dict[str, set[int]] = defaultdict(set)
+        for kind, key in owners:
+            by_kind[kind].add(key)
+        if not by_kind:
+            return
+        wanted = Q()
+        for kind, keys in by_kind.items():
+            wanted |= Q(owner_kind=kind, owner_key__in=sorted(keys))
+        rows = rows.filter(wanted)
+    counted: dict[tuple[str, int, bool, int | None], Counter[int]] = defaultdict(Counter)
+    for kind, key, team, unit_id, bucket, count in (
+        rows.order_by()
+        .values_list("owner_kind", "owner_key", "owner_team", "unit_id", "bucket")
+        .annotate(count=Count("id"))
+    ):
+        counted[(kind, key, team, unit_id)][bucket] += count
+    for (kind, _key, team, unit_id), buckets in counted.items():
+        public = buckets.get(PUBLIC, 0)
+        if public:
+            yield unit_id, PUBLIC, Counter({owner_name(kind, team, public): 1})
+        for bucket, private in buckets.items():
+            if bucket != PUBLIC and private:
+                moved: Figures = Counter({owner_name(kind, team, public + private): 1})
+                if public:
+                    moved[owner_name(kind, team, public)] -= 1
+                yield unit_id, bucket, moved
+
+
+def owner_histogram(figures: Figures) -> dict[tuple[str, bool, int], int]:
+    """Return how many owners in view hold each number of objectives, by kind and team."""
+    found: dict[tuple[str, bool, int], int] = {}
+    for name, value in figures.items():
+        if name.startswith("owners:") and round(value):
+            _, kind, team, count = name.split(":")
+            found[(kind, team == "1", int(count))] = round(value)
+    return found
+
+
 # --- the unit tree -------------------------------------------------------------------------
 
 
@@ -303,6 +366,8 @@ def rebuild(cycle: Cycle, tree: Tree | None = None) -> None:
     for chunk in chunked(ids.order_by("objective_id").iterator(chunk_size=CHUNK), CHUNK):
         for key, figures in spread(contributions(cycle, chunk), tree).items():
             sums[key].update(figures)
+    for key, figures in spread(owner_contributions(cycle), tree).items():
+        sums[key].update(figures)
     write_totals(cycle, sums)
 
 
@@ -381,6 +446,7 @@ class Viewer:
     extra: frozenset[int] = frozenset()  # private objectives they see outside `led`
     led_query: Any = None  # `led` as a subquery on the units' paths (short SQL for a company)
     tops: frozenset[int] | None = None  # the units at the top of `led`, when known
+    extra_owners: frozenset[OwnerId] = frozenset()  # who owns the `extra` objectives
 
     def rows(self) -> Q:
         """Return the filter of the snapshot rows (objective or risk) this reader may see."""
@@ -423,16 +489,17 @@ def viewer_for(user: Any, cycle: Cycle) -> Viewer:
     if reports:
         seen |= Q(owner_person_id__in=sorted(reports))
     private = Objective.objects.filter(cycle=cycle, is_private=True).filter(seen).values("pk")
-    extra = frozenset(
-        objective_id
-        for objective_id, unit_id, bucket in ObjectiveSnapshot.objects.filter(
+    rows = [
+        (objective_id, kind, key)
+        for objective_id, unit_id, bucket, kind, key in ObjectiveSnapshot.objects.filter(
             cycle=cycle, objective_id__in=private
-        ).values_list("objective_id", "unit_id", "bucket")
+        ).values_list("objective_id", "unit_id", "bucket", "owner_kind", "owner_key")
         if not (bucket == PRIVATE_OWNED and unit_id in led)
-    )
+    ]
     return Viewer(
         led=led,
-        extra=extra,
+        extra=frozenset(objective_id for objective_id, _, _ in rows),
+        extra_owners=frozenset((kind, key) for _, kind, key in rows if kind and key is not None),
         led_query=access.led_units_query() if led else None,
         tops=access.led_top_unit_ids,
     )

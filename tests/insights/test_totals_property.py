@@ -6,8 +6,9 @@ random edits: new objectives, values, archiving, privacy switched, kind changed.
 reaches the totals the way it does in production, by the live update after it commits
 (incremental: old contribution out, new one in). Then, for each persona, every figure a page
 reads from the totals (company and every unit: counts by status and outlook, risks by kind,
-heat map, F.A.C.T.S., the review's grades by department) must equal a recount over the snapshot rows the persona may see — and a
-full rebuild must give the very same rows.
+heat map, F.A.C.T.S. with its owners' histogram, the review's grades by department) must equal a recount over the snapshot rows the persona may see — and a
+full rebuild must give the very same rows. The key result figures stored for the lists must
+equal a live computation, after the edits and after the rebuild.
 """
 
 from __future__ import annotations
@@ -25,15 +26,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from okrflow.checkins.compliance import compliance_totals, people_in
-from okrflow.insights.collect import visible_objectives
+from okrflow.insights.collect import collect_insights, visible_objectives
 from okrflow.insights.facts import (
     alignment_panel,
     commitment_panel,
     focus_panel,
     stretching_panel,
+    viewer_owner_histogram,
 )
+from okrflow.insights.listing import key_result_lines
 from okrflow.insights.live_updates import refresh_pending
-from okrflow.insights.models import InsightRefresh, InsightTotal
+from okrflow.insights.models import InsightRefresh, InsightTotal, ObjectiveSnapshot
 from okrflow.insights.review import review_totals, stored_review
 from okrflow.insights.snapshots import refresh_cycle
 from okrflow.insights.standings import stored_compliance
@@ -292,8 +295,20 @@ def review_figures(review: Any) -> tuple[Any, ...]:
     )
 
 
+def check_lines(world: World) -> None:
+    """The key result figures stored with each snapshot (the unit and person lists) equal a
+    live computation."""
+    objectives = visible_objectives(None, world.cycle)
+    insights = collect_insights(world.cycle, objectives, timezone.localdate())
+    stored = dict(
+        ObjectiveSnapshot.objects.filter(cycle=world.cycle).values_list("objective_id", "lines")
+    )
+    assert stored == {oi.objective.pk: key_result_lines(oi) for oi in insights.objectives}
+
+
 def check_every_persona(world: World) -> None:
     check_compliance(world)
+    check_lines(world)
     refresh = InsightRefresh.objects.get(cycle=world.cycle)
     units = list(OrgUnit.objects.order_by("path"))
     for person in personas(world):
@@ -302,6 +317,8 @@ def check_every_persona(world: World) -> None:
         stored = viewer_scope(world.cycle, refresh, visible.values("pk"), user)
         recount = Scope(world.cycle, refresh, visible.values("pk"))
         assert figures(stored, units) == figures(recount, units), person
+        # Focus counted its owners from the totals' histogram, not the rows (its fallback).
+        assert viewer_owner_histogram(stored) is not None, person
         stored_grades = stored_review(stored)
         assert stored_grades is not None  # the totals hold the review's figures
         assert review_figures(stored_grades) == review_figures(
@@ -313,6 +330,7 @@ def check_every_persona(world: World) -> None:
             stored = viewer_scope(world.cycle, refresh, mine, user, unit)
             recount = Scope(world.cycle, refresh, mine)
             assert figures(stored, below) == figures(recount, below), (person, unit)
+            assert viewer_owner_histogram(stored) is not None, (person, unit)
 
 
 def total_rows(world: World) -> dict[tuple[Any, ...], dict[str, Any]]:
@@ -362,6 +380,7 @@ def test_stored_totals_equal_a_recount_for_every_persona(
                 incremental = total_rows(world)
                 refresh_cycle(world.cycle)
                 assert total_rows(world) == incremental
+                check_lines(world)
                 raise Rollback
         except Rollback:
             pass

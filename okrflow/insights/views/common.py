@@ -14,6 +14,7 @@ from django.utils import timezone
 from okrflow.cycles.models import Cycle
 from okrflow.front.cycle_choice import chosen_cycle
 from okrflow.insights.collect import CycleInsights, collect_insights, visible_objectives
+from okrflow.insights.listing import ObjectiveRow, live_rows, stored_rows
 from okrflow.insights.risks import RiskItem, find_risks
 from okrflow.insights.snapshots import stored_insights
 from okrflow.insights.stored import Scope, viewer_scope
@@ -45,11 +46,14 @@ def objectives_of_unit(unit: OrgUnit) -> QuerySet[Objective]:
 
 
 def load_page(
-    cycle: Cycle, queryset: QuerySet[Objective], ids: list[int] | None = None
+    cycle: Cycle, queryset: QuerySet[Objective], ids: list[int] | None = None, *, risks: bool = True
 ) -> PageData:
-    """Collect insights and risks for the given objectives (`ids` when a short list), today."""
+    """Collect insights and risks for the given objectives (`ids` when a short list), today.
+
+    Without `risks`, the rules are not run (a list of objectives with sparklines shows none).
+    """
     insights = collect_insights(cycle, queryset, timezone.localdate(), ids=ids)
-    return PageData(cycle, insights, find_risks(insights))
+    return PageData(cycle, insights, find_risks(insights) if risks else [])
 
 
 Narrow = Callable[[QuerySet[Objective]], QuerySet[Objective]]
@@ -82,6 +86,31 @@ def stored_page(
     return Scope(cycle, refresh, objective_ids)
 
 
+def listed_objectives(scope: Scope, count: int) -> list[ObjectiveRow]:
+    """Return the first `count` objectives in view with their key results (the lists with
+    sparklines), from their stored snapshots (`okrflow.insights.listing`).
+
+    With the reader's stored scope, the first in the alignment map's order, found through the
+    snapshot rows' index (never by sorting every objective in view); with a short list of ids,
+    the first by position. Listed live when a snapshot is missing or older than its lines.
+    """
+    owners = ("objective__owner_person", "objective__owner_unit", "objective__owner_project")
+    if scope.viewer is not None:
+        snapshots = list(scope.objectives().select_related(*owners).order_by("map_order")[:count])
+        wanted = len(snapshots)
+    else:
+        snapshots = list(
+            scope.objectives()
+            .select_related(*owners)
+            .order_by("objective__position", "objective_id")[:count]
+        )
+        wanted = min(count, len(scope.objective_ids))
+    rows = stored_rows(scope.cycle, snapshots) if len(snapshots) == wanted else None
+    if rows is not None:
+        return rows
+    return live_rows(load_first(scope, count).insights)
+
+
 def load_first(scope: Scope, count: int) -> PageData:
     """Collect live insights for the first `count` objectives in view (the lists with sparklines).
 
@@ -93,7 +122,7 @@ def load_first(scope: Scope, count: int) -> PageData:
             scope.objectives().order_by("map_order").values_list("objective_id", flat=True)[:count]
         )
         order = {pk: n for n, pk in enumerate(ids)}
-        data = load_page(scope.cycle, Objective.objects.filter(pk__in=ids), ids)
+        data = load_page(scope.cycle, Objective.objects.filter(pk__in=ids), ids, risks=False)
         data.insights.objectives.sort(key=lambda oi: order[oi.objective.pk])
         return data
     ids = list(
@@ -102,5 +131,8 @@ def load_first(scope: Scope, count: int) -> PageData:
         .values_list("pk", flat=True)[:count]
     )
     return load_page(
-        scope.cycle, Objective.objects.filter(pk__in=ids).order_by("position", "id"), ids
+        scope.cycle,
+        Objective.objects.filter(pk__in=ids).order_by("position", "id"),
+        ids,
+        risks=False,
     )

@@ -20,7 +20,6 @@ from okrflow.insights.calibration import (
     reliability_view,
     unit_calibration,
 )
-from okrflow.insights.charts import build_sparkline
 from okrflow.insights.facts import build_facts
 from okrflow.insights.risk_text import kind_explanation, kind_label
 from okrflow.insights.sources import checkins_available
@@ -35,7 +34,7 @@ from okrflow.insights.stored import (
     with_objects,
 )
 from okrflow.insights.views.common import (
-    load_first,
+    listed_objectives,
     objectives_of_unit,
     require_member,
     stored_page,
@@ -70,18 +69,6 @@ def scope_figures(scope: Scope, risks_shown: int, user: Any) -> dict[str, Any]:
         "risk_count": sum(counts.values()),
         "kinds": risk_kinds(counts),
     }
-
-
-def objective_rows(data: Any) -> list[dict[str, Any]]:
-    """Pair each objective's key results with a sparkline, for the lists."""
-    rows = []
-    for oi in data.insights.objectives:
-        krs = [
-            {"insight": kri, "sparkline": build_sparkline(kri, data.insights.on)}
-            for kri in oi.key_results
-        ]
-        rows.append({"insight": oi, "key_results": krs})
-    return rows
 
 
 @require_GET
@@ -186,7 +173,6 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     cycle = scope.cycle
     # The heat map shows the unit and the units right below it: only those are read.
     units = list(OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).order_by("path"))
-    listed = load_first(scope, OBJECTIVES_ON_UNIT_PAGE)
     access = access_for(request.user)
     calibration, people = unit_calibration(unit)
     may_see_people = access.is_admin or unit.pk in access.led_unit_ids
@@ -199,7 +185,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             "children": [u for u in units if u.parent_id == unit.pk],
             **scope_figures(scope, RISKS_ON_UNIT_PAGE, request.user),
             "heat": stored_heat_map(scope, units, unit.depth + 1),
-            "objective_rows": objective_rows(listed),
+            "objective_rows": listed_objectives(scope, OBJECTIVES_ON_UNIT_PAGE),
             "compliance": compliance_of(scope, unit),
             "calibration": reliability_view(calibration),
             "calibration_people": people if may_see_people else None,
@@ -238,7 +224,6 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         .values_list("pk", flat=True)
     )
     cycle = scope.cycle
-    listed = load_first(scope, OBJECTIVES_LISTED)
     access = access_for(request.user)
     may_see_calibration = (
         access.is_admin
@@ -252,7 +237,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "cycle": cycle,
             "person": person,
             **scope_figures(scope, RISKS_ON_PERSON_PAGE, request.user),
-            "objective_rows": objective_rows(listed),
+            "objective_rows": listed_objectives(scope, OBJECTIVES_LISTED),
             "calibration": reliability_view(person_calibration(person))
             if may_see_calibration
             else None,

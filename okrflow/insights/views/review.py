@@ -83,10 +83,17 @@ def review(request: HttpRequest, cycle_id: int) -> HttpResponse:
         else:
             paginator = Paginator(chosen.objective_ids, REVIEW_PAGE)
         page = paginator.get_page(request.GET.get("page"))
-        # Checked against what the reader may see once; the review's queries then read ids.
-        ids = list(visible.filter(pk__in=list(page.object_list)).values_list("pk", flat=True))
-        shown = Objective.objects.filter(pk__in=ids)
-    data = build_review(cycle, shown)
+        # Checked against what the reader may see once, on these few ids directly (not through
+        # the cycle's visible objectives); the review's queries then read ids.
+        ids = list(
+            Objective.objects.live()
+            .filter(cycle=cycle, pk__in=list(page.object_list))
+            .visible_to(request.user)
+            .order_by("position", "id")
+            .values_list("pk", flat=True)
+        )
+        shown = Objective.objects.filter(pk__in=ids).order_by("position", "id")
+    data = build_review(cycle, shown, ids if page is not None else None)
     editable = {
         line.objective.pk for line in data.lines if access.can_edit_objective(line.objective)
     }
