@@ -244,3 +244,17 @@ def tree_node(row: Any) -> str:
         progress=mini_progress(report.progress, report.expected, report.status),
         hand_offs=format_html_join("", "{}", ((hand_off,) for hand_off in hand_offs)),
     )
+
+
+_named: dict[tuple[str, str], str] = {}
+
+
+@register.simple_tag
+def path(view_name: str) -> str:
+    """The path of a view taking no argument, reversed once per script prefix: the top bar of
+    every page links to a dozen (`{% path "my_okrs" %}`, as `{% url %}` without arguments)."""
+    key = (view_name, get_script_prefix())
+    found = _named.get(key)
+    if found is None:
+        found = _named[key] = reverse(view_name)
+    return found
