@@ -117,7 +117,7 @@ def test_overview_query_count_does_not_grow_with_objectives(
     add_objectives(world, 12, 2)
     many = overview_queries(client)
     assert few == many
-    assert many <= 19  # with the top bar's unread notifications
+    assert many <= 16  # with the top bar's unread notifications
 
 
 def test_status_counts_cover_every_page_of_a_long_cycle(
@@ -181,4 +181,4 @@ def test_cycle_counts_cost_the_same_queries_whatever_the_cycle_holds(
     overview_queries(client)
     many = overview_queries(client)
     assert few == many
-    assert many <= 25  # counted in one query, the page's ids in one per owner segment
+    assert many <= 22  # counted in one query, the page's ids in one per owner segment

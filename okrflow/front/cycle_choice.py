@@ -1,6 +1,12 @@
-"""Which cycle a page shows: the one asked for, else the one remembered, else the current one."""
+"""Which cycle a page shows: the one asked for, else the one remembered, else the current one.
+
+Every cycle is read once per request (`cycles_of`): the top bar lists them all, and the chosen
+one is picked from that list, so a page pays one query for both.
+"""
 
 from __future__ import annotations
+
+import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -11,15 +17,25 @@ from okrflow.front.params import parse_id
 SESSION_KEY = "okrflow_cycle"
 
 
+def cycles_of(request: HttpRequest) -> list[Cycle]:
+    """Return every cycle, newest first (the cycle switch's order), read once per request."""
+    cached: list[Cycle] | None = getattr(request, "_okrflow_cycles", None)
+    if cached is None:
+        cached = list(Cycle.objects.all())
+        request._okrflow_cycles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def default_among(cycles: list[Cycle], today: datetime.date) -> Cycle | None:
+    """The active cycle containing today, else any active one, else the newest (in list order)."""
+    active = [cycle for cycle in cycles if cycle.state == CycleState.ACTIVE]
+    current = [cycle for cycle in active if cycle.start_date <= today <= cycle.end_date]
+    return next(iter(current or active or cycles), None)
+
+
 def default_cycle() -> Cycle | None:
     """Return the active cycle containing today, else any active one, else the newest."""
-    today = timezone.localdate()
-    cycles = Cycle.objects.all()
-    return (
-        cycles.filter(state=CycleState.ACTIVE, start_date__lte=today, end_date__gte=today).first()
-        or cycles.filter(state=CycleState.ACTIVE).first()
-        or cycles.first()
-    )
+    return default_among(list(Cycle.objects.all()), timezone.localdate())
 
 
 def chosen_cycle(request: HttpRequest) -> Cycle | None:
@@ -27,10 +43,12 @@ def chosen_cycle(request: HttpRequest) -> Cycle | None:
     cached = getattr(request, "_okrflow_cycle", False)
     if cached is not False:
         return cached  # type: ignore[return-value]
+    cycles = cycles_of(request)
+    by_id = {cycle.pk: cycle for cycle in cycles}
     cycle = None
     asked = parse_id(request.GET.get("cycle", ""))
     if asked is not None:
-        cycle = Cycle.objects.filter(pk=asked).first()
+        cycle = by_id.get(asked)
         remembered = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
         if cycle is not None and hasattr(request, "session") and remembered != cycle.pk:
             # Written only when it changes: an unchanged session is not saved again.
@@ -38,8 +56,8 @@ def chosen_cycle(request: HttpRequest) -> Cycle | None:
     if cycle is None and hasattr(request, "session"):
         remembered = request.session.get(SESSION_KEY)
         if isinstance(remembered, int):
-            cycle = Cycle.objects.filter(pk=remembered).first()
+            cycle = by_id.get(remembered)
     if cycle is None:
-        cycle = default_cycle()
+        cycle = default_among(cycles, timezone.localdate())
     request._okrflow_cycle = cycle  # type: ignore[attr-defined]
     return cycle

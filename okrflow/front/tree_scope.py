@@ -75,38 +75,15 @@ def place(
     return placement
 
 
-def children_of(visible: QuerySet[Objective], parent_ids: Iterable[int]) -> dict[int, list[int]]:
-    """Return, for each given objective, the objectives in view drawn under it (three queries).
+def drawn_under(
+    visible: QuerySet[Objective], parents: list[int]
+) -> tuple[QuerySet[Alignment], dict[int, int]]:
+    """Split the children drawn under `parents` (objectives in view) by how they are found.
 
-    The children are selected by subqueries, not lists of ids: a level of a few dozen
-    objectives may have a thousand children, and only their ids and links come back."""
-    parents = sorted(set(parent_ids))
-    found: dict[int, list[int]] = defaultdict(list)
-    if not parents:
-        return found
-    candidates = Alignment.objects.filter(parent_id__in=parents).values("child_id")
-    in_view = visible.filter(pk__in=candidates).order_by()
-    ids = list(in_view.values_list("pk", flat=True))
-    placement = place(visible, ids, in_view.values("pk"))
-    wanted = set(parents)
-    for child, parent in placement.parent_of.items():
-        if parent in wanted:
-            found[parent].append(child)
-    return found
-
-
-def child_counts(visible: QuerySet[Objective], parent_ids: Iterable[int]) -> dict[int, int]:
-    """Return, for each given objective (in view), how many objectives `children_of` draws
-    under it (absent: none), without reading the children.
-
-    The children with several links are found first, by the links alone. A child in view with
-    one link sits under that parent: those are counted by one aggregate query. The few with
-    several are placed as `children_of` places them (three more queries, none when there are
-    none), so the counts are the same."""
-    parents = sorted(set(parent_ids))
-    counts: dict[int, int] = {}
-    if not parents:
-        return counts
+    Returns the links to `parents` of the children in view with one link only (a queryset, not
+    read: each sits under its only parent), and the parent each child in view with several
+    links is drawn under (`place`), when that is one of `parents`. Two queries, and three more
+    when some child has several links: what costs is the children, never the cycle."""
     links = Alignment.objects.filter(parent_id__in=parents).order_by()
     children = links.values("child_id")
     several = list(
@@ -117,20 +94,49 @@ def child_counts(visible: QuerySet[Objective], parent_ids: Iterable[int]) -> dic
         .values_list("child_id", flat=True)
         .order_by()
     )
-    single = (
-        links.exclude(child_id__in=several)
-        .filter(child_id__in=visible.filter(pk__in=children).order_by().values("pk"))
-        .values("parent_id")
-        .annotate(n=Count("id"))
+    single = links.exclude(child_id__in=several).filter(
+        child_id__in=visible.filter(pk__in=children).order_by().values("pk")
     )
-    for parent, number in single.values_list("parent_id", "n"):
-        counts[parent] = number
+    placed: dict[int, int] = {}
     if several:
-        several = list(visible.filter(pk__in=several).values_list("pk", flat=True))
-    wanted = set(parents)
-    for parent in place(visible, several).parent_of.values():
-        if parent in wanted:
-            counts[parent] = counts.get(parent, 0) + 1
+        in_view = list(visible.filter(pk__in=several).values_list("pk", flat=True))
+        wanted = set(parents)
+        for child, parent in place(visible, in_view).parent_of.items():
+            if parent in wanted:
+                placed[child] = parent
+    return single, placed
+
+
+def children_of(visible: QuerySet[Objective], parent_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Return, for each given objective (in view), the objectives in view drawn under it, by
+    id (`drawn_under`: the same links `child_counts` counts)."""
+    parents = sorted(set(parent_ids))
+    found: dict[int, list[int]] = defaultdict(list)
+    if not parents:
+        return found
+    single, placed = drawn_under(visible, parents)
+    for child, parent in [*single.values_list("child_id", "parent_id"), *placed.items()]:
+        found[parent].append(child)
+    for kids in found.values():
+        kids.sort()
+    return found
+
+
+def child_counts(visible: QuerySet[Objective], parent_ids: Iterable[int]) -> dict[int, int]:
+    """Return, for each given objective (in view), how many objectives `children_of` draws
+    under it (absent: none), without reading the children with one link: the database counts
+    them (`drawn_under`)."""
+    parents = sorted(set(parent_ids))
+    counts: dict[int, int] = {}
+    if not parents:
+        return counts
+    single, placed = drawn_under(visible, parents)
+    for parent, number in (
+        single.values("parent_id").annotate(n=Count("id")).values_list("parent_id", "n")
+    ):
+        counts[parent] = number
+    for parent in placed.values():
+        counts[parent] = counts.get(parent, 0) + 1
     return counts
 
 

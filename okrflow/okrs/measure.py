@@ -188,6 +188,51 @@ def load_objectives(
     return LoadedObjectives(objectives, key_results, parent_links, tags)
 
 
+# What `measure_key_result` reads of a key result (`figures_of`, the weight, the order).
+FIGURE_FIELDS = (
+    "objective_id",
+    "shape",
+    "direction",
+    "start_value",
+    "target_value",
+    "current_value",
+    "relative_change",
+    "per_period",
+    "period",
+    "due_date",
+    "start_date",
+    "weight",
+    "position",
+)
+
+
+def load_for_tree(queryset: QuerySet[Objective], ids: list[int] | None = None) -> LoadedObjectives:
+    """`load_objectives` for the alignment tree, which draws a node per objective: its owner,
+    title and progress. Three queries: no tags, no key result owners, and the parent links
+    without their parents' rows (the tree places a child by its parents' ids)."""
+    objectives = list(
+        queryset.select_related("cycle", "owner_person", "owner_unit", "owner_project").defer(
+            "description"
+        )
+    )
+    scope: Any = ids if ids is not None else queryset.values("pk")
+    key_results: dict[int, list[KeyResult]] = defaultdict(list)
+    for kr in (
+        KeyResult.objects.filter(objective_id__in=scope, is_archived=False)
+        .only(*FIGURE_FIELDS)
+        .order_by("objective_id", "position", "id")
+    ):
+        key_results[kr.objective_id].append(kr)
+    parent_links: dict[int, list[Alignment]] = defaultdict(list)
+    for link in (
+        Alignment.objects.filter(child_id__in=scope)
+        .only("child_id", "parent_id", "is_primary", "weight")
+        .order_by("-is_primary", "id")
+    ):
+        parent_links[link.child_id].append(link)
+    return LoadedObjectives(objectives, key_results, parent_links, defaultdict(list))
+
+
 def measure_key_result(
     kr: KeyResult,
     window_start: datetime.date,

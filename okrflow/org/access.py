@@ -179,16 +179,31 @@ class Access:
         return OrgUnit.objects.filter(query).values("pk")
 
     @cached_property
-    def led_project_ids(self) -> frozenset[int]:
+    def project_roles(self) -> tuple[frozenset[int], frozenset[int]]:
+        """The projects this person is a member or the lead of, and those they lead: one query."""
         if self.person is None:
-            return frozenset()
-        return frozenset(Project.objects.filter(lead=self.person).values_list("pk", flat=True))
+            return frozenset(), frozenset()
+        rows = (
+            Project.objects.filter(Q(members=self.person) | Q(lead=self.person))
+            .order_by()
+            .values_list("pk", "lead_id")
+            .distinct()
+        )
+        projects, led = set(), set()
+        for pk, lead_id in rows:
+            projects.add(pk)
+            if lead_id == self.person.pk:
+                led.add(pk)
+        return frozenset(projects), frozenset(led)
 
-    @cached_property
+    @property
+    def led_project_ids(self) -> frozenset[int]:
+        return self.project_roles[1]
+
+    @property
     def member_project_ids(self) -> frozenset[int]:
-        if self.person is None:
-            return frozenset()
-        return frozenset(self.person.projects.values_list("pk", flat=True)) | self.led_project_ids
+        """The projects this person is a member of, or leads."""
+        return self.project_roles[0]
 
     @cached_property
     def co_owned(self) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:

@@ -131,4 +131,4 @@ def test_query_count_does_not_grow(client: Client, world: World, persona: str) -
     assert few == many
     # With the top bar's unread notifications; the objectives' and key results' ids are read
     # first by index (two queries more than a scoped subquery, which read the whole cycle).
-    assert many <= 23
+    assert many <= 20

@@ -145,7 +145,7 @@ def test_unit_query_count_does_not_grow(client: Client, world: World, persona: s
     add_people(world, 10, 2)
     many = page_queries(client, url)
     assert few == many
-    assert many <= 27  # with the unit's KPIs (#16)
+    assert many <= 24  # with the unit's KPIs (#16)
 
 
 # ---------------------------------------------------------------- projects
@@ -206,4 +206,4 @@ def test_project_query_count_does_not_grow(client: Client, world: World, persona
     add_people(world, 10, 2, project)
     many = page_queries(client, url)
     assert few == many
-    assert many <= 22
+    assert many <= 18

@@ -7,8 +7,8 @@ from typing import Any
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html
-from django.utils.translation import get_language, gettext_noop
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 
 from okrflow.engine.numbers import format_money, format_number
@@ -146,3 +146,115 @@ def path_to(pk: Any, view_name: str) -> str:
     if pattern is None:
         pattern = _paths[key] = reverse(view_name, args=[PLACEHOLDER])
     return pattern.replace(str(PLACEHOLDER), str(int(pk)))
+
+
+@register.simple_tag
+def mini_progress(progress: float | None, expected: float | None, status: Any) -> str:
+    """A compact progress bar with percent and status (`_mini_progress.html` draws it too).
+
+    One tag rather than an included template: the alignment tree draws one per objective.
+    """
+    shown = percent(progress)
+    return format_html(
+        '<span class="browse-progress status-{status}">'
+        '<span class="bar bar-small" role="progressbar" aria-valuemin="0" aria-valuemax="100"'
+        ' aria-valuenow="{now}" aria-label="{label}"><span class="bar-fill" style="width: {fill}">'
+        '</span><span class="bar-expected" style="left: {mark}" title="{expected_label}: '
+        '{expected}"></span></span> <span class="browse-percent">{shown}</span> '
+        '<span class="status-pill status-{status}">{status_label}</span></span>',
+        status=status,
+        now=shown.replace("%", ""),
+        label=_("Progress"),
+        fill=width(progress),
+        mark=width(expected),
+        expected_label=_("Expected by today"),
+        expected=percent(expected),
+        shown=shown,
+        status_label=status_label(status),
+    )
+
+
+OWNER_LINKS = (
+    ("owner_unit_id", "owner-unit", "unit_detail"),
+    ("owner_project_id", "owner-project", "project_detail"),
+    ("owner_person_id", "owner-person", "person_detail"),
+)
+
+
+@register.simple_tag
+def tree_node(row: Any) -> str:
+    """One node of the alignment tree (a `browse_data.TreeRow`): owner, title, badges, progress
+    and the hand-offs it waits for. A tag, not an included template: a tree draws hundreds."""
+    report, objective = row.report, row.report.objective
+    owner_field, owner_class, owner_view = next(
+        (link for link in OWNER_LINKS if getattr(objective, link[0])), OWNER_LINKS[-1]
+    )
+    badges = []
+    if objective.is_private:
+        badges.append(format_html('<span class="badge badge-private">{}</span>', _("Private")))
+    if objective.state != "active":
+        badges.append(
+            format_html(
+                '<span class="badge badge-state-{}">{}</span>',
+                objective.state,
+                objective.get_state_display(),
+            )
+        )
+    if getattr(row, "serves", ""):
+        badges.append(
+            format_html(
+                '<span class="badge badge-serves">{}</span>',
+                _("Serves: %(name)s") % {"name": row.serves},
+            )
+        )
+    link = path_to(objective.pk, "objective_detail")
+    if row.hidden:
+        more = ngettext("%(counter)s more aligned →", "%(counter)s more aligned →", row.hidden) % {
+            "counter": row.hidden
+        }
+        badges.append(format_html('<a class="browse-node-count" href="{}">{}</a>', link, more))
+    if row.child_count:
+        aligned = ngettext("%(counter)s aligned", "%(counter)s aligned", row.child_count) % {
+            "counter": row.child_count
+        }
+        badges.append(format_html('<span class="browse-node-count">{}</span>', aligned))
+    hand_offs = [
+        format_html(
+            '<span class="browse-hand-off"><span aria-hidden="true">⇢</span> {} '
+            '<a href="#tree-objective-{}">{}</a> <span class="muted small">{}</span></span>',
+            _("waits for"),
+            hand_off.objective_id,
+            hand_off.title,
+            _("by %(day)s") % {"day": short_date(hand_off.expected_by)},
+        )
+        for hand_off in getattr(row, "hand_offs", [])
+    ]
+    return format_html(
+        '<span class="browse-node status-{status}"><span class="browse-node-owner">'
+        '<a class="owner {owner_class}" href="{owner_link}">{owner}</a></span> '
+        '<span class="browse-node-title"><a href="{link}">{title}</a>{badges}</span> '
+        "{progress}</span>{hand_offs}",
+        status=report.status,
+        owner_class=owner_class,
+        owner_link=path_to(getattr(objective, owner_field), owner_view),
+        owner=objective.owner_name,
+        link=link,
+        title=objective.title,
+        badges=format_html_join("", " {}", ((badge,) for badge in badges)),
+        progress=mini_progress(report.progress, report.expected, report.status),
+        hand_offs=format_html_join("", "{}", ((hand_off,) for hand_off in hand_offs)),
+    )
+
+
+_named: dict[tuple[str, str], str] = {}
+
+
+@register.simple_tag
+def path(view_name: str) -> str:
+    """The path of a view taking no argument, reversed once per script prefix: the top bar of
+    every page links to a dozen (`{% path "my_okrs" %}`, as `{% url %}` without arguments)."""
+    key = (view_name, get_script_prefix())
+    found = _named.get(key)
+    if found is None:
+        found = _named[key] = reverse(view_name)
+    return found
