@@ -117,3 +117,29 @@ def check_in(
                 confidence="medium",
             ),
         )
+
+
+def rolled_up_org(today: datetime.date, **refresh: Any) -> tuple[Any, Cycle, KeyResult, int]:
+    """A 40-person synthetic organisation whose aligned objectives count in their parents'
+    progress, refreshed (`refresh` goes to `refresh_cycle`); return its summary, its cycle, a
+    person's first key result and the id of that key result's objective's first parent."""
+    from okrflow.demo.synth import build_synthetic_org
+    from okrflow.insights.snapshots import refresh_cycle
+    from okrflow.okrs.models import Alignment
+    from okrflow.org.models import Organisation
+
+    summary = build_synthetic_org(40, today)
+    organisation = Organisation.current()
+    organisation.include_children_in_progress = True
+    organisation.save()
+    refresh_cycle(summary.cycle, **refresh)
+    kr = (
+        KeyResult.objects.filter(
+            objective__cycle=summary.cycle, objective__owner_person__isnull=False
+        )
+        .order_by("pk")
+        .first()
+    )
+    assert kr is not None
+    parent = Alignment.objects.filter(child=kr.objective).values_list("parent_id", flat=True)[0]
+    return summary, summary.cycle, kr, parent

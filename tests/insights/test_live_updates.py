@@ -22,7 +22,7 @@ from okrflow.insights.snapshots import refresh_cycle
 from okrflow.insights.standings import people_touched as people_of_entries
 from okrflow.okrs.actions import align_objective, update_key_result, update_objective
 from tests.conftest import World
-from tests.insights.conftest import check_in, objective_with, record_weekly
+from tests.insights.conftest import check_in, objective_with, record_weekly, rolled_up_org
 
 
 def edits(world: World) -> None:
@@ -130,26 +130,12 @@ def test_the_live_update_where_children_count_in_progress_stores_what_a_full_ref
     The live update recomputes the whole cycle then, as the incremental refresh does."""
     from decimal import Decimal
 
-    from okrflow.demo.synth import build_synthetic_org
     from okrflow.insights.models import InsightTotal
     from okrflow.okrs.actions import record_key_result_value
-    from okrflow.okrs.models import Alignment, KeyResult
-    from okrflow.org.models import Organisation
+    from okrflow.okrs.models import Alignment
 
     settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1  # a large cycle: updated live, not on page load
-    summary = build_synthetic_org(40, today)
-    organisation = Organisation.current()
-    organisation.include_children_in_progress = True
-    organisation.save()
-    cycle = summary.cycle
-    refresh_cycle(cycle)
-    kr = (
-        KeyResult.objects.filter(objective__cycle=cycle, objective__owner_person__isnull=False)
-        .order_by("pk")
-        .first()
-    )
-    assert kr is not None
-    parent = Alignment.objects.filter(child=kr.objective).values_list("parent_id", flat=True)[0]
+    _summary, cycle, kr, parent = rolled_up_org(today)
     assert Alignment.objects.filter(parent_id=parent).count() > 1  # siblings not touched
 
     def stored() -> tuple[dict[int, tuple[float, str]], dict[tuple[int | None, int], Any]]:

@@ -16,7 +16,7 @@ from okrflow.insights.models import InsightTotal, ObjectiveSnapshot
 from okrflow.insights.snapshots import refresh_cycle
 from okrflow.org.actions import create_unit
 from tests.conftest import PASSWORD, World
-from tests.insights.conftest import objective_with, record_weekly
+from tests.insights.conftest import objective_with, record_weekly, rolled_up_org
 from tests.insights.test_snapshots import two_teams
 
 pytestmark = pytest.mark.django_db
@@ -187,24 +187,9 @@ def test_a_refresh_where_children_count_in_progress_recomputes_everything(db, to
     whole subtree: the refresh recomputes everything, and equals a recomputation from scratch."""
     from decimal import Decimal
 
-    from okrflow.demo.synth import build_synthetic_org
     from okrflow.okrs.actions import record_key_result_value
-    from okrflow.okrs.models import Alignment, KeyResult
-    from okrflow.org.models import Organisation
 
-    summary = build_synthetic_org(40, today)
-    organisation = Organisation.current()
-    organisation.include_children_in_progress = True
-    organisation.save()
-    cycle = summary.cycle
-    refresh_cycle(cycle, incremental=True)
-    kr = (
-        KeyResult.objects.filter(objective__cycle=cycle, objective__owner_person__isnull=False)
-        .order_by("pk")
-        .first()
-    )
-    assert kr is not None
-    parent = Alignment.objects.filter(child=kr.objective).values_list("parent_id", flat=True)[0]
+    summary, cycle, kr, parent = rolled_up_org(today, incremental=True)
     record_key_result_value(None, kr, value=Decimal("3"), measured_on=today)
     refreshed = refresh_cycle(cycle, incremental=True)
     assert refreshed.recomputed == summary.objectives  # type: ignore[attr-defined]
