@@ -122,9 +122,9 @@ def test_the_list_takes_the_same_queries_however_many_people(client: Client, wor
     with CaptureQueriesContext(connection) as big:
         response = client.get(url, {"q": "a"})
     assert response.status_code == 200
-    # Session, user, person (access), units for the filter, the count, the page, cycles (3),
-    # the top bar's unread notifications (1).
-    assert len(big) == len(small) == 10
+    # Session, user, person (access), units for the filter, the count, the page, the top bar's
+    # cycles (1) and unread notifications (1).
+    assert len(big) == len(small) == 8
 
 
 def test_the_list_is_paginated(client: Client, world: World) -> None:

@@ -90,9 +90,9 @@ def test_the_list_takes_the_same_queries_however_many_projects(
     with CaptureQueriesContext(connection) as big:
         response = client.get(url)
     assert "P9" in response.content.decode()
-    # Session, user, person (access), the projects with lead, unit and counts, cycles (3),
-    # the top bar's unread notifications (1).
-    assert len(big) == len(small) == 8
+    # Session, user, person (access), the projects with lead, unit and counts, the top bar's
+    # cycles (1) and unread notifications (1).
+    assert len(big) == len(small) == 6
 
 
 def test_admin_creates_a_project(client: Client, world: World) -> None:

@@ -83,9 +83,9 @@ def test_the_tree_takes_the_same_queries_however_big(client: Client, world: Worl
     with CaptureQueriesContext(connection) as big:
         response = client.get(url)
     assert response.status_code == 200
-    # Session, user, person (access), the units with leads and counts, the top bar's cycles (3),
-    # the top bar's unread notifications (1).
-    assert len(big) == len(small) == 8
+    # Session, user, person (access), the units with leads and counts, the top bar's cycles (1)
+    # and unread notifications (1).
+    assert len(big) == len(small) == 6
 
 
 def test_admin_creates_a_unit_under_a_parent(client: Client, world: World) -> None:
