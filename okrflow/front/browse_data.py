@@ -77,24 +77,15 @@ def measure(
     today: datetime.date,
     organisation: Organisation,
     ids: list[int] | None = None,
+    *,
+    for_tree: bool = False,
 ) -> list[ObjectiveReport]:
     """Load and measure objectives in four queries, in owner order (units, projects, people).
 
-    Pass `ids` when the queryset is a few known objectives (their rows are then read by id)."""
-    loaded = load_objectives(queryset, ids)
-    loaded.objectives.sort(key=owner_order)
-    return measure_objectives(loaded, today, organisation)
-
-
-def measure_for_tree(
-    queryset: QuerySet[Objective],
-    today: datetime.date,
-    organisation: Organisation,
-    ids: list[int] | None = None,
-) -> list[ObjectiveReport]:
-    """`measure` for the alignment tree's nodes, in three queries (`load_for_tree`): the
-    reports carry no tags, and their parent links no parents' rows."""
-    loaded = load_for_tree(queryset, ids)
+    Pass `ids` when the queryset is a few known objectives (their rows are then read by id).
+    `for_tree` loads what the alignment tree's nodes draw, in three queries (`load_for_tree`):
+    the reports then carry no tags, and their parent links no parents' rows."""
+    loaded = load_for_tree(queryset, ids) if for_tree else load_objectives(queryset, ids)
     loaded.objectives.sort(key=owner_order)
     return measure_objectives(loaded, today, organisation)
 

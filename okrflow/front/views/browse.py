@@ -102,7 +102,7 @@ def company_tree(request: HttpRequest) -> HttpResponse:
         if large:
             tree, reports = first_levels(visible, today, organisation)
         else:
-            reports = data.measure_for_tree(visible, today, organisation)
+            reports = data.measure(visible, today, organisation, for_tree=True)
             tree = data.build_alignment_tree(reports)
         summary = data.summarise(reports)
         from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
@@ -159,7 +159,9 @@ def first_levels(
     unaligned, more_unaligned = tree_scope.unaligned(visible)
     below = tree_scope.child_counts(visible, [*kids, *unaligned])
     ids = sorted({*roots, *kids, *unaligned})
-    reports = data.measure_for_tree(Objective.objects.filter(pk__in=ids), today, organisation, ids)
+    reports = data.measure(
+        Objective.objects.filter(pk__in=ids), today, organisation, ids, for_tree=True
+    )
     by_id = {report.objective.pk: report for report in reports}
     company: list[data.TreeRow] = []
     for pk in sorted(roots, key=lambda pk: data.owner_order(by_id[pk].objective)):
@@ -188,8 +190,12 @@ def company_branch(request: HttpRequest, objective_id: int) -> HttpResponse:
     visible = data.visible_in_cycle(request.user, objective.cycle)
     kids, hidden = capped(tree_scope.children_of(visible, [objective.pk]).get(objective.pk, []))
     below = tree_scope.child_counts(visible, kids)
-    reports = data.measure_for_tree(
-        Objective.objects.filter(pk__in=kids), timezone.localdate(), Organisation.current(), kids
+    reports = data.measure(
+        Objective.objects.filter(pk__in=kids),
+        timezone.localdate(),
+        Organisation.current(),
+        kids,
+        for_tree=True,
     )
     rows = data.with_closes(lazy_rows({r.objective.pk: r for r in reports}, kids, below, 0))
     from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
@@ -218,8 +224,12 @@ def company_apart(request: HttpRequest) -> HttpResponse:
     finder = tree_scope.unaligned if kind == "unaligned" else tree_scope.detached
     ids, more = finder(visible, after)
     below = tree_scope.child_counts(visible, ids)
-    reports = data.measure_for_tree(
-        Objective.objects.filter(pk__in=ids), timezone.localdate(), Organisation.current(), ids
+    reports = data.measure(
+        Objective.objects.filter(pk__in=ids),
+        timezone.localdate(),
+        Organisation.current(),
+        ids,
+        for_tree=True,
     )
     rows = data.with_closes(lazy_rows({r.objective.pk: r for r in reports}, ids, below, 0))
     from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
