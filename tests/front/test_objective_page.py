@@ -151,3 +151,67 @@ def test_not_found_and_not_allowed_pages_are_friendly(
     response = client.post(f"/objectives/{objective.pk}/archive/")
     assert response.status_code == 403
     assert "You cannot change this objective." in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "teammate", "sales_head"])
+def test_children_listed_are_those_the_reader_may_see(
+    client: Client, world: World, persona: str
+) -> None:
+    """The children are read by the parent index and private ones judged in Python: the page
+    lists exactly the live children `visible_to` lets the reader see."""
+    from okrflow.okrs.actions import archive_objective
+    from okrflow.org.actions import create_project
+
+    parent = make_objective(world, world.company, "Grow the company")
+    project = create_project(None, name="Launch", lead=world.teammate)
+    owners = [
+        world.member,
+        world.teammate,
+        world.marketing,
+        world.content_team,
+        world.sales,
+        world.sales_head,
+        project,
+    ]
+    children = []
+    for index, owner in enumerate(owners):
+        for private in (False, True):
+            child = make_objective(world, owner, f"Child {index}{'p' if private else ''}")
+            if private:
+                Objective.objects.filter(pk=child.pk).update(is_private=True)
+            align_objective(None, child, parent)
+            children.append(child)
+    archived = make_objective(world, world.member, "Child archived")
+    align_objective(None, archived, parent)
+    archive_objective(None, archived)
+    reader = getattr(world, persona)
+    response = as_(client, world, persona).get(f"/objectives/{parent.pk}/")
+    shown = {link.child_id for link in response.context["children"]}
+    expected = set(
+        Objective.objects.visible_to(reader.user)
+        .live()
+        .filter(pk__in=[c.pk for c in children])
+        .values_list("pk", flat=True)
+    )
+    assert shown == expected
+    assert 0 < len(expected) <= len(children)
+    if persona == "admin":
+        assert len(shown) == len(children)
+    assert "Child archived" not in response.content.decode()
+
+
+@pytest.mark.parametrize(("persona", "queries"), [("admin", 21), ("lead", 25), ("member", 25)])
+def test_objective_page_queries_are_pinned(
+    client: Client, world: World, persona: str, queries: int
+) -> None:
+    """The objective is read once with its visibility; the children by the parent index; the
+    other cycles from the top bar's list."""
+    parent = make_objective(world, world.marketing, "Own the SEO")
+    objective = make_objective(world, world.member, "Know our customers", tags=["research"])
+    align_objective(None, objective, parent)
+    child = make_objective(world, world.teammate, "Write the posts", is_private=True)
+    align_objective(None, child, objective)
+    as_(client, world, persona).get(f"/objectives/{objective.pk}/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/objectives/{objective.pk}/").status_code == 200
+    assert len(captured) == queries
