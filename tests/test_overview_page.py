@@ -182,3 +182,34 @@ def test_cycle_counts_cost_the_same_queries_whatever_the_cycle_holds(
     many = overview_queries(client)
     assert few == many
     assert many <= 22  # counted in one query, the page's ids in one per owner segment
+
+
+@pytest.mark.parametrize("persona", ["admin", "lead", "member", "outsider"])
+def test_a_cycle_spanning_pages_is_never_counted_whole(
+    client: Client, world: World, persona: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The pages read one id more than they show to tell whether another follows, and the
+    number of objectives comes with the stored status counts: no query counts the cycle."""
+    from okrflow.front import browse_data
+    from okrflow.front.views import overview
+
+    monkeypatch.setattr(overview, "OBJECTIVES_PER_PAGE", 2)
+    signed_in(client, world, persona)
+    add_objectives(world, 6, 0)  # a unit's: every page starts inside the units' segment
+    client.get("/")  # a small cycle stores its insights on the first view after a change
+    visible = browse_data.visible_in_cycle(getattr(world, persona).user, world.cycle).count()
+    number, more = 1, True
+    while more:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/?page={number}")
+        counting = [
+            query["sql"]
+            for query in queries
+            if query["sql"].startswith("SELECT COUNT") and "okrs_objective" in query["sql"]
+        ]
+        assert counting == [], number
+        assert response.context["objective_count"] == visible
+        assert f'class="stat-number">{visible}<' in response.content.decode()
+        more = response.context["page"].has_next()
+        number += 1
+    assert number - 1 == -(-visible // 2)  # every page, and no empty one after them

@@ -71,6 +71,7 @@ def test_pages_list_every_visible_objective_once_in_owner_order(
     signed_in(client, crowded, persona)
     shown: list[int] = []
     number = 1
+    total = client.get("/").context["objective_count"]
     while True:
         response = client.get(f"/?page={number}")
         page = response.context["page"]
@@ -80,7 +81,7 @@ def test_pages_list_every_visible_objective_once_in_owner_order(
         number += 1
     expected = expected_order(crowded, persona)
     assert shown == expected
-    assert page.paginator.count == len(expected)
+    assert total == len(expected)
     private = set(
         Objective.objects.filter(cycle=crowded.cycle, is_private=True).values_list("pk", flat=True)
     )
