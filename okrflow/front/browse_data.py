@@ -79,13 +79,20 @@ def measure(
     ids: list[int] | None = None,
     *,
     for_tree: bool = False,
+    key_result_owners: bool = True,
 ) -> list[ObjectiveReport]:
     """Load and measure objectives in four queries, in owner order (units, projects, people).
 
     Pass `ids` when the queryset is a few known objectives (their rows are then read by id).
     `for_tree` loads what the alignment tree's nodes draw, in three queries (`load_for_tree`):
-    the reports then carry no tags, and their parent links no parents' rows."""
-    loaded = load_for_tree(queryset, ids) if for_tree else load_objectives(queryset, ids)
+    the reports then carry no tags, and their parent links no parents' rows. Without
+    `key_result_owners` (cards that do not name them) the key results' owners are not read:
+    joined, PostgreSQL hashes every person of the organisation for a page's few dozen."""
+    loaded = (
+        load_for_tree(queryset, ids)
+        if for_tree
+        else load_objectives(queryset, ids, key_result_owners=key_result_owners)
+    )
     loaded.objectives.sort(key=owner_order)
     return measure_objectives(loaded, today, organisation)
 

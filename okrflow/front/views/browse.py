@@ -60,7 +60,9 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
         ids = data.ids_of(
             visible.filter(Q(owner_person=person) | Q(pk__in=co_owned_objective_ids(person)))
         )
-        measured = data.measure(Objective.objects.filter(pk__in=ids), today, organisation, ids)
+        measured = data.measure(
+            Objective.objects.filter(pk__in=ids), today, organisation, ids, key_result_owners=False
+        )
         reports = [r for r in measured if r.objective.owner_person_id == person.pk]
         co_owned = [r for r in measured if r.objective.owner_person_id != person.pk]
         owned = data.key_results_owned_elsewhere(visible, person, today, organisation)
