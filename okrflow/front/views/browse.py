@@ -139,6 +139,24 @@ def lazy_rows(
     ]
 
 
+def branch_rows(visible: QuerySet[Objective], ids: list[int]) -> list[data.TreeRow]:
+    """Measure the objectives `ids` of a branch or list loaded on request, as top rows of their
+    own (their children load later), with their hand-off lines."""
+    below = tree_scope.child_counts(visible, ids)
+    reports = data.measure(
+        Objective.objects.filter(pk__in=ids),
+        timezone.localdate(),
+        Organisation.current(),
+        ids,
+        for_tree=True,
+    )
+    rows = data.with_closes(lazy_rows({r.objective.pk: r for r in reports}, ids, below, 0))
+    from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
+
+    attach_hand_offs(rows)
+    return rows
+
+
 def capped(kids: list[int]) -> tuple[list[int], int]:
     """Keep at most BRANCH_LIMIT children (the first by id); say how many are left out."""
     kept = sorted(kids)[: tree_scope.BRANCH_LIMIT]
@@ -191,18 +209,7 @@ def company_branch(request: HttpRequest, objective_id: int) -> HttpResponse:
     )
     visible = data.visible_in_cycle(request.user, objective.cycle)
     kids, hidden = capped(tree_scope.children_of(visible, [objective.pk]).get(objective.pk, []))
-    below = tree_scope.child_counts(visible, kids)
-    reports = data.measure(
-        Objective.objects.filter(pk__in=kids),
-        timezone.localdate(),
-        Organisation.current(),
-        kids,
-        for_tree=True,
-    )
-    rows = data.with_closes(lazy_rows({r.objective.pk: r for r in reports}, kids, below, 0))
-    from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
-
-    attach_hand_offs(rows)
+    rows = branch_rows(visible, kids)
     return render(
         request,
         "front/browse/_tree_rows.html",
@@ -225,18 +232,7 @@ def company_apart(request: HttpRequest) -> HttpResponse:
     visible = data.visible_in_cycle(request.user, cycle)
     finder = tree_scope.unaligned if kind == "unaligned" else tree_scope.detached
     ids, more = finder(visible, after)
-    below = tree_scope.child_counts(visible, ids)
-    reports = data.measure(
-        Objective.objects.filter(pk__in=ids),
-        timezone.localdate(),
-        Organisation.current(),
-        ids,
-        for_tree=True,
-    )
-    rows = data.with_closes(lazy_rows({r.objective.pk: r for r in reports}, ids, below, 0))
-    from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
-
-    attach_hand_offs(rows)
+    rows = branch_rows(visible, ids)
     context = {"rows": rows, "cycle": cycle, "more_kind": kind, "more_after": more}
     if request.GET.get("section") == "1" and kind == "detached":
         if not rows:
