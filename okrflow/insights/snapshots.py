@@ -516,29 +516,27 @@ class Rows:
         """Put these rows in place of the given objectives' stored ones, and move the totals
         by the difference (under the cycle's refresh lock; later, when `change` gathers it)."""
         pending = change or TotalsChange()
-        pending.add(totals.contributions(cycle, objective_ids), self.contributions())
-        # Their owners' counts, old and new (read before and after: an owner's other objectives
-        # count too).
-        owners = self.owners(cycle, objective_ids)
-        owners_before = list(totals.owner_contributions(cycle, owners))
+        stored = totals.StoredRows.read(cycle, objective_ids)
+        pending.add(stored.contributions(), self.contributions())
+        # Their owners' histogram moves too: an owner's other objectives count in it, so their
+        # counts are read once, and the counts after come from the rows (old out, new in).
+        old = list(totals.owned_rows(stored.objectives))
+        new = list(totals.owned_rows(self.owner_fields()))
+        counts = totals.owner_counts(cycle, {group[:2] for group, _bucket in old + new})
+        pending.add(
+            totals.owner_figures(counts),
+            totals.owner_figures(totals.moved_counts(counts, old, new)),
+        )
         for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
             model.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
         self.write()
-        pending.add(owners_before, totals.owner_contributions(cycle, owners))
         if change is None:
             pending.apply(cycle)
 
-    def owners(self, cycle: Cycle, objective_ids: set[int]) -> set[totals.OwnerId]:
-        """Return the owners of these rows and of the given objectives' stored rows."""
-        stored = ObjectiveSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids)
-        return {
-            (kind, key)
-            for kind, key in [
-                *stored.exclude(owner_kind="").values_list("owner_kind", "owner_key"),
-                *((row.owner_kind, row.owner_key) for row in self.objectives),
-            ]
-            if kind and key is not None
-        }
+    def owner_fields(self) -> Iterator[dict[str, Any]]:
+        """These rows' fields that `totals.owned_rows` reads."""
+        for row in self.objectives:
+            yield {name: getattr(row, name) for name in ("unit_id", "bucket", *totals.OWNER_FIELDS)}
 
     def contributions(self) -> Iterator[tuple[int | None, int, totals.Figures]]:
         """Yield what these rows add to the totals, as `totals.contributions` reads them back."""
