@@ -195,10 +195,13 @@ def apply(
     reports: Iterable[ObjectiveReport], rolled: dict[int, Rolled], organisation: Organisation
 ) -> None:
     """Give reports measured by their own key results (`own_measures`) their rolled-up
-    progress, and judge their status from it, as `measure_objectives` does."""
+    progress, and judge their status from it, as `measure_objectives` does. Raise `NotStored`
+    for one not rolled up (made live since `rolled_up` read the cycle)."""
     thresholds = organisation.status_thresholds()
     for report in reports:
-        figures = rolled[report.objective.pk]
+        figures = rolled.get(report.objective.pk)
+        if figures is None:
+            raise NotStored
         report.progress = figures.progress
         report.status = objective_status(report, thresholds, has_data=figures.has_data)
 

@@ -710,12 +710,13 @@ def refresh_objectives(
             InsightRefresh.objects.select_for_update(nowait=True).filter(cycle=cycle).first()
             if objective_ids:
                 try:
+                    # Nothing is written before the figures are all rolled up.
                     rolled = roll_up(cycle, objective_ids, today)
+                    replace_objectives(cycle, objective_ids, today, rolled=rolled)
                 except rolling.NotStored:
                     # Everyone's standings are judged again with the rows: `people` among them.
                     rewrite_cycle(cycle, today, cycle_places(cycle), lambda _message: None)
                     return
-                replace_objectives(cycle, objective_ids, today, rolled=rolled)
             if people:
                 standings.update_standings(cycle, people)
     except DatabaseError:
