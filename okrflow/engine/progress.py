@@ -582,6 +582,19 @@ def roll_up_progress(
     return {key: settled[key] for key in nodes}
 
 
+def roll_up_progress_from(
+    nodes: Mapping[Hashable, ObjectiveNode], settled: Mapping[Hashable, float]
+) -> dict[Hashable, float]:
+    """Return every node's progress counting aligned children, as `roll_up_progress` does, when
+    some children's progress is known already: a child in `settled` counts as it is (it needs
+    no node), so a few objectives are rolled up over the settled figures of the rest."""
+    known = dict(settled)
+    for key in nodes:
+        if key not in known:
+            _settle_subtree(key, nodes, known)
+    return {key: known[key] for key in nodes}
+
+
 def _settle_subtree(
     root: Hashable, nodes: Mapping[Hashable, ObjectiveNode], settled: dict[Hashable, float]
 ) -> None:

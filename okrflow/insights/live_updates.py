@@ -204,15 +204,14 @@ def chunked(ids: list[int], size: int = 5000) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def with_ancestors(objective_ids: set[int], levels: int = 10) -> set[int]:
-    """Add every objective the given ones are aligned to, up the chain: their progress may roll up."""
+def with_ancestors(objective_ids: set[int]) -> set[int]:
+    """Add every objective the given ones are aligned to, up the chain however long (in any
+    cycle): their progress may roll up. One query per level."""
     from okrflow.okrs.models import Alignment
 
     found = set(objective_ids)
     frontier = set(objective_ids)
-    for _ in range(levels):
-        if not frontier:
-            break
+    while frontier:
         parents: set[int] = set()
         for chunk in chunked(sorted(frontier)):
             parents |= set(

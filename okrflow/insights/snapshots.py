@@ -38,7 +38,7 @@ from okrflow.audit.models import AuditEntry
 from okrflow.cycles.models import Cycle
 from okrflow.engine import grading
 from okrflow.engine.focus import OwnerKind, is_team
-from okrflow.insights import standings, totals
+from okrflow.insights import rolling, standings, totals
 from okrflow.insights.boards import build_alignment_map, checkin_days
 from okrflow.insights.collect import (
     CycleInsights,
@@ -206,7 +206,10 @@ def refresh_cycle(
         if changed is not None:
             touched, people = changed
             say(f"recomputing {len(touched)} changed objectives and {len(people)} people")
-            return refresh_changed(cycle, today, touched, people, mark, audit_mark, started)
+            try:
+                return refresh_changed(cycle, today, touched, people, mark, audit_mark, started)
+            except rolling.NotStored:
+                say("a child of a changed objective has no stored figures")
     say("measuring, forecasting and looking for risks")
     places = cycle_places(cycle)
     with transaction.atomic():
@@ -345,21 +348,21 @@ def changed_since(
     refresh.
 
     None when everything must be recomputed: another day (every pace and forecast moved), a
-    refresh without an audit mark, a change to the org chart, a cycle or the settings, or an
-    organisation whose objectives count their children in their progress. A
+    refresh without an audit mark, a change to the org chart, a cycle or the settings. When
+    objectives count their aligned children in their progress, the objectives above the touched
+    ones (in any cycle) are touched too: they are rolled up again (`rolling`). A
     mark of 0 is a refresh of data no audited change had touched yet (`okrflow synth` writes
     none): only the entries since are read, as after any other mark.
     Reads the audit trail a chunk at a time, keeping only the ids it names (`Changes`).
     """
-    from okrflow.insights.live_updates import Changes, objectives_touched, people_touched
+    from okrflow.insights.live_updates import (
+        Changes,
+        objectives_touched,
+        people_touched,
+        with_ancestors,
+    )
 
     if stored.computed_on != day or stored.audit_mark is None:
-        return None
-    if Organisation.current().include_children_in_progress:
-        # A parent's progress rolls up from every objective aligned below it, however deep:
-        # measuring it means loading its whole subtree (the company's is the cycle). Without
-        # the roll-up nothing stored of an objective depends on those aligned below it, and
-        # only the touched objectives are recomputed.
         return None
     changes = Changes()
     fields = ("id", "object_type", "object_id", "action", "before", "after")
@@ -376,6 +379,10 @@ def changed_since(
             return None
         last = entries[-1].pk
     touched = objectives_touched(changes)
+    if Organisation.current().include_children_in_progress:
+        # A parent's progress rolls up from the objectives aligned below it, however deep
+        # (from a nested cycle's too): each one above a touched objective moves with it.
+        touched = with_ancestors(touched)
     people = people_touched(changes)
     found: set[int] = set()
     for chunk in totals.chunked(sorted(touched), totals.CHUNK):
@@ -403,8 +410,12 @@ def refresh_changed(
         # The totals move once by the sum of every chunk's difference: each chunk's objectives
         # climb to the same units, whose rows would otherwise be read and rewritten per chunk.
         change = TotalsChange()
+        # Rolled up once for all (bottom-up over the touched and their ancestors): a chunk's
+        # parents must not count their children's figures of before.
+        rolled = roll_up(cycle, touched, today)
         for start in range(0, len(ids), totals.CHUNK):
-            replace_objectives(cycle, set(ids[start : start + totals.CHUNK]), today, change)
+            chunk = set(ids[start : start + totals.CHUNK])
+            replace_objectives(cycle, chunk, today, change, rolled)
         change.apply(cycle, tree)
         standings.update_standings(cycle, people, tree)
         refresh.computed_at = timezone.now()
@@ -516,29 +527,27 @@ class Rows:
         """Put these rows in place of the given objectives' stored ones, and move the totals
         by the difference (under the cycle's refresh lock; later, when `change` gathers it)."""
         pending = change or TotalsChange()
-        pending.add(totals.contributions(cycle, objective_ids), self.contributions())
-        # Their owners' counts, old and new (read before and after: an owner's other objectives
-        # count too).
-        owners = self.owners(cycle, objective_ids)
-        owners_before = list(totals.owner_contributions(cycle, owners))
+        stored = totals.StoredRows.read(cycle, objective_ids)
+        pending.add(stored.contributions(), self.contributions())
+        # Their owners' histogram moves too: an owner's other objectives count in it, so their
+        # counts are read once, and the counts after come from the rows (old out, new in).
+        old = list(totals.owned_rows(stored.objectives))
+        new = list(totals.owned_rows(self.owner_fields()))
+        counts = totals.owner_counts(cycle, {group[:2] for group, _bucket in old + new})
+        pending.add(
+            totals.owner_figures(counts),
+            totals.owner_figures(totals.moved_counts(counts, old, new)),
+        )
         for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
             model.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
         self.write()
-        pending.add(owners_before, totals.owner_contributions(cycle, owners))
         if change is None:
             pending.apply(cycle)
 
-    def owners(self, cycle: Cycle, objective_ids: set[int]) -> set[totals.OwnerId]:
-        """Return the owners of these rows and of the given objectives' stored rows."""
-        stored = ObjectiveSnapshot.objects.filter(cycle=cycle, objective_id__in=objective_ids)
-        return {
-            (kind, key)
-            for kind, key in [
-                *stored.exclude(owner_kind="").values_list("owner_kind", "owner_key"),
-                *((row.owner_kind, row.owner_key) for row in self.objectives),
-            ]
-            if kind and key is not None
-        }
+    def owner_fields(self) -> Iterator[dict[str, Any]]:
+        """These rows' fields that `totals.owned_rows` reads."""
+        for row in self.objectives:
+            yield {name: getattr(row, name) for name in ("unit_id", "bucket", *totals.OWNER_FIELDS)}
 
     def contributions(self) -> Iterator[tuple[int | None, int, totals.Figures]]:
         """Yield what these rows add to the totals, as `totals.contributions` reads them back."""
@@ -572,9 +581,20 @@ def compute_rows(
     queryset: QuerySet[Objective],
     today: datetime.date,
     places: Callable[[CycleInsights], Places],
+    rolled: dict[int, rolling.Rolled] | None = None,
 ) -> Rows:
-    """Measure, forecast and judge the objectives, and turn the result into rows to store."""
-    insights = collect_insights(cycle, queryset, today, stored_rows=True)
+    """Measure, forecast and judge the objectives, and turn the result into rows to store.
+
+    With `rolled` (where children count in progress, a few objectives of the cycle), each is
+    measured by its own key results, then given its rolled-up progress and status from it.
+    """
+    if rolled is None:
+        insights = collect_insights(cycle, queryset, today, stored_rows=True)
+    else:
+        organisation = Organisation.current()
+        alone = rolling.own_measures(organisation)
+        insights = collect_insights(cycle, queryset, today, alone, stored_rows=True)
+        rolling.apply((oi.report for oi in insights.objectives), rolled, organisation)
     facts = ObjectiveFacts.load(insights)
     objectives, cells = objective_rows(insights, places(insights), facts)
     return Rows(objectives, cells, risk_rows(cycle, find_risks(insights), facts))
@@ -675,10 +695,10 @@ def refresh_objectives(
     for the next `okrflow refresh-insights`. The cycle's fingerprint and audit mark are left as
     they were, so that run still includes the change (its alignment map order, the day's pace).
 
-    When objectives count their aligned children in their progress, a parent is measured from
-    its whole subtree (the company's is the cycle): recomputing a subset would store it measured
-    from part of its children. Everything is recomputed then, as `changed_since` decides for
-    the incremental refresh.
+    When objectives count their aligned children in their progress, `objective_ids` must hold
+    every objective above the changed ones (`live_updates.with_ancestors`): each is rolled up
+    again from its own key results and its children's stored or just computed figures
+    (`rolling`); the whole cycle only when a child has no stored figures yet.
     """
     if not InsightRefresh.objects.filter(cycle=cycle).exists():
         return  # nothing stored yet: the first full refresh computes everything
@@ -688,12 +708,15 @@ def refresh_objectives(
             # A full refresh rewriting the cycle holds this row: do not make the person who just
             # checked in wait for it; that refresh or the next one brings the change in.
             InsightRefresh.objects.select_for_update(nowait=True).filter(cycle=cycle).first()
-            if objective_ids and Organisation.current().include_children_in_progress:
-                # Everyone's standings are judged again with the rows: `people` among them.
-                rewrite_cycle(cycle, today, cycle_places(cycle), lambda _message: None)
-                return
             if objective_ids:
-                replace_objectives(cycle, objective_ids, today)
+                try:
+                    # Nothing is written before the figures are all rolled up.
+                    rolled = roll_up(cycle, objective_ids, today)
+                    replace_objectives(cycle, objective_ids, today, rolled=rolled)
+                except rolling.NotStored:
+                    # Everyone's standings are judged again with the rows: `people` among them.
+                    rewrite_cycle(cycle, today, cycle_places(cycle), lambda _message: None)
+                    return
             if people:
                 standings.update_standings(cycle, people)
     except DatabaseError:
@@ -705,12 +728,26 @@ def replace_objectives(
     objective_ids: set[int],
     today: datetime.date,
     change: TotalsChange | None = None,
+    rolled: dict[int, rolling.Rolled] | None = None,
 ) -> None:
     """Recompute some objectives' rows and move the totals by the difference (under the lock;
-    later, when `change` gathers the differences of several calls)."""
+    later, when `change` gathers the differences of several calls). Where children count in
+    progress, `rolled` holds the objectives' rolled-up figures (`roll_up`)."""
     queryset = visible_objectives(None, cycle).filter(pk__in=objective_ids)
-    rows = compute_rows(cycle, queryset, today, lambda insights: placed(cycle, insights))
+    rows = compute_rows(cycle, queryset, today, lambda insights: placed(cycle, insights), rolled)
     rows.replace(cycle, objective_ids, change)
+
+
+def roll_up(
+    cycle: Cycle, objective_ids: set[int], today: datetime.date
+) -> dict[int, rolling.Rolled] | None:
+    """Return the objectives' rolled-up figures when children count in progress (else None):
+    from their own key results and their children's stored or just computed figures. Raise
+    `rolling.NotStored` when a child has none stored."""
+    organisation = Organisation.current()
+    if not organisation.include_children_in_progress:
+        return None
+    return rolling.rolled_up(cycle, objective_ids, status_day(cycle, today), organisation)
 
 
 def placed(cycle: Cycle, insights: CycleInsights) -> Places:

@@ -47,7 +47,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 
 from okrflow.cycles.models import Cycle
 from okrflow.engine.progress import Status
@@ -152,26 +152,48 @@ def contributions(
 ) -> Iterator[tuple[int | None, int, Figures]]:
     """Yield (unit, bucket, figures) of each stored objective of the given ones, three queries
     per chunk of `CHUNK` objectives."""
-    ids = sorted(set(objective_ids))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        yield from _contributions(
-            ObjectiveSnapshot.objects.filter(cycle=cycle, objective_id__in=chunk),
-            HeatSnapshot.objects.filter(cycle=cycle, objective_id__in=chunk),
-            RiskSnapshot.objects.filter(cycle=cycle, objective_id__in=chunk),
-        )
+    return StoredRows.read(cycle, objective_ids).contributions()
 
 
-def _contributions(
-    objectives: QuerySet[ObjectiveSnapshot],
-    cells: QuerySet[HeatSnapshot],
-    risks: QuerySet[RiskSnapshot],
-) -> Iterator[tuple[int | None, int, Figures]]:
-    yield from contributions_of(
-        objectives.order_by().values(*OBJECTIVE_FIELDS),
-        cells.order_by().values_list("objective_id", "day", "progress_sum", "pace_sum", "known"),
-        risks.order_by().values_list("objective_id", "kind", "severity"),
-    )
+# What `owner_counts` groups an owner's rows by: kind, id, a team, unit (and then bucket).
+OwnerGroup = tuple[str, int, bool, int | None]
+OWNER_FIELDS = ("owner_kind", "owner_key", "owner_team")
+
+
+@dataclass
+class StoredRows:
+    """Some objectives' stored rows as the totals count them, read once."""
+
+    objectives: list[dict[str, Any]]
+    cells: list[tuple[int, datetime.date, float, float, int]]
+    risks: list[tuple[int, str, str]]
+
+    @classmethod
+    def read(cls, cycle: Cycle, objective_ids: Iterable[int]) -> StoredRows:
+        """Three queries per chunk of `CHUNK` objectives."""
+        rows = cls([], [], [])
+        ids = sorted(set(objective_ids))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            rows.objectives += (
+                ObjectiveSnapshot.objects.filter(cycle=cycle, objective_id__in=chunk)
+                .order_by()
+                .values(*OBJECTIVE_FIELDS, *OWNER_FIELDS)
+            )
+            rows.cells += (
+                HeatSnapshot.objects.filter(cycle=cycle, objective_id__in=chunk)
+                .order_by()
+                .values_list("objective_id", "day", "progress_sum", "pace_sum", "known")
+            )
+            rows.risks += (
+                RiskSnapshot.objects.filter(cycle=cycle, objective_id__in=chunk)
+                .order_by()
+                .values_list("objective_id", "kind", "severity")
+            )
+        return rows
+
+    def contributions(self) -> Iterator[tuple[int | None, int, Figures]]:
+        return contributions_of(self.objectives, self.cells, self.risks)
 
 
 def contributions_of(
@@ -219,25 +241,65 @@ def owner_contributions(
 ) -> Iterator[tuple[int | None, int, Figures]]:
     """Yield (unit, bucket, figures) of the owners' histogram (of every owner of the cycle when
     None), from their stored snapshot rows, one query (by the owner index when given)."""
+    return owner_figures(owner_counts(cycle, owners))
+
+
+def owner_counts(
+    cycle: Cycle, owners: Iterable[OwnerId] | None = None
+) -> dict[OwnerGroup, Counter[int]]:
+    """Count the owners' stored objectives per bucket (every owner of the cycle when None),
+    one query (by the owner index when given)."""
     rows = ObjectiveSnapshot.objects.filter(cycle=cycle).exclude(owner_kind="")
+    counted: dict[OwnerGroup, Counter[int]] = defaultdict(Counter)
     if owners is not None:
         by_kind: dict[str, set[int]] = defaultdict(set)
         for kind, key in owners:
             by_kind[kind].add(key)
         if not by_kind:
-            return
+            return counted
         wanted = Q()
         for kind, keys in by_kind.items():
             wanted |= Q(owner_kind=kind, owner_key__in=sorted(keys))
         rows = rows.filter(wanted)
-    counted: dict[tuple[str, int, bool, int | None], Counter[int]] = defaultdict(Counter)
     for kind, key, team, unit_id, bucket, count in (
         rows.order_by()
         .values_list("owner_kind", "owner_key", "owner_team", "unit_id", "bucket")
         .annotate(count=Count("id"))
     ):
         counted[(kind, key, team, unit_id)][bucket] += count
-    for (kind, _key, team, unit_id), buckets in counted.items():
+    return counted
+
+
+def owned_rows(rows: Iterable[dict[str, Any]]) -> Iterator[tuple[OwnerGroup, int]]:
+    """Yield each objective row's owner group and bucket (rows of `OBJECTIVE_FIELDS` with
+    `OWNER_FIELDS`), leaving out rows without an owner, as `owner_counts` does."""
+    for row in rows:
+        if row["owner_kind"] and row["owner_key"] is not None:
+            group = (row["owner_kind"], row["owner_key"], row["owner_team"], row["unit_id"])
+            yield group, row["bucket"]
+
+
+def moved_counts(
+    counts: dict[OwnerGroup, Counter[int]],
+    removed: Iterable[tuple[OwnerGroup, int]],
+    added: Iterable[tuple[OwnerGroup, int]],
+) -> dict[OwnerGroup, Counter[int]]:
+    """Return the owners' counts once some rows are removed and others added (no query)."""
+    moved: dict[OwnerGroup, Counter[int]] = defaultdict(Counter)
+    for group, buckets in counts.items():
+        moved[group].update(buckets)
+    for group, bucket in removed:
+        moved[group][bucket] -= 1
+    for group, bucket in added:
+        moved[group][bucket] += 1
+    return moved
+
+
+def owner_figures(
+    counts: dict[OwnerGroup, Counter[int]],
+) -> Iterator[tuple[int | None, int, Figures]]:
+    """Yield (unit, bucket, figures) of the owners' histogram from their counts per bucket."""
+    for (kind, _key, team, unit_id), buckets in counts.items():
         public = buckets.get(PUBLIC, 0)
         if public:
             yield unit_id, PUBLIC, Counter({owner_name(kind, team, public): 1})

@@ -125,11 +125,13 @@ def test_the_queued_task_updates_the_stored_insights_from_the_ids(
 def test_the_live_update_where_children_count_in_progress_stores_what_a_full_refresh_does(
     db, today, settings, committed
 ) -> None:  # type: ignore[no-untyped-def]
-    """A parent's progress rolls up from every objective aligned below it: recomputing the
-    touched objectives and their parents alone measured a parent from part of its children.
-    The live update recomputes the whole cycle then, as the incremental refresh does."""
+    """A parent's progress rolls up from every objective aligned below it: the live update
+    recomputes the touched objective and every one above it, each from its children's stored
+    figures, and stores what a full refresh does; the other objectives' rows stay as they
+    were (not rewritten: the same row ids)."""
     from decimal import Decimal
 
+    from okrflow.insights.live_updates import with_ancestors
     from okrflow.insights.models import InsightTotal
     from okrflow.okrs.actions import record_key_result_value
     from okrflow.okrs.models import Alignment
@@ -152,8 +154,15 @@ def test_the_live_update_where_children_count_in_progress_stores_what_a_full_ref
         }
         return objectives, sums
 
+    rows = dict(ObjectiveSnapshot.objects.values_list("objective_id", "pk"))
     with committed():
         record_key_result_value(None, kr, value=Decimal("9"), measured_on=today)
     live = stored()
+    kept = {
+        objective
+        for objective, pk in ObjectiveSnapshot.objects.values_list("objective_id", "pk")
+        if rows[objective] == pk
+    }
+    assert set(rows) - kept == with_ancestors({kr.objective_id})
     refresh_cycle(cycle)  # from scratch
     assert live == stored()
