@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from okrflow.cycles.models import Cycle
@@ -49,6 +49,8 @@ class ObjectiveLine:
 
 T = TypeVar("T")
 
+UNITS_READ_BY_ID = 500  # beyond this many units, `by_department` reads them all
+
 
 def mean_score(scores: Iterable[Decimal]) -> Decimal | None:
     """Return the plain mean of objective scores, cut like a grade; None without any."""
@@ -67,12 +69,19 @@ def by_department(
 ) -> list[tuple[OrgUnit | None, str, list[T]]]:
     """Group items by the department their unit sits in, departments in tree order.
 
-    Items of the company unit itself form its own group; those in no unit come last.
+    Items of the company unit itself form its own group; those in no unit come last. Reads
+    only the items' units and the departments (one query: a page of twenty objectives needs a
+    few dozen of the organisation's units, not all of them).
     """
-    units = {unit.pk: unit for unit in OrgUnit.objects.all()}
+    found_units = [(item, unit_of(item)) for item in items]
+    wanted = {unit_id for _item, unit_id in found_units if unit_id is not None}
+    rows = OrgUnit.objects.all()
+    if len(wanted) <= UNITS_READ_BY_ID:
+        rows = rows.filter(Q(pk__in=sorted(wanted)) | Q(depth__lte=1))
+    units = {unit.pk: unit for unit in rows}
     groups: dict[int | None, tuple[OrgUnit | None, list[T]]] = {}
-    for item in items:
-        department = department_of(units, unit_of(item))
+    for item, unit_id in found_units:
+        department = department_of(units, unit_id)
         key = department.pk if department else None
         groups.setdefault(key, (department, []))[1].append(item)
     ordered = sorted(groups.values(), key=lambda g: (g[0] is None, g[0].path if g[0] else ""))
