@@ -221,7 +221,9 @@ def build_review(
 ) -> CycleReview:
     """Assemble the review of the given objectives, grouped by department (`ids`: the
     queryset's, when it is one page: its rows are then read by id)."""
-    lines = frozen_lines(cycle, queryset) if cycle.is_closed else preview_lines(cycle, queryset, ids)
+    lines = (
+        frozen_lines(cycle, queryset) if cycle.is_closed else preview_lines(cycle, queryset, ids)
+    )
     scope: Any = ids if ids is not None else queryset.values("pk")
     for reflection in Reflection.objects.filter(objective__in=scope):
         if reflection.objective_id in lines:
