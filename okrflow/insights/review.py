@@ -6,13 +6,13 @@ A closed cycle shows its frozen grades; an active one shows what closing it toda
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from okrflow.cycles.models import Cycle
@@ -21,7 +21,7 @@ from okrflow.insights import totals as totals_module
 from okrflow.insights.actions import grade_cycle
 from okrflow.insights.collect import owner_unit_id
 from okrflow.insights.models import CarryOver, KeyResultGrade, ObjectiveGrade, Reflection
-from okrflow.okrs.measure import load_objectives
+from okrflow.okrs.measure import LoadedObjectives
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.models import OrgUnit
 
@@ -49,6 +49,8 @@ class ObjectiveLine:
 
 T = TypeVar("T")
 
+UNITS_READ_BY_ID = 500  # beyond this many units, `by_department` reads them all
+
 
 def mean_score(scores: Iterable[Decimal]) -> Decimal | None:
     """Return the plain mean of objective scores, cut like a grade; None without any."""
@@ -67,12 +69,19 @@ def by_department(
 ) -> list[tuple[OrgUnit | None, str, list[T]]]:
     """Group items by the department their unit sits in, departments in tree order.
 
-    Items of the company unit itself form its own group; those in no unit come last.
+    Items of the company unit itself form its own group; those in no unit come last. Reads
+    only the items' units and the departments (one query: a page of twenty objectives needs a
+    few dozen of the organisation's units, not all of them).
     """
-    units = {unit.pk: unit for unit in OrgUnit.objects.all()}
+    found_units = [(item, unit_of(item)) for item in items]
+    wanted = {unit_id for _item, unit_id in found_units if unit_id is not None}
+    rows = OrgUnit.objects.all()
+    if len(wanted) <= UNITS_READ_BY_ID:
+        rows = rows.filter(Q(pk__in=sorted(wanted)) | Q(depth__lte=1))
+    units = {unit.pk: unit for unit in rows}
     groups: dict[int | None, tuple[OrgUnit | None, list[T]]] = {}
-    for item in items:
-        department = department_of(units, unit_of(item))
+    for item, unit_id in found_units:
+        department = department_of(units, unit_id)
         key = department.pk if department else None
         groups.setdefault(key, (department, []))[1].append(item)
     ordered = sorted(groups.values(), key=lambda g: (g[0] is None, g[0].path if g[0] else ""))
@@ -126,9 +135,27 @@ class CycleReview:
         return mean_score(line.score for line in self.lines)
 
 
-def frozen_lines(queryset: QuerySet[Objective]) -> dict[int, ObjectiveLine]:
+def review_objectives(
+    cycle: Cycle, queryset: QuerySet[Objective], ids: list[int] | None = None
+) -> LoadedObjectives:
+    """Load the objectives (with their owners) and their key results, in two queries: what the
+    grading and the review show (`load_objectives` also reads the tags, parent links and key
+    results' owners, which the review never shows: two queries and a hundred objects more)."""
+    objectives = list(queryset.select_related("owner_person", "owner_unit", "owner_project"))
+    for objective in objectives:
+        objective._state.fields_cache["cycle"] = cycle
+    key_results: dict[int, list[KeyResult]] = defaultdict(list)
+    scope: Any = ids if ids is not None else queryset.values("pk")
+    for kr in KeyResult.objects.filter(objective_id__in=scope, is_archived=False).order_by(
+        "objective_id", "position", "id"
+    ):
+        key_results[kr.objective_id].append(kr)
+    return LoadedObjectives(objectives, key_results, {}, {})
+
+
+def frozen_lines(cycle: Cycle, queryset: QuerySet[Objective]) -> dict[int, ObjectiveLine]:
     """Read a closed cycle's stored grades."""
-    loaded = load_objectives(queryset)
+    loaded = review_objectives(cycle, queryset)
     objective_grades = {
         g.objective_id: g
         for g in ObjectiveGrade.objects.filter(objective__in=queryset.values("pk"))
@@ -162,7 +189,7 @@ def preview_lines(
     cycle: Cycle, queryset: QuerySet[Objective], ids: list[int] | None = None
 ) -> dict[int, ObjectiveLine]:
     """Grade an open cycle as closing it now would, without saving (`ids`: a page's)."""
-    loaded = load_objectives(queryset, ids)
+    loaded = review_objectives(cycle, queryset, ids)
     result = grade_cycle(cycle, loaded=loaded)
     objectives = {objective.pk: objective for objective in loaded.objectives}
     key_results = {kr.pk: kr for krs in loaded.key_results.values() for kr in krs}
@@ -194,7 +221,9 @@ def build_review(
 ) -> CycleReview:
     """Assemble the review of the given objectives, grouped by department (`ids`: the
     queryset's, when it is one page: its rows are then read by id)."""
-    lines = frozen_lines(queryset) if cycle.is_closed else preview_lines(cycle, queryset, ids)
+    lines = (
+        frozen_lines(cycle, queryset) if cycle.is_closed else preview_lines(cycle, queryset, ids)
+    )
     scope: Any = ids if ids is not None else queryset.values("pk")
     for reflection in Reflection.objects.filter(objective__in=scope):
         if reflection.objective_id in lines:

@@ -43,6 +43,7 @@ from okrflow.okrs.models import Alignment, Initiative, KeyResult, KeyResultValue
 from okrflow.org.access import access_for
 from okrflow.org.actions import create_project
 from okrflow.org.models import Organisation
+from okrflow.planner_statistics import gather_statistics
 
 # Rows per INSERT statement: large enough that a statement's cost is spread over many rows,
 # small enough that no statement's text grows with the file (SQLite caps it further).
@@ -412,6 +413,7 @@ def run_import(actor: Any, preview: ImportPreview, *, rehearsal: bool = False) -
                 if rehearsal:
                     raise _Rehearsed  # leaves the transaction by rolling it back
         swapped = []  # written: the plans keep the projects made for them
+        gather_statistics()  # SQLite's planner: the tables' new sizes
     except (ValidationError, PermissionDenied) as error:
         raise ImportFailed(
             [Problem(message, place.line, where=place.where) for message in error_messages(error)]

@@ -355,3 +355,17 @@ def test_derived_rows_are_stored_in_batches_without_their_ids(world: World, toda
         assert all(cell.pk is None for cell in cells)
     else:
         assert len({cell.pk for cell in cells}) == 7
+
+
+def test_refresh_insights_gathers_sqlites_planner_statistics(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    """SQLite gathers none by itself: without them its planner reads a cycle's every snapshot
+    to find a reader's few private objectives (PostgreSQL's autovacuum gathers its own)."""
+    settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
+    two_teams(world)
+    call_command("refresh-insights", stdout=io.StringIO())
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl FROM sqlite_stat1")
+        analysed = {table for (table,) in cursor.fetchall()}
+    assert {"insights_objectivesnapshot", "insights_risksnapshot", "okrs_objective"} <= analysed

@@ -456,3 +456,16 @@ def test_rows_written_in_bulk_take_ids_later_rows_never_reuse(world: World) -> N
     assert stored == {o.pk: o.title for o in made}
     later = Objective.objects.create(cycle=world.cycle, title="Later", owner_unit=world.sales)
     assert later.pk > max(o.pk for o in made)
+
+
+def test_an_import_gathers_sqlites_planner_statistics(world: World) -> None:
+    """SQLite gathers none by itself: after a large import its planner would guess."""
+    people = many_people(world, 10)
+    preview = preview_for(world.cycle, sample(10, owners=people), world.admin.user)
+    run_import(world.admin.user, preview)
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl FROM sqlite_stat1")
+        analysed = {table for (table,) in cursor.fetchall()}
+    assert {"okrs_objective", "okrs_keyresult"} <= analysed

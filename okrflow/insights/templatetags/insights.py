@@ -6,13 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from okrflow.engine.numbers import format_fixed
-from okrflow.front.templatetags.okrflow import percent
+from okrflow.front.templatetags.okrflow import kr_value, path_to, percent, status_label
+from okrflow.insights.charts import Sparkline
 
 register = template.Library()
 
@@ -105,3 +106,71 @@ def heat_cells(cells: list[Any], progress_word: str, pace_word: str, empty_word:
         )
     # Class names and figures; the words are escaped above.
     return mark_safe("".join(drawn))
+
+
+@register.simple_tag
+def sparkline(line: Sparkline | None) -> SafeString:
+    """Draw a key result's sparkline (lists draw dozens: a tag, not an included template)."""
+    if line is None:
+        return mark_safe("")
+    return format_html(
+        '<svg class="ins-spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        ' aria-hidden="true"><polyline class="spark-pace" points="{pace}"/>'
+        '<polyline class="spark-line" points="{path}"/>'
+        '<circle cx="{x}" cy="{y}" r="2.5"/></svg>',
+        width=line.width,
+        height=line.height,
+        pace=line.pace_path,
+        path=line.path,
+        x=line.last_x,
+        y=line.last_y,
+    )
+
+
+NO_FORECAST = mark_safe("&nbsp;")
+
+
+@register.simple_tag
+def key_result_items(rows: list[Any]) -> SafeString:
+    """Draw a listed objective's key results (`listing.KeyResultRow`), each a list item with
+    its sparkline: the unit and person pages list dozens, one tag rather than a loop of tags."""
+    return format_html_join(
+        "\n",
+        '<li><a class="ins-kr-link" href="{}">{}</a>\n{}\n<span class="ins-kr-progress">{}</span>'
+        '\n<span class="ins-kr-forecast">{}</span>\n'
+        '<span class="dot status-{}" title="{}"></span></li>',
+        (
+            (
+                path_to(row.key_result.pk, "insights:key_result"),
+                row.key_result.title,
+                sparkline(row.sparkline),
+                percent(row.progress),
+                NO_FORECAST if row.forecast is None else f"→ {percent(row.forecast)}",
+                row.status,
+                status_label(row.status),
+            )
+            for row in rows
+        ),
+    )
+
+
+@register.simple_tag
+def graded_key_results(lines: list[Any]) -> SafeString:
+    """Draw the review's table rows of an objective's graded key results (`KeyResultLine`):
+    a page of twenty objectives has some eighty, one tag rather than a loop of tags."""
+    return format_html_join(
+        "",
+        '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
+        '<td><span class="ins-score-small band-{}">{}</span></td></tr>',
+        (
+            (
+                path_to(line.key_result.pk, "insights:key_result"),
+                line.key_result.title,
+                kr_value(line.key_result, line.final_value),
+                kr_value(line.key_result, line.target),
+                line.band,
+                score(line.score),
+            )
+            for line in lines
+        ),
+    )

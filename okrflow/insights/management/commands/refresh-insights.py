@@ -13,6 +13,7 @@ from django.utils import timezone
 from okrflow.cycles.models import Cycle
 from okrflow.insights.models import InsightRefresh, RiskSnapshot
 from okrflow.insights.snapshots import is_current, refresh_cycle
+from okrflow.planner_statistics import gather_statistics
 
 
 def cycles_to_refresh(name: str | None) -> list[Cycle]:
@@ -75,6 +76,8 @@ class Command(BaseCommand):
                     "seconds": refresh.seconds,
                 }
             )
+        if any(not result["skipped"] for result in results):
+            gather_statistics()  # SQLite's planner: the stored insights' new sizes
         if options["json"]:
             self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
             return
