@@ -100,6 +100,20 @@ class Recorder:
         )
 
 
+def gather_statistics_as_deployed() -> None:
+    """The planner's statistics as a deployment has them: PostgreSQL's autovacuum gathers them
+    in full; okrflow gathers SQLite's, sampled, after its large writes (`planner_statistics`)."""
+    from django.db import connection
+
+    from okrflow.planner_statistics import gather_statistics
+
+    if connection.vendor == "sqlite":
+        gather_statistics()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def timed_get(client: Any, path: str, runs: int) -> tuple[float, int, int]:
     """GET `path` `runs` times; return the median ms, the last query count and size."""
     from django.db import connection
@@ -157,8 +171,7 @@ def measure(
         cycle = Cycle.objects.get(name__startswith="Synth")
         # The planner's statistics, as autovacuum would gather them on a live database: without
         # them a freshly built organisation is measured with guessed row counts.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        gather_statistics_as_deployed()
 
     if "refresh" in only:
         with CaptureQueriesContext(connection) as queries:
@@ -168,10 +181,8 @@ def measure(
         record.add("refresh-insights (whole cycle)", "-", refresh_ms, None, len(queries))
     if built:
         # Again once the first refresh has filled the stored insights: they were empty at the
-        # ANALYZE above, and SQLite (unlike PostgreSQL's autovacuum) never gathers statistics
-        # by itself, so its planner would read the insights tables without any.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        # first gathering (on SQLite `refresh-insights` has already done this itself).
+        gather_statistics_as_deployed()
 
     root = OrgUnit.objects.filter(parent=None).select_related("lead__user").order_by("pk").first()
     member_unit = OrgUnit.objects.filter(depth=2).select_related("lead").order_by("pk").first()

@@ -551,10 +551,12 @@ def viewer_for(user: Any, cycle: Cycle) -> Viewer:
     if reports:
         seen |= Q(owner_person_id__in=sorted(reports))
     private = Objective.objects.filter(cycle=cycle, is_private=True).filter(seen).values("pk")
+    # By objective alone (`private` is already the cycle's): with a `cycle=` condition too, a
+    # SQLite without statistics reads every snapshot of the cycle by its cycle index.
     rows = [
         (objective_id, kind, key)
         for objective_id, unit_id, bucket, kind, key in ObjectiveSnapshot.objects.filter(
-            cycle=cycle, objective_id__in=private
+            objective_id__in=private
         ).values_list("objective_id", "unit_id", "bucket", "owner_kind", "owner_key")
         if not (bucket == PRIVATE_OWNED and unit_id in led)
     ]
