@@ -104,6 +104,8 @@ class KeyResultReport:
     expected: float
     status: engine.Status
     target: Decimal | None
+    # What it was measured from (`figures_of` with its objective's cycle start).
+    figures: engine.KeyResultFigures
 
 
 @dataclass
@@ -247,6 +249,7 @@ def measure_key_result(
         expected=engine.key_result_expected(figures, on),
         status=engine.key_result_status(figures, on, success_bar, thresholds),
         target=engine.effective_target(figures),
+        figures=figures,
     )
 
 
