@@ -81,6 +81,8 @@ class KeyResultInsight:
     forecast: ProgressForecast | None
     # A compound key result's parts; its forecast then combines theirs.
     parts: list[PartInsight] = field(default_factory=list)
+    # Its `progress_function`, when the collector built it already (for the forecast).
+    measure: Callable[[Decimal], float] | None = field(default=None, repr=False)
 
     @property
     def key_result(self) -> KeyResult:
@@ -89,7 +91,7 @@ class KeyResultInsight:
     @cached_property
     def progress_of(self) -> Callable[[Decimal], float]:
         """Return the raw progress the key result would show at a value (`progress_at`)."""
-        return progress_function(self.figures)
+        return self.measure or progress_function(self.figures)
 
     @cached_property
     def progress_points(self) -> list[tuple[datetime.date, float]]:
@@ -298,7 +300,8 @@ def collect_insights(
             )
             history = values.get(kr.pk, [])
             kr_lines = lines.get(kr.pk, [])
-            forecast = forecast_key_result(figures, history, kr_lines, on, bar)
+            measure = progress_function(figures)
+            forecast = forecast_key_result(figures, history, kr_lines, on, bar, progress=measure)
             part_insights = [
                 part_insight(kr, part, part_values.get(part.pk, []), kr_lines, on, bar, cycle)
                 for part in parts.get(kr.pk, [])
@@ -315,6 +318,7 @@ def collect_insights(
                     initiatives_done=done.get(kr.pk, []),
                     forecast=forecast,
                     parts=part_insights,
+                    measure=measure,
                 )
             )
         links = parents.get(objective.pk, [])
