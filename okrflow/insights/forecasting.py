@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -35,12 +35,19 @@ class ProgressForecast:
     forecast: engine.Forecast
 
 
-def progress_at(figures: KeyResultFigures, value: Decimal | float) -> float:
-    """Return the raw progress the key result would show at a value."""
+def progress_at(
+    figures: KeyResultFigures,
+    value: Decimal | float,
+    progress: Callable[[Decimal], float] | None = None,
+) -> float:
+    """Return the raw progress the key result would show at a value (by `progress`, its
+    `progress_function`, when the caller has it already)."""
     try:
         current = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
     except (InvalidOperation, ValueError):
         return 0.0
+    if progress is not None:
+        return progress(current)
     # `dataclasses.replace` runs the constructor: a refresh calls this for every value of every
     # key result (hundreds of thousands at 10,000 people); a copy of the fields is the same.
     moved = object.__new__(KeyResultFigures)
@@ -107,8 +114,12 @@ def forecast_key_result(
     on: datetime.date,
     bar: float,
     settings: engine.ForecastSettings | None = None,
+    progress: Callable[[Decimal], float] | None = None,
 ) -> ProgressForecast | None:
-    """Forecast a key result's progress on its due date; None once it is due or without data."""
+    """Forecast a key result's progress on its due date; None once it is due or without data.
+
+    `progress` is the key result's `progress_function`, when the caller has it already.
+    """
     settings = settings or engine.ForecastSettings()
     if on >= figures.due_date:
         return None
@@ -136,7 +147,7 @@ def forecast_key_result(
     )
     if result is None:
         return None
-    return _in_progress(figures, result, bar)
+    return _in_progress(figures, result, bar, progress)
 
 
 def _forecast_recurring(
@@ -167,10 +178,13 @@ def _forecast_recurring(
 
 
 def _in_progress(
-    figures: KeyResultFigures, result: engine.Forecast, bar: float
+    figures: KeyResultFigures,
+    result: engine.Forecast,
+    bar: float,
+    progress: Callable[[Decimal], float] | None = None,
 ) -> ProgressForecast:
-    low = progress_at(figures, result.low)
-    high = progress_at(figures, result.high)
+    low = progress_at(figures, result.low, progress)
+    high = progress_at(figures, result.high, progress)
     bar_value = value_for_progress(figures, bar)
     chance = None
     if bar_value is not None and math.isfinite(bar_value):
@@ -180,7 +194,7 @@ def _in_progress(
             chance = result.probability_at_least(bar_value)
     return ProgressForecast(
         "trend",
-        progress_at(figures, result.expected),
+        progress_at(figures, result.expected, progress),
         min(low, high),
         max(low, high),
         chance,

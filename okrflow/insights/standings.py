@@ -88,6 +88,38 @@ def cycle_key_result_counts(cycle: Cycle) -> dict[int, int]:
     return counts
 
 
+PERSON_RULES = (
+    "owner_id",
+    "objective__owner_person_id",
+    "objective__owner_unit__lead_id",
+    "objective__owner_project__lead_id",
+    "coowners__person_id",
+    "objective__coowners__person_id",
+)
+
+
+def people_key_result_counts(cycle: Cycle, person_ids: list[int]) -> dict[int, int]:
+    """Count these people's check-in key results of the cycle (the counts of
+    `cycle_key_result_counts`) in one query of six indexed lookups, one per rule that ties a
+    person to a key result (see `checkins.scope.key_result_ids`), each giving (person, key
+    result): what an incremental refresh of a thousand people reads, not the whole cycle."""
+    from okrflow.okrs.models import KeyResult, ObjectiveState
+
+    if not person_ids:
+        return {}
+    live = (
+        KeyResult.objects.filter(objective__cycle=cycle, is_archived=False)
+        .exclude(objective__state=ObjectiveState.ARCHIVED)
+        .order_by()
+    )
+    lookups = [
+        live.filter(**{f"{rule}__in": person_ids}).values_list(rule, "pk") for rule in PERSON_RULES
+    ]
+    pairs = set(lookups[0].union(*lookups[1:], all=True))
+    counts: Counter[int] = Counter(person_id for person_id, _kr_id in pairs)
+    return dict(counts)
+
+
 def compute_standings(
     cycle: Cycle, person_ids: list[int], counts: dict[int, int] | None = None
 ) -> list[CheckinStanding]:
@@ -171,10 +203,11 @@ def update_standings(cycle: Cycle, person_ids: set[int], tree: totals.Tree | Non
 
     tree = tree or totals.Tree.load()
     ids = sorted(person_ids)
-    counts = cycle_key_result_counts(cycle) if len(ids) > FEW_PEOPLE else None
     for start in range(0, len(ids), totals.CHUNK):
         chunk = ids[start : start + totals.CHUNK]
         old = list(CheckinStanding.objects.filter(cycle=cycle, person_id__in=chunk))
+        # Many people: their key results by the indexed lookups, not by a pass over the cycle.
+        counts = people_key_result_counts(cycle, chunk) if len(chunk) > FEW_PEOPLE else None
         new = compute_standings(cycle, chunk, counts)
         CheckinStanding.objects.filter(cycle=cycle, person_id__in=chunk).delete()
         CheckinStanding.objects.bulk_create(new, batch_size=500)

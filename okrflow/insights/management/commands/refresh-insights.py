@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from okrflow.cycles.models import Cycle
+from okrflow.insights.collect import garbage_collector_paused
 from okrflow.insights.models import InsightRefresh, RiskSnapshot
 from okrflow.insights.snapshots import is_current, refresh_cycle
 from okrflow.planner_statistics import gather_statistics
@@ -63,7 +64,8 @@ class Command(BaseCommand):
 
             # Only the objectives changed since the last refresh, when it was of the same day and
             # org chart; else everything, a chunk of objectives at a time.
-            refresh = refresh_cycle(cycle, progress=say, incremental=not options["full"])
+            with garbage_collector_paused():
+                refresh = refresh_cycle(cycle, progress=say, incremental=not options["full"])
             results.append(
                 {
                     "cycle": cycle.name,
