@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from okrflow.action_support import decimal_column
 from okrflow.audit.log import audit_entry, record_changes, snapshot
 from okrflow.audit.models import AuditEntry
-from okrflow.checkins.actions.compiled import rows_by_ids
 from okrflow.checkins.actions.inputs import (
     CheckInInput,
     CleanCheckIn,
@@ -33,6 +32,7 @@ from okrflow.checkins.actions.inputs import (
     require_checkin_rights,
     require_update_rights,
 )
+from okrflow.checkins.compiled import rows_by_ids
 from okrflow.checkins.models import CheckIn, CheckInState, KeyResultCheckIn
 from okrflow.checkins.schedule import local_today, measured_day, week_of
 from okrflow.checkins.scope import checkin_key_result_ids, key_results_for

@@ -21,6 +21,8 @@ M = TypeVar("M", bound=models.Model)
 
 # The stand-in for the n-th id is FIRST_MARK - n.
 FIRST_MARK = -7_100_000_000
+# Querysets of more ids run as they are: one compiled statement is kept per number of ids.
+MOST_IDS = 100
 
 
 def marks(count: int) -> list[int]:
@@ -94,6 +96,8 @@ def rows_by_ids(
     ids (the stand-ins are swapped by value), each id once."""
     if not ids:  # `pk__in=[]` matches nothing: no statement at all
         return []
+    if len(ids) > MOST_IDS:
+        return list(build(list(ids)))
     key = (name, using, len(ids))
     if key not in _compiled:
         _compiled[key] = compile_rows(build(marks(len(ids))), using, len(ids))
