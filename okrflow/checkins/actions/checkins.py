@@ -139,13 +139,13 @@ def checkin_insert(using: str) -> CheckInInsert:
     if found is None:
         connection = connections[using]
         meta = CheckIn._meta
-        fields = tuple(field for field in meta.concrete_fields if not field.primary_key)
+        fields = tuple(f for f in meta.concrete_fields if not f.primary_key and f.column)
         name = connection.ops.quote_name
         sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT DO NOTHING RETURNING {}".format(
             name(meta.db_table),
-            ", ".join(name(field.column) for field in fields),
+            ", ".join(name(str(field.column)) for field in fields),
             ", ".join(["%s"] * len(fields)),
-            name(meta.pk.column),
+            name(meta.pk.column or "id"),
         )
         found = _inserts[using] = CheckInInsert(sql, fields)
     return found
