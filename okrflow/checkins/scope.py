@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import IntegerField, Q, QuerySet, Value
 
+from okrflow.checkins.compiled import rows_by_ids
 from okrflow.checkins.models import CheckIn, CheckInState, KeyResultCheckIn
 from okrflow.cycles.models import Cycle
 from okrflow.okrs.models import CoOwner, KeyResult, ObjectiveState
@@ -52,6 +53,12 @@ def key_results_query(cycle: Cycle, scope: Any) -> QuerySet[KeyResult]:
             | Q(pk__in=co_owner_rows(scope).values("key_result_id"))
             | Q(objective_id__in=co_owner_rows(scope).values("objective_id"))
         )
+    return key_result_rows(chosen)
+
+
+def key_result_rows(chosen: Q) -> QuerySet[KeyResult]:
+    """The live key results `chosen` picks, with their objectives' owners and cycle, in the
+    order of a check-in (the objectives', then the key results' own)."""
     return (
         KeyResult.objects.filter(chosen)
         .filter(is_archived=False)
@@ -238,9 +245,17 @@ def key_results_for(person: Person, cycle: Cycle) -> list[KeyResult]:
     """Return the key results in one person's check-in, in two queries (their ids, the rows).
 
     Each id the lookups find is tied to this person by one of the rules of `people_of`, the
-    same rules: no co-owner query is needed to tell whose key result it is.
+    same rules: no co-owner query is needed to tell whose key result it is. Both queries are
+    compiled once per process (every check-in page and POST asks): `checkin_key_result_ids`,
+    then the rows by `compiled.rows_by_ids`.
     """
-    return list(key_results_query(cycle, [person.pk]))
+    ids = sorted(checkin_key_result_ids(person, cycle))
+    return rows_by_ids(
+        "key results of a check-in",
+        lambda marks: key_result_rows(Q(pk__in=marks)),
+        router.db_for_read(KeyResult),
+        ids,
+    )
 
 
 def managed_people(access: Access) -> QuerySet[Person]:

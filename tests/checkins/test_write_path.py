@@ -4,6 +4,7 @@ row each, and the person's key results found by indexed lookups (the same ones a
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -286,3 +287,58 @@ def test_the_team_tab_shows_for_anyone_with_a_team_in_one_query(
     assert b"/checkins/team/" in client.get("/checkins/").content
     Person.objects.filter(pk=teammate.pk).update(manager=None)
     assert b"/checkins/team/" not in client.get("/checkins/").content
+
+
+def test_the_raw_insert_of_the_week_s_entry_writes_every_column_of_the_model() -> None:
+    """The entry's INSERT is built once per process: it must name every concrete field but the
+    id, in the order its values are given, so a field added later is never silently skipped."""
+    from django.db import connection
+
+    from okrflow.checkins.actions.checkins import checkin_insert
+
+    insert = checkin_insert(connection.alias)
+    named = re.fullmatch(r"INSERT INTO \S+ \((.*?)\) VALUES \((.*?)\) ON CONFLICT .*", insert.sql)
+    assert named is not None, insert.sql
+    columns = [column.strip().strip('"`') for column in named.group(1).split(",")]
+    expected = [f.column for f in CheckIn._meta.concrete_fields if not f.primary_key]
+    assert columns == expected
+    assert [field.column for field in insert.fields] == expected
+    assert named.group(2).count("%s") == len(expected)
+
+
+def test_the_compiled_key_results_are_what_their_queryset_reads(
+    world: World, frozen: object, django_assert_max_num_queries: object
+) -> None:
+    """The lines' key results come from a queryset compiled once: each run with other ids reads
+    the same rows, related objects and newest values as the queryset itself, in one query."""
+    from django.db import transaction
+
+    from okrflow.checkins.actions.checkins import checkin_key_results
+    from okrflow.okrs.actions.values import key_results_with_newest
+
+    krs = eight_key_results(world)
+    record_key_result_values(
+        None,
+        [NewValue(kr, str(n), measured_on=datetime.date(2026, 5, 12)) for n, kr in enumerate(krs)],
+        source=KeyResultValue.Source.MANUAL,
+    )
+    archive_objective(None, krs[0].objective)  # its four key results are left out
+    for chosen in ([kr.pk for kr in krs[:3]], [kr.pk for kr in krs[5:]], [krs[4].pk], []):
+        expected = list(key_results_with_newest(chosen, live_only=True))
+        queries = django_assert_max_num_queries(2 if chosen else 0)  # type: ignore[operator]
+        with transaction.atomic(), queries:  # the atomic block's savepoint comes before
+            found = checkin_key_results(chosen, lock=True)
+            read = checkin_key_results(chosen, lock=False)
+        for rows in (found, read):
+            assert list(rows) == [kr.pk for kr in expected]
+            for kr in expected:
+                got = rows[kr.pk]
+                assert (got.title, got.shape, got.current_value) == (
+                    kr.title,
+                    kr.shape,
+                    kr.current_value,
+                )
+                assert (got.newest_on, got.newest_value) == (kr.newest_on, kr.newest_value)  # type: ignore[attr-defined]
+                assert got.objective == kr.objective
+                assert got.objective.cycle == world.cycle
+                assert got.objective.owner_person == world.member

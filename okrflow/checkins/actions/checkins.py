@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Field
 from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,15 +32,16 @@ from okrflow.checkins.actions.inputs import (
     require_checkin_rights,
     require_update_rights,
 )
+from okrflow.checkins.compiled import rows_by_ids
 from okrflow.checkins.models import CheckIn, CheckInState, KeyResultCheckIn
 from okrflow.checkins.schedule import local_today, measured_day, week_of
 from okrflow.checkins.scope import checkin_key_result_ids, key_results_for
 from okrflow.cycles.models import Cycle
 from okrflow.engine.cadence import CheckinWeek
+from okrflow.library.bulk_insert import insert
 from okrflow.okrs.actions.values import (
     NewValue,
     key_results_with_newest,
-    lock_key_results,
     record_key_result_values,
 )
 from okrflow.okrs.models import KeyResult, KeyResultValue
@@ -119,6 +122,35 @@ def insert_or_lock(fresh: CheckIn) -> tuple[CheckIn, bool]:
     return checkin, False
 
 
+@dataclass(frozen=True)
+class CheckInInsert:
+    """The week's entry's INSERT, built once per database from the model's concrete fields."""
+
+    sql: str
+    fields: tuple[Field[Any, Any], ...]
+
+
+_inserts: dict[str, CheckInInsert] = {}
+
+
+def checkin_insert(using: str) -> CheckInInsert:
+    """`INSERT … ON CONFLICT DO NOTHING RETURNING id` of every concrete field but the id."""
+    found = _inserts.get(using)
+    if found is None:
+        connection = connections[using]
+        meta = CheckIn._meta
+        fields = tuple(f for f in meta.concrete_fields if not f.primary_key and f.column)
+        name = connection.ops.quote_name
+        sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT DO NOTHING RETURNING {}".format(
+            name(meta.db_table),
+            ", ".join(name(str(field.column)) for field in fields),
+            ", ".join(["%s"] * len(fields)),
+            name(meta.pk.column or "id"),
+        )
+        found = _inserts[using] = CheckInInsert(sql, fields)
+    return found
+
+
 def insert_unless_taken(checkin: CheckIn, using: str) -> int | None:
     """INSERT the entry unless a unique constraint refuses it; return its id, or None.
 
@@ -127,21 +159,13 @@ def insert_unless_taken(checkin: CheckIn, using: str) -> int | None:
     prepared as a save prepares it (`pre_save`: the creation times; `get_db_prep_save`).
     """
     connection = connections[using]
-    meta = CheckIn._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    columns = [field.column for field in fields if field.column]
+    insert = checkin_insert(using)
     values = [
-        field.get_db_prep_save(field.pre_save(checkin, add=True), connection) for field in fields
+        field.get_db_prep_save(field.pre_save(checkin, add=True), connection)
+        for field in insert.fields
     ]
-    name = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT DO NOTHING RETURNING {}".format(
-        name(meta.db_table),
-        ", ".join(name(column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
-        name(CheckIn._meta.pk.column or "id"),
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(insert.sql, values)
         row = cursor.fetchone()
     return None if row is None else int(row[0])
 
@@ -164,10 +188,11 @@ def build_lines(checkin: CheckIn, clean: CleanCheckIn | list[CleanLine]) -> list
 def write_lines(
     checkin: CheckIn, lines: list[KeyResultCheckIn], *, replace: bool = True
 ) -> list[KeyResultCheckIn]:
-    """Save the lines in one statement, replacing a draft's earlier lines."""
+    """Save the lines in one statement, replacing a draft's earlier lines (`insert`: what
+    bulk_create writes, each column's conversion chosen once)."""
     if replace:
         checkin.lines.all().delete()
-    return KeyResultCheckIn.objects.bulk_create(lines)
+    return insert(KeyResultCheckIn, lines)
 
 
 def record_values(
@@ -254,10 +279,7 @@ def record_checkin(
     checkin, created = insert_or_lock(fresh)
     if checkin.is_submitted and not created:
         raise already_submitted_error(week)
-    if submit:
-        found = lock_key_results(wanted, live_only=True)
-    else:  # a draft records no value: nothing to lock
-        found = {kr.pk: kr for kr in key_results_with_newest(wanted, live_only=True)}
+    found = checkin_key_results(wanted, lock=submit)  # a draft records no value: no lock
     require_checkin_cycle(current_cycle(cycle, found.values()))
     if len(found) != len(wanted):  # archived since the ids were read
         raise ValidationError(_("One of these key results no longer exists. Reload the page."))
@@ -290,6 +312,19 @@ def record_checkin(
     )
     record_changes(audit)
     return checkin
+
+
+def checkin_key_results(ids: list[int], *, lock: bool) -> dict[int, KeyResult]:
+    """Return the lines' live key results by id, as `lock_key_results` reads them (locked in
+    id order, with their newest values, objectives and cycles), locked when `lock`; the
+    queryset is compiled once per number of key results (`compiled.rows_by_ids`)."""
+    rows = rows_by_ids(
+        "checkin key results, locked" if lock else "checkin key results",
+        lambda marks: key_results_with_newest(marks, live_only=True, lock=lock),
+        router.db_for_write(KeyResult),
+        ids,
+    )
+    return {kr.pk: kr for kr in rows}
 
 
 def current_cycle(cycle: Cycle, key_results: Iterable[KeyResult]) -> Cycle:
