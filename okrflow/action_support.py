@@ -78,10 +78,9 @@ def column_problem(number: Decimal, column: models.Field[Any, Any]) -> str | Non
     min/max validators), so a new column is covered without a list to keep up to date. Extra
     decimal places are refused rather than rounded: a weight of 0,004 would silently become 0.
     """
-    places = decimal_places_of(column)
-    low, high = validator_bounds(column)
+    places, low, high, inner = column_rule(column)
     # The common case, answered without building a message: well inside the column.
-    inside = not isinstance(column, models.DecimalField) or abs(number) < column_limit(column) / 10
+    inside = inner is None or abs(number) < inner
     within = (low is None or number >= low) and (high is None or number <= high)
     if decimals_in(number) <= places and inside and within:
         return None
@@ -115,6 +114,23 @@ def column_problem(number: Decimal, column: models.Field[Any, Any]) -> str | Non
     if high is not None and number > high:
         return _("%(field)s must be at most %(max)s.") % {"field": label, "max": shown(high)}
     return None
+
+
+# A column's rule (decimal places, validator bounds, a tenth of its limit for a decimal column),
+# by the column's id: an import asks 300,000 times, and a field hashes in Python. The column is
+# kept in the entry, so that its id is never another's.
+ColumnRule = tuple[int, Decimal | None, Decimal | None, Decimal | None]
+_RULES: dict[int, tuple[models.Field[Any, Any], ColumnRule]] = {}
+
+
+def column_rule(column: models.Field[Any, Any]) -> ColumnRule:
+    """What `column_problem` checks first: (places, low, high, a tenth of the limit or None)."""
+    found = _RULES.get(id(column))
+    if found is None:
+        inner = column_limit(column) / 10 if isinstance(column, models.DecimalField) else None
+        rule = (decimal_places_of(column), *validator_bounds(column), inner)
+        found = _RULES[id(column)] = (column, rule)
+    return found[1]
 
 
 @functools.cache  # a column's digits do not change: an import asks 300,000 times
@@ -154,10 +170,14 @@ def fit_column(
 def decimals_in(number: Decimal) -> int:
     """How many decimal places a number really has ("1.50" has 1), without rounding it."""
     _sign, digits, exponent = number.as_tuple()
-    if not isinstance(exponent, int) or exponent >= 0 or not any(digits):
+    if not isinstance(exponent, int) or exponent >= 0:
         return 0
-    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    return max(0, -exponent - trailing_zeros)
+    significant = len(digits)
+    while significant and digits[significant - 1] == 0:
+        significant -= 1
+    if not significant:  # all zeros
+        return 0
+    return max(0, -exponent - (len(digits) - significant))
 
 
 def decimal_places_of(column: models.Field[Any, Any]) -> int:

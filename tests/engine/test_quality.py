@@ -8,6 +8,7 @@ Perdoo and Weekdone libraries, Vietnamese OKR blogs) and the seed article. Each 
 from __future__ import annotations
 
 import datetime
+import difflib
 from decimal import Decimal
 
 import pytest
@@ -22,10 +23,12 @@ from okrflow.engine.quality import (
     WARNING,
     Finding,
     activity_verb,
+    char_positions,
     check_key_result,
     check_objective,
     check_objectives,
     check_sentence,
+    similarity,
     stated_numbers,
 )
 from okrflow.engine.quality_dates import Window, deadline_date
@@ -397,3 +400,15 @@ def test_repeats_found_with_cheap_bounds_as_with_full_ratios(texts: list[str]) -
 
     found = duplicate_findings([KeyResultDraft(text) for text in texts])
     assert [(f.key_result, f.params["same_as"]) for f in found] == plain_duplicates(texts)
+
+
+# Texts on a few letters and a space share many runs: the ties between equal runs, which
+# difflib breaks by the first in each text, are where a different answer would show.
+FEW_LETTERS = st.text(alphabet="aab c1", max_size=60)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(FEW_LETTERS, FEW_LETTERS)
+def test_similarity_is_difflibs_ratio(text: str, earlier: str) -> None:
+    found = similarity(text, earlier, char_positions(earlier))
+    assert found == difflib.SequenceMatcher(None, text, earlier).ratio()
