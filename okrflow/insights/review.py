@@ -6,7 +6,7 @@ A closed cycle shows its frozen grades; an active one shows what closing it toda
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
@@ -21,7 +21,7 @@ from okrflow.insights import totals as totals_module
 from okrflow.insights.actions import grade_cycle
 from okrflow.insights.collect import owner_unit_id
 from okrflow.insights.models import CarryOver, KeyResultGrade, ObjectiveGrade, Reflection
-from okrflow.okrs.measure import LoadedObjectives
+from okrflow.okrs.measure import LoadedObjectives, key_results_by_objective
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.models import OrgUnit
 
@@ -144,12 +144,8 @@ def review_objectives(
     objectives = list(queryset.select_related("owner_person", "owner_unit", "owner_project"))
     for objective in objectives:
         objective._state.fields_cache["cycle"] = cycle
-    key_results: dict[int, list[KeyResult]] = defaultdict(list)
     scope: Any = ids if ids is not None else queryset.values("pk")
-    for kr in KeyResult.objects.filter(objective_id__in=scope, is_archived=False).order_by(
-        "objective_id", "position", "id"
-    ):
-        key_results[kr.objective_id].append(kr)
+    key_results = key_results_by_objective(scope)
     return LoadedObjectives(objectives, key_results, {}, {})
 
 

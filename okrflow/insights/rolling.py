@@ -30,9 +30,10 @@ from okrflow.okrs.measure import (
     LoadedObjectives,
     ObjectiveReport,
     base_reports,
+    key_results_by_objective,
     objective_status,
 )
-from okrflow.okrs.models import Alignment, KeyResult, Objective, ObjectiveState
+from okrflow.okrs.models import Alignment, Objective, ObjectiveState
 from okrflow.org.models import Organisation
 
 Part = tuple[float, Decimal]
@@ -156,13 +157,7 @@ def own_parts(
             .select_related("cycle")
             .only("id", "kind", "cycle__start_date")
         )
-        key_results: dict[int, list[KeyResult]] = defaultdict(list)
-        for kr in (
-            KeyResult.objects.filter(objective_id__in=chunk, is_archived=False)
-            .only(*FIGURE_FIELDS)
-            .order_by("objective_id", "position", "id")
-        ):
-            key_results[kr.objective_id].append(kr)
+        key_results = key_results_by_objective(chunk, FIGURE_FIELDS)
         loaded = LoadedObjectives(objectives, key_results, defaultdict(list), defaultdict(list))
         reports, nodes = base_reports(loaded, on, thresholds)
         for report in reports:

@@ -211,6 +211,20 @@ FIGURE_FIELDS = (
 )
 
 
+def key_results_by_objective(
+    objective_ids: Any, fields: tuple[str, ...] | None = None
+) -> dict[int, list[KeyResult]]:
+    """The live key results of the objectives `objective_ids` (ids or an ids subquery), in
+    their order, by objective: all their fields, or only `fields`."""
+    rows = KeyResult.objects.filter(objective_id__in=objective_ids, is_archived=False)
+    if fields is not None:
+        rows = rows.only(*fields)
+    key_results: dict[int, list[KeyResult]] = defaultdict(list)
+    for kr in rows.order_by("objective_id", "position", "id"):
+        key_results[kr.objective_id].append(kr)
+    return key_results
+
+
 def load_for_tree(queryset: QuerySet[Objective], ids: list[int] | None = None) -> LoadedObjectives:
     """`load_objectives` for the alignment tree, which draws a node per objective: its owner,
     title and progress. Three queries: no tags, no key result owners, and the parent links
@@ -221,13 +235,7 @@ def load_for_tree(queryset: QuerySet[Objective], ids: list[int] | None = None) -
         )
     )
     scope: Any = ids if ids is not None else queryset.values("pk")
-    key_results: dict[int, list[KeyResult]] = defaultdict(list)
-    for kr in (
-        KeyResult.objects.filter(objective_id__in=scope, is_archived=False)
-        .only(*FIGURE_FIELDS)
-        .order_by("objective_id", "position", "id")
-    ):
-        key_results[kr.objective_id].append(kr)
+    key_results = key_results_by_objective(scope, FIGURE_FIELDS)
     parent_links: dict[int, list[Alignment]] = defaultdict(list)
     for link in (
         Alignment.objects.filter(child_id__in=scope)

@@ -70,10 +70,17 @@ def objective_with(
     kind: str = "committed",
     parent: Objective | None = None,
     cycle: Cycle | None = None,
+    is_private: bool = False,
 ) -> tuple[Objective, list[KeyResult]]:
     """Create an objective (as the system) with the given key results."""
     objective = create_objective(
-        None, cycle=cycle or world.cycle, title=title, owner=owner, kind=kind, parent=parent
+        None,
+        cycle=cycle or world.cycle,
+        title=title,
+        owner=owner,
+        kind=kind,
+        parent=parent,
+        is_private=is_private,
     ).value
     created = []
     for spec in key_results:

@@ -29,7 +29,6 @@ from okrflow.okrs.actions import (
     align_objective,
     archive_objective,
     create_key_result,
-    create_objective,
     record_key_result_value,
     unalign_objective,
     update_objective,
@@ -37,7 +36,7 @@ from okrflow.okrs.actions import (
 from okrflow.okrs.models import Alignment, Objective
 from okrflow.org.models import Organisation
 from tests.conftest import World
-from tests.insights.conftest import friday, moment
+from tests.insights.conftest import friday, moment, objective_with
 from tests.insights.test_snapshots import two_teams
 
 pytestmark = pytest.mark.django_db
@@ -98,24 +97,18 @@ def rolled_world(world: World) -> tuple[list[Objective], list[Cycle]]:
     made: list[Objective] = []
 
     def add(owner: Any, parent: int | None, values: list[int], **extra: Any) -> None:
-        objective = create_objective(
-            None,
-            cycle=extra.pop("cycle", world.cycle),
-            title=f"Objective {len(made)}",
-            owner=owner,
+        objective, key_results = objective_with(
+            world,
+            owner,
+            f"Objective {len(made)}",
+            [
+                {"title": f"KR {n}", "start_value": 0, "target_value": 100}
+                for n in range(len(values))
+            ],
             parent=None if parent is None else made[parent],
             **extra,
-        ).value
-        for n, value in enumerate(values):
-            kr = create_key_result(
-                None,
-                objective,
-                title=f"KR {n}",
-                shape="metric",
-                start_value=0,
-                target_value=100,
-                owner=world.member,
-            ).value
+        )
+        for kr, value in zip(key_results, values, strict=True):
             if value >= 0:
                 record_key_result_value(None, kr, value=Decimal(value), measured_on=friday(2))
         made.append(objective)
