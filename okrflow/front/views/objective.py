@@ -132,6 +132,7 @@ def children_in_view(access: Access, objective: Objective) -> list[Alignment]:
 @login_required
 def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
     """Show an objective: KRs by shape, parents and children, initiatives, history, agreement."""
+    objective_id = id_or_404(objective_id)  # a number the database's id column can hold
     access = access_for(request.user)
     # The visibility test and the report's objective row in one query (it is the only row).
     loaded = load_objectives(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from okrflow.engine.progress import Status
 from okrflow.front import status_counts
 from okrflow.front.cycle_choice import chosen_cycle
-from okrflow.front.params import safe_next
+from okrflow.front.params import parse_id, safe_next
 from okrflow.okrs.measure import load_objectives, measure_objectives
 from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
@@ -122,12 +122,15 @@ class OverviewPage:
         return self.number - 1
 
 
+# 20 million objectives: a page past any cycle's end.
+MOST_PAGES = 1_000_000
+
+
 def overview_page(ordered: OrderedIds, asked: str | None) -> OverviewPage:
     """Read the page asked for (the first when unreadable; the last when past the end)."""
-    try:
-        number = max(int(asked or 1), 1)
-    except ValueError:
-        number = 1
+    # An unreadable number is the first page; one past any cycle's end (an old link, or a
+    # number too large for the database's offset) is the last.
+    number = min(max(parse_id(asked) or 1, 1), MOST_PAGES)
     ids, more = ordered.window((number - 1) * OBJECTIVES_PER_PAGE, number * OBJECTIVES_PER_PAGE)
     if not ids and number > 1:  # past the end (an old link): the last page, as a Paginator does
         number = max(-(-ordered.count() // OBJECTIVES_PER_PAGE), 1)
