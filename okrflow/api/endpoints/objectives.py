@@ -65,11 +65,14 @@ class ObjectiveFilters(Schema):
 
 
 def aware(moment: datetime.datetime) -> datetime.datetime:
-    """Read a time without zone in the server's zone; refuse one no database can compare."""
+    """Read a time without zone in the server's zone; refuse one no database can compare.
+
+    The time is passed on in UTC: PostgreSQL refuses offsets beyond ±15:59, which Python and
+    ISO 8601 allow (up to ±23:59)."""
     try:
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
-        moment.astimezone(datetime.UTC)
+        moment = moment.astimezone(datetime.UTC)
     except (OverflowError, ValueError):
         raise ProblemError(
             422, "invalid-fields", _("Give a time between the years 1900 and 9000.")
