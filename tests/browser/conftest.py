@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +187,23 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_selector(".topnav", state="attached")
+
+
+@contextmanager
+def htmx_swapped(page) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Return once the htmx swap that the block's action starts has settled in the page.
+
+    The response arriving is not enough: htmx swaps and settles the new content after it, so a
+    read right after `expect_response` can still see the old content (it did, under load).
+    """
+    page.evaluate(
+        """() => { window.okrflowSwapped = new Promise((resolve, reject) => {
+            document.addEventListener('htmx:afterSettle', () => resolve(true), {once: true});
+            setTimeout(() => reject(new Error('no htmx swap settled within 30 s')), 30000);
+        }); }"""
+    )
+    yield
+    page.evaluate("() => window.okrflowSwapped")
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

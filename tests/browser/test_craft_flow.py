@@ -14,7 +14,7 @@ from okrflow.okrs.actions import align_objective, record_key_result_value
 from okrflow.okrs.models import Objective
 from okrflow.org.actions import create_person
 from okrflow.org.models import Person
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import htmx_swapped, screenshot, sign_in
 from tests.checkins.conftest import WEDNESDAY, make_member_krs, submit_member_checkin
 from tests.conftest import PASSWORD, World, make_objective
 
@@ -123,7 +123,7 @@ def test_failed_save_history_search_and_alignment(
     groups = page.locator(".parent-group .parent-unit").all_inner_texts()
     assert groups[:2] == ["Sao Viet", "Marketing"]
     assert page.locator(".parent-depth-1", has_text="Tối ưu SEO thương hiệu").count() == 1
-    with page.expect_response(lambda response: "/align/search/" in response.url):
+    with htmx_swapped(page):
         page.fill("#parent-q", "seo")
     page.wait_for_selector(".parent-group:has-text('Marketing')")
     assert "Dẫn đầu thị trường" not in page.inner_text("#parent-results")
