@@ -12,6 +12,7 @@ real progress), 0.4–0.6 yellow (progress, but short of the goal), 0.7–1.0 gr
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -69,10 +70,17 @@ def success_bar(kind: str) -> Decimal:
 
 def score_from_progress(progress: float) -> Decimal:
     """Turn progress into a score in [0, 1], cut to two decimals."""
-    clamped = min(1.0, max(0.0, progress))
+    return clamped_score(min(1.0, max(0.0, progress)))
+
+
+@functools.lru_cache(maxsize=65536, typed=True)
+def clamped_score(clamped: float) -> Decimal:
+    """`score_from_progress` of a progress in [0, 1] (a refresh scores 150,000 key results,
+    whose progress takes far fewer values)."""
     return Decimal(str(clamped)).quantize(HUNDREDTH, rounding=ROUND_DOWN)
 
 
+@functools.lru_cache(maxsize=1024)
 def band_for(score: Decimal) -> Band:
     """Return the band of a score, read at one decimal."""
     grade = score.quantize(TENTH, rounding=ROUND_HALF_UP)
@@ -118,16 +126,34 @@ def grade_objective(
 ) -> ObjectiveGrade:
     """Grade an objective from its key results' (id, final figures, weight)."""
     grades = tuple(grade_key_result(kr_id, figures) for kr_id, figures, _ in key_results)
-    score = objective_score(
-        [(grade.score, weight) for grade, (_, _, weight) in zip(grades, key_results, strict=True)]
+    score, band, success = verdict(
+        kind,
+        [(grade.score, weight) for grade, (_, _, weight) in zip(grades, key_results, strict=True)],
     )
     return ObjectiveGrade(
         objective_id=objective_id,
         kind=kind,
         score=score,
-        band=band_for(score),
-        success=bool(grades) and score >= success_bar(kind),
+        band=band,
+        success=success,
         key_results=grades,
+    )
+
+
+def verdict(kind: str, parts: Sequence[tuple[Decimal, Decimal]]) -> tuple[Decimal, Band, bool]:
+    """Return an objective's score, band and success from its key results' (score, weight)."""
+    score = objective_score(parts)
+    return score, band_for(score), bool(parts) and score >= success_bar(kind)
+
+
+def preview_grade(
+    kind: str, key_results: Sequence[tuple[float, Decimal]]
+) -> tuple[Decimal, Band, bool]:
+    """`grade_objective`'s score, band and success from its key results' (progress, weight),
+    their progress already measured (`key_result_progress` of the same figures): what the
+    stored insights show of every objective, without grading each key result again."""
+    return verdict(
+        kind, [(score_from_progress(progress), weight) for progress, weight in key_results]
     )
 
 

@@ -26,10 +26,11 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import DatabaseError, connection, connections, models, router, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -37,6 +38,7 @@ from okrflow.audit.log import to_json_value
 from okrflow.audit.models import AuditEntry
 from okrflow.cycles.models import Cycle
 from okrflow.engine import grading
+from okrflow.engine import progress as engine_progress
 from okrflow.engine.focus import OwnerKind, is_team
 from okrflow.insights import rolling, standings, totals
 from okrflow.insights.boards import build_alignment_map, checkin_days
@@ -57,7 +59,7 @@ from okrflow.insights.models import (
 )
 from okrflow.insights.risks import RiskItem, find_risks
 from okrflow.insights.totals import bucket_of
-from okrflow.library.bulk_insert import copy_in, insert
+from okrflow.library.bulk_insert import write_tuples
 from okrflow.okrs.models import (
     Alignment,
     Initiative,
@@ -87,6 +89,76 @@ def live_limit() -> int:
 
 def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+class ObjectiveRow(NamedTuple):
+    """An `ObjectiveSnapshot` row to write: its columns in the model's order (`write_rows`
+    checks them against the model's fields, and so does a test)."""
+
+    cycle_id: int
+    objective_id: int
+    unit_id: int | None
+    status: str
+    progress: float
+    expected: float
+    forecast: float | None
+    outlook: str
+    key_results: int
+    forecast_sum: float
+    has_parent: bool
+    score: Decimal | None
+    band: str
+    success: bool
+    map_depth: int
+    map_order: int
+    bucket: int
+    kind: str
+    company_level: bool
+    personal: bool
+    drafted_by_owner: bool
+    agreed: bool
+    fresh_key_results: int
+    owner_kind: str
+    owner_key: int | None
+    owner_team: bool
+    lines: list[Any] | None
+
+
+class HeatRow(NamedTuple):
+    """A `HeatSnapshot` row to write, its columns in the model's order."""
+
+    objective_id: int
+    cycle_id: int
+    unit_id: int | None
+    day: datetime.date
+    progress_sum: float
+    pace_sum: float
+    known: int
+
+
+class RiskRow(NamedTuple):
+    """A `RiskSnapshot` row to write, its columns in the model's order."""
+
+    cycle_id: int
+    objective_id: int
+    key_result_id: int | None
+    owner_id: int | None
+    owner_name: str
+    kind: str
+    severity: str
+    code: str
+    suggestion: str
+    params: dict[str, Any]
+    unit_id: int | None
+    bucket: int
+    rank: str
+
+
+ROW_TYPES: dict[type[models.Model], type[tuple[Any, ...]]] = {
+    ObjectiveSnapshot: ObjectiveRow,
+    HeatSnapshot: HeatRow,
+    RiskSnapshot: RiskRow,
+}
 
 
 def fingerprint(cycle: Cycle, day: datetime.date) -> str:
@@ -512,9 +584,9 @@ class TotalsChange:
 class Rows:
     """The stored rows of some objectives of a cycle, computed and not yet written."""
 
-    objectives: list[ObjectiveSnapshot]
-    cells: list[HeatSnapshot]
-    risks: list[RiskSnapshot]
+    objectives: list[ObjectiveRow]
+    cells: list[HeatRow]
+    risks: list[RiskRow]
 
     def write(self) -> None:
         write_rows(ObjectiveSnapshot, self.objectives)
@@ -547,7 +619,13 @@ class Rows:
     def owner_fields(self) -> Iterator[dict[str, Any]]:
         """These rows' fields that `totals.owned_rows` reads."""
         for row in self.objectives:
-            yield {name: getattr(row, name) for name in ("unit_id", "bucket", *totals.OWNER_FIELDS)}
+            yield {
+                "unit_id": row.unit_id,
+                "bucket": row.bucket,
+                "owner_kind": row.owner_kind,
+                "owner_key": row.owner_key,
+                "owner_team": row.owner_team,
+            }
 
     def contributions(self) -> Iterator[tuple[int | None, int, totals.Figures]]:
         """Yield what these rows add to the totals, as `totals.contributions` reads them back."""
@@ -564,16 +642,11 @@ class Rows:
         )
 
 
-def write_rows(model: type[models.Model], objects: list[Any]) -> None:
-    """Store new derived rows: by COPY on PostgreSQL, without their ids (nothing reads them
-    back), else by multi-row inserts. A full refresh writes some 230,000 at 10,000 people."""
-    if not objects:
-        return
-    alias = router.db_for_write(model)
-    if connections[alias].vendor == "postgresql":
-        copy_in(model, objects, connections[alias], alias, COPY_BATCH, ids=False)
-    else:
-        insert(model, objects, BATCH)
+def write_rows(model: type[models.Model], rows: list[Any]) -> None:
+    """Store new derived rows (tuples of the model's `ROW_TYPES`): by COPY on PostgreSQL,
+    without their ids (nothing reads them back), else by multi-row inserts. A full refresh
+    writes some 230,000 at 10,000 people."""
+    write_tuples(model, ROW_TYPES[model]._fields, rows, BATCH, COPY_BATCH)  # type: ignore[attr-defined]
 
 
 def compute_rows(
@@ -777,51 +850,57 @@ def clamp(value: float) -> float:
 
 def objective_rows(
     insights: CycleInsights, places: Places, facts: ObjectiveFacts | None = None
-) -> tuple[list[ObjectiveSnapshot], list[HeatSnapshot]]:
-    """Turn collected insights into one snapshot per objective and its heat map cells."""
+) -> tuple[list[ObjectiveRow], list[HeatRow]]:
+    """Turn collected insights into one snapshot row per objective and its heat map cells."""
     cycle = insights.cycle
+    cycle_id = cycle.pk
     facts = facts or ObjectiveFacts.load(insights)
     days = checkin_days(cycle, insights.on)
     week_ago = insights.on - datetime.timedelta(days=7)
-    objectives, cells = [], []
+    objectives: list[ObjectiveRow] = []
+    cells: list[HeatRow] = []
+    active = ObjectiveState.ACTIVE
     for oi in insights.objectives:
-        order, depth = places.get(oi.objective.pk, (UNPLACED, 0))
-        owner_kind, owner_key, owner_team = facts.owners[oi.objective.pk]
+        objective = oi.objective
+        pk = objective.pk
+        report = oi.report
+        key_results = oi.key_results
+        order, depth = places.get(pk, (UNPLACED, 0))
+        owner_kind, owner_key, owner_team = facts.owners[pk]
         forecasts = [
             clamp(kri.forecast.expected if kri.forecast else kri.report.progress)
-            for kri in oi.key_results
+            for kri in key_results
         ]
-        grade = grading.grade_objective(
-            oi.objective.pk,
-            oi.objective.kind,
-            [(kri.key_result.pk, kri.figures, kri.key_result.weight) for kri in oi.key_results],
+        score, band, success = grading.preview_grade(
+            objective.kind, [(kr_progress(kri), kri.key_result.weight) for kri in key_results]
         )
+        unit_id = oi.unit_id
         objectives.append(
-            ObjectiveSnapshot(
-                cycle_id=cycle.pk,
-                objective_id=oi.objective.pk,
-                unit_id=oi.unit_id,
-                status=str(oi.report.status.value),
-                progress=float(oi.report.progress),
-                expected=float(oi.report.expected),
+            ObjectiveRow(
+                cycle_id=cycle_id,
+                objective_id=pk,
+                unit_id=unit_id,
+                status=str(report.status.value),
+                progress=float(report.progress),
+                expected=float(report.expected),
                 forecast=oi.forecast,
                 outlook=oi.outlook,
-                key_results=len(oi.key_results),
+                key_results=len(key_results),
                 forecast_sum=sum(forecasts),
                 has_parent=bool(oi.parent_ids),
-                score=grade.score,
-                band=grade.band.value,
-                success=grade.success,
+                score=score,
+                band=band.value,
+                success=success,
                 map_depth=depth,
                 map_order=order,
-                bucket=facts.buckets[oi.objective.pk],
-                kind=oi.objective.kind,
-                company_level=oi.objective.owner_unit_id in facts.company_units,
-                personal=oi.objective.owner_person_id is not None,
-                drafted_by_owner=facts.drafted_by_owner(oi.objective),
-                agreed=oi.objective.state == ObjectiveState.ACTIVE,
+                bucket=facts.buckets[pk],
+                kind=objective.kind,
+                company_level=objective.owner_unit_id in facts.company_units,
+                personal=objective.owner_person_id is not None,
+                drafted_by_owner=facts.drafted_by_owner(objective),
+                agreed=objective.state == active,
                 fresh_key_results=sum(
-                    1 for kri in oi.key_results if kri.values and kri.values[-1][0] > week_ago
+                    1 for kri in key_results if kri.values and kri.values[-1][0] > week_ago
                 ),
                 owner_kind=owner_kind,
                 owner_key=owner_key,
@@ -829,22 +908,29 @@ def objective_rows(
                 lines=key_result_lines(oi),
             )
         )
-        by_day = [(kri, progress_by_day(kri, days)) for kri in oi.key_results]
+        by_day = [(progress_by_day(kri, days), kri) for kri in key_results]
         for index, day in enumerate(days):
-            known = [(p, kri) for kri, found in by_day if (p := found[index]) is not None]
+            # Summed in the key results' order, as `sum` of the known ones would.
+            progress_sum: float = 0
+            pace_sum: float = 0
+            known = 0
+            for found, kri in by_day:
+                progress = found[index]
+                if progress is not None:
+                    progress_sum += progress
+                    pace_sum += kri.pace_on(day)
+                    known += 1
             if known:
-                cells.append(
-                    HeatSnapshot(
-                        objective_id=oi.objective.pk,
-                        cycle_id=cycle.pk,
-                        unit_id=oi.unit_id,
-                        day=day,
-                        progress_sum=sum(p for p, _ in known),
-                        pace_sum=sum(kri.pace_on(day) for _, kri in known),
-                        known=len(known),
-                    )
-                )
+                cells.append(HeatRow(pk, cycle_id, unit_id, day, progress_sum, pace_sum, known))
     return objectives, cells
+
+
+def kr_progress(kri: Any) -> float:
+    """Return the progress `grading.grade_key_result` scores a key result by: its report's
+    (measured from the same figures), measured again only where the figures differ."""
+    if kri.figures is kri.report.figures:
+        return float(kri.report.progress)
+    return engine_progress.key_result_progress(kri.figures)
 
 
 def progress_by_day(kri: Any, days: list[datetime.date]) -> list[float | None]:
@@ -863,28 +949,32 @@ def progress_by_day(kri: Any, days: list[datetime.date]) -> list[float | None]:
 
 def risk_rows(
     cycle: Cycle, items: list[RiskItem], facts: ObjectiveFacts | None = None
-) -> list[RiskSnapshot]:
+) -> list[RiskRow]:
     """Store each risk with the figures its evidence is worded from."""
     buckets = facts.buckets if facts else {}
     units = facts.units if facts else {}
-    return [
-        RiskSnapshot(
-            cycle_id=cycle.pk,
-            objective_id=item.risk.objective_id,
-            key_result_id=item.risk.key_result_id,
-            owner_id=item.risk.owner_id,
-            owner_name=item.owner_name[:200],
-            kind=item.risk.kind.value,
-            severity=item.risk.severity.value,
-            code=item.risk.code,
-            suggestion=item.risk.suggestion,
-            params={key: to_json_value(value) for key, value in item.risk.params.items()},
-            rank=rank_of(item),
-            unit_id=units.get(item.risk.objective_id),
-            bucket=buckets.get(item.risk.objective_id, 0),
+    rows = []
+    for item in items:
+        risk = item.risk
+        objective_id = risk.objective_id
+        rows.append(
+            RiskRow(
+                cycle_id=cycle.pk,
+                objective_id=objective_id,
+                key_result_id=risk.key_result_id,
+                owner_id=risk.owner_id,
+                owner_name=item.owner_name[:200],
+                kind=risk.kind.value,
+                severity=risk.severity.value,
+                code=risk.code,
+                suggestion=risk.suggestion,
+                params={key: to_json_value(value) for key, value in risk.params.items()},
+                unit_id=units.get(objective_id),
+                bucket=buckets.get(objective_id, 0),
+                rank=rank_of(item),
+            )
         )
-        for item in items
-    ]
+    return rows
 
 
 def rank_of(item: RiskItem) -> str:
