@@ -378,6 +378,8 @@ def progress_function(kr: KeyResultFigures) -> Callable[[Decimal], float]:
     start, target, direction = kr.start, kr.target, kr.direction
     required = _recurring_required(kr) if kr.shape is Shape.RECURRING else None
     linear_target = effective_target(kr)
+    if kr.shape not in (Shape.MILESTONE, Shape.RECURRING, Shape.THRESHOLD):
+        return _linear_function(start, linear_target)
 
     def measure(current: Decimal) -> float:
         if not current.is_finite():
@@ -391,6 +393,26 @@ def progress_function(kr: KeyResultFigures) -> Callable[[Decimal], float]:
         return _linear_progress(start, linear_target, current)
 
     return measure
+
+
+def _linear_function(start: Decimal | None, target: Decimal | None) -> Callable[[Decimal], float]:
+    """`_linear_progress` from fixed, finite start and target at any current value: their
+    span subtracted once, the same Decimal operations on each value."""
+    if start is None or target is None or start == target:
+        return lambda _current: 0.0
+    span = _ARITHMETIC.subtract(target, start)
+    if span == 0:
+        return lambda _current: 0.0
+    subtract, divide = _ARITHMETIC.subtract, _ARITHMETIC.divide
+
+    def linear(current: Decimal) -> float:
+        if not current.is_finite():
+            return 0.0
+        quotient = divide(subtract(current, start), span)
+        # Overflowed intermediates can meet as Infinity / Infinity; count that as no progress.
+        return 0.0 if quotient.is_nan() else float(quotient)
+
+    return linear
 
 
 def _recurring_progress(current: Decimal, required: int | None) -> float:

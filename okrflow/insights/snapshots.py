@@ -921,7 +921,17 @@ def objective_rows(
                     pace_sum += kri.pace_on(day)
                     known += 1
             if known:
-                cells.append(HeatRow(pk, cycle_id, unit_id, day, progress_sum, pace_sum, known))
+                cells.append(
+                    HeatRow(
+                        objective_id=pk,
+                        cycle_id=cycle_id,
+                        unit_id=unit_id,
+                        day=day,
+                        progress_sum=progress_sum,
+                        pace_sum=pace_sum,
+                        known=known,
+                    )
+                )
     return objectives, cells
 
 

@@ -45,7 +45,7 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Q
 
@@ -58,6 +58,7 @@ from okrflow.insights.models import (
     ObjectiveSnapshot,
     RiskSnapshot,
 )
+from okrflow.library.bulk_insert import write_tuples
 from okrflow.okrs.models import ObjectiveKind
 from okrflow.org.models import OrgUnit
 
@@ -433,15 +434,27 @@ def rebuild(cycle: Cycle, tree: Tree | None = None) -> None:
     write_totals(cycle, sums)
 
 
+class TotalRow(NamedTuple):
+    """An `InsightTotal` row to write, its columns in the model's order (checked on writing)."""
+
+    cycle_id: int
+    unit_id: int | None
+    bucket: int
+    figures: dict[str, float]
+
+
+def write_total_rows(rows: list[TotalRow]) -> None:
+    write_tuples(InsightTotal, TotalRow._fields, rows)
+
+
 def write_totals(cycle: Cycle, sums: dict[Key, Figures]) -> None:
     """Replace a cycle's objective totals by these sums (call under the refresh lock)."""
     InsightTotal.objects.filter(cycle=cycle).delete()
-    InsightTotal.objects.bulk_create(
+    write_total_rows(
         [
-            InsightTotal(cycle=cycle, unit_id=unit_id, bucket=bucket, figures=cleaned(figures))
+            TotalRow(cycle.pk, unit_id, bucket, cleaned(figures))
             for (unit_id, bucket), figures in sums.items()
-        ],
-        batch_size=500,
+        ]
     )
 
 
@@ -472,27 +485,35 @@ def apply_change(
     delta = {key: figures for key, figures in delta.items() if any(figures.values())}
     if not delta:
         return
-    wanted = Q()
-    for unit_id, bucket in delta:
-        wanted |= Q(unit_id=unit_id, bucket=bucket)
-    rows = {
-        (row.unit_id, row.bucket): row
-        for row in InsightTotal.objects.filter(cycle=cycle).filter(wanted)
-    }
-    changed, created = [], []
+    # The rows of the units concerned, by one list of ids (not a condition per unit and
+    # bucket: a refresh after 1,000 check-ins moves most of the cycle's totals).
+    units = {unit_id for unit_id, _bucket in delta}
+    wanted = Q(unit_id__in=sorted(unit_id for unit_id in units if unit_id is not None))
+    if None in units:
+        wanted |= Q(unit_id__isnull=True)
+    rows: dict[Key, tuple[int, dict[str, float]]] = {}
+    for pk, unit_id, bucket, stored in (
+        InsightTotal.objects.filter(cycle=cycle)
+        .filter(wanted)
+        .values_list("pk", "unit_id", "bucket", "figures")
+    ):
+        if (unit_id, bucket) in delta:
+            rows[(unit_id, bucket)] = (pk, stored)
+    replaced, written = [], []
     for (unit_id, bucket), figures in delta.items():
-        row = rows.get((unit_id, bucket))
-        if row is None:
-            created.append(
-                InsightTotal(cycle=cycle, unit_id=unit_id, bucket=bucket, figures=cleaned(figures))
-            )
+        found = rows.get((unit_id, bucket))
+        if found is None:
+            written.append(TotalRow(cycle.pk, unit_id, bucket, cleaned(figures)))
             continue
-        total = Counter(row.figures)
+        pk, stored = found
+        total = Counter(stored)
         total.update(figures)
-        row.figures = cleaned(total)
-        changed.append(row)
-    InsightTotal.objects.bulk_update(changed, ["figures"], batch_size=500)
-    InsightTotal.objects.bulk_create(created, batch_size=500)
+        replaced.append(pk)
+        written.append(TotalRow(cycle.pk, unit_id, bucket, cleaned(total)))
+    # Derived rows, under the refresh lock: written again rather than updated one by one.
+    for chunk in chunked(replaced, CHUNK):
+        InsightTotal.objects.filter(pk__in=chunk).delete()
+    write_total_rows(written)
 
 
 # --- reading, for one reader -------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -18,6 +19,7 @@ from okrflow.insights.models import HeatSnapshot, InsightRefresh, ObjectiveSnaps
 from okrflow.insights.risks import find_risks
 from okrflow.insights.snapshots import refresh_cycle, stored_insights
 from okrflow.insights.stored import Scope, stored_heat_map, summarise_stored
+from okrflow.library import bulk_insert
 from okrflow.okrs.models import Objective
 from okrflow.org.models import OrgUnit
 from tests.conftest import PASSWORD, World
@@ -323,14 +325,14 @@ def test_a_transaction_of_many_changes_refreshes_once_after_it_commits(
 
 
 def test_derived_rows_are_stored_in_batches_without_their_ids(world: World, today) -> None:  # type: ignore[no-untyped-def]
-    """The snapshot rows go in by `bulk_insert.copy_in` without ids on PostgreSQL (one COPY a
-    batch, in the query log), by multi-row inserts elsewhere: the same rows either way."""
+    """The snapshot rows go in as tuples by COPY without ids on PostgreSQL (one COPY a batch,
+    in the query log), by multi-row inserts elsewhere: the same rows either way."""
     from okrflow.insights import snapshots
 
     okrs = two_teams(world)
     objective = okrs["marketing"]
     cells = [
-        HeatSnapshot(
+        snapshots.HeatRow(
             objective_id=objective.pk,  # type: ignore[attr-defined]
             cycle_id=world.cycle.pk,
             unit_id=world.marketing.pk,
@@ -346,15 +348,92 @@ def test_derived_rows_are_stored_in_batches_without_their_ids(world: World, toda
         with CaptureQueriesContext(connection) as queries:
             snapshots.write_rows(HeatSnapshot, cells)
     stored = HeatSnapshot.objects.filter(cycle=world.cycle).order_by("day")
-    assert [(c.day, c.progress_sum, c.known, c.unit_id) for c in stored] == [
-        (c.day, c.progress_sum, c.known, c.unit_id) for c in cells
+    assert [(c.day, c.progress_sum, c.pace_sum, c.known, c.unit_id) for c in stored] == [
+        (c.day, c.progress_sum, c.pace_sum, c.known, c.unit_id) for c in cells
     ]
+    assert len({c.pk for c in stored}) == 7
     if connection.vendor == "postgresql":
         assert len(queries) == 3  # one COPY a batch of 3, no ids drawn from the sequence
         assert all(query["sql"].startswith("COPY") for query in queries.captured_queries)
-        assert all(cell.pk is None for cell in cells)
-    else:
-        assert len({cell.pk for cell in cells}) == 7
+
+
+@pytest.mark.parametrize("model", [ObjectiveSnapshot, HeatSnapshot, RiskSnapshot])
+def test_the_rows_written_hold_the_models_columns_in_their_order(model) -> None:  # type: ignore[no-untyped-def]
+    """A refresh builds its rows as tuples in the order of the model's columns: a column added,
+    dropped, renamed or moved in the model and not in the row type fails here (and on writing),
+    rather than storing a figure in another column's place."""
+    from okrflow.insights.snapshots import ROW_TYPES
+
+    fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    assert list(ROW_TYPES[model]._fields) == fields
+    swapped = list(ROW_TYPES[model]._fields)
+    swapped[1], swapped[2] = swapped[2], swapped[1]
+    with pytest.raises(ValueError, match="rows must hold"):
+        bulk_insert.check_columns(model, swapped)
+
+
+def test_stored_rows_read_back_as_built(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    """Every column of every row a refresh builds reads back from the database as it was built
+    (tuples written by position: a column in another's place would read back elsewhere)."""
+    from okrflow.insights import snapshots
+    from okrflow.insights.collect import visible_objectives
+
+    two_teams(world)
+    refresh_cycle(world.cycle, today)
+    rows = snapshots.compute_rows(
+        world.cycle,
+        visible_objectives(None, world.cycle),
+        today,
+        lambda insights: snapshots.cycle_places(world.cycle),
+    )
+    assert rows.objectives and rows.cells and rows.risks
+    for model, built, key in (
+        (ObjectiveSnapshot, rows.objectives, ("objective_id",)),
+        (HeatSnapshot, rows.cells, ("objective_id", "day")),
+        (RiskSnapshot, rows.risks, ("rank",)),
+    ):
+        names = list(snapshots.ROW_TYPES[model]._fields)
+        stored = {
+            tuple(row[name] for name in key): tuple(row[name] for name in names)
+            for row in model.objects.filter(cycle=world.cycle).values(*names)
+        }
+        assert stored == {tuple(getattr(row, name) for name in key): tuple(row) for row in built}
+
+
+def test_stored_grade_preview_is_the_objectives_grade(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    """The snapshot's score, band and success come from the key results' measured progress
+    (`grading.preview_grade`): the same as grading each key result from its figures."""
+    from okrflow.engine import grading
+    from okrflow.insights.collect import collect_insights, visible_objectives
+
+    two_teams(world)
+    _stretch, (first, second) = objective_with(
+        world,
+        world.sales,
+        "Stretch",
+        [
+            {"title": "Calls", "start_value": 0, "target_value": 10},
+            {"title": "Demos", "start_value": 0, "target_value": 10},
+        ],
+        kind="aspirational",
+    )
+    record_weekly(first, [3, 7.96])
+    record_weekly(second, [10])
+    refresh_cycle(world.cycle, today)
+    insights = collect_insights(world.cycle, visible_objectives(None, world.cycle), today)
+    stored = {
+        row.objective_id: (row.score, row.band, row.success)
+        for row in ObjectiveSnapshot.objects.filter(cycle=world.cycle)
+    }
+    assert len(stored) == len(insights.objectives) > 2
+    for oi in insights.objectives:
+        grade = grading.grade_objective(
+            oi.objective.pk,
+            oi.objective.kind,
+            [(kri.key_result.pk, kri.figures, kri.key_result.weight) for kri in oi.key_results],
+        )
+        assert stored[oi.objective.pk] == (grade.score, grade.band.value, grade.success)
+    assert {score for score, _band, _success in stored.values()} != {Decimal("0.00")}
 
 
 def test_refresh_insights_gathers_sqlites_planner_statistics(world: World, settings) -> None:  # type: ignore[no-untyped-def]
