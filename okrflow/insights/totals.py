@@ -64,6 +64,7 @@ from okrflow.org.models import OrgUnit
 
 PUBLIC, PRIVATE_OWNED, PRIVATE_PROJECT = 0, 1, 2
 CHUNK = 1000
+REWRITE_FROM = 100  # totals rows moved at once from which they are written again, not updated
 EPSILON = 1e-9
 STRETCH_LIKELY = 0.7
 
@@ -499,7 +500,8 @@ def apply_change(
     ):
         if (unit_id, bucket) in delta:
             rows[(unit_id, bucket)] = (pk, stored)
-    replaced, written = [], []
+    changed: list[InsightTotal] = []
+    written: list[TotalRow] = []
     for (unit_id, bucket), figures in delta.items():
         found = rows.get((unit_id, bucket))
         if found is None:
@@ -508,11 +510,17 @@ def apply_change(
         pk, stored = found
         total = Counter(stored)
         total.update(figures)
-        replaced.append(pk)
-        written.append(TotalRow(cycle.pk, unit_id, bucket, cleaned(total)))
-    # Derived rows, under the refresh lock: written again rather than updated one by one.
-    for chunk in chunked(replaced, CHUNK):
-        InsightTotal.objects.filter(pk__in=chunk).delete()
+        changed.append(
+            InsightTotal(pk=pk, cycle=cycle, unit_id=unit_id, bucket=bucket, figures=cleaned(total))
+        )
+    if len(changed) <= REWRITE_FROM:
+        InsightTotal.objects.bulk_update(changed, ["figures"], batch_size=500)
+    else:
+        # Most of the cycle's totals (a refresh after 1,000 check-ins): derived rows under the
+        # refresh lock, deleted and written again rather than updated by one CASE per row.
+        for chunk in chunked([row.pk for row in changed], CHUNK):
+            InsightTotal.objects.filter(pk__in=chunk).delete()
+        written += [TotalRow(cycle.pk, row.unit_id, row.bucket, row.figures) for row in changed]
     write_total_rows(written)
 
 

@@ -133,9 +133,18 @@ def test_an_insights_page_costs_the_same_queries_at_any_size(
     assert page_queries() <= small + (3 if page == "/insights/facts/" else 0)
 
 
-def test_an_incremental_refresh_after_a_synth_recomputes_only_what_changed(db, today) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("rewrite_from", [None, 0])
+def test_an_incremental_refresh_after_a_synth_recomputes_only_what_changed(
+    db, today, monkeypatch, rewrite_from
+) -> None:  # type: ignore[no-untyped-def]
     """`okrflow synth` writes no audit rows: its first refresh stores mark 0, and the next one
-    reads the trail from there (it recomputed everything while an empty trail meant no mark)."""
+    reads the trail from there (it recomputed everything while an empty trail meant no mark).
+    The totals it moves equal a full refresh's, updated in place (a few rows) or written again
+    (`totals.REWRITE_FROM`: as after many check-ins)."""
+    from okrflow.insights import totals
+
+    if rewrite_from is not None:
+        monkeypatch.setattr(totals, "REWRITE_FROM", rewrite_from)
     from decimal import Decimal
 
     from okrflow.audit.models import AuditEntry
