@@ -16,10 +16,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
+from okrflow.cycles.models import Cycle
+from okrflow.front.browse_data import visible_in_cycle
 from okrflow.okrs.models import Alignment, Objective, ObjectiveState
+from okrflow.org.access import Access, access_for
 
 TREE_LIMIT = 400
 LIST_LIMIT = 25  # objectives listed apart (not aligned, aligned outside the view) at a time
@@ -75,67 +79,155 @@ def place(
     return placement
 
 
-def drawn_under(
-    visible: QuerySet[Objective], parents: list[int]
-) -> tuple[QuerySet[Alignment], dict[int, int]]:
-    """Split the children drawn under `parents` (objectives in view) by how they are found.
+@dataclass(frozen=True)
+class View:
+    """What a reader sees of a cycle: `visible` (its live objectives in view, a queryset), and
+    what that is made of, so that a step can take the public objectives by the cycle alone and
+    judge the private ones in Python (`Access.can_view_objective`: the rules of `visible_to`,
+    held equal by tests/test_visibility.py). In SQL, the visibility filter made PostgreSQL
+    hash every person of the organisation to count a few hundred children."""
 
-    Returns the links to `parents` of the children in view with one link only (a queryset, not
-    read: each sits under its only parent), and the parent each child in view with several
-    links is drawn under (`place`), when that is one of `parents`. Two queries, and three more
-    when some child has several links: what costs is the children, never the cycle."""
-    links = Alignment.objects.filter(parent_id__in=parents).order_by()
-    children = links.values("child_id")
-    several = list(
-        Alignment.objects.filter(child_id__in=children)
+    visible: QuerySet[Objective]
+    access: Access
+    cycle_id: int
+
+
+def view_of(user: Any, cycle: Cycle) -> View:
+    """The reader's view of the cycle (`browse_data.visible_in_cycle`)."""
+    return View(visible_in_cycle(user, cycle), access_for(user), cycle.pk)
+
+
+# What `Access.can_view_objective` reads of a private objective.
+PRIVATE_FIELDS = (
+    "is_private",
+    "owner_person_id",
+    "owner_unit_id",
+    "owner_project_id",
+    "owner_person__unit_id",
+    "owner_project__lead_id",
+    "owner_project__unit_id",
+)
+
+
+def links_under(view: View, parents: list[int]) -> QuerySet[Alignment]:
+    """The links to `parents`, each with what places its child, read by index per link:
+    `private` (the child's privacy; None when it is out of the cycle or archived) and `links`
+    (how many parents the child has). A join made PostgreSQL read the whole cycle's
+    objectives and alignments to place a few hundred children."""
+    child = (
+        Objective.objects.filter(pk=OuterRef("child_id"), cycle_id=view.cycle_id)
+        .exclude(state=ObjectiveState.ARCHIVED)
+        .order_by()
+        .values("is_private")
+    )
+    number = (
+        Alignment.objects.filter(child_id=OuterRef("child_id"))
+        .order_by()
         .values("child_id")
         .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .values_list("child_id", flat=True)
+        .values("n")
+    )
+    return (
+        Alignment.objects.filter(parent_id__in=parents)
         .order_by()
+        .annotate(private=Subquery(child), links=Subquery(number))
     )
-    single = links.exclude(child_id__in=several).filter(
-        child_id__in=visible.filter(pk__in=children).order_by().values("pk")
-    )
-    placed: dict[int, int] = {}
-    if several:
-        in_view = list(visible.filter(pk__in=several).values_list("pk", flat=True))
-        wanted = set(parents)
-        for child, parent in place(visible, in_view).parent_of.items():
-            if parent in wanted:
-                placed[child] = parent
-    return single, placed
 
 
-def children_of(visible: QuerySet[Objective], parent_ids: Iterable[int]) -> dict[int, list[int]]:
+def judged(view: View, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Keep the (child, parent) pairs whose private child the reader may see: one query by id,
+    each judged by `Access.can_view_objective`."""
+    if not pairs:
+        return []
+    rows = (
+        Objective.objects.filter(pk__in=sorted({child for child, _parent in pairs}))
+        .select_related("owner_person", "owner_project")
+        .only(*PRIVATE_FIELDS)
+    )
+    seen = {row.pk for row in rows if view.access.can_view_objective(row)}
+    return [(child, parent) for child, parent in pairs if child in seen]
+
+
+def placed_under(view: View, several: list[int], parents: list[int]) -> dict[int, int]:
+    """The parent each child with several links (`several`) is drawn under, when it is in
+    view and that is one of `parents` (`place`: three queries)."""
+    if not several:
+        return {}
+    in_view = list(view.visible.filter(pk__in=sorted(set(several))).values_list("pk", flat=True))
+    wanted = set(parents)
+    return {
+        child: parent
+        for child, parent in place(view.visible, in_view).parent_of.items()
+        if parent in wanted
+    }
+
+
+def children_of(view: View, parent_ids: Iterable[int]) -> dict[int, list[int]]:
     """Return, for each given objective (in view), the objectives in view drawn under it, by
-    id (`drawn_under`: the same links `child_counts` counts)."""
+    id (the same links `child_counts` counts): a child with one link sits under its only
+    parent; one with several, under the one `place` picks. One query, and one more when a
+    child is private (but for an admin), three more when some child has several links."""
     parents = sorted(set(parent_ids))
     found: dict[int, list[int]] = defaultdict(list)
-    if not parents:
+    if not parents or not view.access.is_member:
         return found
-    single, placed = drawn_under(visible, parents)
-    for child, parent in [*single.values_list("child_id", "parent_id"), *placed.items()]:
+    shown: list[tuple[int, int]] = []
+    private: list[tuple[int, int]] = []
+    several: list[int] = []
+    for child, parent, is_private, links in links_under(view, parents).values_list(
+        "child_id", "parent_id", "private", "links"
+    ):
+        if links > 1:
+            several.append(child)
+        elif is_private is None:  # out of the cycle, or archived
+            continue
+        elif is_private and not view.access.is_admin:
+            private.append((child, parent))
+        else:
+            shown.append((child, parent))
+    shown += judged(view, private)
+    shown += placed_under(view, several, parents).items()
+    for child, parent in shown:
         found[parent].append(child)
     for kids in found.values():
         kids.sort()
     return found
 
 
-def child_counts(visible: QuerySet[Objective], parent_ids: Iterable[int]) -> dict[int, int]:
+def child_counts(view: View, parent_ids: Iterable[int]) -> dict[int, int]:
     """Return, for each given objective (in view), how many objectives `children_of` draws
-    under it (absent: none), without reading the children with one link: the database counts
-    them (`drawn_under`)."""
+    under it (absent: none). The database counts the children with one link (an admin's all,
+    another reader's public ones); the private ones are read and judged, and those with
+    several links placed, only when there are."""
     parents = sorted(set(parent_ids))
     counts: dict[int, int] = {}
-    if not parents:
+    if not parents or not view.access.is_member:
         return counts
-    single, placed = drawn_under(visible, parents)
-    for parent, number in (
-        single.values("parent_id").annotate(n=Count("id")).values_list("parent_id", "n")
+    links = links_under(view, parents)
+    judge = not view.access.is_admin  # an admin sees every private child
+    any_hidden = any_several = False
+    # Grouped by parent and by what places the child: each link's subqueries run once.
+    for parent, private, number, n in (
+        links.values("parent_id", "private", "links")
+        .annotate(n=Count("id"))
+        .values_list("parent_id", "private", "links", "n")
     ):
-        counts[parent] = number
-    for parent in placed.values():
+        if number > 1:
+            any_several = True
+        elif private is None:  # out of the cycle, or archived
+            continue
+        elif private and judge:
+            any_hidden = True
+        else:
+            counts[parent] = counts.get(parent, 0) + n
+    extra: list[tuple[int, int]] = []
+    if any_hidden:
+        hidden = links.filter(links=1, private=True)
+        extra += judged(view, list(hidden.values_list("child_id", "parent_id")))
+    if any_several:
+        several = list(links.filter(links__gt=1).values_list("child_id", flat=True))
+        extra += placed_under(view, several, parents).items()
+    for _child, parent in extra:
         counts[parent] = counts.get(parent, 0) + 1
     return counts
 

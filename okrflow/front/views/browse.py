@@ -98,13 +98,13 @@ def company_tree(request: HttpRequest) -> HttpResponse:
     large = False
     organisation = Organisation.current()
     if cycle is not None:
-        visible = data.visible_in_cycle(request.user, cycle)
+        view = tree_scope.view_of(request.user, cycle)
         today = timezone.localdate()
-        large = tree_scope.is_large(visible)
+        large = tree_scope.is_large(view.visible)
         if large:
-            tree, reports = first_levels(visible, today, organisation)
+            tree, reports = first_levels(view, today, organisation)
         else:
-            reports = data.measure(visible, today, organisation, for_tree=True)
+            reports = data.measure(view.visible, today, organisation, for_tree=True)
             tree = data.build_alignment_tree(reports)
         summary = data.summarise(reports)
         from okrflow.dependencies.tree import attach_hand_offs  # issue #16: hand-off lines
@@ -139,10 +139,10 @@ def lazy_rows(
     ]
 
 
-def branch_rows(visible: QuerySet[Objective], ids: list[int]) -> list[data.TreeRow]:
+def branch_rows(view: tree_scope.View, ids: list[int]) -> list[data.TreeRow]:
     """Measure the objectives `ids` of a branch or list loaded on request, as top rows of their
     own (their children load later), with their hand-off lines."""
-    below = tree_scope.child_counts(visible, ids)
+    below = tree_scope.child_counts(view, ids)
     reports = data.measure(
         Objective.objects.filter(pk__in=ids),
         timezone.localdate(),
@@ -164,20 +164,21 @@ def capped(kids: list[int]) -> tuple[list[int], int]:
 
 
 def first_levels(
-    visible: QuerySet[Objective], today: Any, organisation: Organisation
+    view: tree_scope.View, today: Any, organisation: Organisation
 ) -> tuple[data.AlignmentTree, list[ObjectiveReport]]:
     """The company objectives, what aligns to them, and the objectives aligned to nothing.
 
     Those aligned only outside the view are found by a pass over the cycle's alignments: the
     page loads them after the tree (`company_apart`, section=1)."""
+    visible = view.visible
     roots = tree_scope.company_roots(visible)
-    level_one = tree_scope.children_of(visible, roots)
+    level_one = tree_scope.children_of(view, roots)
     hidden: dict[int, int] = {}
     for root in roots:
         level_one[root], hidden[root] = capped(level_one.get(root, []))
     kids = [pk for root in roots for pk in level_one[root]]
     unaligned, more_unaligned = tree_scope.unaligned(visible)
-    below = tree_scope.child_counts(visible, [*kids, *unaligned])
+    below = tree_scope.child_counts(view, [*kids, *unaligned])
     ids = sorted({*roots, *kids, *unaligned})
     reports = data.measure(
         Objective.objects.filter(pk__in=ids), today, organisation, ids, for_tree=True
@@ -207,9 +208,9 @@ def company_branch(request: HttpRequest, objective_id: int) -> HttpResponse:
         Objective.objects.visible_to(request.user).live().select_related("cycle"),
         pk=objective_id,
     )
-    visible = data.visible_in_cycle(request.user, objective.cycle)
-    kids, hidden = capped(tree_scope.children_of(visible, [objective.pk]).get(objective.pk, []))
-    rows = branch_rows(visible, kids)
+    view = tree_scope.view_of(request.user, objective.cycle)
+    kids, hidden = capped(tree_scope.children_of(view, [objective.pk]).get(objective.pk, []))
+    rows = branch_rows(view, kids)
     return render(
         request,
         "front/browse/_tree_rows.html",
@@ -229,10 +230,10 @@ def company_apart(request: HttpRequest) -> HttpResponse:
     cycle = chosen_cycle(request)
     if kind not in ("unaligned", "detached") or after is None or cycle is None:
         raise Http404("no such list")
-    visible = data.visible_in_cycle(request.user, cycle)
+    view = tree_scope.view_of(request.user, cycle)
     finder = tree_scope.unaligned if kind == "unaligned" else tree_scope.detached
-    ids, more = finder(visible, after)
-    rows = branch_rows(visible, ids)
+    ids, more = finder(view.visible, after)
+    rows = branch_rows(view, ids)
     context = {"rows": rows, "cycle": cycle, "more_kind": kind, "more_after": more}
     if request.GET.get("section") == "1" and kind == "detached":
         if not rows:
