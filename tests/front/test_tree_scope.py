@@ -291,13 +291,12 @@ def test_child_counts_equal_the_children_placed(
     view = tree_scope.view_of(user, world.cycle)
     visible = view.visible
     ids = sorted(visible.values_list("pk", flat=True))
-    tree_scope.child_counts(view, ids)  # the reader's access read (once per request)
     with CaptureQueriesContext(connection) as queries:
         counts = tree_scope.child_counts(view, ids)
     assert counts == old_counts(visible, ids)
     # The links counted by what places their child (one query); the private single-link
-    # children listed and read to be judged (two, but for the admin); those with several
-    # links listed, found in view and placed (four).
+    # children listed and tested against the view by id (two, but for the admin); those with
+    # several links listed, found in view and placed (four).
     assert len(queries) == (5 if persona == "admin" else 7)
     assert tree_scope.children_of(view, ids) == old_children(visible, ids)
     sees_secret = persona == "admin"
