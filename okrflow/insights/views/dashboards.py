@@ -16,6 +16,7 @@ from okrflow.engine.risk import RiskKind, Severity
 from okrflow.front.params import parse_id
 from okrflow.insights.boards import ComplianceSummary, risk_rows, summarise_stored_compliance
 from okrflow.insights.calibration import (
+    CALIBRATION_CYCLES,
     person_calibration,
     reliability_view,
     unit_calibration,
@@ -189,6 +190,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             "compliance": compliance_of(scope, unit),
             "calibration": reliability_view(calibration),
             "calibration_people": people if may_see_people else None,
+            "calibration_cycles": CALIBRATION_CYCLES,
         },
     )
 
@@ -242,6 +244,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             if may_see_calibration
             else None,
             "may_see_calibration": may_see_calibration,
+            "calibration_cycles": CALIBRATION_CYCLES,
         },
     )
 
