@@ -84,10 +84,22 @@ class Scope:
             wanted: list[int | None] = (
                 [self.unit.pk] if self.unit is not None else [*self.tree.roots(), None]
             )
-            read = totals.read_totals(self.cycle, self.viewer, wanted, self.tree)
+            read = self.read(wanted)
             cached = read.of(self.unit.pk) if self.unit is not None else read.everything(self.tree)
             self._figures = cached
         return cached
+
+    def read(self, unit_ids: list[int | None]) -> totals.Totals:
+        """Return the stored totals of these units (with a viewer only), read once a page: a
+        unit's figures do not depend on the others read with it, so a later read of some of
+        the units already read (the page's unit is among its heat map's) reuses the first."""
+        assert self.viewer is not None and self.tree is not None
+        cached: totals.Totals | None = getattr(self, "_read", None)
+        if cached is not None and all(pk in cached.by_unit for pk in unit_ids):
+            return cached
+        read = totals.read_totals(self.cycle, self.viewer, unit_ids, self.tree)
+        self._read = read
+        return read
 
 
 def viewer_scope(
@@ -201,7 +213,7 @@ def totals_heat_map(scope: Scope, units: list[OrgUnit], max_depth: int, days: li
     """Draw the heat map from the stored totals of the units shown."""
     assert scope.viewer is not None and scope.tree is not None
     shown = [unit for unit in units if unit.depth <= max_depth]
-    read = totals.read_totals(scope.cycle, scope.viewer, [unit.pk for unit in shown], scope.tree)
+    read = scope.read([unit.pk for unit in shown])
     rows = []
     for unit in shown:
         figures = read.of(unit.pk)

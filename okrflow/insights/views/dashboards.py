@@ -95,6 +95,9 @@ def company(request: HttpRequest) -> HttpResponse:
     ):
         heat_depth -= 1
     units = list(OrgUnit.objects.filter(depth__lte=heat_depth).order_by("path"))
+    # One read of the stored totals for the heat map's units and the whole (the top units and
+    # what is outside units): the counts at the top reuse it.
+    scope.read([*(unit.pk for unit in units), None])
     return render(
         request,
         "insights/company.html",
@@ -174,6 +177,9 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     cycle = scope.cycle
     # The heat map shows the unit and the units right below it: only those are read.
     units = list(OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).order_by("path"))
+    scope.read(
+        [u.pk for u in units]
+    )  # one read of the stored totals: the unit's and the heat map's
     access = access_for(request.user)
     calibration, people = unit_calibration(unit)
     may_see_people = access.is_admin or unit.pk in access.led_unit_ids
