@@ -114,21 +114,51 @@ def gather_statistics_as_deployed() -> None:
         cursor.execute("ANALYZE")
 
 
-def timed_get(client: Any, path: str, runs: int) -> tuple[float, int, int]:
-    """GET `path` `runs` times; return the median ms, the last query count and size."""
+def backend_pid() -> int | None:
+    """Return the PostgreSQL backend's process id (a server on this machine), None on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def timed_get(client: Any, path: str, runs: int) -> tuple[float, int, int, float, float | None]:
+    """GET `path` `runs` times; return the median ms, the last query count and size, and the
+    median CPU ms: this process's (with SQLite's work in it) and the PostgreSQL backend's
+    (None on SQLite; /proc's clock ticks, 10 ms apart, so only a median over runs means much)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    times, count, size = [], 0, 0
+    times, cpus, backend_cpus, count, size = [], [], [], 0, 0
     for _ in range(runs):
+        pid = backend_pid()
         with CaptureQueriesContext(connection) as queries:
+            backend_before = cpu_seconds([pid]) if pid else 0.0
+            cpu_before = time.process_time()
             started = time.perf_counter()
             response = client.get(path)
             times.append((time.perf_counter() - started) * 1000)
+            cpus.append((time.process_time() - cpu_before) * 1000)
+            if pid:
+                backend_cpus.append((cpu_seconds([pid]) - backend_before) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"GET {path}: {response.status_code}")
         count, size = len(queries), len(response.content)
-    return statistics.median(times), count, size
+    backend = statistics.median(backend_cpus) if backend_cpus else None
+    return statistics.median(times), count, size, statistics.median(cpus), backend
+
+
+def cpu_figures(cpu: float, db_cpu: float | None, floor_cpu: float | None = None) -> dict:
+    """The CPU columns of a page: this process's ms, the database backend's, × the floor's."""
+    figures: dict[str, Any] = {"cpu_ms": round(cpu, 1)}
+    if floor_cpu:
+        figures["cpu_floor"] = round(cpu / floor_cpu, 1)
+    if db_cpu is not None:
+        figures["db_cpu_ms"] = round(db_cpu, 1)
+    return figures
 
 
 ALL_PARTS = ("refresh", "insights", "pages", "submission", "json", "load")
@@ -200,8 +230,17 @@ def measure(
         client = Client(HTTP_HOST="localhost")
         client.force_login(person.user)
         client.get("/")  # warm: the session, the language, the first templates
-        floor_ms, floor_queries, _ = timed_get(client, "/bench/floor/", FLOOR_RUNS)
-        record.add("floor (trivial signed-in page)", persona, floor_ms, floor_ms, floor_queries)
+        floor_ms, floor_queries, _, floor_cpu, floor_db = timed_get(
+            client, "/bench/floor/", FLOOR_RUNS
+        )
+        record.add(
+            "floor (trivial signed-in page)",
+            persona,
+            floor_ms,
+            floor_ms,
+            floor_queries,
+            **cpu_figures(floor_cpu, floor_db),
+        )
         pages = {
             "insights: company": "/insights/",
             "insights: unit": f"/insights/units/{unit.pk}/",
@@ -219,8 +258,18 @@ def measure(
             if ("insights" if what.startswith("insights") else "pages") not in only:
                 continue
             separator = "&" if "?" in path else "?"
-            ms, count, size = timed_get(client, f"{path}{separator}cycle={cycle.pk}", runs)
-            record.add(what, persona, ms, floor_ms, count, bytes=size)
+            ms, count, size, cpu, db_cpu = timed_get(
+                client, f"{path}{separator}cycle={cycle.pk}", runs
+            )
+            record.add(
+                what,
+                persona,
+                ms,
+                floor_ms,
+                count,
+                bytes=size,
+                **cpu_figures(cpu, db_cpu, floor_cpu),
+            )
         if persona == "member" and "submission" in only:
             measure_submission(record, cycle, floor_ms)
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from okrflow.cycles.models import Cycle, CycleState
 from okrflow.engine.calibration import Calibration, Prediction, calibrate, calibrate_by
 from okrflow.engine.grading import success_bar
 from okrflow.insights.sources import confidence_outcomes
@@ -28,14 +29,36 @@ def predictions(
     ]
 
 
+# The closed cycles calibration reads: the latest ones. A page then reads a bounded history,
+# not every confidence ever given (and nothing at all before a first cycle closes).
+CALIBRATION_CYCLES = 4
+
+
+def calibration_cycles() -> list[int]:
+    """Return the ids of the latest closed cycles, those calibration reads (one short query)."""
+    return list(
+        Cycle.objects.filter(state=CycleState.CLOSED)
+        .order_by("-end_date", "-pk")
+        .values_list("pk", flat=True)[:CALIBRATION_CYCLES]
+    )
+
+
+def outcomes_in_closed_cycles(**filters: Any) -> list[Prediction]:
+    """Return the predictions of the latest closed cycles' check-ins `filters` select."""
+    cycles = calibration_cycles()
+    if not cycles:
+        return []  # no cycle closed yet: no grade to compare a confidence with
+    return predictions(confidence_outcomes(key_result__objective__cycle_id__in=cycles, **filters))
+
+
 def person_calibration(person: Person) -> Calibration:
-    """Summarise the confidences a person gave in closed cycles."""
-    return calibrate(predictions(confidence_outcomes(checkin__person=person)))
+    """Summarise the confidences a person gave in the latest closed cycles."""
+    return calibrate(outcomes_in_closed_cycles(checkin__person=person))
 
 
 def unit_calibration(unit: OrgUnit) -> tuple[Calibration, list[tuple[Person, Calibration]]]:
     """Summarise a unit (and the units below it), and each of its people."""
-    found = predictions(confidence_outcomes(checkin__person__unit__path__startswith=unit.path))
+    found = outcomes_in_closed_cycles(checkin__person__unit__path__startswith=unit.path)
     by_person = calibrate_by(found, lambda p: p.person_id)
     people: dict[Any, Person] = Person.objects.in_bulk([pk for pk in by_person if pk is not None])
     rows = sorted(

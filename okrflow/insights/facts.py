@@ -323,7 +323,9 @@ def serving_counts(scope: Scope, top: Any) -> dict[str, Any]:
     relation, so insights needs nothing from the strategy app.
     """
     if scope.viewer is not None:
-        company = scope.objectives().filter(company_level=True)
+        # The company's objectives are those of the top units: their unit says so too, and
+        # the snapshots' unit index then finds them (the flag alone read the cycle's every row).
+        company = scope.objectives().filter(company_level=True, unit_id__in=top)
     else:
         company = scope.objectives().filter(objective__owner_unit__in=top)
     counts = company.aggregate(

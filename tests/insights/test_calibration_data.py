@@ -70,3 +70,38 @@ def test_calibration_shows_to_the_person_their_managers_and_admins(
     assert (
         f'/insights/people/{world.member.pk}/">{world.member.full_name}</a></td>' in unit_html
     ) is (persona in ("admin", "lead"))
+
+
+def test_calibration_reads_only_the_latest_closed_cycles(
+    world: World,
+    calibrated,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import datetime
+
+    from okrflow.cycles.models import Cycle, CycleState
+    from okrflow.insights import calibration
+
+    assert person_calibration(world.member).count == 4
+    later = world.cycle.end_date + datetime.timedelta(days=1)
+    Cycle.objects.create(
+        name="Later",
+        start_date=later,
+        end_date=later + datetime.timedelta(days=90),
+        state=CycleState.CLOSED,
+    )
+    # Two closed cycles read: the first's confidences count; only the latest: they do not.
+    monkeypatch.setattr(calibration, "CALIBRATION_CYCLES", 2)
+    assert person_calibration(world.member).count == 4
+    assert unit_calibration(world.marketing)[0].count == 4
+    monkeypatch.setattr(calibration, "CALIBRATION_CYCLES", 1)
+    assert person_calibration(world.member).count == 0
+    assert unit_calibration(world.marketing) == (calibration.calibrate([]), [])
+
+
+def test_calibration_reads_no_check_in_before_a_cycle_closes(
+    world: World, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    with django_assert_num_queries(1):  # the closed cycles: none, so no check-in is read
+        summary, people = unit_calibration(world.company)
+    assert summary.count == 0 and people == []

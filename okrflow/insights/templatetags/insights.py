@@ -174,3 +174,41 @@ def graded_key_results(lines: list[Any]) -> SafeString:
             for line in lines
         ),
     )
+
+
+@register.simple_tag
+def grade_head(line: Any) -> SafeString:
+    """Draw a review line's header (title, owner, kind, bar, score, success) and its key
+    results' table: a page of twenty objectives, one tag each rather than some thirty nodes."""
+    objective = line.objective
+    return format_html(
+        '<header class="ins-grade-head">\n      <div>\n'
+        '        <h3><a href="{}">{}</a></h3>\n'
+        '        <p class="meta"><span class="owner owner-{}">{}</span> '
+        '<span class="badge badge-{}">{}</span> <span class="muted small">{}</span></p>\n'
+        "      </div>\n"
+        '      <div class="ins-grade-score">\n'
+        '        <span class="ins-score band-{}">{}</span>\n'
+        '        <span class="ins-success {}">{}</span>\n'
+        "      </div>\n    </header>\n"
+        '    <table class="ins-table ins-table-compact">\n'
+        '      <thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
+        '<th scope="col">{}</th></tr></thead>\n'
+        "      <tbody>{}</tbody>\n    </table>",
+        path_to(objective.pk, "objective_detail"),
+        objective.title,
+        objective.owner_kind,
+        objective.owner_name,
+        objective.kind,
+        objective.get_kind_display(),
+        _("succeeds at %(bar)s") % {"bar": score(line.bar)},
+        line.band,
+        score(line.score),
+        "yes" if line.success else "no",
+        _("Success") if line.success else _("Not reached"),
+        _("Key result"),
+        _("Final"),
+        _("Target"),
+        _("Score"),
+        graded_key_results(line.key_results),
+    )

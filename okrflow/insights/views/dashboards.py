@@ -16,6 +16,7 @@ from okrflow.engine.risk import RiskKind, Severity
 from okrflow.front.params import parse_id
 from okrflow.insights.boards import ComplianceSummary, risk_rows, summarise_stored_compliance
 from okrflow.insights.calibration import (
+    CALIBRATION_CYCLES,
     person_calibration,
     reliability_view,
     unit_calibration,
@@ -94,6 +95,9 @@ def company(request: HttpRequest) -> HttpResponse:
     ):
         heat_depth -= 1
     units = list(OrgUnit.objects.filter(depth__lte=heat_depth).order_by("path"))
+    # One read of the stored totals for the heat map's units and the whole (the top units and
+    # what is outside units): the counts at the top reuse it.
+    scope.read([*(unit.pk for unit in units), None])
     return render(
         request,
         "insights/company.html",
@@ -173,6 +177,9 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     cycle = scope.cycle
     # The heat map shows the unit and the units right below it: only those are read.
     units = list(OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).order_by("path"))
+    scope.read(
+        [u.pk for u in units]
+    )  # one read of the stored totals: the unit's and the heat map's
     access = access_for(request.user)
     calibration, people = unit_calibration(unit)
     may_see_people = access.is_admin or unit.pk in access.led_unit_ids
@@ -189,6 +196,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             "compliance": compliance_of(scope, unit),
             "calibration": reliability_view(calibration),
             "calibration_people": people if may_see_people else None,
+            "calibration_cycles": CALIBRATION_CYCLES,
         },
     )
 
@@ -242,6 +250,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             if may_see_calibration
             else None,
             "may_see_calibration": may_see_calibration,
+            "calibration_cycles": CALIBRATION_CYCLES,
         },
     )
 
