@@ -141,3 +141,12 @@ def test_each_finding_is_worded_as_describe_words_it() -> None:
     worded = word_findings(findings, titles)
     assert [(w.message, w.hint) for w in worded] == [describe(f) for f in findings]
     assert len({w.message for w in worded[:5]}) == 2  # "1" and "1.0"
+
+
+def test_compact_keeps_every_column_in_order(world: World) -> None:
+    from okrflow.library.preview import compact
+
+    objective = Objective(cycle=world.cycle, title="Unsaved", owner_unit=world.marketing)
+    kr = build_key_result(None, objective, owner=world.member, **KEY_RESULTS[1])
+    values, parts = compact(kr)
+    assert values == tuple(columns_of(kr)) and parts is None
