@@ -54,10 +54,17 @@ def word_findings(
 ) -> list[CheckedFinding]:
     """Attach messages and positions; `titles` lists (objective, line, [(kr, line)])."""
     worded = []
-    # A large file repeats the same few messages thousands of times: each text is kept once.
+    # A large file repeats the same few findings thousands of times ("repeats KR 1"): each is
+    # worded once (the words depend only on the rule and its parameters, in the language of
+    # the call) and each text is kept once.
+    words: dict[tuple[str, str], tuple[str, str]] = {}
     texts: dict[str, str] = {}
     for finding in findings:
-        message, hint = describe(finding)
+        key = words_key(finding)
+        known = words.get(key)
+        if known is None:
+            known = words[key] = describe(finding)
+        message, hint = known
         message, hint = texts.setdefault(message, message), texts.setdefault(hint, hint)
         label, subject, line = "", "", None
         if finding.objective is not None:
@@ -70,6 +77,12 @@ def word_findings(
             CheckedFinding(finding.rule, finding.severity, message, hint, line, label, subject)
         )
     return worded
+
+
+def words_key(finding: Finding) -> tuple[str, str]:
+    """What a finding's words depend on: its rule and parameters (by their `repr`, which tells
+    1 from 1.0 and Decimal("1") from Decimal("1.0"), unlike equality)."""
+    return finding.rule, repr(finding.params)
 
 
 def objective_lang(title: str, key_results: Sequence[KeyResultDraft]) -> str:

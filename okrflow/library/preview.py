@@ -8,6 +8,7 @@ cycle, a baseline recorded as an index, a heading that names no known owner) do 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -102,10 +103,13 @@ class ImportPreview:
 StagedKeyResult = tuple[tuple[Any, ...], list[Any] | None]
 
 
+# A key result's column values in column order, read in one call.
+column_values = attrgetter(*(f.attname for f in KeyResult._meta.concrete_fields))
+
+
 def compact(kr: KeyResult) -> StagedKeyResult:
     """A checked, unsaved key result as the values of its columns (and its staged parts)."""
-    values = tuple(getattr(kr, f.attname) for f in KeyResult._meta.concrete_fields)
-    return values, getattr(kr, "staged_parts", None)
+    return column_values(kr), getattr(kr, "staged_parts", None)
 
 
 def validation_messages(error: ValidationError) -> list[str]:

@@ -1,0 +1,152 @@
+"""The import's quick ways of making model instances make exactly what the plain ways make:
+every column, and the related objects the instance holds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from okrflow.library.importer import first_values
+from okrflow.okrs.actions.key_results import build_key_result, first_value, new_key_result
+from okrflow.okrs.models import KeyResult, KeyResultValue, Objective
+from tests.conftest import World
+
+KEY_RESULTS: list[dict[str, Any]] = [
+    {"title": "Reach 100 leads", "start_value": "0", "target_value": "100"},
+    {
+        "title": "Reach 5 deals",
+        "shape": "metric",
+        "start_value": "0",
+        "target_value": "5",
+        "current_value": "2",
+        "weight": "2.5",
+    },
+    {"title": "Stay above 90", "shape": "threshold", "target_value": "90", "unit": " pts "},
+    {
+        "title": "Half the churn",
+        "shape": "percentage",
+        "direction": "decrease",
+        "start_value": "10",
+        "target_value": "5",
+    },
+    {"title": "Sell 1 billion", "shape": "currency", "start_value": "0", "target_value": "1e9"},
+    {
+        "title": "Grow signups by 20%",
+        "shape": "relative",
+        "start_value": "400",
+        "relative_change": "20",
+        "baseline_label": "last quarter",
+    },
+    {"title": "Ship the app", "shape": "milestone", "direction": "increase"},
+    {
+        "title": "Publish weekly",
+        "shape": "recurring",
+        "per_period": "1",
+        "period": "week",
+        "slot_weekday": 2,
+        "slot_hour": 9,
+    },
+]
+
+
+def columns_of(instance: Any) -> list[Any]:
+    return [getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields]
+
+
+@pytest.mark.parametrize("fields", KEY_RESULTS)
+def test_new_key_result_is_the_instance_made_by_keyword(world: World, fields: dict) -> None:
+    """`build_key_result` makes its key result with `new_key_result`: the same columns, the
+    same objective and owner held, as `KeyResult(objective=…, owner=…, **fields)`."""
+    for objective in (
+        Objective(cycle=world.cycle, title="Unsaved", owner_unit=world.marketing),
+        world.cycle.objectives.create(title="Saved", owner_unit=world.marketing),
+    ):
+        built = build_key_result(world.lead.user, objective, owner=world.member, **fields)
+        given = {f.attname: getattr(built, f.attname) for f in KeyResult._meta.concrete_fields}
+        given = {k: v for k, v in given.items() if k not in ("objective_id", "owner_id")}
+        slow = KeyResult(objective=objective, owner=world.member, **given)
+        fast = new_key_result(objective, world.member, **given)
+        assert columns_of(fast) == columns_of(slow) == columns_of(built)
+        assert fast.objective is objective and fast.owner is world.member
+        assert fast._state.adding and fast.pk is None
+        # And with only the figures given, the columns left out take their defaults.
+        figures = {k: given[k] for k in ("title", "shape", "due_date")}
+        assert columns_of(new_key_result(objective, None, **figures)) == columns_of(
+            KeyResult(objective=objective, owner=None, **figures)
+        )
+
+
+def test_new_key_result_refuses_what_the_keyword_form_refuses(world: World) -> None:
+    objective = Objective(cycle=world.cycle, title="Unsaved", owner_unit=world.marketing)
+    with pytest.raises(TypeError):
+        new_key_result(objective, None, title="A", colour="red")
+    with pytest.raises(ValueError):  # a user is not a person: its id is another person's
+        new_key_result(objective, world.member.user, title="A")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        KeyResult(objective=objective, owner=world.member.user, title="A")
+    with pytest.raises(ValueError):
+        new_key_result(world.marketing, None, title="A")  # type: ignore[arg-type]
+
+
+def test_first_values_are_the_rows_first_value_makes(world: World) -> None:
+    objective = world.cycle.objectives.create(title="Saved", owner_unit=world.marketing)
+    saved = []
+    for index, current in enumerate([Decimal("2"), None, Decimal("7.25"), Decimal("0")]):
+        kr = build_key_result(
+            None,
+            objective,
+            title=f"Reach {index}",
+            owner=world.member,
+            start_value="0",
+            target_value="10",
+            current_value=current,
+        )
+        kr.position = index
+        kr.save()
+        saved.append(kr)
+    for actor in (world.lead.user, None):
+        fast = first_values(actor, saved)
+        slow = [first_value(actor, kr) for kr in saved if kr.current_value is not None]
+        assert len(fast) == len(slow) == 3
+        assert [columns_of(v) for v in fast] == [columns_of(v) for v in slow]
+        assert {v.measured_on for v in fast} == {timezone.localdate()}
+    assert first_values(None, [saved[1]]) == []
+    assert isinstance(first_values(None, saved)[0], KeyResultValue)
+
+
+def test_each_finding_is_worded_as_describe_words_it() -> None:
+    """`word_findings` words each rule and parameters once: every finding keeps its own words,
+    parameters that are equal but written differently included (1 and 1.0)."""
+    from okrflow.engine.quality import Finding
+    from okrflow.library.checking import word_findings
+    from okrflow.library.quality_messages import describe
+
+    findings = [
+        Finding("objective_has_number", 0, params={"number": Decimal("1")}),
+        Finding("objective_has_number", 1, params={"number": Decimal("1.0")}),
+        Finding("objective_has_number", 1, params={"number": 1}),
+        Finding("objective_has_number", 0, params={"number": 1.0}),
+        Finding("objective_has_number", 0, params={"number": "1"}),
+        Finding("kr_duplicate", 0, 1, params={"same_as": 0}),
+        Finding("kr_duplicate", 1, 2, params={"same_as": 0}),
+        Finding("kr_duplicate", 1, 1, params={"same_as": 1}),
+        Finding("too_many_key_results", 1, params={"count": 6, "min": 2, "max": 5}),
+        Finding("too_many_key_results", 0, params={"count": 7, "min": 2, "max": 5}),
+        Finding("kr_not_measurable", 0, 0),
+    ]
+    titles = [("First", 1, [("a", 2), ("b", 3)]), ("Second", 4, [("c", 5), ("d", 6), ("e", 7)])]
+    worded = word_findings(findings, titles)
+    assert [(w.message, w.hint) for w in worded] == [describe(f) for f in findings]
+    assert len({w.message for w in worded[:5]}) == 2  # "1" and "1.0"
+
+
+def test_compact_keeps_every_column_in_order(world: World) -> None:
+    from okrflow.library.preview import compact
+
+    objective = Objective(cycle=world.cycle, title="Unsaved", owner_unit=world.marketing)
+    kr = build_key_result(None, objective, owner=world.member, **KEY_RESULTS[1])
+    values, parts = compact(kr)
+    assert values == tuple(columns_of(kr)) and parts is None
