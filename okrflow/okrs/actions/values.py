@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.signals import pre_save
 from django.utils import timezone
@@ -104,21 +104,24 @@ def set_newest_current_values(ids: Sequence[int], now: datetime.datetime) -> Non
     sql = _newest_updates.get(key)
     if sql is None:  # kept for up to KEPT_UPDATES key results (a check-in's few)
         name = connection.ops.quote_name
-        kr_meta, value_meta = KeyResult._meta, KeyResultValue._meta
+        krs, values = name(KeyResult._meta.db_table), name(KeyResultValue._meta.db_table)
+
+        def column(model: type[models.Model], field: str) -> str:
+            found = next(f for f in model._meta.concrete_fields if f.name == field)
+            return name(str(found.column))
 
         def kr(field: str) -> str:
-            return f"{name(kr_meta.db_table)}.{name(kr_meta.get_field(field).column)}"
+            return f"{krs}.{column(KeyResult, field)}"
 
         def value(field: str) -> str:
-            return f"v.{name(value_meta.get_field(field).column)}"
+            return f"v.{column(KeyResultValue, field)}"
 
         sql = (
-            f"UPDATE {name(kr_meta.db_table)}"
-            f" SET {name(kr_meta.get_field('current_value').column)} = ("
-            f"SELECT {value('value')} FROM {name(value_meta.db_table)} v"
+            f"UPDATE {krs} SET {column(KeyResult, 'current_value')} = ("
+            f"SELECT {value('value')} FROM {values} v"
             f" WHERE {value('key_result')} = {kr('id')}"
             f" ORDER BY {value('measured_on')} DESC, {value('id')} DESC LIMIT 1"
-            f"), {name(kr_meta.get_field('updated_at').column)} = %s"
+            f"), {column(KeyResult, 'updated_at')} = %s"
             f" WHERE {kr('id')} IN ({', '.join(['%s'] * len(ids))})"
         )
         if len(ids) <= KEPT_UPDATES:
