@@ -604,7 +604,7 @@ def measure_load(
         batch = pairs[number * share : (number + 1) * share]
         broker = ""
         if mode == "queued":  # a prefix of its own: the messages are dropped afterwards
-            broker = f"{REDIS.rsplit('/', 1)[0]}/13"
+            broker = REDIS
         try:
             load_checkins(
                 record,

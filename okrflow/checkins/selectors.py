@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils import timezone
@@ -48,6 +49,55 @@ def feedback_by_checkin(checkins: list[CheckIn]) -> dict[int, list[CheckInFeedba
     return found
 
 
+class CycleCheckIns:
+    """Every entry of one person's check-ins in one cycle, read in one query, oldest first.
+
+    The check-in page asks four things of them (the week's entry as it stands, its chain, the
+    weeks submitted, the last submitted check-in before the week); each is answered here from
+    the same rows as `effective_checkin`, `chain_of`, `week_marks` and the page's previous
+    check-in read them (tests compare both). A person has one entry a week and a correction
+    now and then: a few dozen rows at most.
+    """
+
+    def __init__(self, person: Person, cycle: Cycle) -> None:
+        self.entries = list(CheckIn.objects.filter(person=person, cycle=cycle).order_by("id"))
+        for entry in self.entries:  # known already: never read again through the entry
+            entry.person, entry.cycle = person, cycle
+
+    @cached_property
+    def corrected_ids(self) -> frozenset[int]:
+        return frozenset(entry.corrects_id for entry in self.entries if entry.corrects_id)
+
+    def is_effective(self, entry: CheckIn) -> bool:
+        return entry.pk not in self.corrected_ids
+
+    def effective(self, week: datetime.date) -> CheckIn | None:
+        """The week's entry as it stands: the draft, or the last entry of its chain."""
+        found = [e for e in self.entries if e.week == week and self.is_effective(e)]
+        return found[-1] if found else None
+
+    def chain(self, week: datetime.date) -> list[CheckIn]:
+        """Every entry of the week, oldest first."""
+        return [entry for entry in self.entries if entry.week == week]
+
+    def submitted_weeks(self) -> dict[datetime.date, datetime.datetime | None]:
+        """Each submitted week's original entry's submission time (what timeliness judges)."""
+        return {
+            entry.week: entry.submitted_at
+            for entry in self.entries
+            if entry.is_submitted and entry.corrects_id is None
+        }
+
+    def previous(self, week: datetime.date) -> CheckIn | None:
+        """The last submitted check-in before `week` as it stands (its newest entry)."""
+        earlier = [
+            entry
+            for entry in self.entries
+            if entry.week < week and entry.is_submitted and self.is_effective(entry)
+        ]
+        return max(earlier, key=lambda entry: (entry.week, entry.pk), default=None)
+
+
 def chain_of(checkin: CheckIn) -> list[CheckIn]:
     """Return every entry of a check-in's week for its person, oldest first."""
     return list(
@@ -58,19 +108,14 @@ def chain_of(checkin: CheckIn) -> list[CheckIn]:
 
 
 def week_marks(
-    person: Person, cycle: Cycle, *, expected: bool = True
+    cycle: Cycle, entries: CycleCheckIns, *, expected: bool = True
 ) -> list[tuple[CheckinWeek, Timeliness]]:
-    """Return how each open week of the cycle stands for this person.
+    """Return how each open week of the cycle stands for the person of `entries`.
 
     Someone with no key result in the cycle (`expected=False`) owes no check-in: a week they
     did not write is "not due", never missed (compliance and reminders leave them out too).
     """
-    submitted = dict(
-        CheckIn.objects.submitted()
-        .originals()
-        .filter(person=person, cycle=cycle)
-        .values_list("week", "submitted_at")
-    )
+    submitted = entries.submitted_weeks()
     now = timezone.now()
     marks = []
     for week in open_weeks(cycle):

@@ -21,9 +21,9 @@ from okrflow.checkins.actions import CheckInInput, record_checkin
 from okrflow.checkins.confidence import ConfidenceLevel, level_of
 from okrflow.checkins.models import CheckIn
 from okrflow.checkins.schedule import due_moment, local_today, measured_day
-from okrflow.checkins.scope import effective_checkin, key_results_for, may_see
+from okrflow.checkins.scope import key_results_for, may_see
 from okrflow.checkins.selectors import (
-    chain_of,
+    CycleCheckIns,
     feedback_by_checkin,
     next_meeting,
     open_actions_for,
@@ -49,17 +49,6 @@ from okrflow.org.models import Person
 MISSED_SHOWN = 3
 
 
-def previous_checkin(person: Person, place: Place) -> CheckIn | None:
-    """Return the person's last submitted check-in before this week (what they said then)."""
-    return (
-        CheckIn.objects.filter(person=person, cycle=place.cycle, week__lt=place.week.start)
-        .submitted()
-        .effective()
-        .order_by("-week", "-id")
-        .first()
-    )
-
-
 def mine_context(
     request: HttpRequest,
     person: Person,
@@ -70,17 +59,20 @@ def mine_context(
 ) -> dict[str, Any]:
     cycle, week = place.cycle, place.week
     today = local_today(cycle)
-    checkin = effective_checkin(person, cycle, week.start)
+    # The person's check-ins in the cycle, read once: the week's entry, its chain, the weeks'
+    # marks and last time's check-in all come from them.
+    entries = CycleCheckIns(person, cycle)
+    checkin = entries.effective(week.start)
     key_results = key_results_for(person, cycle)
     draft = checkin if checkin is not None and not checkin.is_submitted else None
     # Nothing to check in (no key result in the cycle): nothing is due, overdue or missed.
     expected = bool(key_results)
-    marks = week_marks(person, cycle, expected=expected)
+    marks = week_marks(cycle, entries, expected=expected)
     missed = [w for w, mark in marks if mark == Timeliness.MISSED and w != week]
-    chain = chain_of(checkin) if checkin is not None and checkin.is_submitted else []
+    chain = entries.chain(week.start) if checkin is not None and checkin.is_submitted else []
     feedback = feedback_by_checkin(chain)
     moment = due_moment(cycle, week)
-    previous = previous_checkin(person, place)
+    previous = entries.previous(week.start)
     if posted is not None:
         overall = posted.confidence
     else:
