@@ -62,12 +62,11 @@ def row_maker(
 
 
 def converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any], Any]:
-    """How one column's value is read from an instance and made ready for the database."""
+    """How one column's value is read from an instance and made ready for the database: a
+    stamped column's time taken as the field's `pre_save` takes it, any other column's value
+    as `value_converter` prepares it (no column here has a `pre_save` of its own that does
+    more than stamp)."""
     attname = field.attname
-
-    def prepared(obj: Any) -> Any:
-        return field.get_db_prep_save(field.pre_save(obj, True), connection)
-
     stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     if stamped and type(field) is models.DateTimeField:
         adapt_datetime = connection.ops.adapt_datetimefield_value
@@ -82,49 +81,20 @@ def converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any],
 
         return stamp
     if stamped:
+
+        def prepared(obj: Any) -> Any:
+            return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
         return prepared
-    if type(field) is models.JSONField:
-        adapt_json = connection.ops.adapt_json_value
-        encoder = field.encoder
+    convert = value_converter(field, connection)
+    read = attrgetter(attname)
+    if convert is None:
+        return read
 
-        def json_value(obj: Any) -> Any:
-            value = getattr(obj, attname)
-            # None is SQL NULL; a dict or list is what the field's preparation passes on as is.
-            if value is None:
-                return None
-            return adapt_json(value, encoder) if type(value) in (dict, list) else prepared(obj)
+    def value(obj: Any) -> Any:
+        return convert(read(obj))
 
-        return json_value
-    if isinstance(field, models.DecimalField):
-        adapt_decimal = connection.ops.adapt_decimalfield_value
-        digits, places = field.max_digits, field.decimal_places
-
-        def decimal(obj: Any) -> Any:
-            value = getattr(obj, attname)
-            # A finite Decimal is what the field's `to_python` returns for it (an equal copy).
-            if type(value) is Decimal and value.is_finite():
-                return adapt_decimal(value, digits, places)
-            return prepared(obj)
-
-        return decimal
-    if type(field) is models.DateField:
-        adapt_date = connection.ops.adapt_datefield_value
-
-        def date(obj: Any) -> Any:
-            value = getattr(obj, attname)
-            # A date (not a datetime) is what the field's `to_python` returns for it.
-            return adapt_date(value) if type(value) is datetime.date else prepared(obj)
-
-        return date
-    if not is_plain(field):
-        return prepared
-
-    def plain(obj: Any) -> Any:
-        value = getattr(obj, attname)
-        # Already what the column stores: the field's preparation would return it unchanged.
-        return value if value is None or type(value) in PLAIN_VALUES else prepared(obj)
-
-    return plain
+    return value
 
 
 def prepare_related(obj: models.Model) -> None:
@@ -205,6 +175,14 @@ def copier(cursor: Any, rows: Iterable[list[Any]]) -> Callable[..., None]:
     return copy_rows
 
 
+def run_copy(connection: Any, cursor: Any, copy_sql: str, rows: Iterable[list[Any]]) -> None:
+    """Copy `rows` in by `copy_sql` through the connection's wrappers and query log, as a
+    statement Django runs."""
+    logged = cursor.debug_sql(copy_sql) if hasattr(cursor, "debug_sql") else nullcontext()
+    with logged, connection.wrap_database_errors:
+        cursor._execute_with_wrappers(copy_sql, None, False, copier(cursor, rows))
+
+
 def copy_in(
     model: type[M],
     objects: Sequence[M],
@@ -246,10 +224,7 @@ def copy_in(
                 )
             else:
                 rows = (make_row(obj) for obj in chunk)
-            # Through the connection's wrappers and query log, as a statement Django runs.
-            logged = cursor.debug_sql(copy_sql) if hasattr(cursor, "debug_sql") else nullcontext()
-            with logged, connection.wrap_database_errors:
-                cursor._execute_with_wrappers(copy_sql, None, False, copier(cursor, rows))
+            run_copy(connection, cursor, copy_sql, rows)
         if not ids:
             continue
         for obj, pk_value in zip(chunk, pk_values, strict=True):
@@ -374,12 +349,7 @@ def write_tuples(
         for start in range(0, len(rows), copy_batch):
             chunk = rows[start : start + copy_batch]
             with connection.cursor() as cursor:
-                made = (make_row(values) for values in chunk)
-                logged = (
-                    cursor.debug_sql(copy_sql) if hasattr(cursor, "debug_sql") else nullcontext()
-                )
-                with logged, connection.wrap_database_errors:
-                    cursor._execute_with_wrappers(copy_sql, None, False, copier(cursor, made))
+                run_copy(connection, cursor, copy_sql, (make_row(values) for values in chunk))
         return
     limit = connection.features.max_query_params
     size = max(1, min(batch, limit // len(fields))) if limit else batch
