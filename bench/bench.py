@@ -24,9 +24,19 @@ kept database already holds it), `okrflow refresh-insights`, then the measuremen
   (--load-modes picks some); and the floor page under the same load with persistent
   connections off (CONN_MAX_AGE 0) and on (--no-floor-load skips it); --profile DIR writes each
   worker's cProfile of the check-ins and their sum (bench_profile.py);
-- `okrflow refresh-insights` (whole cycle) and `okrflow okrs --json`.
+- `okrflow refresh-insights` (whole cycle) and `okrflow okrs --json`, in the measuring process;
+- the whole-cycle jobs, each in a fresh process on a copy of the database (`whole_cycle.py`):
+  `refresh-insights --full`, 1,000 members' check-ins, the incremental `refresh-insights`
+  after them, `okrs --json` — seconds, CPU seconds, statements, peak RSS (and Django's own
+  RSS after start, their floor);
+- `okrflow import` of 15 key results a person (150,000 and 40,000 objectives at 10,000 people)
+  into a fresh database with a bare organisation of that size (`okr_import.py`).
 
-`--only refresh insights pages submission json load` measures only those parts (a quick loop).
+At the end, every target of issue 14 the run bears on, with its measured value and whether it
+is met (`targets.py`; with --json, one object each, `what` starting "target:").
+
+`--only refresh insights pages submission json load cycle import` measures only those parts
+(a quick loop).
 
 The floor (`floor_ms`) is a trivial signed-in page behind the same middleware (bench_site.py),
 measured in the same run for the same persona. `--json` prints one object per measurement:
@@ -57,6 +67,8 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+import targets
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -161,7 +173,9 @@ def cpu_figures(cpu: float, db_cpu: float | None, floor_cpu: float | None = None
     return figures
 
 
-ALL_PARTS = ("refresh", "insights", "pages", "submission", "json", "load")
+ALL_PARTS = ("refresh", "insights", "pages", "submission", "json", "load", "cycle", "import")
+# Measured by the parent, each step in a fresh process, not inside the measuring child.
+PARENT_PARTS = ("cycle", "import")
 
 
 def measure(
@@ -876,11 +890,101 @@ def run_one(database: str, people: int, args: argparse.Namespace) -> list[dict[s
         text=True,
         check=False,
     )
-    if database == "postgresql" and not kept:
-        psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    if output.returncode != 0:
-        raise SystemExit(f"{database} N={people} failed:\n{output.stderr[-3000:]}")
-    return json.loads(output.stdout.strip().splitlines()[-1])
+    try:
+        if output.returncode != 0:
+            raise SystemExit(f"{database} N={people} failed:\n{output.stderr[-3000:]}")
+        rows: list[dict[str, Any]] = json.loads(output.stdout.strip().splitlines()[-1])
+        if "cycle" in args.only:
+            rows += whole_cycle_rows(database, people, str(name), env)
+    finally:
+        if database == "postgresql" and not kept:
+            psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if "import" in args.only:
+        rows += import_rows(database, people)
+    return rows
+
+
+def whole_cycle_rows(
+    database: str, people: int, name: str, env: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The whole-cycle jobs (`whole_cycle.py`), each in a fresh process, on a copy of the
+    measured database (they write to it: 1,000 members' check-ins), dropped afterwards: the
+    full refresh, the incremental one after those check-ins, `okrs --json`."""
+    import sqlite3
+
+    from whole_cycle import run_step  # type: ignore[import-not-found]
+
+    record = Recorder(database, people)
+    copy = f"{name}_cycle_{os.getpid()}"
+    if database == "postgresql":
+        psql(f'DROP DATABASE IF EXISTS "{copy}"')
+        psql(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+        url = f"{POSTGRES}/{copy}"
+    else:
+        copy = str(Path(env["OKRFLOW_DATA_DIR"]) / "cycle.sqlite3")
+        measured = env["OKRFLOW_DATABASE_URL"].removeprefix("sqlite:///")
+        with sqlite3.connect(measured) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        url = f"sqlite:///{copy}"
+    # okrflow's own settings, as `okrflow refresh-insights` runs in a deployment.
+    step_env = {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
+    step_env["OKRFLOW_DATABASE_URL"] = url
+    steps = {
+        "refresh-full": targets.FULL_REFRESH,
+        "checkins": "",
+        "refresh": targets.INCREMENTAL_REFRESH,
+        "okrs-json": targets.OKRS_JSON,
+    }
+    try:
+        for step, what in steps.items():
+            figures = run_step(step, 1000, step_env)
+            if what:
+                record.add(
+                    what,
+                    "-",
+                    figures["seconds"] * 1000,
+                    None,
+                    figures["queries"],
+                    cpu_s=figures["cpu_seconds"],
+                    peak_rss_mb=figures["peak_rss_mb"],
+                    floor_rss_mb=figures["floor_rss_mb"],
+                    load_average=round(os.getloadavg()[0], 1),
+                )
+    finally:
+        if database == "postgresql":
+            psql(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+    return record.rows
+
+
+def import_rows(database: str, people: int) -> list[dict[str, Any]]:
+    """`okrflow import` of 15 key results a person (150,000 at 10,000 people; `okr_import.py`)
+    into a fresh database with a bare organisation of that size."""
+    from okr_import import run_database, write_file  # type: ignore[import-not-found]
+
+    key_results, objectives = people * 15, people * 4
+    handle, path = tempfile.mkstemp(prefix="okrflow-import-", suffix=".json")
+    os.close(handle)
+    file = Path(path)
+    try:
+        write_file(file, people, objectives, key_results)
+        figures = run_database(database, argparse.Namespace(people=people, profile=None), file)
+    finally:
+        file.unlink()
+    record = Recorder(database, people)
+    record.add(
+        f"{targets.IMPORT} {key_results:,} key results ({objectives:,} objectives)",
+        "-",
+        figures["seconds"] * 1000,
+        None,
+        figures["queries"],
+        key_results=key_results,
+        cpu_s=figures["cpu_seconds"],
+        peak_rss_mb=figures["peak_rss_mb"],
+        rss_after_start_mb=figures["rss_before_mb"],
+        waiting_for_cpu_s=figures["queued_seconds"],
+        load_average=round(os.getloadavg()[0], 1),
+    )
+    return record.rows
 
 
 def show(row: dict[str, Any]) -> str:
@@ -952,11 +1056,24 @@ def main() -> None:
             f"{'database':<11}{'N':>7}  {'what':<40}{'persona':<22}{'ms':>10}{'floor ms':>10}"
             f"{'× floor':>7}{'queries':>8}  notes"
         )
+    measured: list[dict[str, Any]] = []
     for database in args.databases:
         for people in args.people:
             for row in run_one(database, people, args):
+                measured.append(row)
                 print(json.dumps(row, ensure_ascii=False) if args.json else show(row))
             sys.stdout.flush()
+    verdicts = targets.judge(measured)
+    if args.json:
+        for verdict in verdicts:
+            print(json.dumps(verdict.as_row(), ensure_ascii=False))
+        return
+    print(f"\n# issue 14's targets ({sum(v.met for v in verdicts)} of {len(verdicts)} met)")
+    for verdict in verdicts:
+        print(
+            f"{verdict.database:<11}{verdict.people:>7}  {'met' if verdict.met else 'NOT MET':<8}"
+            f"{verdict.target:<58}{verdict.measured}"
+        )
 
 
 if __name__ == "__main__":
