@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any, TypeVar
@@ -97,11 +99,26 @@ def converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any],
     return value
 
 
-def prepare_related(obj: models.Model) -> None:
+def prepare_related(obj: models.Model, relations: Sequence[tuple[str, str, str]] = ()) -> None:
     """What `bulk_create` checks of each row's related objects (none unsaved, their ids
-    copied): only an instance holding a related object has anything to check."""
-    if obj._state.fields_cache:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    copied): only an instance holding a related object has anything to check. `relations`
+    (a `Writer`'s: each relation's cache name, id attribute and the related object's id
+    attribute) lets the usual case be seen quickly: every held object saved and its id
+    already in the row, when Django's check does nothing; else Django's check runs."""
+    cache = obj._state.fields_cache
+    if not cache:
+        return
+    if relations:
+        for name, attname, target in relations:
+            held = cache.get(name)
+            if held is None:
+                continue
+            own = getattr(obj, attname)
+            if held.pk is None or own is None or getattr(held, target) != own:
+                break
+        else:
+            return
+    obj._prepare_related_fields_for_save(operation_name="bulk_create")
 
 
 def max_params(connection: Any) -> int | None:
@@ -114,6 +131,63 @@ def max_params(connection: Any) -> int | None:
             return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
     limit = connection.features.max_query_params
     return int(limit) if limit else None
+
+
+@dataclass(frozen=True)
+class Writer:
+    """What writing a model's new rows on one connection needs, worked out once (a check-in
+    writes three models' rows, and working this out again on each took as long as writing
+    them): its columns, each one's conversion (`row_maker`), the quoted names, and each
+    relation's names for `prepare_related`."""
+
+    fields: tuple[models.Field[Any, Any], ...]
+    make_row: Callable[[Any], list[Any]]
+    table: str
+    columns: str
+    pk_column: str
+    row: str
+    relations: tuple[tuple[str, str, str], ...]
+
+
+_writers: weakref.WeakKeyDictionary[Any, dict[type[models.Model], Writer]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def writer(model: type[models.Model], connection: Any) -> Writer:
+    """The model's `Writer` on this connection, made on its first write."""
+    by_model = _writers.get(connection)
+    if by_model is None:
+        by_model = _writers[connection] = {}
+    found = by_model.get(model)
+    if found is None:
+        found = by_model[model] = make_writer(model, connection)
+    return found
+
+
+def make_writer(model: type[models.Model], connection: Any) -> Writer:
+    meta = model._meta
+    assert meta.pk is not None
+    fields = tuple(f for f in meta.concrete_fields if not f.primary_key)
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    pk_column = quote(meta.pk.column)
+    return Writer(
+        fields=fields,
+        make_row=row_maker(fields, [converter(f, connection) for f in fields]),
+        table=table,
+        columns=columns,
+        pk_column=pk_column,
+        row="(" + ", ".join(["%s"] * len(fields)) + ")",
+        relations=tuple(
+            (f.cache_name, f.attname, f.target_field.attname)  # type: ignore[attr-defined]
+            for f in meta.concrete_fields
+            if f.is_relation
+        )
+        if not meta.private_fields
+        else (),
+    )
 
 
 def insert(
@@ -135,24 +209,20 @@ def insert(
         return copy_in(model, objects, connection, alias, batch)
     if not connection.features.can_return_rows_from_bulk_insert:
         return model._default_manager.bulk_create(objects, batch_size=batch)
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    make_row = row_maker(fields, [converter(f, connection) for f in fields])
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    write = writer(model, connection)
+    make_row, relations = write.make_row, write.relations
     limit = max_params(connection) if large else connection.features.max_query_params
-    size = max(1, min(batch, limit // len(fields))) if limit else batch
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, min(batch, limit // len(write.fields))) if limit else batch
     for start in range(0, len(objects), size):
         chunk = objects[start : start + size]
         params: list[Any] = []
         for obj in chunk:
-            prepare_related(obj)
+            prepare_related(obj, relations)
             params.extend(make_row(obj))
         sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
-            + ", ".join([row] * len(chunk))
-            + f" RETURNING {quote(meta.pk.column)}"
+            f"INSERT INTO {write.table} ({write.columns}) VALUES "
+            + ", ".join([write.row] * len(chunk))
+            + f" RETURNING {write.pk_column}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -202,16 +272,16 @@ def copy_in(
     meta = model._meta
     pk = meta.pk
     assert pk is not None
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    make_row = row_maker(fields, [converter(f, connection) for f in fields])
+    write = writer(model, connection)
+    make_row, relations = write.make_row, write.relations
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in ([pk, *fields] if ids else fields))
+    columns = f"{write.pk_column}, {write.columns}" if ids else write.columns
     sequence = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
     copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
     for start in range(0, len(objects), batch):
         chunk = objects[start : start + batch]
         for obj in chunk:
-            prepare_related(obj)
+            prepare_related(obj, relations)
         with connection.cursor() as cursor:
             pk_values: list[Any] = []
             rows: Iterable[list[Any]]
