@@ -7,7 +7,7 @@ import datetime
 from django.db import router
 from django.utils import timezone
 
-from okrflow.checkins.compiled import rows_by_ids
+from okrflow.compiled_reads import rows_by_ids
 from okrflow.cycles.clock import holidays_for as holidays_for
 from okrflow.cycles.clock import local_now as local_now
 from okrflow.cycles.clock import local_today as local_today

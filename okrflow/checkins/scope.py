@@ -20,8 +20,8 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import IntegerField, Q, QuerySet, Value
 
-from okrflow.checkins.compiled import rows_by_ids
 from okrflow.checkins.models import CheckIn, CheckInState, KeyResultCheckIn
+from okrflow.compiled_reads import rows_by_ids
 from okrflow.cycles.models import Cycle
 from okrflow.okrs.models import CoOwner, KeyResult, ObjectiveState
 from okrflow.org.access import Access

@@ -8,7 +8,7 @@ from django.db import router
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
 
-from okrflow.checkins.compiled import rows_by_ids
+from okrflow.compiled_reads import rows_by_ids
 from okrflow.engine.text import clean_text
 from okrflow.org.access import access_for
 from okrflow.org.models import Person

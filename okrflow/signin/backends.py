@@ -9,7 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import router
 from django.http import HttpRequest
 
-from okrflow.checkins.compiled import rows_by_ids
+from okrflow.compiled_reads import rows_by_ids
 
 
 def find_user_by_login(login: str) -> Any | None:

@@ -32,10 +32,10 @@ from okrflow.checkins.actions.inputs import (
     require_checkin_rights,
     require_update_rights,
 )
-from okrflow.checkins.compiled import rows_by_ids
 from okrflow.checkins.models import CheckIn, CheckInState, KeyResultCheckIn
 from okrflow.checkins.schedule import local_today, measured_day, week_of
 from okrflow.checkins.scope import checkin_key_result_ids, key_results_for
+from okrflow.compiled_reads import rows_by_ids
 from okrflow.cycles.models import Cycle
 from okrflow.engine.cadence import CheckinWeek
 from okrflow.library.bulk_insert import insert

@@ -1,4 +1,5 @@
-"""Querysets of the check-in write path compiled once per process, run with each call's ids.
+"""Querysets compiled once per process, run with each call's ids (the check-in write path,
+and the user, person and cycle every signed-in request reads).
 
 Django compiles a queryset into SQL on every run; for the check-in's key results (four joins,
 two subqueries, the lock) that compiling cost more CPU than the database's answer. Here the
