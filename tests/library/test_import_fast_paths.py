@@ -150,3 +150,25 @@ def test_compact_keeps_every_column_in_order(world: World) -> None:
     kr = build_key_result(None, objective, owner=world.member, **KEY_RESULTS[1])
     values, parts = compact(kr)
     assert values == tuple(columns_of(kr)) and parts is None
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_a_large_insert_stamps_its_rows_with_one_time(world: World, large: bool) -> None:
+    """The import's inserts (`large`) stamp every row of a call with one time, taken during the
+    call and stored as the instance holds it; other inserts still stamp each row's own time."""
+    from okrflow.library.bulk_insert import insert
+
+    objectives = [
+        Objective(cycle=world.cycle, title=f"Stamped {n}", owner_unit=world.marketing)
+        for n in range(40)
+    ]
+    before = timezone.now()
+    insert(Objective, objectives, large=large)
+    after = timezone.now()
+    stored = dict(
+        Objective.objects.filter(pk__in=[o.pk for o in objectives]).values_list("pk", "created_at")
+    )
+    assert all(stored[o.pk] == o.created_at for o in objectives)
+    assert all(before <= o.created_at <= o.updated_at <= after for o in objectives)
+    stamps = {stamp for o in objectives for stamp in (o.created_at, o.updated_at)}
+    assert len(stamps) == 1 if large else len(stamps) > 1
