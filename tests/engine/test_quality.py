@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -522,3 +523,89 @@ def test_check_objectives_finds_what_it_found_before(
         for title, texts, owner in objectives
     ]
     assert check_objectives(drafts, Q2, rules) == findings_as_first_written(drafts, rules)
+
+
+def draft_as_first_written(text: str, *, shape: str, lang: str | None, **figures: Any) -> Any:
+    """`draft_from_figures` as it was first written: a base draft, then `replace`."""
+    import dataclasses
+
+    from okrflow.engine.kr_parser import detect_language
+
+    due, start, target = figures["due"], figures["start"], figures["target"]
+    base = KeyResultDraft(
+        text=text, lang=lang or detect_language(text), deadline_stated=due is not None, due=due
+    )
+    if shape == "milestone":
+        return dataclasses.replace(base, kind="milestone")
+    if shape == "recurring":
+        per_period = figures["per_period"]
+        count = Decimal(per_period) if per_period is not None else None
+        return dataclasses.replace(base, kind="recurring", target=count, direction="at_least")
+    if shape == "relative":
+        named = bool(figures["baseline_label"]) or start is not None
+        return dataclasses.replace(
+            base,
+            kind="percentage",
+            target=figures["relative_change"],
+            direction=figures["direction"],
+            relative=True,
+            baseline_named=named,
+        )
+    if shape == "threshold":
+        kind = "percentage" if figures["unit"].strip() == "%" else "metric"
+    else:
+        kind = shape if shape in ("percentage", "currency", "metric") else "metric"
+    return dataclasses.replace(
+        base,
+        kind=kind,
+        start=start,
+        target=target,
+        direction=figures["direction"],
+        baseline_named=start is not None or bool(figures["baseline_label"]),
+    )
+
+
+NUMBERS = st.one_of(st.none(), st.sampled_from([Decimal("0"), Decimal("12.5"), Decimal("-3")]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(["Reach 100 leads", "Tăng doanh thu", ""]),
+    st.sampled_from(
+        ["metric", "threshold", "percentage", "currency", "relative", "milestone", "recurring"]
+    ),
+    st.sampled_from([None, "vi", "en"]),
+    st.sampled_from(["increase", "decrease", "at_least"]),
+    NUMBERS,
+    NUMBERS,
+    st.sampled_from(["", "%", " % ", "pts"]),
+    NUMBERS,
+    st.sampled_from(["", "last quarter"]),
+    st.sampled_from([None, 1, 4]),
+    st.sampled_from([None, datetime.date(2026, 5, 1)]),
+)
+def test_draft_from_figures_is_the_draft_first_written(
+    text: str,
+    shape: str,
+    lang: str | None,
+    direction: str,
+    start: Decimal | None,
+    target: Decimal | None,
+    unit: str,
+    change: Decimal | None,
+    label: str,
+    per_period: int | None,
+    due: datetime.date | None,
+) -> None:
+    figures = {
+        "direction": direction,
+        "start": start,
+        "target": target,
+        "unit": unit,
+        "relative_change": change,
+        "baseline_label": label,
+        "per_period": per_period,
+        "due": due,
+    }
+    made = draft_from_figures(text, shape=shape, lang=lang, **figures)
+    assert made == draft_as_first_written(text, shape=shape, lang=lang, **figures)
