@@ -32,7 +32,7 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from okrflow.engine.focus import FocusRules, OwnerKind, check_objective_focus, check_owner_focus
@@ -66,6 +66,7 @@ RULES: dict[str, str] = {
     "too_few_objectives": TIP,
     "too_many_objectives": WARNING,
 }
+RULE_ORDER = {rule: index for index, rule in enumerate(RULES)}
 DUPLICATE_SIMILARITY = 0.9
 DEFAULT_FOCUS = FocusRules()
 
@@ -224,6 +225,28 @@ def char_positions(text: str) -> dict[str, list[int]]:
     return positions
 
 
+def longest_run(
+    a: str, b2j: dict[str, list[int]], alo: int, ahi: int, blo: int, bhi: int
+) -> tuple[int, int, int]:
+    """difflib's `find_longest_match` without junk, for `a[alo:ahi]` and `b[blo:bhi]` (`b2j`:
+    `b`'s `char_positions`): the run ending at (i, j) is one longer than the one ending at
+    (i - 1, j - 1); the first longest wins. Returns its start in `a`, in `b`, and its size."""
+    besti, bestj, bestsize = alo, blo, 0
+    run_at: dict[int, int] = {}
+    for i in range(alo, ahi):
+        next_run_at: dict[int, int] = {}
+        for j in b2j.get(a[i], ()):
+            if j < blo:
+                continue
+            if j >= bhi:
+                break
+            k = next_run_at[j] = run_at.get(j - 1, 0) + 1
+            if k > bestsize:
+                besti, bestj, bestsize = i - k + 1, j - k + 1, k
+        run_at = next_run_at
+    return besti, bestj, bestsize
+
+
 def similarity(a: str, b: str, b2j: dict[str, list[int]]) -> float:
     """`SequenceMatcher(None, a, b).ratio()` for `b` under 200 characters (`b2j`: its
     `char_positions`): the same number, computed here.
@@ -238,21 +261,7 @@ def similarity(a: str, b: str, b2j: dict[str, list[int]]) -> float:
     pending = [(0, len(a), 0, len(b))]
     while pending:
         alo, ahi, blo, bhi = pending.pop()
-        # difflib's find_longest_match without junk: the run ending at (i, j) is one longer than
-        # the one ending at (i - 1, j - 1); the first longest wins.
-        besti, bestj, bestsize = alo, blo, 0
-        run_at: dict[int, int] = {}
-        for i in range(alo, ahi):
-            next_run_at: dict[int, int] = {}
-            for j in b2j.get(a[i], ()):
-                if j < blo:
-                    continue
-                if j >= bhi:
-                    break
-                k = next_run_at[j] = run_at.get(j - 1, 0) + 1
-                if k > bestsize:
-                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
-            run_at = next_run_at
+        besti, bestj, bestsize = longest_run(a, b2j, alo, ahi, blo, bhi)
         if bestsize:
             matched += bestsize
             if alo < besti and blo < bestj:
@@ -263,14 +272,49 @@ def similarity(a: str, b: str, b2j: dict[str, list[int]]) -> float:
     return 2.0 * matched / length if length else 1.0
 
 
+def reaches(a: str, b: str, b2j: dict[str, list[int]], threshold: float) -> bool:
+    """`similarity(a, b, b2j) >= threshold`, told as soon as the answer is known.
+
+    `similarity` adds up matching runs, region by region. The ratio it returns grows with the
+    runs matched so far (2·matched / length, the length fixed), and a region still to search
+    can add at most its shorter side's length. So the ratio of the runs matched so far reaching
+    the threshold means yes, and the ratio of those runs plus every pending region's shorter
+    side falling below it means no: the same answer as the whole computation, often after the
+    first run (a key result repeating an earlier one shares most of its text at once).
+    """
+    length = len(a) + len(b)
+    if not length:
+        return threshold <= 1.0
+    matched = 0
+    possible = min(len(a), len(b))  # the most the pending regions can still add
+    pending = [(0, len(a), 0, len(b))]
+    while pending:
+        alo, ahi, blo, bhi = pending.pop()
+        possible -= min(ahi - alo, bhi - blo)
+        besti, bestj, bestsize = longest_run(a, b2j, alo, ahi, blo, bhi)
+        if bestsize:
+            matched += bestsize
+            if 2.0 * matched / length >= threshold:
+                return True
+            if alo < besti and blo < bestj:
+                pending.append((alo, besti, blo, bestj))
+                possible += min(besti - alo, bestj - blo)
+            if besti + bestsize < ahi and bestj + bestsize < bhi:
+                pending.append((besti + bestsize, ahi, bestj + bestsize, bhi))
+                possible += min(ahi - besti - bestsize, bhi - bestj - bestsize)
+        if 2.0 * (matched + possible) / length < threshold:
+            return False
+    return 2.0 * matched / length >= threshold
+
+
 def duplicate_findings(key_results: Sequence[KeyResultDraft]) -> list[Finding]:
     """Report each key result that repeats an earlier one of the same objective.
 
     The similarity is `SequenceMatcher(None, text, earlier).ratio()`; it is computed only when
-    its cheap upper bounds (`real_quick_ratio`, `quick_ratio`) reach the threshold (by
-    `similarity` under 200 characters), and each earlier text keeps its matcher (its index of characters is built
-    once, when a later text is first compared with it: the last key result of an objective
-    never needs one). Same answers.
+    its cheap upper bounds (`real_quick_ratio`, `quick_ratio`) reach the threshold (under 200
+    characters by `reaches`, which stops once the answer is known), and each earlier text
+    keeps its matcher (its index of characters is built once, when a later text is first
+    compared with it: the last key result of an objective never needs one). Same answers.
     """
     findings = []
     seen: list[str] = []
@@ -293,9 +337,10 @@ def duplicate_findings(key_results: Sequence[KeyResultDraft]) -> list[Finding]:
                     matcher.real_quick_ratio() >= DUPLICATE_SIMILARITY
                     and matcher.quick_ratio() >= DUPLICATE_SIMILARITY
                     and (
-                        matcher.ratio() if positions is None else similarity(text, other, positions)
+                        matcher.ratio() >= DUPLICATE_SIMILARITY
+                        if positions is None
+                        else reaches(text, other, positions, DUPLICATE_SIMILARITY)
                     )
-                    >= DUPLICATE_SIMILARITY
                 ):
                     same_as = earlier
                     break
@@ -313,7 +358,9 @@ def check_objective(
     """Check an objective, each of its key results, their count and repeats."""
     findings = check_objective_title(objective.title, objective.lang)
     for index, kr in enumerate(objective.key_results):
-        findings += [replace(f, key_result=index) for f in check_key_result(kr, window)]
+        findings += [
+            Finding(f.rule, f.objective, index, f.params) for f in check_key_result(kr, window)
+        ]
     for focus in check_objective_focus(len(objective.key_results), rules):
         params = {"count": focus.count, "min": focus.minimum, "max": focus.maximum}
         findings.append(Finding(focus.code, params=params))
@@ -352,7 +399,12 @@ def check_objectives(
     """Check a set of objectives (a file, a template, an owner's cycle) and their owners."""
     findings: list[Finding] = []
     for index, objective in enumerate(objectives):
-        findings += [replace(f, objective=index) for f in check_objective(objective, window, rules)]
+        # `replace(f, objective=index)`, without its look at the class's fields for each of a
+        # large file's findings.
+        findings += [
+            Finding(f.rule, index, f.key_result, f.params)
+            for f in check_objective(objective, window, rules)
+        ]
     findings += owner_findings(objectives, rules)
     return sorted(findings, key=finding_order)
 
@@ -361,4 +413,4 @@ def finding_order(finding: Finding) -> tuple[int, int, int]:
     """Order findings as the text reads: by objective, objective-level first, then by KR."""
     objective = -1 if finding.objective is None else finding.objective
     key_result = -1 if finding.key_result is None else finding.key_result
-    return (objective, key_result, list(RULES).index(finding.rule))
+    return (objective, key_result, RULE_ORDER[finding.rule])

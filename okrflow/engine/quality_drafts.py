@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from okrflow.engine.kr_parser import ParsedKeyResult, detect_language, parse_key_result
@@ -127,34 +127,50 @@ def draft_from_figures(
     per_period: int | None = None,
     due: datetime.date | None = None,
 ) -> KeyResultDraft:
-    """Build a draft from a stored key result's shape and figures (model vocabulary)."""
-    base = KeyResultDraft(
-        text=text, lang=lang or detect_language(text), deadline_stated=due is not None, due=due
-    )
+    """Build a draft from a stored key result's shape and figures (model vocabulary).
+
+    Each shape's draft is made at once (an import describes 150,000 key results here, and
+    `dataclasses.replace` looks at the class's fields each time)."""
+    lang = lang or detect_language(text)
+    stated = due is not None
     if shape == "milestone":
-        return replace(base, kind="milestone")
+        return KeyResultDraft(text, lang, "milestone", deadline_stated=stated, due=due)
     if shape == "recurring":
         count = Decimal(per_period) if per_period is not None else None
-        return replace(base, kind="recurring", target=count, direction="at_least")
+        return KeyResultDraft(
+            text,
+            lang,
+            "recurring",
+            target=count,
+            direction="at_least",
+            deadline_stated=stated,
+            due=due,
+        )
     if shape == "relative":
         named = bool(baseline_label) or start is not None
-        return replace(
-            base,
-            kind="percentage",
+        return KeyResultDraft(
+            text,
+            lang,
+            "percentage",
             target=relative_change,
             direction=direction,
             relative=True,
             baseline_named=named,
+            deadline_stated=stated,
+            due=due,
         )
     if shape == "threshold":
         kind = "percentage" if unit.strip() == "%" else "metric"
     else:
         kind = shape if shape in FROM_TO_KINDS else "metric"
-    return replace(
-        base,
-        kind=kind,
+    return KeyResultDraft(
+        text,
+        lang,
+        kind,
         start=start,
         target=target,
         direction=direction,
         baseline_named=start is not None or bool(baseline_label),
+        deadline_stated=stated,
+        due=due,
     )

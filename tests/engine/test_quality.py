@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from okrflow.engine.focus import FocusRules
 from okrflow.engine.kr_parser_dates import Deadline
 from okrflow.engine.quality import (
+    DUPLICATE_SIMILARITY,
     RULES,
     TIP,
     WARNING,
@@ -28,6 +30,7 @@ from okrflow.engine.quality import (
     check_objective,
     check_objectives,
     check_sentence,
+    reaches,
     similarity,
     stated_numbers,
 )
@@ -412,3 +415,197 @@ FEW_LETTERS = st.text(alphabet="aab c1", max_size=60)
 def test_similarity_is_difflibs_ratio(text: str, earlier: str) -> None:
     found = similarity(text, earlier, char_positions(earlier))
     assert found == difflib.SequenceMatcher(None, text, earlier).ratio()
+
+
+def edited(text: str, edits: list[tuple[int, str]]) -> str:
+    """`text` with a few characters replaced, dropped or added: a near repeat of it."""
+    chars = list(text)
+    for at, char in edits:
+        if not chars:
+            chars.append(char)
+            continue
+        at %= len(chars)
+        if char == "-":
+            del chars[at]
+        elif char == "+":
+            chars.insert(at, "x")
+        else:
+            chars[at] = char
+    return "".join(chars)
+
+
+NEAR_REPEATS = st.tuples(
+    st.text(alphabet="aab c1", min_size=1, max_size=60),
+    st.lists(st.tuples(st.integers(0, 59), st.sampled_from("ab c1-+")), max_size=6),
+).map(lambda pair: (pair[0], edited(*pair)))
+THRESHOLDS = st.sampled_from([0.0, 0.5, 0.8, DUPLICATE_SIMILARITY, 0.95, 1.0])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.tuples(FEW_LETTERS, FEW_LETTERS), NEAR_REPEATS), THRESHOLDS)
+def test_reaches_answers_as_the_whole_ratio(texts: tuple[str, str], threshold: float) -> None:
+    """Stopping once the answer is known gives the answer of the whole computation, near the
+    threshold too (a text and a few edits of it)."""
+    text, earlier = texts
+    positions = char_positions(earlier)
+    assert reaches(text, earlier, positions, threshold) == (
+        similarity(text, earlier, positions) >= threshold
+    )
+
+
+def findings_as_first_written(objectives: list[ObjectiveDraft], rules: FocusRules) -> list[Finding]:
+    """`check_objectives` as it was before its findings were made without `replace`, with
+    the repeats found by the full ratios."""
+    import dataclasses
+
+    from okrflow.engine.focus import check_objective_focus
+    from okrflow.engine.quality import (
+        check_key_result,
+        check_objective_title,
+        finding_order,
+        owner_findings,
+    )
+
+    findings: list[Finding] = []
+    for o_index, objective in enumerate(objectives):
+        own = check_objective_title(objective.title, objective.lang)
+        for index, kr in enumerate(objective.key_results):
+            own += [dataclasses.replace(f, key_result=index) for f in check_key_result(kr, Q2)]
+        for focus in check_objective_focus(len(objective.key_results), rules):
+            params = {"count": focus.count, "min": focus.minimum, "max": focus.maximum}
+            own.append(Finding(focus.code, params=params))
+        texts = [kr.text for kr in objective.key_results]
+        own += [
+            Finding("kr_duplicate", key_result=index, params={"same_as": same_as})
+            for index, same_as in plain_duplicates(texts)
+        ]
+        findings += [dataclasses.replace(f, objective=o_index) for f in own]
+    findings += owner_findings(objectives, rules)
+    return sorted(findings, key=lambda f: (*finding_order(f)[:2], list(RULES).index(f.rule)))
+
+
+SENTENCES = [
+    "Reach 100 qualified leads (1.0)",
+    "Reach 110 qualified leads (1.1)",
+    "Tăng doanh thu từ 10 lên 12 tỷ",
+    "Tổ chức hội nghị khách hàng",
+    "Improve customer satisfaction",
+    "Top 3 in the market by 30/6",
+    "Giảm churn xuống 5%",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Win the market", "Top 3 brand", "Grow 10.000 users"]),
+            st.lists(st.sampled_from(SENTENCES), max_size=8),
+            st.sampled_from(["a", "b", None]),
+        ),
+        max_size=6,
+    )
+)
+def test_check_objectives_finds_what_it_found_before(
+    objectives: list[tuple[str, list[str], str | None]],
+) -> None:
+    """Every finding of a set of objectives, in order: the same as the checker as first
+    written (findings placed by `replace`, repeats by difflib's full ratios)."""
+    rules = FocusRules()
+    drafts = [
+        ObjectiveDraft(
+            title,
+            "en",
+            owner,
+            "person" if owner else None,
+            tuple(draft_from_sentence(text, "en", Q2) for text in texts),
+        )
+        for title, texts, owner in objectives
+    ]
+    assert check_objectives(drafts, Q2, rules) == findings_as_first_written(drafts, rules)
+
+
+def draft_as_first_written(text: str, *, shape: str, lang: str | None, **figures: Any) -> Any:
+    """`draft_from_figures` as it was first written: a base draft, then `replace`."""
+    import dataclasses
+
+    from okrflow.engine.kr_parser import detect_language
+
+    due, start, target = figures["due"], figures["start"], figures["target"]
+    base = KeyResultDraft(
+        text=text, lang=lang or detect_language(text), deadline_stated=due is not None, due=due
+    )
+    if shape == "milestone":
+        return dataclasses.replace(base, kind="milestone")
+    if shape == "recurring":
+        per_period = figures["per_period"]
+        count = Decimal(per_period) if per_period is not None else None
+        return dataclasses.replace(base, kind="recurring", target=count, direction="at_least")
+    if shape == "relative":
+        named = bool(figures["baseline_label"]) or start is not None
+        return dataclasses.replace(
+            base,
+            kind="percentage",
+            target=figures["relative_change"],
+            direction=figures["direction"],
+            relative=True,
+            baseline_named=named,
+        )
+    if shape == "threshold":
+        kind = "percentage" if figures["unit"].strip() == "%" else "metric"
+    else:
+        kind = shape if shape in ("percentage", "currency", "metric") else "metric"
+    return dataclasses.replace(
+        base,
+        kind=kind,
+        start=start,
+        target=target,
+        direction=figures["direction"],
+        baseline_named=start is not None or bool(figures["baseline_label"]),
+    )
+
+
+NUMBERS = st.one_of(st.none(), st.sampled_from([Decimal("0"), Decimal("12.5"), Decimal("-3")]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(["Reach 100 leads", "Tăng doanh thu", ""]),
+    st.sampled_from(
+        ["metric", "threshold", "percentage", "currency", "relative", "milestone", "recurring"]
+    ),
+    st.sampled_from([None, "vi", "en"]),
+    st.sampled_from(["increase", "decrease", "at_least"]),
+    NUMBERS,
+    NUMBERS,
+    st.sampled_from(["", "%", " % ", "pts"]),
+    NUMBERS,
+    st.sampled_from(["", "last quarter"]),
+    st.sampled_from([None, 1, 4]),
+    st.sampled_from([None, datetime.date(2026, 5, 1)]),
+)
+def test_draft_from_figures_is_the_draft_first_written(
+    text: str,
+    shape: str,
+    lang: str | None,
+    direction: str,
+    start: Decimal | None,
+    target: Decimal | None,
+    unit: str,
+    change: Decimal | None,
+    label: str,
+    per_period: int | None,
+    due: datetime.date | None,
+) -> None:
+    figures = {
+        "direction": direction,
+        "start": start,
+        "target": target,
+        "unit": unit,
+        "relative_change": change,
+        "baseline_label": label,
+        "per_period": per_period,
+        "due": due,
+    }
+    made = draft_from_figures(text, shape=shape, lang=lang, **figures)
+    assert made == draft_as_first_written(text, shape=shape, lang=lang, **figures)

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from okrflow.library.importer import first_values
-from okrflow.okrs.actions.key_results import build_key_result, first_value, new_key_result
+from okrflow.okrs.actions.key_results import build_key_result, first_value
 from okrflow.okrs.models import KeyResult, KeyResultValue, Objective
 from tests.conftest import World
 
@@ -57,9 +57,9 @@ def columns_of(instance: Any) -> list[Any]:
 
 
 @pytest.mark.parametrize("fields", KEY_RESULTS)
-def test_new_key_result_is_the_instance_made_by_keyword(world: World, fields: dict) -> None:
-    """`build_key_result` makes its key result with `new_key_result`: the same columns, the
-    same objective and owner held, as `KeyResult(objective=…, owner=…, **fields)`."""
+def test_build_key_result_holds_its_objective_and_owner(world: World, fields: dict) -> None:
+    """`build_key_result` makes its key result by keyword: the columns it checked, with the
+    objective and owner held (the import keeps its columns, `compact`, and makes it again)."""
     for objective in (
         Objective(cycle=world.cycle, title="Unsaved", owner_unit=world.marketing),
         world.cycle.objectives.create(title="Saved", owner_unit=world.marketing),
@@ -68,27 +68,9 @@ def test_new_key_result_is_the_instance_made_by_keyword(world: World, fields: di
         given = {f.attname: getattr(built, f.attname) for f in KeyResult._meta.concrete_fields}
         given = {k: v for k, v in given.items() if k not in ("objective_id", "owner_id")}
         slow = KeyResult(objective=objective, owner=world.member, **given)
-        fast = new_key_result(objective, world.member, **given)
-        assert columns_of(fast) == columns_of(slow) == columns_of(built)
-        assert fast.objective is objective and fast.owner is world.member
-        assert fast._state.adding and fast.pk is None
-        # And with only the figures given, the columns left out take their defaults.
-        figures = {k: given[k] for k in ("title", "shape", "due_date")}
-        assert columns_of(new_key_result(objective, None, **figures)) == columns_of(
-            KeyResult(objective=objective, owner=None, **figures)
-        )
-
-
-def test_new_key_result_refuses_what_the_keyword_form_refuses(world: World) -> None:
-    objective = Objective(cycle=world.cycle, title="Unsaved", owner_unit=world.marketing)
-    with pytest.raises(TypeError):
-        new_key_result(objective, None, title="A", colour="red")
-    with pytest.raises(ValueError):  # a user is not a person: its id is another person's
-        new_key_result(objective, world.member.user, title="A")  # type: ignore[arg-type]
-    with pytest.raises(ValueError):
-        KeyResult(objective=objective, owner=world.member.user, title="A")
-    with pytest.raises(ValueError):
-        new_key_result(world.marketing, None, title="A")  # type: ignore[arg-type]
+        assert columns_of(slow) == columns_of(built)
+        assert built.objective is objective and built.owner is world.member
+        assert built._state.adding and built.pk is None
 
 
 def test_first_values_are_the_rows_first_value_makes(world: World) -> None:
@@ -150,3 +132,25 @@ def test_compact_keeps_every_column_in_order(world: World) -> None:
     kr = build_key_result(None, objective, owner=world.member, **KEY_RESULTS[1])
     values, parts = compact(kr)
     assert values == tuple(columns_of(kr)) and parts is None
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_a_large_insert_stamps_its_rows_with_one_time(world: World, large: bool) -> None:
+    """The import's inserts (`large`) stamp every row of a call with one time, taken during the
+    call and stored as the instance holds it; other inserts still stamp each row's own time."""
+    from okrflow.library.bulk_insert import insert
+
+    objectives = [
+        Objective(cycle=world.cycle, title=f"Stamped {n}", owner_unit=world.marketing)
+        for n in range(40)
+    ]
+    before = timezone.now()
+    insert(Objective, objectives, large=large)
+    after = timezone.now()
+    stored = dict(
+        Objective.objects.filter(pk__in=[o.pk for o in objectives]).values_list("pk", "created_at")
+    )
+    assert all(stored[o.pk] == o.created_at for o in objectives)
+    assert all(before <= o.created_at <= o.updated_at <= after for o in objectives)
+    stamps = {stamp for o in objectives for stamp in (o.created_at, o.updated_at)}
+    assert len(stamps) == 1 if large else len(stamps) > 1

@@ -286,10 +286,10 @@ def build_key_result(
         currency = Currency.VND
     if shape == Shape.PERCENTAGE and not values["unit"]:
         values["unit"] = "%"
-    kr = new_key_result(
-        objective,
-        owner or default_owner(objective, actor),
+    kr = KeyResult(
+        objective=objective,
         shape=shape,
+        owner=owner or default_owner(objective, actor),
         direction=direction or default_direction(shape),
         currency=currency,
         period=period,
@@ -300,43 +300,6 @@ def build_key_result(
         kr.target_value = relative_target_value(kr)
     validate_key_result(kr)
     require_active_owner(kr.owner)
-    return kr
-
-
-@functools.cache
-def key_result_defaults() -> tuple[tuple[str, Any, bool], ...]:
-    """Each column of a key result: its attname, the default `KeyResult()` gives it, and
-    whether that default is a callable to call for each new key result."""
-    columns = []
-    for column in KeyResult._meta.concrete_fields:
-        if column.has_default() and callable(column.default):
-            columns.append((column.attname, column.get_default, True))
-        else:
-            columns.append((column.attname, column.get_default(), False))
-    return tuple(columns)
-
-
-def new_key_result(objective: Objective, owner: Person | None, **fields: Any) -> KeyResult:
-    """`KeyResult(objective=objective, owner=owner, **fields)` (fields by attname), built from
-    its values in column order — Django's quick way to make an instance — with its objective
-    and owner held as the keyword form holds them: the same columns and related objects, a
-    quarter of the work (an import checks 150,000 key results here; a test compares them)."""
-    if not isinstance(objective, Objective) or not isinstance(owner, Person | None):
-        raise ValueError(f"Not an objective and a person: {objective!r}, {owner!r}")
-    defaults = key_result_defaults()
-    unknown = fields.keys() - {name for name, _default, _call in defaults}
-    if unknown:
-        raise TypeError(f"KeyResult has no column {sorted(unknown)[0]!r}")
-    fields["objective_id"] = objective.pk
-    fields["owner_id"] = owner.pk if owner is not None else None
-    kr = KeyResult(
-        *[
-            fields[name] if name in fields else (default() if call else default)
-            for name, default, call in defaults
-        ]
-    )
-    KeyResult.objective.field.set_cached_value(kr, objective)
-    KeyResult.owner.field.set_cached_value(kr, owner)
     return kr
 
 
