@@ -448,3 +448,24 @@ def test_refresh_insights_gathers_sqlites_planner_statistics(world: World, setti
         cursor.execute("SELECT tbl FROM sqlite_stat1")
         analysed = {table for (table,) in cursor.fetchall()}
     assert {"insights_objectivesnapshot", "insights_risksnapshot", "okrs_objective"} <= analysed
+
+
+def test_a_chunk_selects_its_key_results_history_by_their_ids(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    """A full refresh's chunk names its objectives' and key results' ids: PostgreSQL planned the
+    subquery on the chunk's filter as a scan of every key result and value of the cycle. The
+    rows are those computed through the subquery."""
+    from okrflow.insights import snapshots
+
+    two_teams(world)
+    places = snapshots.cycle_places(world.cycle)
+    ((chunk, ids),) = list(snapshots.objective_chunks(world.cycle))
+    assert ids is not None
+    assert sorted(ids) == sorted(chunk.values_list("pk", flat=True))
+    by_subquery = snapshots.compute_rows(world.cycle, chunk, today, lambda _insights: places)
+    with CaptureQueriesContext(connection) as queries:
+        by_ids = snapshots.compute_rows(
+            world.cycle, chunk, today, lambda _insights: places, ids=ids
+        )
+    assert by_ids == by_subquery
+    history = [q["sql"] for q in queries.captured_queries if "okrs_keyresultvalue" in q["sql"]]
+    assert history and all("okrs_objective" not in sql for sql in history)
