@@ -262,11 +262,14 @@ def collect_insights(
     )
     reports = measure_objectives(loaded, status_day(cycle, today), organisation)
     scope: Any = (
-        [kr.pk for krs in loaded.key_results.values() for kr in krs]
-        if ids is not None
-        else KeyResult.objects.filter(
-            objective_id__in=queryset.values("pk"), is_archived=False
-        ).values("pk")
+        KeyResult.objects.filter(objective_id__in=queryset.values("pk"), is_archived=False).values(
+            "pk"
+        )
+        if ids is None
+        else listed_or_selected(
+            [kr.pk for krs in loaded.key_results.values() for kr in krs],
+            KeyResult.objects.filter(objective_id__in=ids, is_archived=False).values("pk"),
+        )
     )
     values = value_history(scope)
     lines = checkin_lines(scope)
@@ -336,6 +339,16 @@ def collect_insights(
             )
         )
     return CycleInsights(cycle=cycle, on=on, objectives=objectives)
+
+
+# The most key result ids a history query lists (SQLite takes 32,766 parameters a query).
+LISTED_KEY_RESULTS = 20_000
+
+
+def listed_or_selected(key_result_ids: list[int], selected: QuerySet[KeyResult]) -> Any:
+    """Return the ids themselves (an index lookup whatever the cycle's size), or the subquery
+    selecting them when they are too many to list in one query."""
+    return key_result_ids if len(key_result_ids) <= LISTED_KEY_RESULTS else selected
 
 
 def part_insight(

@@ -317,8 +317,8 @@ def rewrite_cycle(
     objectives = key_results = 0
     tree = totals.Tree.load()
     sums: dict[totals.Key, totals.Figures] = defaultdict(Counter)
-    for chunk in objective_chunks(cycle):
-        rows = compute_rows(cycle, chunk, today, lambda _insights: places)
+    for chunk, ids in objective_chunks(cycle):
+        rows = compute_rows(cycle, chunk, today, lambda _insights: places, ids=ids)
         rows.write()
         # The totals from the rows just written, without reading them back.
         for key, figures in totals.spread(rows.contributions(), tree).items():
@@ -504,12 +504,18 @@ def refresh_changed(
     return refresh
 
 
-def objective_chunks(cycle: Cycle) -> Iterator[QuerySet[Objective]]:
-    """Yield the cycle's live objectives a chunk at a time (all at once when progress rolls
-    up from aligned children: a parent must be measured with its children)."""
+def objective_chunks(cycle: Cycle) -> Iterator[tuple[QuerySet[Objective], list[int] | None]]:
+    """Yield the cycle's live objectives a chunk at a time, with their ids (all at once, without
+    a list of ids, when progress rolls up from aligned children: a parent must be measured with
+    its children).
+
+    The ids let each chunk's key results and their history be selected by listed ids: by a
+    subquery on the chunk's filter instead, PostgreSQL scanned all the cycle's key results (and
+    values) for every chunk, some 0.35 s a chunk at 10,000 people.
+    """
     live = visible_objectives(None, cycle)
     if Organisation.current().include_children_in_progress:
-        yield live
+        yield live, None
         return
     last = 0
     while True:
@@ -518,7 +524,7 @@ def objective_chunks(cycle: Cycle) -> Iterator[QuerySet[Objective]]:
         )
         if not ids:
             return
-        yield live.filter(pk__in=ids)
+        yield live.filter(pk__in=ids), ids
         last = ids[-1]
 
 
@@ -655,14 +661,16 @@ def compute_rows(
     today: datetime.date,
     places: Callable[[CycleInsights], Places],
     rolled: dict[int, rolling.Rolled] | None = None,
+    ids: list[int] | None = None,
 ) -> Rows:
     """Measure, forecast and judge the objectives, and turn the result into rows to store.
 
     With `rolled` (where children count in progress, a few objectives of the cycle), each is
     measured by its own key results, then given its rolled-up progress and status from it.
+    Pass `ids` (the queryset's objectives, a chunk of them) to select what they need by id.
     """
     if rolled is None:
-        insights = collect_insights(cycle, queryset, today, stored_rows=True)
+        insights = collect_insights(cycle, queryset, today, ids=ids, stored_rows=True)
     else:
         organisation = Organisation.current()
         alone = rolling.own_measures(organisation)

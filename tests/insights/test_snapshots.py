@@ -448,3 +448,45 @@ def test_refresh_insights_gathers_sqlites_planner_statistics(world: World, setti
         cursor.execute("SELECT tbl FROM sqlite_stat1")
         analysed = {table for (table,) in cursor.fetchall()}
     assert {"insights_objectivesnapshot", "insights_risksnapshot", "okrs_objective"} <= analysed
+
+
+def test_a_chunk_selects_its_key_results_history_by_their_ids(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    """A full refresh's chunk names its objectives' and key results' ids: PostgreSQL planned the
+    subquery on the chunk's filter as a scan of every key result and value of the cycle. The
+    rows are those computed through the subquery."""
+    from okrflow.insights import snapshots
+
+    two_teams(world)
+    places = snapshots.cycle_places(world.cycle)
+    ((chunk, ids),) = list(snapshots.objective_chunks(world.cycle))
+    assert ids is not None
+    assert sorted(ids) == sorted(chunk.values_list("pk", flat=True))
+    by_subquery = snapshots.compute_rows(world.cycle, chunk, today, lambda _insights: places)
+    with CaptureQueriesContext(connection) as queries:
+        by_ids = snapshots.compute_rows(
+            world.cycle, chunk, today, lambda _insights: places, ids=ids
+        )
+    assert by_ids == by_subquery
+    history = [q["sql"] for q in queries.captured_queries if "okrs_keyresultvalue" in q["sql"]]
+    assert history and all("okrs_objective" not in sql for sql in history)
+
+
+def test_too_many_key_results_to_list_are_selected_by_a_subquery(  # type: ignore[no-untyped-def]
+    world: World, today, monkeypatch
+) -> None:
+    """Past `LISTED_KEY_RESULTS` (a database's limit of parameters a query), a chunk's history is
+    selected by a subquery on its listed objectives: the same rows."""
+    from okrflow.insights import collect, snapshots
+
+    two_teams(world)
+    places = snapshots.cycle_places(world.cycle)
+    ((chunk, ids),) = list(snapshots.objective_chunks(world.cycle))
+    listed = snapshots.compute_rows(world.cycle, chunk, today, lambda _insights: places, ids=ids)
+    monkeypatch.setattr(collect, "LISTED_KEY_RESULTS", 1)
+    with CaptureQueriesContext(connection) as queries:
+        selected = snapshots.compute_rows(
+            world.cycle, chunk, today, lambda _insights: places, ids=ids
+        )
+    assert selected == listed
+    history = [q["sql"] for q in queries.captured_queries if "okrs_keyresultvalue" in q["sql"]]
+    assert history and all('FROM "okrs_keyresult" ' in sql for sql in history)
