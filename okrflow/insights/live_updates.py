@@ -34,6 +34,9 @@ PLACE_KEYS = ("owner_unit", "owner_project", "objective")
 # The kinds of rows whose ids the updates look up (any other kind is known by its data alone).
 KINDS = ("objective", "keyresult", "initiative", "checkin", "alignment")
 WAITING_KEYS = ("dependent_objective", "dependent_key_result")
+# Changes of a key result's value alone: its objective's figures move, nobody's check-in
+# standing does (a standing counts key results and check-ins, never values).
+VALUE_ACTIONS = frozenset({"record_key_result_value"})
 
 
 @dataclass(slots=True)
@@ -66,17 +69,35 @@ class Changes:
     waiting: dict[str, set[int]] = field(
         default_factory=lambda: {key: set() for key in WAITING_KEYS}
     )
+    # The key results (of `ids["keyresult"]`) whose every change was a new value: they move
+    # their objective, not anyone's check-in standing (`people_touched` leaves them out).
+    valued: set[int] = field(default_factory=set)
 
     def add(self, entry: Any) -> None:
-        """Note one audit row (an AuditEntry, or anything with its four attributes)."""
-        kind, pk = entry.object_type, entry.object_id
+        """Note one audit row (an AuditEntry, or anything with its five attributes)."""
+        self.add_values(entry.object_type, entry.object_id, entry.action, entry.before, entry.after)
+
+    def add_values(
+        self,
+        kind: str,
+        pk: int,
+        action: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        """Note one audit row from its columns (as `changed_since` reads them: no instance)."""
+        if kind == "keyresult":
+            if action not in VALUE_ACTIONS:
+                self.valued.discard(pk)
+            elif pk not in self.ids["keyresult"]:
+                self.valued.add(pk)
         if kind in self.ids:
             self.ids[kind].add(pk)
         if kind in WHOLE_CYCLE_CHANGES:
             self.whole_cycle = True
-        if kind == "cycle" and entry.action == "close_cycle":
+        if kind == "cycle" and action == "close_cycle":
             self.closed_cycles.add(pk)
-        before, after = entry.before or {}, entry.after or {}
+        before, after = before or {}, after or {}
         if kind == "alignment":  # the link itself may be gone: read both ends
             self.objectives |= {
                 data[end]
@@ -100,6 +121,9 @@ class Changes:
                     found.add(value)
 
     def update(self, other: Changes) -> None:
+        # A key result stays `valued` only if neither side saw another change of it.
+        moved = (self.ids["keyresult"] - self.valued) | (other.ids["keyresult"] - other.valued)
+        self.valued = (self.valued | other.valued) - moved
         for kind, ids in other.ids.items():
             self.ids[kind] |= ids
         for key, ids in other.named.items():
@@ -120,11 +144,15 @@ class Changes:
             or any(self.waiting.values())
         )
 
-    def as_entries(self) -> Iterator[StubEntry]:
+    def as_entries(self, checkins: bool = True) -> Iterator[StubEntry]:
         """Stand-ins for the audit rows, one per id, made as they are read (for
         `standings.people_touched`, which reads rows): the same people as from the rows."""
-        for kind in ("checkin", "objective", "keyresult"):
+        for kind in (
+            ("checkin", "objective", "keyresult") if checkins else ("objective", "keyresult")
+        ):
             for pk in self.ids[kind]:
+                if kind == "keyresult" and pk in self.valued:
+                    continue  # a new value moves nobody's standing
                 yield StubEntry(kind, pk)
         for key, ids in self.named.items():
             for pk in ids:
@@ -139,6 +167,7 @@ class Changes:
             "closed_cycles": sorted(self.closed_cycles),
             "whole_cycle": self.whole_cycle,
             "waiting": {key: sorted(ids) for key, ids in self.waiting.items() if ids},
+            "valued": sorted(self.valued),
         }
 
     @classmethod
@@ -153,6 +182,8 @@ class Changes:
         changes.whole_cycle = bool(data.get("whole_cycle"))
         for key, ids in data.get("waiting", {}).items():
             changes.waiting.setdefault(key, set()).update(ids)
+        # Queued before the field existed: every key result counts for the standings.
+        changes.valued = set(data.get("valued", ())) & changes.ids.get("keyresult", set())
         return changes
 
     @classmethod
@@ -224,13 +255,24 @@ def with_ancestors(objective_ids: set[int]) -> set[int]:
 
 def people_touched(changes: Changes) -> set[int]:
     """The people whose check-in standing the changes may have moved, a batch of ids at a time."""
+    return people_and_recount(changes)[0]
+
+
+def people_and_recount(changes: Changes) -> tuple[set[int], set[int]]:
+    """The people whose check-in standing the changes may have moved, and those of them whose
+    check-in key results may have moved too: everyone but the people reached by their own
+    check-ins alone (a check-in changes no one's key results)."""
+    from okrflow.checkins.models import CheckIn
     from okrflow.insights.standings import people_touched as of_entries
 
-    people: set[int] = set()
-    entries = changes.as_entries()
+    recount: set[int] = set()
+    entries = changes.as_entries(checkins=False)
     while batch := list(itertools.islice(entries, 2000)):
-        people |= of_entries(batch)
-    return people
+        recount |= of_entries(batch)
+    people = set(recount)
+    for chunk in chunked(sorted(changes.ids["checkin"])):
+        people |= set(CheckIn.objects.filter(pk__in=chunk).values_list("person_id", flat=True))
+    return people, recount
 
 
 def refresh_touched(changes: Changes | list[AuditEntry]) -> None:

@@ -39,12 +39,19 @@ NAMES_SHOWN = 6
 
 def standing_figures(standing: CheckinStanding) -> totals.Figures:
     """Return one expected person's share of the compliance totals (nothing when not expected)."""
-    if not standing.key_results:
+    return figures_of(standing.key_results, standing.marks, standing.last_week)
+
+
+def figures_of(
+    key_results: int, marks: dict[str, str], last_week: datetime.date | None
+) -> totals.Figures:
+    """`standing_figures` from a standing's columns."""
+    if not key_results:
         return Counter()
     figures: totals.Figures = Counter({"people": 1})
-    for week, mark in standing.marks.items():
+    for week, mark in marks.items():
         figures[f"week:{week}:{mark}"] += 1
-    figures[f"last:{standing.last_week.isoformat() if standing.last_week else 'none'}"] += 1
+    figures[f"last:{last_week.isoformat() if last_week else 'none'}"] += 1
     return figures
 
 
@@ -197,21 +204,69 @@ def rebuild_standings(cycle: Cycle, tree: totals.Tree) -> None:
     )
 
 
-def update_standings(cycle: Cycle, person_ids: set[int], tree: totals.Tree | None = None) -> None:
-    """Re-judge some people's check-ins and move the totals by the difference (under the lock)."""
-    from okrflow.checkins.scope import FEW_PEOPLE
+# A standing as stored, its columns: (unit, key results, marks, latest week).
+Columns = tuple[int | None, int, dict[str, str], datetime.date | None]
+
+
+def update_standings(
+    cycle: Cycle,
+    person_ids: set[int],
+    tree: totals.Tree | None = None,
+    recount: set[int] | None = None,
+    change: Any = None,
+) -> None:
+    """Re-judge some people's check-ins and move the totals by the difference (under the lock).
+
+    `recount` holds the people whose check-in key results changes may have moved (everyone's
+    when None): the others keep their stored count (a check-in or a new value moves nobody's),
+    so after 1,000 check-ins no key result is counted. Only the standings that changed are
+    written again; with `change` (a `snapshots.TotalsChange`) the totals' difference joins the
+    objectives' (one pass over the totals rows), else it is applied here.
+    """
+    from okrflow.checkins.scope import FEW_PEOPLE, key_result_counts
 
     tree = tree or totals.Tree.load()
     ids = sorted(person_ids)
+    before: list[tuple[int | None, int, totals.Figures]] = []
+    after: list[tuple[int | None, int, totals.Figures]] = []
     for start in range(0, len(ids), totals.CHUNK):
         chunk = ids[start : start + totals.CHUNK]
-        old = list(CheckinStanding.objects.filter(cycle=cycle, person_id__in=chunk))
-        # Many people: their key results by the indexed lookups, not by a pass over the cycle.
-        counts = people_key_result_counts(cycle, chunk) if len(chunk) > FEW_PEOPLE else None
-        new = compute_standings(cycle, chunk, counts)
-        CheckinStanding.objects.filter(cycle=cycle, person_id__in=chunk).delete()
-        CheckinStanding.objects.bulk_create(new, batch_size=500)
-        totals.apply_change(cycle, list(spread(old, tree)), list(spread(new, tree)), tree)
+        old: dict[int, Columns] = {
+            person_id: (unit_id, key_results, marks, last_week)
+            for person_id, unit_id, key_results, marks, last_week in CheckinStanding.objects.filter(
+                cycle=cycle, person_id__in=chunk
+            ).values_list("person_id", "unit_id", "key_results", "marks", "last_week")
+        }
+        counted = [pk for pk in chunk if pk not in old or recount is None or pk in recount]
+        counts = {pk: old[pk][1] for pk in chunk if pk in old}
+        if counted:
+            # Many people: their key results by the indexed lookups, not by a pass over the cycle.
+            many = len(counted) > FEW_PEOPLE
+            found = (
+                people_key_result_counts(cycle, counted)
+                if many
+                else key_result_counts(cycle, counted)
+            )
+            counts.update({pk: found.get(pk, 0) for pk in counted})
+        judged = compute_standings(cycle, chunk, counts)
+        new = [
+            standing
+            for standing in judged
+            if old.get(standing.person_id)
+            != (standing.unit_id, standing.key_results, standing.marks, standing.last_week)
+        ]
+        present = {standing.person_id for standing in judged}
+        gone = [pk for pk in old if pk not in present]  # deleted meanwhile
+        moved = sorted({standing.person_id for standing in new} & set(old)) + gone
+        if moved:
+            CheckinStanding.objects.filter(cycle=cycle, person_id__in=moved).delete()
+        insert(CheckinStanding, new, 500)
+        before += [(old[pk][0], PEOPLE, figures_of(*old[pk][1:])) for pk in moved]
+        after += list(spread(new, tree))
+    if change is not None:
+        change.add(before, after)
+    else:
+        totals.apply_change(cycle, before, after, tree)
 
 
 def people_touched(entries: list[Any]) -> set[int]:

@@ -1,0 +1,117 @@
+"""The incremental refresh's shortcuts: what a new value or a check-in may move, and no more."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from okrflow.audit.models import AuditEntry
+from okrflow.checkins import scope
+from okrflow.insights import standings
+from okrflow.insights.collect import visible_objectives
+from okrflow.insights.live_updates import Changes, objectives_touched, people_touched
+from okrflow.insights.models import CheckinStanding
+from okrflow.insights.snapshots import compute_rows, map_places, refresh_cycle
+from okrflow.okrs.actions import record_key_result_value, update_key_result
+from tests.conftest import World
+from tests.insights.conftest import check_in, objective_with
+from tests.insights.test_snapshots import two_teams
+
+pytestmark = pytest.mark.django_db
+
+
+def entries_after(mark: int) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(id__gt=mark).order_by("id"))
+
+
+def newest() -> int:
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def test_a_new_value_moves_its_objective_and_nobodys_standing(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    objective, (kr,) = objective_with(
+        world,
+        world.marketing,
+        "Grow",
+        [{"title": "Visits", "start_value": 0, "target_value": 100, "owner": world.member}],
+    )
+    mark = newest()
+    record_key_result_value(None, kr, value=Decimal("5"), measured_on=today)
+    valued = Changes.of(entries_after(mark))
+    assert valued.valued == {kr.pk}
+    assert objectives_touched(valued) == {objective.pk}
+    assert people_touched(valued) == set()  # a standing counts key results, never values
+
+    # A change of its owner afterwards: the people on either side of it count again.
+    update_key_result(None, kr, owner=world.teammate)
+    both = Changes.of(entries_after(mark))
+    assert both.valued == set()
+    assert {world.member.pk, world.teammate.pk} <= people_touched(both)
+
+    # Merged from two transactions, in either order, the owner change wins.
+    first, second = entries_after(mark)[:1], entries_after(mark)[1:]
+    for one, other in ((first, second), (second, first)):
+        merged = Changes.of(one)
+        merged.update(Changes.of(other))
+        assert merged.valued == set() and merged.ids["keyresult"] == {kr.pk}
+
+    # Through the task queue, and from a task queued before the field existed.
+    assert Changes.from_json(valued.to_json()) == valued
+    old_task = {key: value for key, value in valued.to_json().items() if key != "valued"}
+    assert Changes.from_json(old_task).valued == set()
+    assert world.teammate.pk in people_touched(Changes.from_json(old_task))  # its owner now
+
+
+def standing_rows(world: World) -> dict[int, tuple[Any, ...]]:
+    return {
+        row.person_id: (row.pk, row.unit_id, row.key_results, row.marks, row.last_week)
+        for row in CheckinStanding.objects.filter(cycle=world.cycle)
+    }
+
+
+def test_check_ins_are_judged_again_without_counting_key_results(
+    world: World, today, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """After check-ins alone, the people keep their stored key result counts, only the standings
+    that moved are written again, and they equal a recomputation from scratch."""
+    okrs = two_teams(world)
+    refresh_cycle(world.cycle)
+    before = standing_rows(world)
+    check_in(world, world.member, 9, {okrs["visits"]: (30, "high", "")})
+
+    def counted(*_args: Any) -> Any:
+        raise AssertionError("a check-in moves no one's key results")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(standings, "people_key_result_counts", counted)
+        patched.setattr(scope, "key_result_counts", counted)
+        patched.setattr(standings, "cycle_key_result_counts", counted)
+        refreshed = refresh_cycle(world.cycle, incremental=True)
+    assert refreshed.recomputed >= 1  # type: ignore[attr-defined]
+    after = standing_rows(world)
+    assert after[world.member.pk][3] != before[world.member.pk][3]  # the week is marked
+    unchanged = {pk for pk in before if pk != world.member.pk}
+    assert {pk: after[pk] for pk in unchanged} == {pk: before[pk] for pk in unchanged}
+
+    # Asked to judge everyone again, it rewrites nobody whose standing is the same.
+    standings.update_standings(world.cycle, set(before))
+    assert standing_rows(world) == after
+
+    refresh_cycle(world.cycle)  # from scratch: everyone's rows rebuilt
+    assert {pk: row[1:] for pk, row in standing_rows(world).items()} == {
+        pk: row[1:] for pk, row in after.items()
+    }
+
+
+def test_history_by_key_result_ids_equals_history_by_subquery(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    """The incremental refresh selects its objectives' history by their key results' ids."""
+    okrs = two_teams(world)
+    check_in(world, world.member, 9, {okrs["visits"]: (30, "high", "a note")})
+    queryset = visible_objectives(None, world.cycle)
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    by_subquery = compute_rows(world.cycle, queryset, today, map_places)
+    by_ids = compute_rows(world.cycle, queryset, today, map_places, ids=ids)
+    assert by_ids.objectives and by_ids.cells and by_ids.risks
+    assert by_ids == by_subquery
