@@ -30,12 +30,22 @@ class Folded(Func):
         return super().as_sql(compiler, connection, function=SQLITE_FUNCTION, **extra)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        letters, plain = folded_letters()
+        # The two letter strings are constants written into the SQL, not parameters: with
+        # server-side binding each parameter becomes its own $n, and PostgreSQL would no longer see
+        # a SELECT DISTINCT's ORDER BY Folded(...) as the same expression as the select list's.
+        letters, plain = (_sql_literal(text) for text in folded_letters())
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"translate(lower({sql}), %s, %s)", [*params, letters, plain]
+        return f"translate(lower({sql}), {letters}, {plain})", params
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_postgresql(compiler, connection, **extra)
+
+
+def _sql_literal(text: str) -> str:
+    """A PostgreSQL string constant of letters, safe inside a query that also has parameters."""
+    if not text.isalpha():
+        raise ValueError("only letters are written into the SQL as constants")
+    return "'" + text + "'"
 
 
 # Longer than any searchable text (titles are at most 300 characters), far below SQLite's limit.
