@@ -25,6 +25,16 @@ from okrflow.signin.backends import EmailOrUsernameBackend
 from tests.conftest import World, make_objective
 
 
+def assert_same_row(found: object, expected: object, *fields: str) -> None:
+    """The compiled read gave the object the queryset gives, with the same field values."""
+    assert found == expected
+    if expected is not None:
+        assert found is not None
+        assert [getattr(found, name) for name in fields] == [
+            getattr(expected, name) for name in fields
+        ]
+
+
 def test_the_cycle_asked_for_is_what_its_queryset_reads(
     world: World, django_assert_num_queries: object
 ) -> None:
@@ -35,13 +45,7 @@ def test_the_cycle_asked_for_is_what_its_queryset_reads(
     for cycle in (world.cycle, other, world.cycle):
         with django_assert_num_queries(1):  # type: ignore[operator]
             found = default_cycle(str(cycle.pk))
-        assert found == Cycle.objects.filter(pk=cycle.pk).first()
-        assert found is not None
-        assert (found.name, found.start_date, found.state) == (
-            cycle.name,
-            cycle.start_date,
-            cycle.state,
-        )
+        assert_same_row(found, Cycle.objects.get(pk=cycle.pk), "name", "start_date", "state")
     # An id no cycle has: the active cycle, as before.
     assert default_cycle(str(other.pk + 1000)) == default_cycle(None) == world.cycle
 
@@ -56,14 +60,8 @@ def test_a_users_person_is_what_access_reads(
         )  # what `Access.person` reads
         with django_assert_num_queries(1):  # type: ignore[operator]
             found = person_of_user(user.pk)
-        assert found == expected
-        if expected is not None:
-            assert found is not None
-            assert (found.full_name, found.language, found.unit_id) == (
-                expected.full_name,
-                expected.language,
-                expected.unit_id,
-            )
+        assert_same_row(found, expected, "full_name", "language", "unit_id")
+        if found is not None and expected is not None:
             with django_assert_num_queries(0):  # type: ignore[operator]
                 assert found.unit == expected.unit  # read with it
 
@@ -86,14 +84,7 @@ def test_the_signed_in_account_is_what_django_reads(world: World) -> None:
     User.objects.filter(pk=gone.pk).update(is_active=False)
     for user_id in (world.member.user.pk, world.admin.user.pk, gone.pk, gone.pk + 1000):
         found, expected = ours.get_user(user_id), django.get_user(user_id)
-        assert found == expected
-        if expected is not None:
-            assert found is not None
-            assert (found.username, found.password, found.is_superuser) == (
-                expected.username,
-                expected.password,
-                expected.is_superuser,
-            )
+        assert_same_row(found, expected, "username", "password", "is_superuser")
     assert ours.get_user(gone.pk) is None  # an inactive account is signed out
 
 
