@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -113,12 +115,34 @@ def saved_key_result(row: list[Any], parts: list[Any]) -> KeyResult:
     return kr
 
 
-def row_snapshot(model: type[Any], row: Sequence[Any]) -> dict[str, Any]:
-    """`snapshot(instance)` of an instance holding `row` (its column values in column order)."""
-    return {
-        name: value if type(value) in JSON_READY else to_json_value(value)
-        for (name, _), value in zip(columns_of(model), row, strict=True)
-    }
+def row_snapshot(
+    model: type[Any], row: Sequence[Any], known: dict[Any, Any] | None = None
+) -> dict[str, Any]:
+    """`snapshot(instance)` of an instance holding `row` (its column values in column order).
+
+    `known` keeps the JSON values of the other values (decimals, dates) met so
+    far: a file's key results repeat the same few figures and dates. A decimal is known by
+    its text (1.5 and 1.50 are equal, but their JSON values differ)."""
+    if known is None:
+        known = {}
+    data = {}
+    for (name, _attname), value in zip(columns_of(model), row, strict=True):
+        kind = type(value)
+        if kind in JSON_READY:
+            data[name] = value
+            continue
+        if kind is Decimal:
+            key: Any = (kind, str(value))
+        elif kind is datetime.date:
+            key = (kind, value)
+        else:  # a time stamp's JSON value depends on its time zone too: not kept
+            data[name] = to_json_value(value)
+            continue
+        found = known.get(key, known)
+        if found is known:
+            found = known[key] = to_json_value(value)
+        data[name] = found
+    return data
 
 
 class Place:
@@ -272,11 +296,12 @@ def write_key_results(
         first_values(actor, [(row[ID_AT], row[CURRENT_AT]) for row in rows]),
         ids=False,
     )
+    known: dict[Any, Any] = {}  # the batch's JSON values, each worked out once
     record_rows(
         actor,
         "create_key_result",
         KeyResult,
-        ((row[ID_AT], row_snapshot(KeyResult, row), row[TITLE_AT]) for row in rows),
+        ((row[ID_AT], row_snapshot(KeyResult, row, known), row[TITLE_AT]) for row in rows),
     )
     return [
         Initiative(
