@@ -63,35 +63,27 @@ def row_maker(
     return row
 
 
-def converter(
-    field: models.Field[Any, Any], connection: Any, now: datetime.datetime | None = None
-) -> Callable[[Any], Any]:
-    """How one column's value is read from an instance and made ready for the database: a
-    stamped column's time taken as the field's `pre_save` takes it (or `now`, the one time of
-    a whole write, adapted once), any other column's value as `value_converter` prepares it
-    (no column here has a `pre_save` of its own that does more than stamp)."""
-    attname = field.attname
+def is_time_stamped(field: models.Field[Any, Any]) -> bool:
+    """A `DateTimeField` stamped on save (`auto_now`, `auto_now_add`): its time is set by the
+    `Writer`'s stamping step, not by the cached row maker."""
     stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    if stamped and type(field) is models.DateTimeField:
-        adapt_datetime = connection.ops.adapt_datetimefield_value
-        if now is not None:
-            adapted = adapt_datetime(now)
+    return stamped and type(field) is models.DateTimeField
 
-            def stamp_once(obj: Any) -> Any:
-                setattr(obj, attname, now)
-                return adapted
 
-            return stamp_once
+def unstamped(obj: Any) -> None:
+    """The cached row's placeholder for a time-stamped column (the stamping step fills it)."""
+    return None
 
-        def stamp(obj: Any) -> Any:
-            # What the field's `pre_save` (a new row) and `get_db_prep_save` do with the time
-            # it stamps (aware, or naive without USE_TZ): the same value, without the checks
-            # a value typed by someone needs.
-            value = timezone.now()
-            setattr(obj, attname, value)
-            return adapt_datetime(value)
 
-        return stamp
+def converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any], Any]:
+    """How one column's value is read from an instance and made ready for the database: a
+    time-stamped column left to the `Writer`'s stamping step, another stamped column's value
+    taken as the field's `pre_save` takes it, any other column's value as `value_converter`
+    prepares it (no column here has a `pre_save` of its own that does more than stamp)."""
+    attname = field.attname
+    if is_time_stamped(field):
+        return unstamped
+    stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     if stamped:
 
         def prepared(obj: Any) -> Any:
@@ -107,6 +99,43 @@ def converter(
         return convert(read(obj))
 
     return value
+
+
+def stamper(
+    make_row: Callable[[Any], list[Any]],
+    stamps: Sequence[tuple[int, str]],
+    connection: Any,
+    now: datetime.datetime | None,
+) -> Callable[[Any], list[Any]]:
+    """`make_row`, then each time-stamped column (`stamps`: its place in the row and its
+    attribute) set on the instance and in the row, as the field's `pre_save` (a new row) and
+    `get_db_prep_save` set it (aware, or naive without USE_TZ), without the checks a value typed
+    by someone needs: each row's own time read for each column, or `now`, the one time of a
+    whole write, adapted once."""
+    if not stamps:
+        return make_row
+    adapt_datetime = connection.ops.adapt_datetimefield_value
+    if now is not None:
+        adapted = adapt_datetime(now)
+
+        def stamp_once(obj: Any) -> list[Any]:
+            row = make_row(obj)
+            for index, attname in stamps:
+                setattr(obj, attname, now)
+                row[index] = adapted
+            return row
+
+        return stamp_once
+
+    def stamp(obj: Any) -> list[Any]:
+        row = make_row(obj)
+        for index, attname in stamps:
+            value = timezone.now()
+            setattr(obj, attname, value)
+            row[index] = adapt_datetime(value)
+        return row
+
+    return stamp
 
 
 def prepare_related(obj: models.Model, relations: Sequence[tuple[str, str, str]] = ()) -> None:
@@ -151,7 +180,9 @@ class Writer:
     relation's names for `prepare_related`."""
 
     fields: tuple[models.Field[Any, Any], ...]
-    make_row: Callable[[Any], list[Any]]
+    make_row: Callable[[Any], list[Any]]  # each row stamped with its own time
+    make_unstamped_row: Callable[[Any], list[Any]]  # the time-stamped columns left to `stamps`
+    stamps: tuple[tuple[int, str], ...]
     table: str
     columns: str
     pk_column: str
@@ -162,10 +193,10 @@ class Writer:
         self, connection: Any, now: datetime.datetime | None
     ) -> Callable[[Any], list[Any]]:
         """The rows' maker: the one worked out once, or, for a write stamped with one time
-        (`now`, a large insert's), one made for that write."""
+        (`now`, a large insert's), the cached rows then that stamping step."""
         if now is None:
             return self.make_row
-        return row_maker(list(self.fields), [converter(f, connection, now) for f in self.fields])
+        return stamper(self.make_unstamped_row, self.stamps, connection, now)
 
 
 _writers: weakref.WeakKeyDictionary[Any, dict[type[models.Model], Writer]] = (
@@ -192,9 +223,13 @@ def make_writer(model: type[models.Model], connection: Any) -> Writer:
     table = quote(meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
     pk_column = quote(meta.pk.column)
+    unstamped_row = row_maker(fields, [converter(f, connection) for f in fields])
+    stamps = tuple((index, f.attname) for index, f in enumerate(fields) if is_time_stamped(f))
     return Writer(
         fields=fields,
-        make_row=row_maker(fields, [converter(f, connection) for f in fields]),
+        make_row=stamper(unstamped_row, stamps, connection, None),
+        make_unstamped_row=unstamped_row,
+        stamps=stamps,
         table=table,
         columns=columns,
         pk_column=pk_column,
@@ -457,3 +492,103 @@ def write_tuples(
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
+
+
+def insert_rows(
+    model: type[models.Model],
+    rows: Sequence[list[Any]],
+    batch: int = BATCH,
+    *,
+    ids: bool = True,
+) -> None:
+    """Insert new rows given as lists of all the model's column values (`concrete_fields`
+    order, the id first and None), as a large `insert` writes instances, without making one:
+    each value converted as `insert` converts an instance's, the time-stamped columns set to
+    one time taken once (in the lists too, as `insert` sets it on its instances), and, with
+    `ids`, each list's id set (drawn from the table's sequence on PostgreSQL, read back by
+    RETURNING on SQLite). Without `ids` the table's default numbers the rows. No signals."""
+    if not rows:
+        return
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None and meta.concrete_fields[0] is pk
+    fields = columns(model)
+    for f in fields:
+        stamped = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        if stamped and not is_time_stamped(f):
+            raise ValueError(f"{model.__name__}.{f.name} is stamped: write instances instead")
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    now = timezone.now()
+    adapted = connection.ops.adapt_datetimefield_value(now)
+    # Places in a whole row (the id at 0): each converted column's and each stamped one's.
+    steps = [
+        (index, value_converter(f, connection))
+        for index, f in enumerate(fields, 1)
+        if not is_time_stamped(f)
+    ]
+    stamps = [index for index, f in enumerate(fields, 1) if is_time_stamped(f)]
+
+    def made(row: list[Any]) -> list[Any]:
+        """The row sent (the id left out), its stamps set in `row` too."""
+        for index in stamps:
+            row[index] = now
+        sent = row[1:]
+        for index, convert in steps:
+            if convert is not None:
+                sent[index - 1] = convert(sent[index - 1])
+        for index in stamps:
+            sent[index - 1] = adapted
+        return sent
+
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    column_list = ", ".join(quote(f.column) for f in fields)
+    pk_column = quote(pk.column)
+    if connection.vendor == "postgresql":
+        sequence = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+        copy_sql = (
+            f"COPY {table} ({pk_column}, {column_list}) FROM STDIN"
+            if ids
+            else f"COPY {table} ({column_list}) FROM STDIN"
+        )
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            with connection.cursor() as cursor:
+                if ids:
+                    cursor.execute(sequence, [table, pk.column, len(chunk)])
+                    for row, (pk_value,) in zip(chunk, cursor.fetchall(), strict=True):
+                        row[0] = pk_value
+                    sent: Iterable[list[Any]] = ([row[0], *made(row)] for row in chunk)
+                else:
+                    sent = (made(row) for row in chunk)
+                run_copy(connection, cursor, copy_sql, sent)
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:
+        names = [f.attname for f in meta.concrete_fields]
+        for row in rows:
+            for index in stamps:
+                row[index] = now
+        objects = [model(**dict(zip(names, row, strict=True))) for row in rows]
+        model._default_manager.bulk_create(objects, batch_size=batch)
+        for row, obj in zip(rows, objects, strict=True):
+            row[0] = obj.pk if ids else None
+        return
+    limit = max_params(connection)
+    size = max(1, min(batch, limit // len(fields))) if limit else batch
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        params: list[Any] = []
+        for row in chunk:
+            params.extend(made(row))
+        sql = f"INSERT INTO {table} ({column_list}) VALUES " + ", ".join(
+            [placeholders] * len(chunk)
+        )
+        with connection.cursor() as cursor:
+            if not ids:
+                cursor.execute(sql, params)
+                continue
+            cursor.execute(sql + f" RETURNING {pk_column}", params)
+            for row, (pk_value,) in zip(chunk, cursor.fetchall(), strict=True):
+                row[0] = pk_value

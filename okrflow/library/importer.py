@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
-from okrflow.audit.log import created_entries, snapshot
+from okrflow.audit.log import JSON_READY, columns_of, created_entries, snapshot, to_json_value
 from okrflow.audit.models import AuditEntry
 from okrflow.cycles.models import Cycle
 from okrflow.insights.live_updates import rolled_back_entries
-from okrflow.library.bulk_insert import insert
+from okrflow.library.bulk_insert import insert, insert_rows
 from okrflow.library.plans import Problem
 from okrflow.library.preview import ImportPreview, StagedKeyResult, compact
 from okrflow.okrs.actions.common import require_edit, require_open_cycle
@@ -86,25 +88,61 @@ class Staged:
     key_results: list[list[StagedKeyResult]] = field(default_factory=list)
 
 
-# Where a key result's objective and position stand among its column values.
-OBJECTIVE_AT, POSITION_AT = (
-    [f.attname for f in KeyResult._meta.concrete_fields].index(name)
-    for name in ("objective_id", "position")
+# Where a key result's id, objective, position, title, owner, due date and current value stand
+# among its column values (a staged key result's, in column order).
+KR_COLUMNS = [f.attname for f in KeyResult._meta.concrete_fields]
+ID_AT, OBJECTIVE_AT, POSITION_AT, TITLE_AT, OWNER_AT, DUE_AT, CURRENT_AT = (
+    KR_COLUMNS.index(name)
+    for name in (
+        "id",
+        "objective_id",
+        "position",
+        "title",
+        "owner_id",
+        "due_date",
+        "current_value",
+    )
 )
 
 
-def rebuilt(staged: StagedKeyResult, objective: Objective, position: int) -> KeyResult:
-    """The key result `compact` kept, made again for `objective` (saved) at `position`."""
-    values, parts = staged
-    row = list(values)
-    row[OBJECTIVE_AT], row[POSITION_AT] = objective.pk, position
+def saved_key_result(row: list[Any], parts: list[Any]) -> KeyResult:
+    """The written key result of `row` (its id set), holding its staged `parts`: what
+    `insert_staged_parts` reads. Made only for a compound key result."""
     kr = KeyResult(*row)
-    # Held as `kr.objective = objective` holds it, without the descriptor's checks and router
-    # calls on each of 150,000 rows: the objective is the saved one this import just wrote.
-    KeyResult.objective.field.set_cached_value(kr, objective)
-    if parts is not None:
-        kr.staged_parts = parts  # type: ignore[attr-defined]
+    kr._state.adding = False
+    kr._state.db = router.db_for_write(KeyResult)
+    kr.staged_parts = parts  # type: ignore[attr-defined]
     return kr
+
+
+def row_snapshot(
+    model: type[Any], row: Sequence[Any], known: dict[Any, Any] | None = None
+) -> dict[str, Any]:
+    """`snapshot(instance)` of an instance holding `row` (its column values in column order).
+
+    `known` keeps the JSON values of the other values (decimals, dates) met so
+    far: a file's key results repeat the same few figures and dates. A decimal is known by
+    its text (1.5 and 1.50 are equal, but their JSON values differ)."""
+    if known is None:
+        known = {}
+    data = {}
+    for (name, _attname), value in zip(columns_of(model), row, strict=True):
+        kind = type(value)
+        if kind in JSON_READY:
+            data[name] = value
+            continue
+        if kind is Decimal:
+            key: Any = (kind, str(value))
+        elif kind is datetime.date:
+            key = (kind, value)
+        else:  # a time stamp's JSON value depends on its time zone too: not kept
+            data[name] = to_json_value(value)
+            continue
+        found = known.get(key, known)
+        if found is known:
+            found = known[key] = to_json_value(value)
+        data[name] = found
+    return data
 
 
 class Place:
@@ -196,26 +234,23 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
         ),
     )
     del tag_names
-    # The key results are made again from their staged values, written and audited about a
-    # batch at a time: a large file's key results are never all model instances at once.
+    # The key results are written from their staged values (no model instance is made for
+    # them), and audited, about a batch at a time.
     initiatives: list[Initiative] = []
-    batch: list[KeyResult] = []
+    batch: list[tuple[list[Any], list[Any] | None, list[str]]] = []
     for plan, objective, built in zip(
         preview.creating, staged.objectives, staged.key_results, strict=True
     ):
-        for position, (kr_plan, kept) in enumerate(zip(plan.key_results, built, strict=True)):
-            kr = rebuilt(kept, objective, position)
-            batch.append(kr)
-            initiatives += [
-                Initiative(
-                    key_result=kr, title=title[:300], owner_id=kr.owner_id, due_date=kr.due_date
-                )
-                for title in kr_plan.initiatives
-            ]
+        for position, (kr_plan, (values, parts)) in enumerate(
+            zip(plan.key_results, built, strict=True)
+        ):
+            row = list(values)
+            row[OBJECTIVE_AT], row[POSITION_AT] = objective.pk, position
+            batch.append((row, parts, kr_plan.initiatives))
         if len(batch) >= BATCH:
-            write_key_results(actor, batch)
+            initiatives += write_key_results(actor, batch)
             batch = []
-    write_key_results(actor, batch)
+    initiatives += write_key_results(actor, batch)
     del batch
     insert(Initiative, initiatives, large=True)
     record_many(actor, (("create_initiative", i, snapshot(i), i.title) for i in initiatives))
@@ -243,31 +278,59 @@ def write_staged(actor: Any, preview: ImportPreview, staged: Staged, place: Plac
     return warnings + count_warnings
 
 
-def write_key_results(actor: Any, key_results: list[KeyResult]) -> None:
-    """Insert new key results, their staged parts and first values, with an audit row each."""
-    insert(KeyResult, key_results, large=True)
-    insert_staged_parts(key_results)
-    insert(KeyResultValue, first_values(actor, key_results), large=True)
-    record_many(actor, (("create_key_result", kr, snapshot(kr), kr.title) for kr in key_results))
+def write_key_results(
+    actor: Any, batch: list[tuple[list[Any], list[Any] | None, list[str]]]
+) -> list[Initiative]:
+    """Insert new key results from their column values (`(row, staged parts, initiative
+    titles)`), their staged parts and first values, with an audit row each; return their
+    initiatives, unsaved."""
+    if not batch:
+        return []
+    rows = [row for row, _, _ in batch]
+    insert_rows(KeyResult, rows)
+    compound = [saved_key_result(row, parts) for row, parts, _ in batch if parts is not None]
+    if compound:
+        insert_staged_parts(compound)
+    insert_rows(
+        KeyResultValue,
+        first_values(actor, [(row[ID_AT], row[CURRENT_AT]) for row in rows]),
+        ids=False,
+    )
+    known: dict[Any, Any] = {}  # the batch's JSON values, each worked out once
+    record_rows(
+        actor,
+        "create_key_result",
+        KeyResult,
+        ((row[ID_AT], row_snapshot(KeyResult, row, known), row[TITLE_AT]) for row in rows),
+    )
+    return [
+        Initiative(
+            key_result_id=row[ID_AT],
+            title=title[:300],
+            owner_id=row[OWNER_AT],
+            due_date=row[DUE_AT],
+        )
+        for row, _, titles in batch
+        for title in titles
+    ]
 
 
-def first_values(actor: Any, key_results: list[KeyResult]) -> list[KeyResultValue]:
-    """`first_value(actor, kr)` of each saved key result that has a current value, made from
-    the columns of the first one's in column order (Django's quick way to make an instance),
-    with the day read once: `first_value` builds each by keyword and reads the day for each,
-    several times the work for a file's 75,000 first values. A test compares every column."""
-    with_value = [kr for kr in key_results if kr.current_value is not None]
+def first_values(actor: Any, key_results: list[tuple[int, Any]]) -> list[list[Any]]:
+    """The column values (id None) of `first_value(actor, kr)` for each saved key result
+    `(id, current value)` that has a current value: the first one's values with each one's
+    key result and value, the day read once (`first_value` reads it for each, and a file has
+    75,000 first values). A test compares every column."""
+    with_value = [(pk, value) for pk, value in key_results if value is not None]
     if not with_value:
         return []
-    columns = KeyResultValue._meta.concrete_fields
-    template = first_value(actor, with_value[0])
-    row = [getattr(template, column.attname) for column in columns]
-    names = [column.attname for column in columns]
+    names = [column.attname for column in KeyResultValue._meta.concrete_fields]
+    template = first_value(actor, KeyResult(pk=with_value[0][0], current_value=with_value[0][1]))
+    row = [getattr(template, name) for name in names]
     key_result_at, value_at = names.index("key_result_id"), names.index("value")
     made = []
-    for kr in with_value:
-        row[key_result_at], row[value_at] = kr.pk, kr.current_value
-        made.append(KeyResultValue(*row))
+    for pk, value in with_value:
+        row[key_result_at], row[value_at] = pk, value
+        made.append(list(row))
     return made
 
 
@@ -283,9 +346,36 @@ def record_many(actor: Any, changes: Iterable[tuple[str, Any, dict[str, Any], st
     """
     changes = iter(changes)
     while batch := list(itertools.islice(changes, BATCH)):
-        entries = insert(AuditEntry, created_entries(actor, batch), large=True)
-        for entry in entries:
-            post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
+        announce(insert(AuditEntry, created_entries(actor, batch), large=True))
+
+
+def record_rows(
+    actor: Any, action: str, model: type[Any], changes: Iterable[tuple[int, dict[str, Any], str]]
+) -> None:
+    """`record_many` for rows written without instances: `(id, after, summary)` of each row
+    of `model` that `action` created (the same audit rows, a batch at a time)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    user_id = user.pk if user is not None else None
+    object_type = model._meta.model_name or ""
+    changes = iter(changes)
+    while batch := list(itertools.islice(changes, BATCH)):
+        entries = []
+        for pk, after, summary in batch:
+            # id, actor, at, action, object_type, object_id, summary, before, after: as
+            # `created_entries` makes each.
+            entry = AuditEntry(
+                None, user_id, None, action, object_type, pk, summary[:300], None, after
+            )
+            if user is not None:
+                AuditEntry.actor.field.set_cached_value(entry, user)
+            entries.append(entry)
+        announce(insert(AuditEntry, entries, large=True))
+
+
+def announce(entries: list[AuditEntry]) -> None:
+    """Send each written audit row's `post_save`, as its save would (a bulk insert sends none)."""
+    for entry in entries:
+        post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
 
 
 def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: Place) -> int:

@@ -469,3 +469,61 @@ def test_an_import_gathers_sqlites_planner_statistics(world: World) -> None:
         cursor.execute("SELECT tbl FROM sqlite_stat1")
         analysed = {table for (table,) in cursor.fetchall()}
     assert {"okrs_objective", "okrs_keyresult"} <= analysed
+
+
+@pytest.mark.parametrize("ids", [True, False])
+def test_rows_written_from_their_values_are_the_instances_rows(world: World, ids: bool) -> None:
+    """`insert_rows` (the import's key results and first values, written from their column
+    values) stores what `insert` stores for the same instances, sets the one time stamp in the
+    lists, and each list's id (more rows than a batch) when asked, else none."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from okrflow.library.bulk_insert import insert, insert_rows
+
+    objective = Objective.objects.create(
+        cycle=world.cycle, title="Rows", owner_unit=world.marketing
+    )
+
+    def made(n: int) -> KeyResult:
+        return KeyResult(
+            objective=objective,
+            title=f"K ‘{n}’ %s %%",
+            shape="metric",
+            direction="increase",
+            start_value=Decimal("0.5"),
+            target_value=Decimal("12345678.1234"),
+            current_value=Decimal(n) if n % 2 else None,
+            owner=world.lead,
+            due_date=world.cycle.end_date,
+            weight=Decimal("2.5"),
+            position=n,
+        )
+
+    names = [f.attname for f in KeyResult._meta.concrete_fields]
+    rows = [[getattr(made(n), name) for name in names] for n in range(1200)]
+    before = timezone.now()
+    insert_rows(KeyResult, rows, ids=ids)
+    after = timezone.now()
+    stamps = {row[names.index(n)] for row in rows for n in ("created_at", "updated_at")}
+    assert len(stamps) == 1 and before <= next(iter(stamps)) <= after
+    instances = [made(n) for n in range(1200)]
+    insert(KeyResult, instances, large=True)
+    skip = {"id", "created_at", "updated_at"}
+
+    def stored(pks: list[int]) -> list[dict[str, Any]]:
+        values = KeyResult.objects.filter(pk__in=pks).order_by("position").values()
+        return [{k: v for k, v in row.items() if k not in skip} for row in values]
+
+    expected = stored([kr.pk for kr in instances])
+    if ids:
+        assert len({row[0] for row in rows}) == 1200
+        assert stored([row[0] for row in rows]) == expected
+        assert dict(
+            KeyResult.objects.filter(pk__in=[row[0] for row in rows]).values_list("pk", "title")
+        ) == {row[0]: row[names.index("title")] for row in rows}
+    else:
+        assert all(row[0] is None for row in rows)
+        written = KeyResult.objects.exclude(pk__in=[kr.pk for kr in instances])
+        assert stored(list(written.values_list("pk", flat=True))) == expected

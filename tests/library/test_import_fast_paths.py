@@ -89,14 +89,16 @@ def test_first_values_are_the_rows_first_value_makes(world: World) -> None:
         kr.position = index
         kr.save()
         saved.append(kr)
+    pairs = [(kr.pk, kr.current_value) for kr in saved]
     for actor in (world.lead.user, None):
-        fast = first_values(actor, saved)
+        fast = first_values(actor, pairs)
         slow = [first_value(actor, kr) for kr in saved if kr.current_value is not None]
         assert len(fast) == len(slow) == 3
-        assert [columns_of(v) for v in fast] == [columns_of(v) for v in slow]
-        assert {v.measured_on for v in fast} == {timezone.localdate()}
-    assert first_values(None, [saved[1]]) == []
-    assert isinstance(first_values(None, saved)[0], KeyResultValue)
+        assert fast == [columns_of(v) for v in slow]
+        assert {row[3] for row in fast} == {timezone.localdate()}  # measured_on
+    assert first_values(None, [pairs[1]]) == []
+    names = [f.attname for f in KeyResultValue._meta.concrete_fields]
+    assert names[:4] == ["id", "key_result_id", "value", "measured_on"]
 
 
 def test_each_finding_is_worded_as_describe_words_it() -> None:
@@ -154,3 +156,32 @@ def test_a_large_insert_stamps_its_rows_with_one_time(world: World, large: bool)
     assert all(before <= o.created_at <= o.updated_at <= after for o in objectives)
     stamps = {stamp for o in objectives for stamp in (o.created_at, o.updated_at)}
     assert len(stamps) == 1 if large else len(stamps) > 1
+
+
+def test_a_row_snapshot_is_the_instances_snapshot(world: World) -> None:
+    """The audit snapshot of a key result written from its column values is `snapshot` of the
+    instance holding them, JSON values shared within a batch told apart by how they are
+    written (1.5 and 1.50 are equal decimals, "1.5" and "1.50" in the audit row)."""
+    import datetime
+
+    from okrflow.audit.log import snapshot
+    from okrflow.library.importer import row_snapshot
+
+    objective = world.cycle.objectives.create(title="Saved", owner_unit=world.marketing)
+    known: dict[Any, Any] = {}
+    for start, target, due in [
+        (Decimal("1.5"), Decimal("10"), world.cycle.end_date),
+        (Decimal("1.50"), Decimal("10.0"), world.cycle.end_date),
+        (Decimal("-0"), Decimal("1E+1"), world.cycle.end_date - datetime.timedelta(days=1)),
+    ]:
+        kr = KeyResult(
+            objective=objective,
+            title="K",
+            owner=world.member,
+            start_value=start,
+            target_value=target,
+            due_date=due,
+            created_at=timezone.now(),
+            pk=7,
+        )
+        assert row_snapshot(KeyResult, columns_of(kr), known) == snapshot(kr)
