@@ -151,15 +151,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Prepared statements, opt-in: with OKRFLOW_DB_PREPARE_THRESHOLD=N (5 is psycopg's usual),
-    # psycopg sends the parameters apart from the statement (server-side binding) and, from a
-    # statement's N-th run on a connection, runs it prepared: PostgreSQL parses and plans it
-    # once per connection, not on every run (a check-in's statements with persistent
-    # connections: about half the database's CPU). Not for a pooler in transaction mode that
-    # cannot keep prepared statements (PgBouncer before 1.21, or without
-    # max_prepared_statements). 0, the default: the parameters are put into the statement's
-    # text by psycopg (Django's default) and nothing is prepared.
-    threshold = env_int("OKRFLOW_DB_PREPARE_THRESHOLD", 0)
+    # Prepared statements, on by default with PostgreSQL: psycopg sends the parameters apart
+    # from the statement (server-side binding) and, from a statement's N-th run on a connection
+    # (5, psycopg's usual), runs it prepared: PostgreSQL parses and plans it once per
+    # connection, not on every run (a check-in's statements with persistent connections: about
+    # half the database's CPU). 0 turns it off (Django's default: the parameters are put into
+    # the statement's text by psycopg and nothing is prepared), as a pooler in transaction mode
+    # that cannot keep prepared statements needs (PgBouncer before 1.21, or without
+    # max_prepared_statements). The test suite runs with the default on PostgreSQL.
+    threshold = env_int("OKRFLOW_DB_PREPARE_THRESHOLD", 5)
     if threshold > 0:
         options = DATABASES["default"].setdefault("OPTIONS", {})  # the URL's own come first
         options.setdefault("server_side_binding", True)

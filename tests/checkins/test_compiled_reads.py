@@ -112,10 +112,10 @@ def test_the_writer_is_worked_out_once_and_checks_related_objects(world: World) 
 @pytest.mark.skipif(
     connection.vendor != "postgresql"
     or not connection.settings_dict["OPTIONS"].get("prepare_threshold"),
-    reason="PostgreSQL with OKRFLOW_DB_PREPARE_THRESHOLD set",
+    reason="PostgreSQL with prepared statements (OKRFLOW_DB_PREPARE_THRESHOLD, 5 by default)",
 )
 def test_a_statement_run_often_is_prepared(world: World) -> None:
-    """Server-side binding with a prepare threshold (OKRFLOW_DB_PREPARE_THRESHOLD=5): from its
+    """Server-side binding with a prepare threshold (OKRFLOW_DB_PREPARE_THRESHOLD, 5): from its
     fifth run on a connection a statement runs prepared, parsed and planned once."""
     for _ in range(6):
         person_of_user(world.member.user.pk)

@@ -327,6 +327,15 @@ def test_the_scaled_shape_starts_and_a_person_signs_in(scaled_shape: Shape) -> N
         )
         == "600 True"
     )
+    # So are prepared statements (server-side binding, prepared from a statement's 5th run).
+    options = "s.DATABASES['default']['OPTIONS']"
+    assert (
+        shape_setting(
+            scaled_shape,
+            f"{options}['server_side_binding'], {options}['prepare_threshold']",
+        )
+        == "True 5"
+    )
 
     # Stopped cleanly: gunicorn's master ends its workers and exits with success.
     scaled_shape.gunicorn.send_signal(signal.SIGTERM)
