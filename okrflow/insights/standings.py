@@ -269,7 +269,7 @@ def update_standings(
         totals.apply_change(cycle, before, after, tree)
 
 
-def people_touched(entries: list[Any]) -> set[int]:
+def people_of_entries(entries: list[Any]) -> set[int]:
     """Return the people whose check-in standing audited changes may have moved.
 
     Their check-ins, and everyone named as an owner, lead or co-owner before or after a
