@@ -23,7 +23,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
@@ -32,6 +32,9 @@ from okrflow.insights import totals
 from okrflow.insights.models import CheckinStanding, InsightTotal
 from okrflow.library.bulk_insert import insert
 from okrflow.org.models import OrgUnit, Person
+
+if TYPE_CHECKING:  # snapshots imports this module
+    from okrflow.insights.snapshots import TotalsChange
 
 PEOPLE = 9  # the totals bucket of check-in standings
 NAMES_SHOWN = 6
@@ -213,7 +216,7 @@ def update_standings(
     person_ids: set[int],
     tree: totals.Tree | None = None,
     recount: set[int] | None = None,
-    change: Any = None,
+    change: TotalsChange | None = None,
 ) -> None:
     """Re-judge some people's check-ins and move the totals by the difference (under the lock).
 
