@@ -247,9 +247,10 @@ def collect_insights(
 ) -> CycleInsights:
     """Measure, load history and forecast every objective of the queryset.
 
-    Pass `ids` (the queryset's objectives) when they are one small page: the history is then
-    selected by the listed key results' ids, an index lookup whatever the cycle's size, rather
-    than by a subquery the planner may turn into a scan of the cycle's check-ins. With
+    Pass `ids` (the queryset's objectives, or more: the others' rows are loaded and left unread)
+    when they are one small page: the history is then selected by the listed key results' ids,
+    an index lookup whatever the cycle's size, rather than by a subquery the planner may turn
+    into a scan of the cycle's check-ins. With
     `stored_rows` (what the refresh of the stored insights reads: objectives of `cycle` only),
     the objectives share the cycle's instance and the key results' owners are not loaded.
     """

@@ -824,8 +824,10 @@ def replace_objectives(
     queryset = visible_objectives(None, cycle).filter(pk__in=objective_ids)
     # Their history by the listed key results' ids: selected by a subquery of the objectives,
     # PostgreSQL probed that subquery once per check-in line of the cycle (1 to 3 s of a
-    # refresh after 1,000 check-ins).
-    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    # refresh after 1,000 check-ins). The ids given, not the live ones among them (a query
+    # more): an archived or moved objective's related rows are loaded with the others' and
+    # never read, as only the queryset's objectives are measured; its stored rows drop out.
+    ids = sorted(objective_ids)
     rows = compute_rows(
         cycle, queryset, today, lambda insights: placed(cycle, insights), rolled, ids
     )
