@@ -34,6 +34,7 @@ from okrflow.engine.progress import (
     progress_function,
 )
 from okrflow.insights.forecasting import ProgressForecast, forecast_key_result
+from okrflow.insights.listed import among
 from okrflow.insights.sources import CheckinLine, checkin_lines
 from okrflow.okrs.measure import (
     SUCCESS_BAR,
@@ -458,7 +459,7 @@ def owner_unit_id(objective: Objective) -> int | None:
 def value_history(scope: Any) -> dict[int, list[tuple[datetime.date, Decimal]]]:
     """Return each key result's values by date (the last one recorded on a day wins)."""
     rows = (
-        KeyResultValue.objects.filter(key_result_id__in=scope)
+        KeyResultValue.objects.filter(among("key_result_id", scope))
         .order_by("key_result_id", "measured_on", "id")
         .values_list("key_result_id", "measured_on", "value")
     )
@@ -486,7 +487,7 @@ def done_initiatives(scope: Any) -> dict[int, list[datetime.date]]:
     """Return the days each key result's initiatives were marked done."""
     found: dict[int, list[datetime.date]] = defaultdict(list)
     rows = Initiative.objects.filter(
-        key_result_id__in=scope, is_done=True, done_at__isnull=False
+        among("key_result_id", scope), is_done=True, done_at__isnull=False
     ).values_list("key_result_id", "done_at")
     for kr_id, done_at in rows:
         found[kr_id].append(done_at.date())

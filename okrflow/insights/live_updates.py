@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from okrflow.audit.models import AuditEntry
+from okrflow.insights.listed import among
 
 logger = logging.getLogger(__name__)
 # Changes to these move objectives between units or change every figure: recompute everything.
@@ -204,19 +205,19 @@ def objectives_touched(changes: Changes | list[AuditEntry]) -> set[int]:
     ids = changes.ids
     found = changes.objectives | ids["objective"]
     lookups = [
-        (Alignment.objects.filter, "parent_id__in", ids["objective"], "child_id"),
-        (KeyResult.objects.filter, "pk__in", ids["keyresult"], "objective_id"),
-        (Initiative.objects.filter, "pk__in", ids["initiative"], "key_result__objective_id"),
+        (Alignment.objects.filter, "parent_id", ids["objective"], "child_id"),
+        (KeyResult.objects.filter, "pk", ids["keyresult"], "objective_id"),
+        (Initiative.objects.filter, "pk", ids["initiative"], "key_result__objective_id"),
         (
             KeyResultCheckIn.objects.filter,
-            "checkin_id__in",
+            "checkin_id",
             ids["checkin"],
             "key_result__objective_id",
         ),
     ]
     for query, lookup, keys, field_name in lookups:
         for chunk in chunked(sorted(keys)):  # SQLite caps a statement's parameters
-            found |= set(query(**{lookup: chunk}).values_list(field_name, flat=True))
+            found |= set(query(among(lookup, chunk)).values_list(field_name, flat=True))
     # Issue #16: a goal that waits for a changed one may gain or lose its hand-off risk.
     from okrflow.dependencies.risks import objectives_waiting
 
@@ -246,7 +247,9 @@ def with_ancestors(objective_ids: set[int]) -> set[int]:
         parents: set[int] = set()
         for chunk in chunked(sorted(frontier)):
             parents |= set(
-                Alignment.objects.filter(child_id__in=chunk).values_list("parent_id", flat=True)
+                Alignment.objects.filter(among("child_id", chunk)).values_list(
+                    "parent_id", flat=True
+                )
             )
         frontier = parents - found
         found |= frontier
@@ -266,7 +269,9 @@ def people_and_recount(changes: Changes) -> tuple[set[int], set[int]]:
         recount |= people_of_entries(batch)
     people = set(recount)
     for chunk in chunked(sorted(changes.ids["checkin"])):
-        people |= set(CheckIn.objects.filter(pk__in=chunk).values_list("person_id", flat=True))
+        people |= set(
+            CheckIn.objects.filter(among("pk", chunk)).values_list("person_id", flat=True)
+        )
     return people, recount
 
 

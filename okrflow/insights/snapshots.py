@@ -49,6 +49,7 @@ from okrflow.insights.collect import (
     status_day,
     visible_objectives,
 )
+from okrflow.insights.listed import among
 from okrflow.insights.listing import key_result_lines
 from okrflow.insights.models import (
     HeatSnapshot,
@@ -462,7 +463,7 @@ def changed_since(
     found: set[int] = set()
     for chunk in totals.chunked(sorted(touched), totals.CHUNK):
         found |= set(
-            Objective.objects.filter(cycle=cycle, pk__in=chunk).values_list("pk", flat=True)
+            Objective.objects.filter(among("pk", chunk), cycle=cycle).values_list("pk", flat=True)
         )
     return found, people, recount
 
@@ -623,7 +624,7 @@ class Rows:
             totals.owner_figures(totals.moved_counts(counts, old, new)),
         )
         for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
-            model.objects.filter(cycle=cycle, objective_id__in=objective_ids).delete()
+            model.objects.filter(among("objective_id", objective_ids), cycle=cycle).delete()
         self.write()
         if change is None:
             pending.apply(cycle)
@@ -705,7 +706,7 @@ class ObjectiveFacts:
         creators: dict[int, int | None] = {}
         for object_id, actor_id in (
             AuditEntry.objects.filter(
-                action="create_objective", object_type="objective", object_id__in=ids
+                among("object_id", ids), action="create_objective", object_type="objective"
             )
             .order_by("object_id", "at", "id")
             .values_list("object_id", "actor_id")
@@ -821,7 +822,7 @@ def replace_objectives(
     """Recompute some objectives' rows and move the totals by the difference (under the lock;
     later, when `change` gathers the differences of several calls). Where children count in
     progress, `rolled` holds the objectives' rolled-up figures (`roll_up`)."""
-    queryset = visible_objectives(None, cycle).filter(pk__in=objective_ids)
+    queryset = visible_objectives(None, cycle).filter(among("pk", objective_ids))
     # Their history by the listed key results' ids: selected by a subquery of the objectives,
     # PostgreSQL probed that subquery once per check-in line of the cycle (1 to 3 s of a
     # refresh after 1,000 check-ins). The ids given, not the live ones among them (a query
@@ -854,7 +855,7 @@ def placed(cycle: Cycle, insights: CycleInsights) -> Places:
     stored: Places = {
         pk: (order, depth)
         for pk, order, depth in ObjectiveSnapshot.objects.filter(
-            cycle=cycle, objective_id__in=wanted
+            among("objective_id", wanted), cycle=cycle
         ).values_list("objective_id", "map_order", "map_depth")
     }
     places: Places = {}

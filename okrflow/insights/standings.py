@@ -29,6 +29,7 @@ from django.db.models import Q
 
 from okrflow.cycles.models import Cycle
 from okrflow.insights import totals
+from okrflow.insights.listed import among
 from okrflow.insights.models import CheckinStanding, InsightTotal
 from okrflow.library.bulk_insert import insert
 from okrflow.org.models import OrgUnit, Person
@@ -148,7 +149,7 @@ def compute_standings(
         few = len(person_ids) <= FEW_PEOPLE
         counts = key_result_counts(cycle, person_ids) if few else cycle_key_result_counts(cycle)
     submitted = first_submissions(cycle, person_ids)
-    units = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "unit_id"))
+    units = dict(Person.objects.filter(among("pk", person_ids)).values_list("pk", "unit_id"))
     standings = []
     for person_id in person_ids:
         if person_id not in units:
@@ -237,7 +238,7 @@ def update_standings(
         old: dict[int, Columns] = {
             person_id: (unit_id, key_results, marks, last_week)
             for person_id, unit_id, key_results, marks, last_week in CheckinStanding.objects.filter(
-                cycle=cycle, person_id__in=chunk
+                among("person_id", chunk), cycle=cycle
             ).values_list("person_id", "unit_id", "key_results", "marks", "last_week")
         }
         counted = [pk for pk in chunk if pk not in old or recount is None or pk in recount]
