@@ -173,32 +173,24 @@ def fingerprint(cycle: Cycle, day: datetime.date) -> str:
     objective, key_result = _table(Objective), _table(KeyResult)
     in_cycle = f"objective_id IN (SELECT id FROM {objective} WHERE cycle_id = %s)"
     kr_in_cycle = f"key_result_id IN (SELECT id FROM {key_result} WHERE {in_cycle})"
+    # Each table is read once, for all the figures taken of it (a derived table of one row
+    # each): the cycle's 90,000 key results at 10,000 people were scanned three times.
     parts = [
         f"SELECT MAX(id) FROM {_table(AuditEntry)}",
-        f"SELECT COUNT(*) FROM {objective} WHERE cycle_id = %s",
-        f"SELECT SUM(version) FROM {objective} WHERE cycle_id = %s",
-        f"SELECT MAX(updated_at) FROM {objective} WHERE cycle_id = %s",
-        f"SELECT COUNT(*) FROM {key_result} WHERE {in_cycle}",
-        f"SELECT SUM(version) FROM {key_result} WHERE {in_cycle}",
-        f"SELECT MAX(updated_at) FROM {key_result} WHERE {in_cycle}",
-        f"SELECT MAX(id) FROM {_table(KeyResultValue)}",
-        f"SELECT COUNT(*) FROM {_table(KeyResultValue)}",
+        f"SELECT COUNT(*), SUM(version), MAX(updated_at) FROM {objective} WHERE cycle_id = %s",
+        f"SELECT COUNT(*), SUM(version), MAX(updated_at) FROM {key_result} WHERE {in_cycle}",
+        f"SELECT MAX(id), COUNT(*) FROM {_table(KeyResultValue)}",
         f"SELECT MAX(id) FROM {_table(TargetVersion)}",
-        f"SELECT MAX(id) FROM {_table(KeyResultCheckIn)}",
-        f"SELECT COUNT(*) FROM {_table(KeyResultCheckIn)}",
-        f"SELECT MAX(updated_at) FROM {_table(CheckIn)}",
-        f"SELECT COUNT(*) FROM {_table(CheckIn)}",
-        f"SELECT COUNT(*) FROM {_table(Alignment)}",
-        f"SELECT MAX(id) FROM {_table(Alignment)}",
-        f"SELECT COUNT(*) FROM {_table(Initiative)} WHERE {kr_in_cycle}",
-        f"SELECT MAX(done_at) FROM {_table(Initiative)} WHERE {kr_in_cycle}",
-        f"SELECT COUNT(*) FROM {_table(OrgUnit)}",
-        f"SELECT MAX(id) FROM {_table(OrgUnit)}",
+        f"SELECT MAX(id), COUNT(*) FROM {_table(KeyResultCheckIn)}",
+        f"SELECT MAX(updated_at), COUNT(*) FROM {_table(CheckIn)}",
+        f"SELECT COUNT(*), MAX(id) FROM {_table(Alignment)}",
+        f"SELECT COUNT(*), MAX(done_at) FROM {_table(Initiative)} WHERE {kr_in_cycle}",
+        f"SELECT COUNT(*), MAX(id) FROM {_table(OrgUnit)}",
         f"SELECT COUNT(*) FROM {_table(Person)}",
         f"SELECT COUNT(*) FROM {_table(Project)}",
         f"SELECT MAX(id) FROM {_table(Organisation)}",
     ]
-    sql = "SELECT " + ", ".join(f"({part})" for part in parts)
+    sql = "SELECT * FROM " + ", ".join(f"({part}) AS part{n}" for n, part in enumerate(parts))
     params = [cycle.pk] * sum(part.count("%s") for part in parts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

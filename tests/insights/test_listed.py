@@ -1,7 +1,8 @@
-"""Long lists of ids as one parameter (PostgreSQL)."""
+"""Long lists of ids as one parameter (PostgreSQL), and a fingerprint reading each table once."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from okrflow.insights.listed import among
-from okrflow.insights.snapshots import refresh_cycle
+from okrflow.insights.snapshots import fingerprint, refresh_cycle
 from okrflow.okrs.actions import record_key_result_value
 from okrflow.okrs.models import KeyResult, Objective
 from tests.conftest import World
@@ -62,3 +63,19 @@ def test_an_incremental_refresh_lists_ids_as_one_array(world: World, today) -> N
     for column in HISTORY_COLUMNS:
         assert not any(f"{column} IN (" in sql for sql in statements), column
         assert any(f"{column} = ANY(" in sql for sql in statements), column
+
+
+def test_the_fingerprint_reads_the_cycles_key_results_once(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    okrs = two_teams(world)
+    with CaptureQueriesContext(connection) as queries:
+        first = fingerprint(world.cycle, today)
+    (sql,) = [query["sql"] for query in queries]
+    # Its key results: once for theirs, once below the initiatives'; objectives: once each.
+    assert sql.count('FROM "okrs_keyresult"') == 2
+    assert sql.count('FROM "okrs_objective"') == 3
+    # Still moved by what it describes.
+    record_key_result_value(None, okrs["visits"], value=Decimal("71"), measured_on=today)
+    assert fingerprint(world.cycle, today) != first
+    assert fingerprint(world.cycle, today + datetime.timedelta(days=1)) != fingerprint(
+        world.cycle, today
+    )
