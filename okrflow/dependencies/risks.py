@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Q
-
 from okrflow.dependencies.models import Dependency
 from okrflow.engine.dependency import DependencyFacts, dependency_risks
 from okrflow.engine.progress import Status
@@ -17,6 +15,7 @@ from okrflow.insights.collect import (
     ObjectiveInsight,
     collect_insights,
 )
+from okrflow.insights.listed import among
 from okrflow.okrs.models import Objective
 
 
@@ -28,7 +27,8 @@ def load_dependencies(insights: CycleInsights) -> list[Dependency]:
         return []
     return list(
         Dependency.objects.filter(
-            Q(dependent_objective_id__in=objective_ids) | Q(dependent_key_result_id__in=kr_ids)
+            among("dependent_objective_id", objective_ids)
+            | among("dependent_key_result_id", kr_ids)
         ).select_related("target_key_result", "target_objective", "dependent_key_result")
     )
 
@@ -161,8 +161,8 @@ def objectives_waiting(
     }
     if objective_ids:
         rows = Dependency.objects.filter(
-            Q(target_objective_id__in=objective_ids)
-            | Q(target_key_result__objective_id__in=objective_ids)
+            among("target_objective_id", objective_ids)
+            | among("target_key_result__objective_id", objective_ids)
         ).values_list("dependent_objective_id", "dependent_key_result_id")
         for objective_id, kr_id in rows:
             if objective_id:
@@ -171,6 +171,8 @@ def objectives_waiting(
                 waiting_krs.add(kr_id)
     if waiting_krs:
         found |= set(
-            KeyResult.objects.filter(pk__in=waiting_krs).values_list("objective_id", flat=True)
+            KeyResult.objects.filter(among("pk", waiting_krs)).values_list(
+                "objective_id", flat=True
+            )
         )
     return {pk for pk in found if isinstance(pk, int)}

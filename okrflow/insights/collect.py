@@ -34,6 +34,7 @@ from okrflow.engine.progress import (
     progress_function,
 )
 from okrflow.insights.forecasting import ProgressForecast, forecast_key_result
+from okrflow.insights.listed import among
 from okrflow.insights.sources import CheckinLine, checkin_lines
 from okrflow.okrs.measure import (
     SUCCESS_BAR,
@@ -247,9 +248,10 @@ def collect_insights(
 ) -> CycleInsights:
     """Measure, load history and forecast every objective of the queryset.
 
-    Pass `ids` (the queryset's objectives) when they are one small page: the history is then
-    selected by the listed key results' ids, an index lookup whatever the cycle's size, rather
-    than by a subquery the planner may turn into a scan of the cycle's check-ins. With
+    Pass `ids` (the queryset's objectives, or more: the others' rows are loaded and left unread)
+    when they are one small page: the history is then selected by the listed key results' ids,
+    an index lookup whatever the cycle's size, rather than by a subquery the planner may turn
+    into a scan of the cycle's check-ins. With
     `stored_rows` (what the refresh of the stored insights reads: objectives of `cycle` only),
     the objectives share the cycle's instance and the key results' owners are not loaded.
     """
@@ -457,7 +459,7 @@ def owner_unit_id(objective: Objective) -> int | None:
 def value_history(scope: Any) -> dict[int, list[tuple[datetime.date, Decimal]]]:
     """Return each key result's values by date (the last one recorded on a day wins)."""
     rows = (
-        KeyResultValue.objects.filter(key_result_id__in=scope)
+        KeyResultValue.objects.filter(among("key_result_id", scope))
         .order_by("key_result_id", "measured_on", "id")
         .values_list("key_result_id", "measured_on", "value")
     )
@@ -485,7 +487,7 @@ def done_initiatives(scope: Any) -> dict[int, list[datetime.date]]:
     """Return the days each key result's initiatives were marked done."""
     found: dict[int, list[datetime.date]] = defaultdict(list)
     rows = Initiative.objects.filter(
-        key_result_id__in=scope, is_done=True, done_at__isnull=False
+        among("key_result_id", scope), is_done=True, done_at__isnull=False
     ).values_list("key_result_id", "done_at")
     for kr_id, done_at in rows:
         found[kr_id].append(done_at.date())

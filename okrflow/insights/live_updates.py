@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from okrflow.audit.models import AuditEntry
+from okrflow.insights.listed import among
 
 logger = logging.getLogger(__name__)
 # Changes to these move objectives between units or change every figure: recompute everything.
@@ -41,7 +42,7 @@ VALUE_ACTIONS = frozenset({"record_key_result_value"})
 
 @dataclass(slots=True)
 class StubEntry:
-    """An audit row reduced to what `standings.people_touched` reads of it."""
+    """An audit row reduced to what `standings.people_of_entries` reads of it."""
 
     object_type: str
     object_id: int
@@ -70,7 +71,7 @@ class Changes:
         default_factory=lambda: {key: set() for key in WAITING_KEYS}
     )
     # The key results (of `ids["keyresult"]`) whose every change was a new value: they move
-    # their objective, not anyone's check-in standing (`people_touched` leaves them out).
+    # their objective, not anyone's check-in standing (`standings.people_of_entries` leaves them out).
     valued: set[int] = field(default_factory=set)
 
     def add(self, entry: Any) -> None:
@@ -146,7 +147,7 @@ class Changes:
 
     def as_entries(self, checkins: bool = True) -> Iterator[StubEntry]:
         """Stand-ins for the audit rows, one per id, made as they are read (for
-        `standings.people_touched`, which reads rows): the same people as from the rows."""
+        `standings.people_of_entries`, which reads rows): the same people as from the rows."""
         for kind in (
             ("checkin", "objective", "keyresult") if checkins else ("objective", "keyresult")
         ):
@@ -204,19 +205,19 @@ def objectives_touched(changes: Changes | list[AuditEntry]) -> set[int]:
     ids = changes.ids
     found = changes.objectives | ids["objective"]
     lookups = [
-        (Alignment.objects.filter, "parent_id__in", ids["objective"], "child_id"),
-        (KeyResult.objects.filter, "pk__in", ids["keyresult"], "objective_id"),
-        (Initiative.objects.filter, "pk__in", ids["initiative"], "key_result__objective_id"),
+        (Alignment.objects.filter, "parent_id", ids["objective"], "child_id"),
+        (KeyResult.objects.filter, "pk", ids["keyresult"], "objective_id"),
+        (Initiative.objects.filter, "pk", ids["initiative"], "key_result__objective_id"),
         (
             KeyResultCheckIn.objects.filter,
-            "checkin_id__in",
+            "checkin_id",
             ids["checkin"],
             "key_result__objective_id",
         ),
     ]
     for query, lookup, keys, field_name in lookups:
         for chunk in chunked(sorted(keys)):  # SQLite caps a statement's parameters
-            found |= set(query(**{lookup: chunk}).values_list(field_name, flat=True))
+            found |= set(query(among(lookup, chunk)).values_list(field_name, flat=True))
     # Issue #16: a goal that waits for a changed one may gain or lose its hand-off risk.
     from okrflow.dependencies.risks import objectives_waiting
 
@@ -246,16 +247,13 @@ def with_ancestors(objective_ids: set[int]) -> set[int]:
         parents: set[int] = set()
         for chunk in chunked(sorted(frontier)):
             parents |= set(
-                Alignment.objects.filter(child_id__in=chunk).values_list("parent_id", flat=True)
+                Alignment.objects.filter(among("child_id", chunk)).values_list(
+                    "parent_id", flat=True
+                )
             )
         frontier = parents - found
         found |= frontier
     return found
-
-
-def people_touched(changes: Changes) -> set[int]:
-    """The people whose check-in standing the changes may have moved, a batch of ids at a time."""
-    return people_and_recount(changes)[0]
 
 
 def people_and_recount(changes: Changes) -> tuple[set[int], set[int]]:
@@ -263,15 +261,17 @@ def people_and_recount(changes: Changes) -> tuple[set[int], set[int]]:
     check-in key results may have moved too: everyone but the people reached by their own
     check-ins alone (a check-in changes no one's key results)."""
     from okrflow.checkins.models import CheckIn
-    from okrflow.insights.standings import people_touched as of_entries
+    from okrflow.insights.standings import people_of_entries
 
     recount: set[int] = set()
     entries = changes.as_entries(checkins=False)
     while batch := list(itertools.islice(entries, 2000)):
-        recount |= of_entries(batch)
+        recount |= people_of_entries(batch)
     people = set(recount)
     for chunk in chunked(sorted(changes.ids["checkin"])):
-        people |= set(CheckIn.objects.filter(pk__in=chunk).values_list("person_id", flat=True))
+        people |= set(
+            CheckIn.objects.filter(among("pk", chunk)).values_list("person_id", flat=True)
+        )
     return people, recount
 
 
@@ -289,7 +289,7 @@ def refresh_touched(changes: Changes | list[AuditEntry]) -> None:
         if not large.exists():
             return  # one query for an organisation whose cycles all refresh by themselves
         touched = with_ancestors(objectives_touched(changes))
-        people = people_touched(changes)
+        people, _recount = people_and_recount(changes)
         if not touched and not people:
             return
         by_cycle: dict[int, set[int]] = defaultdict(set)

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from okrflow.cycles.models import Cycle
+from okrflow.insights.listed import among
 
 # A line whose confidence is at most this, with an obstacle the week before did not have, is
 # read as blocked: "low" is the owner's own word that the key result is in trouble.
@@ -68,7 +69,7 @@ def checkin_lines(
         return {}
     rows = (
         KeyResultCheckIn.objects.filter(
-            key_result_id__in=key_result_scope,
+            among("key_result_id", key_result_scope),
             checkin__state=CheckInState.SUBMITTED,
             checkin__corrections__isnull=True,
         )

@@ -23,15 +23,19 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
 from okrflow.cycles.models import Cycle
 from okrflow.insights import totals
+from okrflow.insights.listed import among
 from okrflow.insights.models import CheckinStanding, InsightTotal
 from okrflow.library.bulk_insert import insert
 from okrflow.org.models import OrgUnit, Person
+
+if TYPE_CHECKING:  # snapshots imports this module
+    from okrflow.insights.snapshots import TotalsChange
 
 PEOPLE = 9  # the totals bucket of check-in standings
 NAMES_SHOWN = 6
@@ -145,7 +149,7 @@ def compute_standings(
         few = len(person_ids) <= FEW_PEOPLE
         counts = key_result_counts(cycle, person_ids) if few else cycle_key_result_counts(cycle)
     submitted = first_submissions(cycle, person_ids)
-    units = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "unit_id"))
+    units = dict(Person.objects.filter(among("pk", person_ids)).values_list("pk", "unit_id"))
     standings = []
     for person_id in person_ids:
         if person_id not in units:
@@ -213,7 +217,7 @@ def update_standings(
     person_ids: set[int],
     tree: totals.Tree | None = None,
     recount: set[int] | None = None,
-    change: Any = None,
+    change: TotalsChange | None = None,
 ) -> None:
     """Re-judge some people's check-ins and move the totals by the difference (under the lock).
 
@@ -234,7 +238,7 @@ def update_standings(
         old: dict[int, Columns] = {
             person_id: (unit_id, key_results, marks, last_week)
             for person_id, unit_id, key_results, marks, last_week in CheckinStanding.objects.filter(
-                cycle=cycle, person_id__in=chunk
+                among("person_id", chunk), cycle=cycle
             ).values_list("person_id", "unit_id", "key_results", "marks", "last_week")
         }
         counted = [pk for pk in chunk if pk not in old or recount is None or pk in recount]
@@ -269,7 +273,7 @@ def update_standings(
         totals.apply_change(cycle, before, after, tree)
 
 
-def people_touched(entries: list[Any]) -> set[int]:
+def people_of_entries(entries: list[Any]) -> set[int]:
     """Return the people whose check-in standing audited changes may have moved.
 
     Their check-ins, and everyone named as an owner, lead or co-owner before or after a

@@ -52,6 +52,7 @@ from django.db.models import Count, Q
 from okrflow.cycles.models import Cycle
 from okrflow.engine.progress import Status
 from okrflow.engine.risk import RiskKind
+from okrflow.insights.listed import among
 from okrflow.insights.models import (
     HeatSnapshot,
     InsightTotal,
@@ -178,17 +179,17 @@ class StoredRows:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             rows.objectives += (
-                ObjectiveSnapshot.objects.filter(cycle=cycle, objective_id__in=chunk)
+                ObjectiveSnapshot.objects.filter(among("objective_id", chunk), cycle=cycle)
                 .order_by()
                 .values(*OBJECTIVE_FIELDS, *OWNER_FIELDS)
             )
             rows.cells += (
-                HeatSnapshot.objects.filter(cycle=cycle, objective_id__in=chunk)
+                HeatSnapshot.objects.filter(among("objective_id", chunk), cycle=cycle)
                 .order_by()
                 .values_list("objective_id", "day", "progress_sum", "pace_sum", "known")
             )
             rows.risks += (
-                RiskSnapshot.objects.filter(cycle=cycle, objective_id__in=chunk)
+                RiskSnapshot.objects.filter(among("objective_id", chunk), cycle=cycle)
                 .order_by()
                 .values_list("objective_id", "kind", "severity")
             )

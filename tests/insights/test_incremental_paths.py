@@ -11,7 +11,7 @@ from okrflow.audit.models import AuditEntry
 from okrflow.checkins import scope
 from okrflow.insights import standings
 from okrflow.insights.collect import visible_objectives
-from okrflow.insights.live_updates import Changes, objectives_touched, people_touched
+from okrflow.insights.live_updates import Changes, objectives_touched, people_and_recount
 from okrflow.insights.models import CheckinStanding
 from okrflow.insights.snapshots import compute_rows, map_places, refresh_cycle
 from okrflow.okrs.actions import record_key_result_value, update_key_result
@@ -42,13 +42,13 @@ def test_a_new_value_moves_its_objective_and_nobodys_standing(world: World, toda
     valued = Changes.of(entries_after(mark))
     assert valued.valued == {kr.pk}
     assert objectives_touched(valued) == {objective.pk}
-    assert people_touched(valued) == set()  # a standing counts key results, never values
+    assert people_and_recount(valued)[0] == set()  # a standing counts key results, never values
 
     # A change of its owner afterwards: the people on either side of it count again.
     update_key_result(None, kr, owner=world.teammate)
     both = Changes.of(entries_after(mark))
     assert both.valued == set()
-    assert {world.member.pk, world.teammate.pk} <= people_touched(both)
+    assert {world.member.pk, world.teammate.pk} <= people_and_recount(both)[0]
 
     # Merged from two transactions, in either order, the owner change wins.
     first, second = entries_after(mark)[:1], entries_after(mark)[1:]
@@ -61,7 +61,7 @@ def test_a_new_value_moves_its_objective_and_nobodys_standing(world: World, toda
     assert Changes.from_json(valued.to_json()) == valued
     old_task = {key: value for key, value in valued.to_json().items() if key != "valued"}
     assert Changes.from_json(old_task).valued == set()
-    assert world.teammate.pk in people_touched(Changes.from_json(old_task))  # its owner now
+    assert world.teammate.pk in people_and_recount(Changes.from_json(old_task))[0]  # its owner now
 
 
 def standing_rows(world: World) -> dict[int, tuple[Any, ...]]:

@@ -13,13 +13,13 @@ from okrflow.insights import live_updates
 from okrflow.insights.live_updates import (
     Changes,
     objectives_touched,
-    people_touched,
+    people_and_recount,
     refresh_pending,
     rolled_back_entries,
 )
 from okrflow.insights.models import ObjectiveSnapshot
 from okrflow.insights.snapshots import refresh_cycle
-from okrflow.insights.standings import people_touched as people_of_entries
+from okrflow.insights.standings import people_of_entries
 from okrflow.okrs.actions import align_objective, update_key_result, update_objective
 from tests.conftest import World
 from tests.insights.conftest import check_in, objective_with, record_weekly, rolled_up_org
@@ -50,7 +50,7 @@ def test_the_ids_kept_find_what_the_audit_rows_find(world: World, today) -> None
     assert changes.ids["checkin"] and changes.ids["alignment"] and changes.named["owner_unit"]
     assert objectives_touched(changes) == objectives_touched(entries)
     assert objectives_touched(changes) >= {o for o in changes.ids["objective"]}
-    people = people_touched(changes)
+    people, _recount = people_and_recount(changes)
     assert people == people_of_entries(entries)
     assert {world.member.pk, world.lead.pk, world.teammate.pk, world.sales_head.pk} <= people
     assert Changes.from_json(changes.to_json()) == changes

@@ -41,12 +41,12 @@ from tests.insights.test_snapshots import two_teams
 
 pytestmark = pytest.mark.django_db
 
-# Replacing one objective's stored rows: its id among the live ones (1: its history is then
-# selected by its key results' ids), measuring and forecasting it (9), its facts (2), its
+# Replacing one objective's stored rows: measuring and forecasting it (9; its history selected
+# by its key results' ids, its own id given, not read again), its facts (2), its
 # place in the map, the organisation's company units and dependencies for its risks (2), its
 # old rows (3: objective, cells, risks), its owners' counts (1; they were read before and after
 # the write, and its owners apart: 3), the deletes (3), the writes (2) and the totals moved (3).
-REPLACE_ONE_QUERIES = 26
+REPLACE_ONE_QUERIES = 25
 
 
 def test_replacing_an_objective_reads_its_owners_counts_once(world: World, today) -> None:  # type: ignore[no-untyped-def]
