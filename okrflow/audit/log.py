@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, router
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import pre_save
 
 from okrflow.audit.models import AuditEntry
+from okrflow.audit.signals import announce
 from okrflow.library.bulk_insert import insert
 
 # Values JSON stores as they are (`to_json_value` returns them unchanged).
@@ -119,9 +120,10 @@ def record_change(
 def record_changes(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
     """Append many audit rows (built by `audit_entry`) in one statement, one row per change.
 
-    A bulk insert sends no signals, so each row's pre_save and post_save are sent here as
-    `record_change`'s save would: the text is cleaned the same way, and the listeners (webhooks,
-    live insight updates) hear of every row, once the transaction commits. The rows go in
+    A bulk insert sends no signals, so each row's pre_save is sent here as `record_change`'s
+    save would (the text is cleaned the same way), and the listeners of the audit trail
+    (webhooks, live insight updates) hear of all the rows at once (`signals.announce`), once the
+    transaction commits. The rows go in
     through `library.bulk_insert.insert`: `bulk_create`'s rows and ids (tested equal), without
     compiling each value through the query machinery (a check-in writes nine rows).
     """
@@ -132,13 +134,5 @@ def record_changes(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
     for entry in entries:
         pre_save.send(sender=AuditEntry, instance=entry, raw=False, using=using, update_fields=None)
     created = insert(AuditEntry, entries)
-    for entry in created:
-        post_save.send(
-            sender=AuditEntry,
-            instance=entry,
-            created=True,
-            raw=False,
-            using=using,
-            update_fields=None,
-        )
+    announce(created)
     return created

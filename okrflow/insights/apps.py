@@ -11,9 +11,13 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from okrflow.audit.models import AuditEntry
-        from okrflow.insights.live_updates import on_audit_entry
+        from okrflow.audit.signals import entries_recorded
+        from okrflow.insights.live_updates import on_audit_entries, on_audit_entry
 
         post_save.connect(on_audit_entry, sender=AuditEntry, dispatch_uid="insights_live_updates")
+        entries_recorded.connect(
+            on_audit_entries, sender=AuditEntry, dispatch_uid="insights_live_updates"
+        )
         # The overview (front) counts a whole cycle's statuses from the stored insights.
         from okrflow.front import status_counts
         from okrflow.insights.overview_counts import cycle_status_counts

@@ -343,6 +343,16 @@ def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: A
     schedule()
 
 
+def on_audit_entries(sender: Any, entries: list[AuditEntry], **kwargs: Any) -> None:
+    """Rows written together (`audit.signals.entries_recorded`): noted as one by one, one ask."""
+    if getattr(_pending, "discarding", 0):
+        return
+    changes = pending()
+    for entry in entries:
+        changes.add(entry)
+    schedule()
+
+
 def schedule() -> None:
     """Ask once per transaction for `refresh_pending` after it commits.
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
-from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
 from okrflow.audit.log import JSON_READY, columns_of, created_entries, snapshot, to_json_value
 from okrflow.audit.models import AuditEntry
+from okrflow.audit.signals import announce
 from okrflow.cycles.models import Cycle
 from okrflow.insights.live_updates import rolled_back_entries
 from okrflow.library.bulk_insert import insert, insert_rows
@@ -370,12 +370,6 @@ def record_rows(
                 AuditEntry.actor.field.set_cached_value(entry, user)
             entries.append(entry)
         announce(insert(AuditEntry, entries, large=True))
-
-
-def announce(entries: list[AuditEntry]) -> None:
-    """Send each written audit row's `post_save`, as its save would (a bulk insert sends none)."""
-    for entry in entries:
-        post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
 
 
 def write_alignments(actor: Any, preview: ImportPreview, staged: Staged, place: Place) -> int:

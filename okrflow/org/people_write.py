@@ -9,11 +9,11 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
-from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
 from okrflow.audit.log import audit_entry, snapshot
 from okrflow.audit.models import AuditEntry
+from okrflow.audit.signals import announce
 from okrflow.org.actions import require_admin
 from okrflow.org.models import Language, OrgUnit, Person
 from okrflow.org.people_plan import (
@@ -68,11 +68,9 @@ def import_people(actor: Any, preview: PeoplePreview) -> PeoplePreview:
         return preview  # the same file again: nothing to write
     try:
         with transaction.atomic():
-            entries = write_people(actor, preview)
-            for entry in entries:
-                # What `record_change` would have sent (bulk inserts send no signals), inside
-                # the transaction: its listeners then run once, on commit, for all of them.
-                post_save.send(sender=AuditEntry, instance=entry, created=True, raw=False)
+            # What `record_change` would have told (bulk inserts send no signals), inside the
+            # transaction: its listeners then run once, on commit, for all of them.
+            announce(write_people(actor, preview))
     except IntegrityError as error:
         raise ImportFailed(
             [

@@ -46,6 +46,11 @@ def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: A
     connection.okrflow_kick_in = connection.run_on_commit
 
 
+def on_audit_entries(sender: Any, entries: list[AuditEntry], **kwargs: Any) -> None:
+    """Rows written together (`audit.signals.entries_recorded`): the same one ask."""
+    on_audit_entry(sender, entries[0], created=True)
+
+
 def kick_dispatch() -> None:
     from okrflow.background.enqueue import enqueue_on_commit
     from okrflow.webhooks.listening import any_listening

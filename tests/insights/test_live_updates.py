@@ -166,3 +166,62 @@ def test_the_live_update_where_children_count_in_progress_stores_what_a_full_ref
     assert set(rows) - kept == with_ancestors({kr.objective_id})
     refresh_cycle(cycle)  # from scratch
     assert live == stored()
+
+
+def test_rows_written_together_are_heard_at_once_as_one_by_one(
+    world: World, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """A bulk write (`record_changes`) tells the live update and the webhooks once, with all its
+    rows: the live update notes what it notes of the same rows saved one by one, and each asks
+    for one callback; no row sends its own `post_save`."""
+    from django.db.models.signals import post_save
+
+    from okrflow.audit.log import audit_entry, record_changes
+    from okrflow.webhooks.dispatch import kick_dispatch
+
+    objective, (kr,) = objective_with(
+        world, world.marketing, "Bulk", [{"title": "KR", "start_value": 0, "target_value": 9}]
+    )
+
+    def rows() -> list[AuditEntry]:
+        return [
+            audit_entry(
+                actor=None,
+                action="record_key_result_value",
+                instance=kr,
+                before={"current_value": None},
+                after={"current_value": "4", "measured_on": "2026-05-13"},
+            ),
+            audit_entry(
+                actor=None,
+                action="update_objective",
+                instance=objective,
+                before={"owner": world.lead.pk},
+                after={"owner": world.member.pk, "unit": world.sales.pk},
+            ),
+        ]
+
+    refresh_pending()
+    for entry in rows():
+        entry.save(force_insert=True)
+    expected = live_updates.pending().to_json()
+    refresh_pending()
+    saves: list[Any] = []
+
+    def heard(sender: Any, **kwargs: Any) -> None:
+        saves.append(kwargs["instance"])
+
+    post_save.connect(heard, sender=AuditEntry, dispatch_uid="test_heard")
+    try:
+        with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+            written = record_changes(rows())
+            noted = live_updates.pending().to_json()
+            waiting = [callback for _, callback, _ in transaction.get_connection().run_on_commit]
+    finally:
+        post_save.disconnect(sender=AuditEntry, dispatch_uid="test_heard")
+    assert saves == [] and all(entry.pk for entry in written)
+    assert noted == expected
+    assert expected["ids"] == {"keyresult": [kr.pk], "objective": [objective.pk]}
+    assert expected["valued"] == [kr.pk]
+    assert callbacks.count(refresh_pending) == 1
+    assert waiting.count(kick_dispatch) == 1  # the webhooks' ask, once for the whole test
