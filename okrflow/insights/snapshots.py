@@ -49,7 +49,7 @@ from okrflow.insights.collect import (
     status_day,
     visible_objectives,
 )
-from okrflow.insights.listed import among
+from okrflow.listed import among
 from okrflow.insights.listing import key_result_lines
 from okrflow.insights.models import (
     HeatSnapshot,

@@ -29,7 +29,7 @@ from django.db.models import Q
 
 from okrflow.cycles.models import Cycle
 from okrflow.insights import totals
-from okrflow.insights.listed import among
+from okrflow.listed import among
 from okrflow.insights.models import CheckinStanding, InsightTotal
 from okrflow.library.bulk_insert import insert
 from okrflow.org.models import OrgUnit, Person

@@ -52,7 +52,7 @@ from django.db.models import Count, Q
 from okrflow.cycles.models import Cycle
 from okrflow.engine.progress import Status
 from okrflow.engine.risk import RiskKind
-from okrflow.insights.listed import among
+from okrflow.listed import among
 from okrflow.insights.models import (
     HeatSnapshot,
     InsightTotal,

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from okrflow.insights.listed import among
+from okrflow.listed import among
 from okrflow.insights.snapshots import fingerprint, refresh_cycle
 from okrflow.okrs.actions import record_key_result_value
 from okrflow.okrs.models import KeyResult, Objective
