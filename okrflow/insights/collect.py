@@ -34,8 +34,8 @@ from okrflow.engine.progress import (
     progress_function,
 )
 from okrflow.insights.forecasting import ProgressForecast, forecast_key_result
-from okrflow.listed import among
 from okrflow.insights.sources import CheckinLine, checkin_lines
+from okrflow.listed import among
 from okrflow.okrs.measure import (
     SUCCESS_BAR,
     KeyResultReport,

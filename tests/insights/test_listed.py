@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from okrflow.listed import among
 from okrflow.insights.snapshots import fingerprint, refresh_cycle
+from okrflow.listed import among
 from okrflow.okrs.actions import record_key_result_value
 from okrflow.okrs.models import KeyResult, Objective
 from tests.conftest import World
