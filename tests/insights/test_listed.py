@@ -48,6 +48,10 @@ HISTORY_COLUMNS = [
     '"insights_objectivesnapshot"."objective_id"',
     '"insights_heatsnapshot"."objective_id"',
     '"insights_risksnapshot"."objective_id"',
+    # `measure.load_objectives`: the objectives' key results, parent links and tags.
+    '"okrs_keyresult"."objective_id"',
+    '"okrs_alignment"."child_id"',
+    '"okrs_objective_tags"."objective_id"',
 ]
 
 
