@@ -34,8 +34,8 @@ from okrflow.engine.progress import (
     progress_function,
 )
 from okrflow.insights.forecasting import ProgressForecast, forecast_key_result
-from okrflow.insights.listed import among
 from okrflow.insights.sources import CheckinLine, checkin_lines
+from okrflow.listed import among
 from okrflow.okrs.measure import (
     SUCCESS_BAR,
     KeyResultReport,
@@ -270,7 +270,7 @@ def collect_insights(
         if ids is None
         else listed_or_selected(
             [kr.pk for krs in loaded.key_results.values() for kr in krs],
-            KeyResult.objects.filter(objective_id__in=ids, is_archived=False).values("pk"),
+            KeyResult.objects.filter(among("objective_id", ids), is_archived=False).values("pk"),
         )
     )
     values = value_history(scope)

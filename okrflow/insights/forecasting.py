@@ -121,7 +121,7 @@ def forecast_key_result(
 
     `progress` is the key result's `progress_function`, when the caller has it already.
     """
-    settings = settings or engine.ForecastSettings()
+    settings = settings or engine.DEFAULT_SETTINGS  # frozen: shared, not built per key result
     if on >= figures.due_date:
         return None
     if figures.shape is Shape.MILESTONE:

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from okrflow.audit.models import AuditEntry
-from okrflow.insights.listed import among
+from okrflow.listed import among
 
 logger = logging.getLogger(__name__)
 # Changes to these move objectives between units or change every figure: recompute everything.

@@ -20,6 +20,7 @@ from okrflow.engine.risk import (
     detect_risks,
 )
 from okrflow.insights.collect import CycleInsights, KeyResultInsight, ObjectiveInsight
+from okrflow.listed import among
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.models import OrgUnit, Person
 
@@ -142,7 +143,7 @@ def find_risks(insights: CycleInsights, today: datetime.date | None = None) -> l
     owners = {
         pk: (name, username)
         for pk, name, username in Person.objects.filter(
-            pk__in={risk.owner_id for risk in risks if risk.owner_id}
+            among("pk", sorted({risk.owner_id for risk in risks if risk.owner_id}))
         ).values_list("pk", "full_name", "user__username")
     }
     items = []

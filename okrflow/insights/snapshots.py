@@ -49,7 +49,6 @@ from okrflow.insights.collect import (
     status_day,
     visible_objectives,
 )
-from okrflow.insights.listed import among
 from okrflow.insights.listing import key_result_lines
 from okrflow.insights.models import (
     HeatSnapshot,
@@ -61,6 +60,7 @@ from okrflow.insights.models import (
 from okrflow.insights.risks import RiskItem, find_risks
 from okrflow.insights.totals import bucket_of
 from okrflow.library.bulk_insert import write_tuples
+from okrflow.listed import among
 from okrflow.okrs.models import (
     Alignment,
     Initiative,

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from okrflow.cycles.models import Cycle
-from okrflow.insights.listed import among
+from okrflow.listed import among
 
 # A line whose confidence is at most this, with an obstacle the week before did not have, is
 # read as blocked: "low" is the owner's own word that the key result is in trouble.

@@ -29,9 +29,9 @@ from django.db.models import Q
 
 from okrflow.cycles.models import Cycle
 from okrflow.insights import totals
-from okrflow.insights.listed import among
 from okrflow.insights.models import CheckinStanding, InsightTotal
 from okrflow.library.bulk_insert import insert
+from okrflow.listed import among
 from okrflow.org.models import OrgUnit, Person
 
 if TYPE_CHECKING:  # snapshots imports this module
@@ -263,7 +263,7 @@ def update_standings(
         gone = [pk for pk in old if pk not in present]  # deleted meanwhile
         moved = sorted({standing.person_id for standing in new} & set(old)) + gone
         if moved:
-            CheckinStanding.objects.filter(cycle=cycle, person_id__in=moved).delete()
+            CheckinStanding.objects.filter(among("person_id", moved), cycle=cycle).delete()
         insert(CheckinStanding, new, 500)
         before += [(old[pk][0], PEOPLE, figures_of(*old[pk][1:])) for pk in moved]
         after += list(spread(new, tree))

@@ -52,7 +52,6 @@ from django.db.models import Count, Q
 from okrflow.cycles.models import Cycle
 from okrflow.engine.progress import Status
 from okrflow.engine.risk import RiskKind
-from okrflow.insights.listed import among
 from okrflow.insights.models import (
     HeatSnapshot,
     InsightTotal,
@@ -60,6 +59,7 @@ from okrflow.insights.models import (
     RiskSnapshot,
 )
 from okrflow.library.bulk_insert import write_tuples
+from okrflow.listed import among
 from okrflow.okrs.models import ObjectiveKind
 from okrflow.org.models import OrgUnit
 
@@ -209,15 +209,29 @@ def contributions_of(
     found: dict[int, tuple[int | None, int, Figures]] = {}
     for row in objectives:
         found[row["objective_id"]] = (row["unit_id"], row["bucket"], objective_figures(row))
+    # Each day's and each risk's names spelled once: a refresh after 1,000 check-ins adds some
+    # 70,000 cells (before and after), on a few dozen days.
+    days: dict[datetime.date, tuple[str, str, str]] = {}
     for objective_id, day, progress, pace, known in cells:
         if objective_id in found:
             figures = found[objective_id][2]
-            figures[heat_name(day, "p")] += progress
-            figures[heat_name(day, "pace")] += pace
-            figures[heat_name(day, "n")] += known
+            names = days.get(day)
+            if names is None:
+                names = days[day] = (
+                    heat_name(day, "p"),
+                    heat_name(day, "pace"),
+                    heat_name(day, "n"),
+                )
+            figures[names[0]] += progress
+            figures[names[1]] += pace
+            figures[names[2]] += known
+    kinds: dict[tuple[str, str], str] = {}
     for objective_id, kind, severity in risks:
         if objective_id in found:
-            found[objective_id][2][f"risk:{kind}:{severity}"] += 1
+            name = kinds.get((kind, severity))
+            if name is None:
+                name = kinds[(kind, severity)] = f"risk:{kind}:{severity}"
+            found[objective_id][2][name] += 1
     yield from found.values()
 
 
@@ -262,7 +276,7 @@ def owner_counts(
             return counted
         wanted = Q()
         for kind, keys in by_kind.items():
-            wanted |= Q(owner_kind=kind, owner_key__in=sorted(keys))
+            wanted |= Q(among("owner_key", sorted(keys)), owner_kind=kind)
         rows = rows.filter(wanted)
     for kind, key, team, unit_id, bucket, count in (
         rows.order_by()
@@ -490,7 +504,7 @@ def apply_change(
     # The rows of the units concerned, by one list of ids (not a condition per unit and
     # bucket: a refresh after 1,000 check-ins moves most of the cycle's totals).
     units = {unit_id for unit_id, _bucket in delta}
-    wanted = Q(unit_id__in=sorted(unit_id for unit_id in units if unit_id is not None))
+    wanted = Q(among("unit_id", sorted(unit_id for unit_id in units if unit_id is not None)))
     if None in units:
         wanted |= Q(unit_id__isnull=True)
     rows: dict[Key, tuple[int, dict[str, float]]] = {}
@@ -520,7 +534,7 @@ def apply_change(
         # Most of the cycle's totals (a refresh after 1,000 check-ins): derived rows under the
         # refresh lock, deleted and written again rather than updated by one CASE per row.
         for chunk in chunked([row.pk for row in changed], CHUNK):
-            InsightTotal.objects.filter(pk__in=chunk).delete()
+            InsightTotal.objects.filter(among("pk", chunk)).delete()
         written += [TotalRow(cycle.pk, row.unit_id, row.bucket, row.figures) for row in changed]
     write_total_rows(written)
 

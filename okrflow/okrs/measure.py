@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from okrflow.cycles.models import Cycle
 from okrflow.engine import progress as engine
+from okrflow.listed import among
 from okrflow.okrs.models import (
     Alignment,
     KeyResult,
@@ -157,7 +158,7 @@ def load_objectives(
     scope: Any = ids if ids is not None else queryset.values("pk")
     key_results: dict[int, list[KeyResult]] = defaultdict(list)
     by_id = {objective.pk: objective for objective in objectives}
-    rows = KeyResult.objects.filter(objective_id__in=scope, is_archived=False)
+    rows = KeyResult.objects.filter(among("objective_id", scope), is_archived=False)
     if key_result_owners:
         rows = rows.select_related("owner")
     for kr in rows.order_by("objective_id", "position", "id"):
@@ -170,7 +171,7 @@ def load_objectives(
     # page; a whole-cycle job reads only the parent's title and state.
     parent_cycle = [] if cycle else ["parent__cycle__name"]
     for link in (
-        Alignment.objects.filter(child_id__in=scope)
+        Alignment.objects.filter(among("child_id", scope))
         .select_related("parent__cycle" if parent_cycle else "parent")
         .only(
             "child_id",
@@ -187,7 +188,9 @@ def load_objectives(
     tags: dict[int, list[Tag]] = defaultdict(list)
     through = Objective.tags.through
     for row in (
-        through.objects.filter(objective_id__in=scope).select_related("tag").order_by("tag__name")
+        through.objects.filter(among("objective_id", scope))
+        .select_related("tag")
+        .order_by("tag__name")
     ):
         tags[row.objective_id].append(row.tag)
     return LoadedObjectives(objectives, key_results, parent_links, tags)
@@ -216,7 +219,7 @@ def key_results_by_objective(
 ) -> dict[int, list[KeyResult]]:
     """The live key results of the objectives `objective_ids` (ids or an ids subquery), in
     their order, by objective: all their fields, or only `fields`."""
-    rows = KeyResult.objects.filter(objective_id__in=objective_ids, is_archived=False)
+    rows = KeyResult.objects.filter(among("objective_id", objective_ids), is_archived=False)
     if fields is not None:
         rows = rows.only(*fields)
     key_results: dict[int, list[KeyResult]] = defaultdict(list)
@@ -238,7 +241,7 @@ def load_for_tree(queryset: QuerySet[Objective], ids: list[int] | None = None) -
     key_results = key_results_by_objective(scope, FIGURE_FIELDS)
     parent_links: dict[int, list[Alignment]] = defaultdict(list)
     for link in (
-        Alignment.objects.filter(child_id__in=scope)
+        Alignment.objects.filter(among("child_id", scope))
         .only("child_id", "parent_id", "is_primary", "weight")
         .order_by("-is_primary", "id")
     ):
@@ -337,7 +340,7 @@ def nested_children(known: set[int], cycle_ids: set[int]) -> LoadedObjectives | 
         found |= frontier
         frontier = (
             set(
-                Alignment.objects.filter(parent_id__in=frontier, child__is_private=False)
+                Alignment.objects.filter(among("parent_id", frontier), child__is_private=False)
                 .exclude(child__state=ObjectiveState.ARCHIVED)
                 .values_list("child_id", flat=True)
             )
@@ -346,7 +349,8 @@ def nested_children(known: set[int], cycle_ids: set[int]) -> LoadedObjectives | 
         )
     if not found:
         return None
-    return load_objectives(Objective.objects.filter(pk__in=found), sorted(found))
+    listed = sorted(found)
+    return load_objectives(Objective.objects.filter(among("pk", listed)), listed)
 
 
 def measure_objectives(
@@ -455,7 +459,7 @@ def measure_in_batches(
     chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
 
     def loaded_batch(chunk: list[int]) -> LoadedObjectives:
-        return load_objectives(queryset.filter(pk__in=chunk), chunk)
+        return load_objectives(queryset.filter(among("pk", chunk)), chunk)
 
     rolled: dict[int, float] = {}
     with_data: set[int] = set()

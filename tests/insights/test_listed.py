@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from okrflow.insights.listed import among
 from okrflow.insights.snapshots import fingerprint, refresh_cycle
+from okrflow.listed import among
 from okrflow.okrs.actions import record_key_result_value
 from okrflow.okrs.models import KeyResult, Objective
 from tests.conftest import World
@@ -48,6 +48,10 @@ HISTORY_COLUMNS = [
     '"insights_objectivesnapshot"."objective_id"',
     '"insights_heatsnapshot"."objective_id"',
     '"insights_risksnapshot"."objective_id"',
+    # `measure.load_objectives`: the objectives' key results, parent links and tags.
+    '"okrs_keyresult"."objective_id"',
+    '"okrs_alignment"."child_id"',
+    '"okrs_objective_tags"."objective_id"',
 ]
 
 

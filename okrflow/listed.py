@@ -1,0 +1,49 @@
+"""Filter by a long list of ids in one query parameter where the database allows it.
+
+`field__in=ids` sends one parameter per id: at 10,000 people an incremental refresh lists some
+50,000 ids, and each is prepared by Django and spliced into the statement's text by the
+driver. On PostgreSQL `field = ANY(%s)` sends the whole list as one array, the same rows
+selected by the same index; elsewhere (SQLite) the ordinary `IN` list is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, Lookup, Q
+from django.db.models.sql.compiler import SQLCompiler
+
+
+class AnyOf(Lookup):
+    """`lhs = ANY(array)`: the right-hand side is one list of values, sent as one array."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> Any:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        # As an array of the column's own type: the driver may send smaller or larger integers,
+        # and PostgreSQL hashes a long list only when both sides share a type (else it tries
+        # the list element by element for each row it filters: 10 times slower at 4,000 ids).
+        kind = self.lhs.output_field.db_type(connection)
+        array = f"{rhs}::{kind}[]" if kind else rhs
+        return f"{lhs} = ANY({array})", [*lhs_params, *rhs_params]
+
+
+def among(field: str, ids: Collection[int] | Any) -> Q | AnyOf:
+    """Return the filter `field IN ids`: one array parameter on PostgreSQL when `ids` is a
+    non-empty list or set of integers, else (a subquery, or another database) `field__in`."""
+    if (
+        connection.vendor == "postgresql"
+        and isinstance(ids, list | set | tuple | frozenset)
+        and ids
+        and all(type(pk) is int for pk in ids)
+    ):
+        return AnyOf(F(field), ids)
+    return Q(**{f"{field}__in": ids})
