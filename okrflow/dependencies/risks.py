@@ -15,7 +15,7 @@ from okrflow.insights.collect import (
     ObjectiveInsight,
     collect_insights,
 )
-from okrflow.insights.listed import among
+from okrflow.listed import among
 from okrflow.okrs.models import Objective
 
 
