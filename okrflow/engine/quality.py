@@ -272,8 +272,33 @@ def similarity(a: str, b: str, b2j: dict[str, list[int]]) -> float:
     return 2.0 * matched / length if length else 1.0
 
 
-def reaches(a: str, b: str, b2j: dict[str, list[int]], threshold: float) -> bool:
-    """`similarity(a, b, b2j) >= threshold`, told as soon as the answer is known.
+def first_longest_run(
+    a: str, b: str, alo: int, ahi: int, blo: int, bhi: int
+) -> tuple[int, int, int]:
+    """`longest_run` of `a[alo:ahi]` and `b[blo:bhi]`, the same answer found by searching
+    `b`'s region for ever longer pieces of `a` (the search is Python's own, on whole strings).
+
+    Walking `a` from the left, a run of one more character than the longest so far is looked
+    for from each position: the size reaches the longest common run's at the first position
+    such a run starts at, and never grows past it. The first place in `b`'s region holding
+    that piece is then `bestj`. These are the run `longest_run` keeps (of the longest runs,
+    the first in `a`, then in `b`), found in one step per character of `a` (and per character
+    the run grows) instead of one per pair of equal characters.
+    """
+    region = b[blo:bhi]
+    besti, bestsize = alo, 0
+    for i in range(alo, ahi):
+        while i + bestsize < ahi and a[i : i + bestsize + 1] in region:
+            bestsize += 1
+            besti = i
+    if not bestsize:
+        return alo, blo, 0
+    return besti, blo + region.find(a[besti : besti + bestsize]), bestsize
+
+
+def reaches(a: str, b: str, threshold: float) -> bool:
+    """`similarity(a, b, char_positions(b)) >= threshold`, told as soon as the answer is known
+    (`b` under 200 characters; its runs found by `first_longest_run`).
 
     `similarity` adds up matching runs, region by region. The ratio it returns grows with the
     runs matched so far (2·matched / length, the length fixed), and a region still to search
@@ -291,7 +316,7 @@ def reaches(a: str, b: str, b2j: dict[str, list[int]], threshold: float) -> bool
     while pending:
         alo, ahi, blo, bhi = pending.pop()
         possible -= min(ahi - alo, bhi - blo)
-        besti, bestj, bestsize = longest_run(a, b2j, alo, ahi, blo, bhi)
+        besti, bestj, bestsize = first_longest_run(a, b, alo, ahi, blo, bhi)
         if bestsize:
             matched += bestsize
             if 2.0 * matched / length >= threshold:
@@ -318,8 +343,8 @@ def duplicate_findings(key_results: Sequence[KeyResultDraft]) -> list[Finding]:
     """
     findings = []
     seen: list[str] = []
-    # Each earlier text's matcher, and its `char_positions` when `similarity` can use them.
-    matchers: dict[int, tuple[difflib.SequenceMatcher[str], dict[str, list[int]] | None]] = {}
+    # Each earlier text's matcher, and whether `reaches` can answer for it (under 200 chars).
+    matchers: dict[int, tuple[difflib.SequenceMatcher[str], bool]] = {}
     for index, kr in enumerate(key_results):
         text = normalise(kr.text)
         if text:
@@ -329,17 +354,17 @@ def duplicate_findings(key_results: Sequence[KeyResultDraft]) -> list[Finding]:
                     same_as = earlier
                     break
                 if earlier not in matchers:
-                    positions = char_positions(other) if len(other) < _AUTOJUNK_LENGTH else None
-                    matchers[earlier] = (difflib.SequenceMatcher(None, "", other), positions)
-                matcher, positions = matchers[earlier]
+                    short = len(other) < _AUTOJUNK_LENGTH
+                    matchers[earlier] = (difflib.SequenceMatcher(None, "", other), short)
+                matcher, short = matchers[earlier]
                 matcher.set_seq1(text)
                 if (
                     matcher.real_quick_ratio() >= DUPLICATE_SIMILARITY
                     and matcher.quick_ratio() >= DUPLICATE_SIMILARITY
                     and (
-                        matcher.ratio() >= DUPLICATE_SIMILARITY
-                        if positions is None
-                        else reaches(text, other, positions, DUPLICATE_SIMILARITY)
+                        reaches(text, other, DUPLICATE_SIMILARITY)
+                        if short
+                        else matcher.ratio() >= DUPLICATE_SIMILARITY
                     )
                 ):
                     same_as = earlier

@@ -448,9 +448,29 @@ def test_reaches_answers_as_the_whole_ratio(texts: tuple[str, str], threshold: f
     threshold too (a text and a few edits of it)."""
     text, earlier = texts
     positions = char_positions(earlier)
-    assert reaches(text, earlier, positions, threshold) == (
-        similarity(text, earlier, positions) >= threshold
-    )
+    assert reaches(text, earlier, threshold) == (similarity(text, earlier, positions) >= threshold)
+
+
+REGIONS = st.tuples(*(st.integers(0, 60) for _ in range(4)))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.tuples(FEW_LETTERS, FEW_LETTERS), NEAR_REPEATS), REGIONS)
+def test_first_longest_run_is_longest_runs_and_difflibs(
+    texts: tuple[str, str], bounds: tuple[int, int, int, int]
+) -> None:
+    """Searching for ever longer pieces finds the run the character index finds, and
+    difflib's longest match (no junk under 200 characters), ties included: in whole texts and
+    in any region of them."""
+    from okrflow.engine.quality import first_longest_run, longest_run
+
+    a, b = texts
+    alo, ahi = sorted((bounds[0] % (len(a) + 1), bounds[1] % (len(a) + 1)))
+    blo, bhi = sorted((bounds[2] % (len(b) + 1), bounds[3] % (len(b) + 1)))
+    for region in ((0, len(a), 0, len(b)), (alo, ahi, blo, bhi)):
+        found = first_longest_run(a, b, *region)
+        assert found == longest_run(a, char_positions(b), *region)
+        assert found == tuple(difflib.SequenceMatcher(None, a, b).find_longest_match(*region))
 
 
 def findings_as_first_written(objectives: list[ObjectiveDraft], rules: FocusRules) -> list[Finding]:
