@@ -349,13 +349,10 @@ def measure_submission(record: Recorder, cycle: Any, floor_ms: float) -> None:
     """POST the check-in page for members with 8 key results, each a different person: as it
     is (the stored insights of a large cycle refreshed after commit, in the request), and with
     that refresh left out (the write path alone, what a task queue would take over)."""
-    from django.db.models.signals import post_save
-
-    from okrflow.audit.models import AuditEntry
-    from okrflow.insights.live_updates import on_audit_entry
+    from okrflow.insights.live_updates import listen
 
     submit_checkins(record, cycle, floor_ms, "check-in submission (8 key results)")
-    post_save.disconnect(sender=AuditEntry, dispatch_uid="insights_live_updates")
+    listen(on=False)
     try:
         submit_checkins(
             record,
@@ -364,7 +361,7 @@ def measure_submission(record: Recorder, cycle: Any, floor_ms: float) -> None:
             "check-in submission (8 KRs), write path alone (no in-request insight refresh)",
         )
     finally:
-        post_save.connect(on_audit_entry, sender=AuditEntry, dispatch_uid="insights_live_updates")
+        listen()
 
 
 def submit_checkins(record: Recorder, cycle: Any, floor_ms: float, what: str) -> None:

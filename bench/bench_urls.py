@@ -24,8 +24,6 @@ urlpatterns = [
 if os.environ.get("OKRFLOW_BENCH_NO_LIVE_INSIGHTS") == "1":
     # Measure the write path alone: the stored insights are not refreshed inside the request
     # (what a task queue would take over); loaded once the apps are ready, in every worker.
-    from django.db.models.signals import post_save
+    from okrflow.insights.live_updates import listen
 
-    from okrflow.audit.models import AuditEntry
-
-    post_save.disconnect(sender=AuditEntry, dispatch_uid="insights_live_updates")
+    listen(on=False)

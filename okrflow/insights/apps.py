@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,14 +9,9 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self) -> None:
-        from okrflow.audit.models import AuditEntry
-        from okrflow.audit.signals import entries_recorded
-        from okrflow.insights.live_updates import on_audit_entries, on_audit_entry
+        from okrflow.insights.live_updates import listen
 
-        post_save.connect(on_audit_entry, sender=AuditEntry, dispatch_uid="insights_live_updates")
-        entries_recorded.connect(
-            on_audit_entries, sender=AuditEntry, dispatch_uid="insights_live_updates"
-        )
+        listen()
         # The overview (front) counts a whole cycle's statuses from the stored insights.
         from okrflow.front import status_counts
         from okrflow.insights.overview_counts import cycle_status_counts

@@ -353,6 +353,25 @@ def on_audit_entries(sender: Any, entries: list[AuditEntry], **kwargs: Any) -> N
     schedule()
 
 
+LISTENER = "insights_live_updates"
+
+
+def listen(on: bool = True) -> None:
+    """Hear the audit trail (`on`, as the app does when it starts), or stop hearing it: rows
+    saved one by one (`post_save`) and rows written together (`entries_recorded`) alike. The
+    benchmarks measure the write path alone with it off."""
+    from django.db.models.signals import post_save
+
+    from okrflow.audit.signals import entries_recorded
+
+    if on:
+        post_save.connect(on_audit_entry, sender=AuditEntry, dispatch_uid=LISTENER)
+        entries_recorded.connect(on_audit_entries, sender=AuditEntry, dispatch_uid=LISTENER)
+    else:
+        post_save.disconnect(sender=AuditEntry, dispatch_uid=LISTENER)
+        entries_recorded.disconnect(sender=AuditEntry, dispatch_uid=LISTENER)
+
+
 def schedule() -> None:
     """Ask once per transaction for `refresh_pending` after it commits.
 

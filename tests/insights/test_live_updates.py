@@ -225,3 +225,31 @@ def test_rows_written_together_are_heard_at_once_as_one_by_one(
     assert expected["valued"] == [kr.pk]
     assert callbacks.count(refresh_pending) == 1
     assert waiting.count(kick_dispatch) == 1  # the webhooks' ask, once for the whole test
+
+
+def test_switched_off_the_live_update_hears_no_audit_row(world: World) -> None:
+    """`listen(on=False)` (the benchmarks' write path alone) stops both ways rows arrive."""
+    from okrflow.audit.log import audit_entry, record_changes
+    from okrflow.insights.live_updates import listen
+
+    objective, _ = objective_with(world, world.marketing, "Heard", [])
+
+    def both() -> None:
+        AuditEntry.objects.create(action="update_objective", object_type="objective", object_id=3)
+        record_changes(
+            [
+                audit_entry(
+                    actor=None, action="update_objective", instance=objective, before={}, after={}
+                )
+            ]
+        )
+
+    refresh_pending()
+    listen(on=False)
+    try:
+        both()
+        assert not live_updates.pending()
+    finally:
+        listen()
+    both()
+    assert live_updates.pending().ids["objective"] == {3, objective.pk}
