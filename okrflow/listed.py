@@ -3,7 +3,8 @@
 `field__in=ids` sends one parameter per id: at 10,000 people an incremental refresh lists some
 50,000 ids, and each is prepared by Django and spliced into the statement's text by the
 driver. On PostgreSQL `field = ANY(%s)` sends the whole list as one array, the same rows
-selected by the same index; elsewhere (SQLite) the ordinary `IN` list is kept.
+selected by the same index; elsewhere (SQLite) the ordinary `IN` list is kept. Which of the two
+is decided when the statement is compiled, for the database the query runs on.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from django.db import connection
 from django.db.models import F, Lookup, Q
 from django.db.models.sql.compiler import SQLCompiler
 
 
 class AnyOf(Lookup):
-    """`lhs = ANY(array)`: the right-hand side is one list of values, sent as one array."""
+    """`lhs = ANY(array)`: the right-hand side is one list of values, sent as one array on
+    PostgreSQL; on another database, `lhs IN (%s, …)` with one parameter per value."""
 
     lookup_name = "any_of"
     prepare_rhs = False
@@ -27,6 +28,9 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler: SQLCompiler, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor != "postgresql":
+            values = list(dict.fromkeys(self.rhs))
+            return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
         rhs, rhs_params = self.process_rhs(compiler, connection)
         # As an array of the column's own type: the driver may send smaller or larger integers,
         # and PostgreSQL hashes a long list only when both sides share a type (else it tries
@@ -37,11 +41,12 @@ class AnyOf(Lookup):
 
 
 def among(field: str, ids: Collection[int] | Any) -> Q | AnyOf:
-    """Return the filter `field IN ids`: one array parameter on PostgreSQL when `ids` is a
-    non-empty list or set of integers, else (a subquery, or another database) `field__in`."""
+    """Return the filter `field IN ids`: when `ids` is a non-empty list or set of integers,
+    one that is one array parameter on PostgreSQL (`AnyOf`), else (a subquery, an empty list)
+    `field__in`. SQLite caps a statement's parameters: its callers still send long lists in
+    chunks there."""
     if (
-        connection.vendor == "postgresql"
-        and isinstance(ids, list | set | tuple | frozenset)
+        isinstance(ids, list | set | tuple | frozenset)
         and ids
         and all(type(pk) is int for pk in ids)
     ):

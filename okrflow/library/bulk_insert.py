@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import sqlite3
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
@@ -172,6 +172,22 @@ def max_params(connection: Any) -> int | None:
     return int(limit) if limit else None
 
 
+def insert_statements(
+    table: str, column_list: str, width: int, count: int, batch: int, limit: int | None
+) -> Iterator[tuple[int, int, str]]:
+    """The multi-row INSERTs that write `count` rows of `width` values: (start, stop, sql) for
+    rows `start:stop`, each statement at most `batch` rows and `limit` parameters."""
+    size = max(1, min(batch, limit // width)) if limit else batch
+    row = "(" + ", ".join(["%s"] * width) + ")"
+    for start in range(0, count, size):
+        stop = min(count, start + size)
+        yield (
+            start,
+            stop,
+            f"INSERT INTO {table} ({column_list}) VALUES " + ", ".join([row] * (stop - start)),
+        )
+
+
 @dataclass(frozen=True)
 class Writer:
     """What writing a model's new rows on one connection needs, worked out once (a check-in
@@ -264,25 +280,21 @@ def insert(
     now = timezone.now() if large else None
     if large and connection.vendor == "postgresql":
         return copy_in(model, objects, connection, alias, batch, now=now)
-    if not connection.features.can_return_rows_from_bulk_insert:
-        return model._default_manager.bulk_create(objects, batch_size=batch)
+    # SQLite 3.35 or later (`front.checks.SQLITE_NEEDED`): RETURNING reads the ids back.
     write = writer(model, connection)
     make_row, relations = write.row_maker(connection, now), write.relations
     limit = max_params(connection) if large else connection.features.max_query_params
-    size = max(1, min(batch, limit // len(write.fields))) if limit else batch
-    for start in range(0, len(objects), size):
-        chunk = objects[start : start + size]
+    statements = insert_statements(
+        write.table, write.columns, len(write.fields), len(objects), batch, limit
+    )
+    for start, stop, sql in statements:
+        chunk = objects[start:stop]
         params: list[Any] = []
         for obj in chunk:
             prepare_related(obj, relations)
             params.extend(make_row(obj))
-        sql = (
-            f"INSERT INTO {write.table} ({write.columns}) VALUES "
-            + ", ".join([write.row] * len(chunk))
-            + f" RETURNING {write.pk_column}"
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql + f" RETURNING {write.pk_column}", params)
             ids = cursor.fetchall()
         for obj, (pk,) in zip(chunk, ids, strict=True):
             obj.pk = pk
@@ -479,17 +491,13 @@ def write_tuples(
             with connection.cursor() as cursor:
                 run_copy(connection, cursor, copy_sql, (make_row(values) for values in chunk))
         return
-    limit = connection.features.max_query_params
-    size = max(1, min(batch, limit // len(fields))) if limit else batch
-    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    for start in range(0, len(rows), size):
-        chunk = rows[start : start + size]
+    statements = insert_statements(
+        table, column_list, len(fields), len(rows), batch, max_params(connection)
+    )
+    for start, stop, sql in statements:
         params: list[Any] = []
-        for values in chunk:
+        for values in rows[start:stop]:
             params.extend(make_row(values))
-        sql = f"INSERT INTO {table} ({column_list}) VALUES " + ", ".join(
-            [placeholders] * len(chunk)
-        )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
 
@@ -564,27 +572,15 @@ def insert_rows(
                     sent = (made(row) for row in chunk)
                 run_copy(connection, cursor, copy_sql, sent)
         return
-    if not connection.features.can_return_rows_from_bulk_insert:
-        names = [f.attname for f in meta.concrete_fields]
-        for row in rows:
-            for index in stamps:
-                row[index] = now
-        objects = [model(**dict(zip(names, row, strict=True))) for row in rows]
-        model._default_manager.bulk_create(objects, batch_size=batch)
-        for row, obj in zip(rows, objects, strict=True):
-            row[0] = obj.pk if ids else None
-        return
-    limit = max_params(connection)
-    size = max(1, min(batch, limit // len(fields))) if limit else batch
-    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    for start in range(0, len(rows), size):
-        chunk = rows[start : start + size]
+    # SQLite 3.35 or later (`front.checks.SQLITE_NEEDED`): RETURNING reads the ids back.
+    statements = insert_statements(
+        table, column_list, len(fields), len(rows), batch, max_params(connection)
+    )
+    for start, stop, sql in statements:
+        chunk = rows[start:stop]
         params: list[Any] = []
         for row in chunk:
             params.extend(made(row))
-        sql = f"INSERT INTO {table} ({column_list}) VALUES " + ", ".join(
-            [placeholders] * len(chunk)
-        )
         with connection.cursor() as cursor:
             if not ids:
                 cursor.execute(sql, params)

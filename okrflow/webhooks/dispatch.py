@@ -29,9 +29,19 @@ SETTLING = datetime.timedelta(minutes=2)
 
 
 def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:
-    """Once per transaction, ask for a dispatch after it commits."""
-    if not created:
-        return
+    """A row saved (`post_save`): ask for a dispatch once the transaction commits."""
+    if created:
+        ask_for_dispatch()
+
+
+def on_audit_entries(sender: Any, entries: list[AuditEntry], **kwargs: Any) -> None:
+    """Rows written together (`audit.signals.entries_recorded`): the same one ask."""
+    ask_for_dispatch()
+
+
+def ask_for_dispatch() -> None:
+    """Once per transaction, ask for a dispatch after it commits (the rows say nothing more:
+    the dispatch reads the events the audit trail holds)."""
     connection = transaction.get_connection()
     # An import writes hundreds of rows: one callback is enough. A rolled-back transaction
     # drops its callbacks, so the next one registers again.
@@ -44,11 +54,6 @@ def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: A
     if not any(callback is kick_dispatch for _, callback, _ in callbacks):
         transaction.on_commit(kick_dispatch)
     connection.okrflow_kick_in = connection.run_on_commit
-
-
-def on_audit_entries(sender: Any, entries: list[AuditEntry], **kwargs: Any) -> None:
-    """Rows written together (`audit.signals.entries_recorded`): the same one ask."""
-    on_audit_entry(sender, entries[0], created=True)
 
 
 def kick_dispatch() -> None:

@@ -121,3 +121,14 @@ def test_no_template_has_inline_script_the_policy_would_block() -> None:
         if INLINE_SCRIPT.search(line)
     ]
     assert offenders == []
+
+
+def test_a_sqlite_older_than_returning_is_named_by_the_checks() -> None:
+    from okrflow.front.checks import sqlite_version_check, sqlite_version_errors
+
+    sqlite = ["django.db.backends.sqlite3"]
+    (error,) = sqlite_version_errors(sqlite, (3, 34, 1))
+    assert error.id == "okrflow.E002" and "3.35.0" in error.msg and "3.34.1" in error.msg
+    assert sqlite_version_errors(sqlite, (3, 35, 0)) == []
+    assert sqlite_version_errors(["django.db.backends.postgresql"], (3, 31, 0)) == []
+    assert sqlite_version_check(None) == []  # this machine's SQLite writes what okrflow writes
