@@ -9,6 +9,7 @@ A failure here is logged and never undoes or breaks the change that was saved.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import threading
 from collections import defaultdict
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from okrflow.audit.models import AuditEntry
@@ -216,7 +217,7 @@ def objectives_touched(changes: Changes | list[AuditEntry]) -> set[int]:
         ),
     ]
     for query, lookup, keys, field_name in lookups:
-        for chunk in chunked(sorted(keys)):  # SQLite caps a statement's parameters
+        for chunk in pieces(keys):
             found |= set(query(among(lookup, chunk)).values_list(field_name, flat=True))
     # Issue #16: a goal that waits for a changed one may gain or lose its hand-off risk.
     from okrflow.dependencies.risks import objectives_waiting
@@ -225,7 +226,7 @@ def objectives_touched(changes: Changes | list[AuditEntry]) -> set[int]:
         {key: pk} for key, pks in changes.waiting.items() for pk in pks
     ]
     waiting: set[int] = objectives_waiting(set(), links) if links else set()
-    for chunk in chunked(sorted(found)):
+    for chunk in pieces(found):
         waiting |= objectives_waiting(set(chunk), [])
     found |= waiting
     return found
@@ -234,6 +235,16 @@ def objectives_touched(changes: Changes | list[AuditEntry]) -> set[int]:
 def chunked(ids: list[int], size: int = 5000) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def pieces(ids: Iterable[int]) -> Iterator[list[int]]:
+    """The ids, sorted, in lists one `among` filter takes: all at once on PostgreSQL (one array
+    parameter, however long), 5,000 at a time elsewhere (SQLite caps a statement's parameters)."""
+    ordered = sorted(ids)
+    if connection.vendor != "postgresql":
+        yield from chunked(ordered)
+    elif ordered:
+        yield ordered
 
 
 def with_ancestors(objective_ids: set[int]) -> set[int]:
@@ -245,7 +256,7 @@ def with_ancestors(objective_ids: set[int]) -> set[int]:
     frontier = set(objective_ids)
     while frontier:
         parents: set[int] = set()
-        for chunk in chunked(sorted(frontier)):
+        for chunk in pieces(frontier):
             parents |= set(
                 Alignment.objects.filter(among("child_id", chunk)).values_list(
                     "parent_id", flat=True
@@ -268,7 +279,7 @@ def people_and_recount(changes: Changes) -> tuple[set[int], set[int]]:
     while batch := list(itertools.islice(entries, 2000)):
         recount |= people_of_entries(batch)
     people = set(recount)
-    for chunk in chunked(sorted(changes.ids["checkin"])):
+    for chunk in pieces(changes.ids["checkin"]):
         people |= set(
             CheckIn.objects.filter(among("pk", chunk)).values_list("person_id", flat=True)
         )
@@ -293,8 +304,8 @@ def refresh_touched(changes: Changes | list[AuditEntry]) -> None:
         if not touched and not people:
             return
         by_cycle: dict[int, set[int]] = defaultdict(set)
-        for chunk in chunked(sorted(touched)):
-            for pk, cycle_id in Objective.objects.filter(pk__in=chunk).values_list(
+        for chunk in pieces(touched):
+            for pk, cycle_id in Objective.objects.filter(among("pk", chunk)).values_list(
                 "pk", "cycle_id"
             ):
                 by_cycle[cycle_id].add(pk)
@@ -416,16 +427,143 @@ def refresh_pending() -> None:
         return
     _pending.changes = Changes()
     if settings.BROKER_URL:
-        from okrflow.background.enqueue import enqueue_on_commit
-        from okrflow.insights.tasks import refresh_touched_changes
-
         # The request asks nothing of the database here: whether a cycle is large enough to
         # keep stored insights is the task's first question (`refresh_touched`), so a check-in
-        # under load costs one message. A closed cycle's risks go at once, as without a broker.
+        # under load costs one Redis round trip (or one message). A closed cycle's risks go at
+        # once, as without a broker.
         forget_closed_cycles_risks(changes)
-        enqueue_on_commit(refresh_touched_changes, changes.to_json())
+        transaction.on_commit(lambda: queue_refresh(changes))  # at once after a commit
         return
     refresh_touched(changes)
+
+
+# --- The scaled shape: many commits, one task (issue #14) ----------------------------------
+# Publishing a Celery message costs the web worker more CPU than anything else a check-in does
+# after its commit. So where Redis is at hand, the commit's changes wait on a Redis list and only
+# the first commit since the last task started publishes one: the task takes every waiting
+# change and refreshes their union once. The kick key says "a task is on its way"; it expires
+# after KICK_SECONDS, so a lost message holds the refresh back that long at most (and beat's
+# `refresh-insights`, every 10 minutes, catches up on whatever a lost message or list held).
+WAITING_KEY = "insights-waiting"
+KICK_KEY = "insights-kick"
+KICK_SECONDS = 60
+# The waiting list is dropped a day after its last push (no worker ran: beat's refresh catches up).
+WAITING_SECONDS = 24 * 3600
+TAKE = 1000  # changes taken from the list at a time
+
+
+@dataclass(frozen=True)
+class WaitingRoom:
+    """Where the committed changes wait for the one task that refreshes them: a Redis list."""
+
+    client: Any  # redis.Redis
+    waiting: str
+    kick: str
+
+    def push(self, changes: Changes) -> bool:
+        """Add the changes; return whether this push must publish the task (one round trip)."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.rpush(self.waiting, json.dumps(changes.to_json(), separators=(",", ":")))
+        pipe.expire(self.waiting, WAITING_SECONDS)
+        pipe.set(self.kick, 1, nx=True, ex=KICK_SECONDS)
+        return bool(pipe.execute()[-1])
+
+    def take(self) -> Changes:
+        """Drop the kick and take every waiting change, atomically (MULTI): a push after this
+        sets the kick again and publishes a task of its own, so no change is left behind."""
+        taken = Changes()
+        drop_kick = True
+        while True:
+            pipe = self.client.pipeline(transaction=True)
+            if drop_kick:
+                pipe.delete(self.kick)
+            pipe.lrange(self.waiting, 0, TAKE - 1)
+            pipe.ltrim(self.waiting, TAKE, -1)
+            entries = pipe.execute()[-2]
+            drop_kick = False
+            for entry in entries:
+                taken.update(Changes.from_json(json.loads(entry)))
+            if len(entries) < TAKE:
+                return taken
+
+    def forget_kick(self) -> None:
+        self.client.delete(self.kick)
+
+
+_clients: dict[str, Any] = {}
+_clients_lock = threading.Lock()
+
+
+def waiting_room() -> WaitingRoom | None:
+    """The Redis the changes wait on: the broker's when it is Redis (its key prefix and queue
+    name too, so that whatever drops the queue's keys drops these), else OKRFLOW_REDIS_URL's;
+    None without Redis (an AMQP broker alone: one message per commit, as before)."""
+    from okrflow.background import app
+
+    url = str(app.conf.broker_url or "")
+    if not url.startswith(("redis://", "rediss://")):
+        url = settings.REDIS_URL
+        if not url:
+            return None
+    options = app.conf.broker_transport_options or {}
+    prefix = f"{options.get('global_keyprefix') or ''}{app.conf.task_default_queue}:"
+    return WaitingRoom(redis_client(url), prefix + WAITING_KEY, prefix + KICK_KEY)
+
+
+def redis_client(url: str) -> Any:
+    """One client (one connection pool) per Redis per process; quick to give up on a Redis that
+    does not answer (the request that committed a change must not hang on it)."""
+    client = _clients.get(url)
+    if client is None:
+        import redis
+
+        with _clients_lock:
+            client = _clients.get(url)
+            if client is None:
+                client = _clients[url] = redis.Redis.from_url(
+                    url, socket_connect_timeout=1, socket_timeout=5
+                )
+    return client
+
+
+def queue_refresh(changes: Changes) -> None:
+    """Have a task worker refresh what committed changes touched; errors are logged (the
+    changes are saved: beat's `refresh-insights` brings the stored insights up to date)."""
+    from okrflow.background.enqueue import enqueue_on_commit
+    from okrflow.insights.tasks import refresh_touched_changes, refresh_waiting_changes
+
+    try:
+        room = waiting_room()
+    except Exception:
+        logger.exception("Could not reach Redis to queue the refresh after %s", summary(changes))
+        return
+    if room is None:
+        enqueue_on_commit(refresh_touched_changes, changes.to_json())
+        return
+    try:
+        if not room.push(changes):
+            return  # a task is on its way: it takes these changes too
+    except Exception:
+        logger.exception("Could not queue the refresh after %s", summary(changes))
+        return
+    try:
+        refresh_waiting_changes.apply_async()
+    except Exception:
+        logger.exception("Could not enqueue %s", refresh_waiting_changes.name)
+        try:
+            room.forget_kick()  # so that the next commit tries again
+        except Exception:
+            logger.exception("Could not drop the kick of the stored insights' refresh")
+
+
+def refresh_waiting() -> None:
+    """The task's work: take every change waiting in Redis and refresh their union once."""
+    room = waiting_room()
+    if room is None:
+        return
+    changes = room.take()
+    if changes:
+        refresh_touched(changes)
 
 
 def forget_closed_cycles_risks(changes: Changes) -> None:
