@@ -61,6 +61,9 @@ def command_run(arguments: list[str]) -> None:
     print(f"\nokrflow is running at http://{address}/ — press Ctrl+C to stop.\n", flush=True)
     env = dict(os.environ)
     env.setdefault("OKRFLOW_DEBUG", "1")
+    # The worker started here updates a large cycle's stored insights after each change, so
+    # that the request which made it answers at once.
+    env.setdefault("OKRFLOW_INSIGHTS_REFRESH_QUEUED", "1")
     background = start_background(env)
     # A service manager stops with SIGTERM: treat it as Ctrl+C so the children stop too.
     signal.signal(signal.SIGTERM, stop_on_signal)

@@ -343,6 +343,10 @@ OKRFLOW_API_MAX_BODY_BYTES = env_int("OKRFLOW_API_MAX_BODY_BYTES", 1024 * 1024)
 # stays the record of what must be done (webhook deliveries, reports), so a message lost with
 # a killed worker is found again by the periodic sweep.
 BROKER_URL = os.environ.get("OKRFLOW_BROKER_URL", "").strip()
+# Whether a change's update of the stored insights of a large cycle is left to the task worker
+# (after the commit) or done by the request that made the change: the worker's whenever a broker
+# is configured, and in the embedded shape when `dev.py run` starts its worker beside the server.
+INSIGHTS_REFRESH_QUEUED = env_bool("OKRFLOW_INSIGHTS_REFRESH_QUEUED", bool(BROKER_URL))
 QUEUE_DIR = Path(os.environ.get("OKRFLOW_QUEUE_DIR", DATA_DIR / "queue"))
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("OKRFLOW_QUEUE_NAME", "okrflow")
 # Key prefix on Redis, so several okrflow installations (or test runs) share one server.

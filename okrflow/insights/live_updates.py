@@ -418,15 +418,16 @@ def forget_pending() -> None:
 def refresh_pending() -> None:
     """Refresh everything the committed transaction touched; later callbacks find nothing left.
 
-    In the scaled shape (a broker configured) a task worker does it, so that the request that
-    made the change answers at once; in the embedded shape, this process does, as before.
+    In the scaled shape (a broker configured), and in the embedded shape when its worker runs
+    (`settings.INSIGHTS_REFRESH_QUEUED`), a task worker does it, so that the request that made
+    the change answers at once; else this process does.
     """
     _pending.scheduled_in = None
     changes = getattr(_pending, "changes", None)
     if not changes:
         return
     _pending.changes = Changes()
-    if settings.BROKER_URL:
+    if settings.INSIGHTS_REFRESH_QUEUED:
         # The request asks nothing of the database here: whether a cycle is large enough to
         # keep stored insights is the task's first question (`refresh_touched`), so a check-in
         # under load costs one Redis round trip (or one message). A closed cycle's risks go at

@@ -26,6 +26,7 @@ from tests.webhooks.conftest import (  # noqa: F401
     REDIS_URL,
     Queue,
     clean_redis,
+    embedded_queue,
     redis_answers,
     redis_queue,
     use_broker,
@@ -124,6 +125,7 @@ def test_many_commits_publish_one_task_which_refreshes_all_their_changes(
     refresh_cycle(world.cycle)
     before = stored(world.cycle)
     settings.BROKER_URL = REDIS_URL  # the scaled shape from here on
+    settings.INSIGHTS_REFRESH_QUEUED = True
     name = redis_queue.env["OKRFLOW_QUEUE_NAME"]
     prefix = redis_queue.env["OKRFLOW_QUEUE_KEY_PREFIX"]
     client = redis_client()
@@ -165,6 +167,7 @@ def test_a_redis_that_does_not_answer_leaves_the_change_saved_and_is_logged(
     saved = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_default_queue)
     use_broker(nowhere, {}, "okrflow-nowhere")
     settings.BROKER_URL = nowhere
+    settings.INSIGHTS_REFRESH_QUEUED = True
     try:
         with caplog.at_level(logging.ERROR, logger="okrflow.insights.live_updates"):
             record_weekly(okrs["visits"], [90], first_week=8)
@@ -183,6 +186,7 @@ def test_the_embedded_shape_refreshes_in_the_process_and_leaves_redis_alone(
 ) -> None:
     settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
     settings.BROKER_URL = ""
+    settings.INSIGHTS_REFRESH_QUEUED = False
     settings.REDIS_URL = REDIS_URL  # Redis at hand (the cache's), no broker
     okrs = two_teams(world)
     refresh_cycle(world.cycle)
@@ -200,3 +204,35 @@ def test_on_postgresql_the_ids_go_in_one_statement_whatever_their_number(db: Non
         people, _ = people_and_recount(changes)
     assert people == set()
     assert len(queries) == (1 if connection.vendor == "postgresql" else 3)
+
+
+def test_the_embedded_shape_with_its_worker_leaves_the_refresh_to_it_on_the_filesystem_queue(
+    embedded_queue: Queue,  # noqa: F811
+    world: World,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    """`dev.py run` starts a worker beside the server and sets OKRFLOW_INSIGHTS_REFRESH_QUEUED:
+    a check-in's request then answers without updating a large cycle's stored insights, and
+    the worker does it from kombu's filesystem queue (no Redis: one message per commit)."""
+    settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1
+    embedded_queue.env["OKRFLOW_INSIGHTS_LIVE_LIMIT"] = "1"
+    settings.BROKER_URL = ""
+    settings.REDIS_URL = ""
+    okrs = two_teams(world)
+    refresh_cycle(world.cycle)
+    before = stored(world.cycle)
+    settings.INSIGHTS_REFRESH_QUEUED = True
+    record_weekly(okrs["visits"], [90], first_week=8)
+    check_in(world, world.member, 8, {okrs["visits"]: (95, "high", "")})
+    assert stored(world.cycle) == before  # nothing refreshed in the requests
+    messages = embedded_queue.tmp / "queue" / "messages"
+    assert len(list(messages.iterdir())) == 2  # one message per commit
+    embedded_queue.start("worker")
+    wait_for(lambda: not any(messages.iterdir()), "the worker to take both messages")
+    wait_for(
+        lambda: stored(world.cycle)[0][okrs["marketing"].pk] != before[0][okrs["marketing"].pk],
+        "the worker to refresh the marketing objective",
+    )
+    live = stored(world.cycle)
+    refresh_cycle(world.cycle)  # from scratch
+    assert live == stored(world.cycle)

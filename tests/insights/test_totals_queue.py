@@ -18,6 +18,7 @@ def test_a_worker_updates_the_stored_insights_after_the_change_commits(
     settings,  # type: ignore[no-untyped-def]
 ) -> None:
     settings.BROKER_URL = REDIS_URL
+    settings.INSIGHTS_REFRESH_QUEUED = True
     settings.OKRFLOW_INSIGHTS_LIVE_LIMIT = 1  # a "large" cycle: its pages never refresh it
     redis_queue.env["OKRFLOW_INSIGHTS_LIVE_LIMIT"] = "1"
     okrs = two_teams(world)
