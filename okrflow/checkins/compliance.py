@@ -18,6 +18,7 @@ from okrflow.checkins.schedule import weeks_of
 from okrflow.checkins.scope import key_result_counts
 from okrflow.cycles.models import Cycle
 from okrflow.engine.cadence import CheckinWeek, Timeliness, judge_week, streaks
+from okrflow.listed import among
 from okrflow.org.models import OrgUnit, Person
 
 
@@ -114,11 +115,12 @@ def people_in(unit: OrgUnit | None) -> QuerySet[Person]:
 def first_submissions(
     cycle: Cycle, scope: Any
 ) -> dict[tuple[int, datetime.date], datetime.datetime]:
-    """Return when each person first submitted each week's check-in."""
+    """Return when each person first submitted each week's check-in (`scope`: person ids, a
+    list of them as one array parameter on PostgreSQL, or a subquery)."""
     rows = (
         CheckIn.objects.submitted()
         .originals()
-        .filter(cycle=cycle, person_id__in=scope)
+        .filter(among("person_id", scope), cycle=cycle)
         .values_list("person_id", "week", "submitted_at")
     )
     return {(person_id, week): submitted_at for person_id, week, submitted_at in rows}

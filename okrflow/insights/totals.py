@@ -170,6 +170,10 @@ class StoredRows:
     objectives: list[dict[str, Any]]
     cells: list[tuple[int, datetime.date, float, float, int]]
     risks: list[tuple[int, str, str]]
+    # Each cell's row id and unit, in the order of `cells` (a refresh keeps the cells that
+    # did not change: `snapshots.Rows.replace`).
+    cell_ids: list[int] = field(default_factory=list)
+    cell_units: list[int | None] = field(default_factory=list)
 
     @classmethod
     def read(cls, cycle: Cycle, objective_ids: Iterable[int]) -> StoredRows:
@@ -183,11 +187,16 @@ class StoredRows:
                 .order_by()
                 .values(*OBJECTIVE_FIELDS, *OWNER_FIELDS)
             )
-            rows.cells += (
+            for pk, objective_id, day, progress, pace, known, unit_id in (
                 HeatSnapshot.objects.filter(among("objective_id", chunk), cycle=cycle)
                 .order_by()
-                .values_list("objective_id", "day", "progress_sum", "pace_sum", "known")
-            )
+                .values_list(
+                    "pk", "objective_id", "day", "progress_sum", "pace_sum", "known", "unit_id"
+                )
+            ):
+                rows.cells.append((objective_id, day, progress, pace, known))
+                rows.cell_ids.append(pk)
+                rows.cell_units.append(unit_id)
             rows.risks += (
                 RiskSnapshot.objects.filter(among("objective_id", chunk), cycle=cycle)
                 .order_by()

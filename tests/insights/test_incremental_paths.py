@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,8 +13,15 @@ from okrflow.checkins import scope
 from okrflow.insights import standings
 from okrflow.insights.collect import visible_objectives
 from okrflow.insights.live_updates import Changes, objectives_touched, people_and_recount
-from okrflow.insights.models import CheckinStanding
-from okrflow.insights.snapshots import compute_rows, map_places, refresh_cycle
+from okrflow.insights.models import CheckinStanding, HeatSnapshot
+from okrflow.insights.snapshots import (
+    HeatRow,
+    changed_cells,
+    compute_rows,
+    map_places,
+    refresh_cycle,
+)
+from okrflow.insights.totals import StoredRows
 from okrflow.okrs.actions import record_key_result_value, update_key_result
 from tests.conftest import World
 from tests.insights.conftest import check_in, objective_with
@@ -115,3 +123,57 @@ def test_history_by_key_result_ids_equals_history_by_subquery(world: World, toda
     by_ids = compute_rows(world.cycle, queryset, today, map_places, ids=ids)
     assert by_ids.objectives and by_ids.cells and by_ids.risks
     assert by_ids == by_subquery
+
+
+def heat_rows(world: World) -> dict[tuple[int, Any], tuple[Any, ...]]:
+    return {
+        (row.objective_id, row.day): (
+            row.pk,
+            row.unit_id,
+            row.progress_sum,
+            row.pace_sum,
+            row.known,
+        )
+        for row in HeatSnapshot.objects.filter(cycle=world.cycle)
+    }
+
+
+def test_the_heat_map_cells_that_did_not_change_stay_as_they_are(world: World, today) -> None:  # type: ignore[no-untyped-def]
+    """An incremental refresh rewrites only the heat-map cells whose sums moved: the others
+    keep their rows (their ids), and the whole map equals a recomputation from scratch."""
+    okrs = two_teams(world)
+    refresh_cycle(world.cycle)
+    before = heat_rows(world)
+    marketing = okrs["marketing"].pk  # type: ignore[attr-defined]
+    days = sorted(day for objective_id, day in before if objective_id == marketing)
+    assert len(days) >= 3
+    # A correction on an earlier day of the map: that day's cell moves (a later value stands
+    # on the days after it).
+    record_key_result_value(None, okrs["visits"], value=Decimal("40"), measured_on=days[-2])
+    refreshed = refresh_cycle(world.cycle, incremental=True)
+    assert refreshed.recomputed >= 1  # type: ignore[attr-defined]
+    after = heat_rows(world)
+    assert set(after) == set(before)
+    moved = (marketing, days[-2])
+    assert after[moved][0] != before[moved][0] and after[moved][2] != before[moved][2]
+    assert {key: row for key, row in after.items() if key != moved} == {
+        key: row for key, row in before.items() if key != moved
+    }  # the same rows, untouched
+    refresh_cycle(world.cycle)  # from scratch
+    assert {key: row[1:] for key, row in heat_rows(world).items()} == {
+        key: row[1:] for key, row in after.items()
+    }
+
+
+def test_cells_compare_to_the_bit() -> None:
+    """A stored cell is kept only when every column is the same, a zero's sign included."""
+    day = datetime.date(2026, 1, 5)
+    stored = StoredRows([], [(1, day, 0.0, 0.5, 1), (1, day, 0.25, 0.5, 1)], [], [10, 11], [3, 3])
+    cells = [
+        HeatRow(1, 7, 3, day, -0.0, 0.5, 1),  # -0.0 is stored otherwise than 0.0
+        HeatRow(1, 7, 3, day, 0.25, 0.5, 1),  # the same: kept
+        HeatRow(1, 7, 4, day, 0.25, 0.5, 1),  # another unit
+    ]
+    stale, fresh = changed_cells(stored, cells)
+    assert stale == [10]
+    assert fresh == [cells[0], cells[2]]
