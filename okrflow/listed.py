@@ -24,7 +24,9 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
-        return "%s", [list(value)]
+        # One text parameter in PostgreSQL's array syntax, cast below: the driver would dump a
+        # Python list element by element (a few per cent of an incremental refresh's CPU).
+        return "%s", ["{" + ",".join(map(str, value)) + "}"]
 
     def as_sql(self, compiler: SQLCompiler, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
@@ -35,8 +37,8 @@ class AnyOf(Lookup):
         # As an array of the column's own type: the driver may send smaller or larger integers,
         # and PostgreSQL hashes a long list only when both sides share a type (else it tries
         # the list element by element for each row it filters: 10 times slower at 4,000 ids).
-        kind = self.lhs.output_field.db_type(connection)
-        array = f"{rhs}::{kind}[]" if kind else rhs
+        kind = self.lhs.output_field.db_type(connection) or "bigint"
+        array = f"{rhs}::{kind}[]"
         return f"{lhs} = ANY({array})", [*lhs_params, *rhs_params]
 
 
