@@ -251,9 +251,9 @@ def top_stored_risks(scope: Scope, count: int) -> list[RiskSnapshot]:
     One query: the first risk of each kind and the first `count` of all, each an indexed
     subquery (`risk_kind_rank`, `risk_rank`) of at most `count` rows."""
     risks = scope.risks()
-    lists = [risks[:count], *(risks.filter(kind=kind.value)[:1] for kind in RiskKind)]
     found = list(
-        with_objects(RiskSnapshot.objects.filter(pk__in=ids_of_all(lists))).order_by("rank")
+        with_objects(RiskSnapshot.objects.filter(pk__in=top_and_first_of_kinds(risks, count)))
+        .order_by("rank")
     )
     firsts: dict[str, RiskSnapshot] = {}
     for item in found:  # by rank: the first of its kind is the kind's most severe
@@ -266,6 +266,24 @@ def top_stored_risks(scope: Scope, count: int) -> list[RiskSnapshot]:
         if item.pk not in chosen_ids:
             chosen.append(item)
     return sorted(chosen[:count], key=lambda item: item.rank)
+
+
+# Stands for each kind in the one compiled statement of "the first risk of a kind".
+KIND_PLACEHOLDER = "\x00kind"
+
+
+def top_and_first_of_kinds(risks: QuerySet[RiskSnapshot], count: int) -> RawSQL:
+    """Return `ids_of_all([risks[:count], *(risks.filter(kind=k)[:1] for k in RiskKind)])`,
+    the kinds' statement compiled once: they differ only by the kind's parameter."""
+    first_sql, first_params = risks[:count].values_list("pk").query.sql_with_params()
+    kind_sql, kind_params = (
+        risks.filter(kind=KIND_PLACEHOLDER)[:1].values_list("pk").query.sql_with_params()
+    )
+    parts, params = [f"SELECT * FROM ({first_sql}) AS part_0"], list(first_params)
+    for number, kind in enumerate(RiskKind, start=1):
+        parts.append(f"SELECT * FROM ({kind_sql}) AS part_{number}")
+        params.extend(kind.value if param == KIND_PLACEHOLDER else param for param in kind_params)
+    return RawSQL(" UNION ALL ".join(parts), params)
 
 
 def ids_of_all(querysets: list[QuerySet[Any]]) -> RawSQL:

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from okrflow.cycles.models import Cycle
 from okrflow.front.cycle_choice import chosen_cycle
@@ -80,10 +81,14 @@ def stored_page(
     refresh = stored_insights(cycle)
     if refresh is None:
         return render(request, template, {"cycle": cycle, "not_ready": True, **(extra or {})})
-    objective_ids = narrow(visible_objectives(request.user, cycle)).values("pk")
     if totals:
-        return viewer_scope(cycle, refresh, objective_ids, request.user, unit)
-    return Scope(cycle, refresh, objective_ids)
+        # The stored totals and the viewer's rows answer for most of such a page: the
+        # objectives in view are only built as a subquery if something asks for them.
+        lazy_ids: Any = SimpleLazyObject(
+            lambda: narrow(visible_objectives(request.user, cycle)).values("pk")
+        )
+        return viewer_scope(cycle, refresh, lazy_ids, request.user, unit)
+    return Scope(cycle, refresh, narrow(visible_objectives(request.user, cycle)).values("pk"))
 
 
 def listed_objectives(scope: Scope, count: int) -> list[ObjectiveRow]:
