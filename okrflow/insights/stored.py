@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
@@ -252,8 +252,9 @@ def top_stored_risks(scope: Scope, count: int) -> list[RiskSnapshot]:
     subquery (`risk_kind_rank`, `risk_rank`) of at most `count` rows."""
     risks = scope.risks()
     found = list(
-        with_objects(RiskSnapshot.objects.filter(pk__in=top_and_first_of_kinds(risks, count)))
-        .order_by("rank")
+        with_objects(
+            RiskSnapshot.objects.filter(pk__in=top_and_first_of_kinds(risks, count))
+        ).order_by("rank")
     )
     firsts: dict[str, RiskSnapshot] = {}
     for item in found:  # by rank: the first of its kind is the kind's most severe
@@ -297,29 +298,65 @@ def ids_of_all(querysets: list[QuerySet[Any]]) -> RawSQL:
     return RawSQL(" UNION ALL ".join(parts), params)
 
 
+class MapSnapshot(NamedTuple):
+    """What the alignment map shows of an objective's stored snapshot."""
+
+    status: str
+    progress: float
+    expected: float
+    outlook: str
+    forecast: float | None
+    map_order: int
+
+
+class MapObjective(NamedTuple):
+    """What the alignment map shows of an objective: its link, title and owner."""
+
+    pk: int
+    title: str
+    owner_name: str
+
+
 @dataclass
 class StoredMapRow:
     """One objective of the alignment map, as stored."""
 
-    snapshot: ObjectiveSnapshot
+    snapshot: MapSnapshot
+    objective: MapObjective
     depth: int
 
-    @property
-    def objective(self) -> Any:
-        return self.snapshot.objective
+
+MAP_COLUMNS = (
+    *MapSnapshot._fields,
+    "map_depth",
+    "objective_id",
+    "objective__title",
+    "objective__owner_person_id",
+    "objective__owner_unit_id",
+    "objective__owner_person__full_name",
+    "objective__owner_unit__name",
+    "objective__owner_project__name",
+)
 
 
 def stored_alignment_map(
     scope: Scope, max_depth: int, max_rows: int, after: int | None = None
 ) -> list[StoredMapRow]:
     """Return the top of the alignment map, parents first, at most `max_rows` objectives
-    (those after position `after` when given: the next rows)."""
+    (those after position `after` when given: the next rows).
+
+    Read as values, not as snapshots with their objectives and owners (a page of thirty
+    builds some 120 model instances otherwise); the owner is named as `Objective.owner_name`
+    names it."""
     rows = (
         scope.objectives()
         .filter(map_depth__lte=max_depth, **({} if after is None else {"map_order__gt": after}))
-        .select_related(
-            "objective__owner_person", "objective__owner_unit", "objective__owner_project"
-        )
-        .order_by("map_order")[:max_rows]
+        .order_by("map_order")
+        .values_list(*MAP_COLUMNS)[:max_rows]
     )
-    return [StoredMapRow(row, row.map_depth) for row in rows]
+    found = []
+    for row in rows:
+        depth, pk, title, person_id, unit_id, person, unit, project = row[6:]
+        owner = person if person_id else unit if unit_id else project
+        found.append(StoredMapRow(MapSnapshot(*row[:6]), MapObjective(pk, title, owner), depth))
+    return found

@@ -91,6 +91,24 @@ def stored_page(
     return Scope(cycle, refresh, narrow(visible_objectives(request.user, cycle)).values("pk"))
 
 
+LISTED_OWNERS = ("objective__owner_person", "objective__owner_unit", "objective__owner_project")
+# What a list shows of a snapshot and its objective (`listing.stored_rows`, the
+# `objective_items` tag): not the objective's description nor the snapshot's other figures.
+LISTED_FIELDS = (
+    "status",
+    "progress",
+    "forecast",
+    "outlook",
+    "lines",
+    "objective__title",
+    "objective__kind",
+    "objective__owner_person__full_name",
+    "objective__owner_unit__name",
+    "objective__owner_project__name",
+    *LISTED_OWNERS,
+)
+
+
 def listed_objectives(scope: Scope, count: int) -> list[ObjectiveRow]:
     """Return the first `count` objectives in view with their key results (the lists with
     sparklines), from their stored snapshots (`okrflow.insights.listing`).
@@ -99,16 +117,12 @@ def listed_objectives(scope: Scope, count: int) -> list[ObjectiveRow]:
     snapshot rows' index (never by sorting every objective in view); with a short list of ids,
     the first by position. Listed live when a snapshot is missing or older than its lines.
     """
-    owners = ("objective__owner_person", "objective__owner_unit", "objective__owner_project")
+    listed = scope.objectives().select_related(*LISTED_OWNERS).only(*LISTED_FIELDS)
     if scope.viewer is not None:
-        snapshots = list(scope.objectives().select_related(*owners).order_by("map_order")[:count])
+        snapshots = list(listed.order_by("map_order")[:count])
         wanted = len(snapshots)
     else:
-        snapshots = list(
-            scope.objectives()
-            .select_related(*owners)
-            .order_by("objective__position", "objective_id")[:count]
-        )
+        snapshots = list(listed.order_by("objective__position", "objective_id")[:count])
         wanted = min(count, len(scope.objective_ids))
     rows = stored_rows(scope.cycle, snapshots) if len(snapshots) == wanted else None
     if rows is not None:
