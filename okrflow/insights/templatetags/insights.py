@@ -22,9 +22,14 @@ register = template.Library()
 @register.filter
 def score(value: Decimal | float | None) -> str:
     """Show a grade as 0.84 in English, 0,84 in Vietnamese."""
+    return score_in(value, (get_language() or "vi")[:2])
+
+
+def score_in(value: Decimal | float | None, lang: str) -> str:
+    """Show a grade in a language ("en", "vi"): `score` with the language looked up once."""
     if value is None:
         return "–"
-    return format_fixed(Decimal(str(value)), (get_language() or "vi")[:2], 2)
+    return format_fixed(Decimal(str(value)), lang, 2)
 
 
 @register.filter
@@ -265,17 +270,40 @@ def risk_items(rows: list[Any]) -> SafeString:
 def graded_key_results(lines: list[Any]) -> SafeString:
     """Draw the review's table rows of an objective's graded key results (`KeyResultLine`):
     a page of twenty objectives has some eighty, one tag rather than a loop of tags."""
-    return mark_safe(
-        "".join(
-            f'<tr><td><a href="{esc(path_to(line.key_result.pk, "insights:key_result"))}">'
-            f"{esc(line.key_result.title)}</a></td>"
-            f"<td>{esc(kr_value(line.key_result, line.final_value))}</td>"
-            f"<td>{esc(kr_value(line.key_result, line.target))}</td>"
-            f'<td><span class="ins-score-small band-{esc(line.band)}">{esc(score(line.score))}'
-            f"</span></td></tr>"
-            for line in lines
-        )
+    return mark_safe(graded_rows(lines, (get_language() or "vi")[:2]))
+
+
+def graded_rows(lines: list[Any], lang: str) -> str:
+    """The rows of `graded_key_results`, every value escaped, scores shown in `lang`."""
+    return "".join(
+        f'<tr><td><a href="{esc(path_to(line.key_result.pk, "insights:key_result"))}">'
+        f"{esc(line.key_result.title)}</a></td>"
+        f"<td>{esc(kr_value(line.key_result, line.final_value))}</td>"
+        f"<td>{esc(kr_value(line.key_result, line.target))}</td>"
+        f'<td><span class="ins-score-small band-{esc(line.band)}">{esc(score_in(line.score, lang))}'
+        f"</span></td></tr>"
+        for line in lines
     )
+
+
+# A review header's fixed words, by language: translated once, not twenty times a page.
+_grade_words: dict[str, dict[str, str]] = {}
+
+
+def grade_words() -> dict[str, str]:
+    language = get_language() or "vi"
+    words = _grade_words.get(language)
+    if words is None:
+        words = _grade_words[language] = {
+            "success": esc(_("Success")),
+            "not reached": esc(_("Not reached")),
+            "head": (
+                f'      <thead><tr><th scope="col">{esc(_("Key result"))}</th>'
+                f'<th scope="col">{esc(_("Final"))}</th><th scope="col">{esc(_("Target"))}</th>'
+                f'<th scope="col">{esc(_("Score"))}</th></tr></thead>\n'
+            ),
+        }
+    return words
 
 
 @register.simple_tag
@@ -283,6 +311,8 @@ def grade_head(line: Any) -> SafeString:
     """Draw a review line's header (title, owner, kind, bar, score, success) and its key
     results' table: a page of twenty objectives, one tag each rather than some thirty nodes."""
     objective = line.objective
+    lang = (get_language() or "vi")[:2]
+    words = grade_words()
     return mark_safe(
         '<header class="ins-grade-head">\n      <div>\n'
         f'        <h3><a href="{esc(path_to(objective.pk, "objective_detail"))}">'
@@ -290,17 +320,17 @@ def grade_head(line: Any) -> SafeString:
         f'        <p class="meta"><span class="owner owner-{esc(objective.owner_kind)}">'
         f"{esc(objective.owner_name)}</span> "
         f'<span class="badge badge-{esc(objective.kind)}">{esc(objective.get_kind_display())}</span>'
-        f' <span class="muted small">{esc(_("succeeds at %(bar)s") % {"bar": score(line.bar)})}'
+        f' <span class="muted small">'
+        f"{esc(_('succeeds at %(bar)s') % {'bar': score_in(line.bar, lang)})}"
         "</span></p>\n"
         "      </div>\n"
         '      <div class="ins-grade-score">\n'
-        f'        <span class="ins-score band-{esc(line.band)}">{esc(score(line.score))}</span>\n'
+        f'        <span class="ins-score band-{esc(line.band)}">{esc(score_in(line.score, lang))}'
+        "</span>\n"
         f'        <span class="ins-success {"yes" if line.success else "no"}">'
-        f"{esc(_('Success') if line.success else _('Not reached'))}</span>\n"
+        f"{words['success'] if line.success else words['not reached']}</span>\n"
         "      </div>\n    </header>\n"
         '    <table class="ins-table ins-table-compact">\n'
-        f'      <thead><tr><th scope="col">{esc(_("Key result"))}</th>'
-        f'<th scope="col">{esc(_("Final"))}</th><th scope="col">{esc(_("Target"))}</th>'
-        f'<th scope="col">{esc(_("Score"))}</th></tr></thead>\n'
-        f"      <tbody>{graded_key_results(line.key_results)}</tbody>\n    </table>"
+        f"{words['head']}"
+        f"      <tbody>{graded_rows(line.key_results, lang)}</tbody>\n    </table>"
     )
