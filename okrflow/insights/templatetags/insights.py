@@ -136,6 +136,22 @@ def sparkline_svg(line: Sparkline | None) -> str:
 
 
 @register.simple_tag
+def heat_rows(rows: list[Any], progress_word: str, pace_word: str, empty_word: str) -> SafeString:
+    """Draw the heat map's rows (`boards.HeatRow`): the unit with its link and number of key
+    results, its cells (`heat_cells`) and its forecast, one tag rather than a loop of tags."""
+    return mark_safe(
+        "".join(
+            f'\n    <tr>\n      <th scope="row" style="padding-left: {esc(indent(row.unit.depth))}">'
+            f'<a href="{esc(path_to(row.unit.pk, "insights:unit"))}">{esc(row.unit.name)}</a> '
+            f'<span class="ins-heat-n">{esc(row.key_results)}</span></th>\n'
+            f"      {heat_cells(row.cells, progress_word, pace_word, empty_word)}\n"
+            f'      <td class="ins-heat-forecast">{esc(percent(row.forecast))}</td>\n    </tr>\n  '
+            for row in rows
+        )
+    )
+
+
+@register.simple_tag
 def sparkline(line: Sparkline | None) -> SafeString:
     """Draw a key result's sparkline (lists draw dozens: a tag, not an included template)."""
     # Numbers and escaped point lists.
