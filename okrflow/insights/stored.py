@@ -242,7 +242,13 @@ def totals_heat_map(scope: Scope, units: list[OrgUnit], max_depth: int, days: li
 
 
 def with_objects(risks: QuerySet[RiskSnapshot]) -> QuerySet[RiskSnapshot]:
-    return risks.select_related("objective", "key_result")
+    """Load the risks with the titles a list shows of their objective and key result (not
+    every column of both: a list of risks links to them by id and title)."""
+    return risks.select_related("objective", "key_result").only(
+        *(field.attname for field in RiskSnapshot._meta.concrete_fields),
+        "objective__title",
+        "key_result__title",
+    )
 
 
 def top_stored_risks(scope: Scope, count: int) -> list[RiskSnapshot]:
