@@ -310,13 +310,21 @@ def grade_words() -> dict[str, str]:
     language = get_language() or "vi"
     words = _grade_words.get(language)
     if words is None:
+        # Translated outside the f-strings: `makemessages` reads no call inside one.
+        success, not_reached = esc(_("Success")), esc(_("Not reached"))
+        key_result, final, target, score_word = (
+            esc(_("Key result")),
+            esc(_("Final")),
+            esc(_("Target")),
+            esc(_("Score")),
+        )
         words = _grade_words[language] = {
-            "success": esc(_("Success")),
-            "not reached": esc(_("Not reached")),
+            "success": success,
+            "not reached": not_reached,
             "head": (
-                f'      <thead><tr><th scope="col">{esc(_("Key result"))}</th>'
-                f'<th scope="col">{esc(_("Final"))}</th><th scope="col">{esc(_("Target"))}</th>'
-                f'<th scope="col">{esc(_("Score"))}</th></tr></thead>\n'
+                f'      <thead><tr><th scope="col">{key_result}</th>'
+                f'<th scope="col">{final}</th><th scope="col">{target}</th>'
+                f'<th scope="col">{score_word}</th></tr></thead>\n'
             ),
         }
     return words
@@ -329,6 +337,7 @@ def grade_head(line: Any) -> SafeString:
     objective = line.objective
     lang = (get_language() or "vi")[:2]
     words = grade_words()
+    bar = _("succeeds at %(bar)s") % {"bar": score_in(line.bar, lang)}
     return mark_safe(
         '<header class="ins-grade-head">\n      <div>\n'
         f'        <h3><a href="{esc(path_to(objective.pk, "objective_detail"))}">'
@@ -337,7 +346,7 @@ def grade_head(line: Any) -> SafeString:
         f"{esc(objective.owner_name)}</span> "
         f'<span class="badge badge-{esc(objective.kind)}">{esc(objective.get_kind_display())}</span>'
         f' <span class="muted small">'
-        f"{esc(_('succeeds at %(bar)s') % {'bar': score_in(line.bar, lang)})}"
+        f"{esc(bar)}"
         "</span></p>\n"
         "      </div>\n"
         '      <div class="ins-grade-score">\n'
