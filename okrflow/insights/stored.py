@@ -280,8 +280,9 @@ KIND_PLACEHOLDER = "\x00kind"
 
 
 def top_and_first_of_kinds(risks: QuerySet[RiskSnapshot], count: int) -> RawSQL:
-    """Return `ids_of_all([risks[:count], *(risks.filter(kind=k)[:1] for k in RiskKind)])`,
-    the kinds' statement compiled once: they differ only by the kind's parameter."""
+    """Return the ids of the first `count` risks and of each kind's first as one subquery: a
+    UNION ALL of each, so that each keeps its own index scan (`pk IN (…) OR pk IN (…)` would
+    not). The kinds' statement is compiled once: they differ only by the kind's parameter."""
     first_sql, first_params = risks[:count].values_list("pk").query.sql_with_params()
     kind_sql, kind_params = (
         risks.filter(kind=KIND_PLACEHOLDER)[:1].values_list("pk").query.sql_with_params()
@@ -290,17 +291,6 @@ def top_and_first_of_kinds(risks: QuerySet[RiskSnapshot], count: int) -> RawSQL:
     for number, kind in enumerate(RiskKind, start=1):
         parts.append(f"SELECT * FROM ({kind_sql}) AS part_{number}")
         params.extend(kind.value if param == KIND_PLACEHOLDER else param for param in kind_params)
-    return RawSQL(" UNION ALL ".join(parts), params)
-
-
-def ids_of_all(querysets: list[QuerySet[Any]]) -> RawSQL:
-    """Return the ids of several short, ordered and sliced querysets as one subquery (a UNION
-    ALL of each, so that each keeps its own index scan: `pk IN (…) OR pk IN (…)` would not)."""
-    parts, params = [], []
-    for number, queryset in enumerate(querysets):
-        sql, found = queryset.values_list("pk").query.sql_with_params()
-        parts.append(f"SELECT * FROM ({sql}) AS part_{number}")
-        params.extend(found)
     return RawSQL(" UNION ALL ".join(parts), params)
 
 

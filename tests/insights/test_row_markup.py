@@ -9,11 +9,19 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.template import engines
 from django.utils import translation
 
+from okrflow.engine.risk import RiskKind
 from okrflow.insights.boards import HeatCell
 from okrflow.insights.charts import Sparkline
+from okrflow.insights.collect import visible_objectives
+from okrflow.insights.models import RiskSnapshot
+from okrflow.insights.snapshots import refresh_cycle
+from okrflow.insights.stored import top_and_first_of_kinds, viewer_scope
+from tests.conftest import World
+from tests.insights.test_snapshots import two_teams
 
 AWKWARD = "Win <the> \"market\" & 'more'"
 
@@ -229,3 +237,26 @@ def test_the_row_tags_draw_what_the_loops_drew(language: str) -> None:
             expected = draw(loop, lines=graded, **context)
             assert "&lt;" in expected or "&amp;" in expected
             assert draw(tag, lines=graded, **context) == expected, tag
+
+
+@pytest.mark.django_db
+def test_the_top_risks_subquery_selects_each_list_it_joins(world: World) -> None:
+    """`top_and_first_of_kinds` compiles the kinds' statement once and swaps the kind's
+    parameter: it selects exactly the first risks and each kind's first, as their querysets do."""
+    two_teams(world)
+    refresh = refresh_cycle(world.cycle)
+    for user, unit in [(world.admin.user, None), (world.member.user, world.company)]:
+        visible = visible_objectives(user, world.cycle)
+        scope = viewer_scope(world.cycle, refresh, visible.values("pk"), user, unit)
+        risks = scope.risks()
+        assert risks.exists()
+        for count in (1, 8):
+            expected = [*risks[:count].values_list("pk", flat=True)]
+            for kind in RiskKind:
+                expected += risks.filter(kind=kind.value)[:1].values_list("pk", flat=True)
+            found = RiskSnapshot.objects.filter(pk__in=top_and_first_of_kinds(risks, count))
+            assert sorted(found.values_list("pk", flat=True)) == sorted(set(expected))
+            with connection.cursor() as cursor:  # the UNION ALL itself: every list, no more
+                subquery = top_and_first_of_kinds(risks, count)
+                cursor.execute(subquery.sql, subquery.params)
+                assert sorted(pk for (pk,) in cursor.fetchall()) == sorted(expected)
