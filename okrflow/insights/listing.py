@@ -89,13 +89,30 @@ def live_rows(insights: CycleInsights) -> list[ObjectiveRow]:
     ]
 
 
+# What a list reads of a key result: its title and what `figures_of` measures it by.
+LISTED_FIELDS = (
+    "title",
+    "is_archived",
+    "shape",
+    "start_date",
+    "due_date",
+    "start_value",
+    "target_value",
+    "current_value",
+    "direction",
+    "relative_change",
+    "per_period",
+    "period",
+)
+
+
 def stored_rows(cycle: Cycle, snapshots: list[ObjectiveSnapshot]) -> list[ObjectiveRow] | None:
     """Return the rows of stored snapshots (with `objective` and its owners loaded), in their
     order, in two more queries; None when one of them was stored without its lines."""
     if any(snapshot.lines is None for snapshot in snapshots):
         return None
     ids = [line[0] for snapshot in snapshots for line in snapshot.lines]
-    key_results = KeyResult.objects.in_bulk(ids) if ids else {}
+    key_results = KeyResult.objects.only(*LISTED_FIELDS).in_bulk(ids) if ids else {}
     history: dict[int, list[tuple[datetime.date, Decimal]]] = value_history(ids) if ids else {}
     rows = []
     for snapshot in snapshots:

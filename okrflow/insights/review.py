@@ -21,7 +21,7 @@ from okrflow.insights import totals as totals_module
 from okrflow.insights.actions import grade_cycle
 from okrflow.insights.collect import owner_unit_id
 from okrflow.insights.models import CarryOver, KeyResultGrade, ObjectiveGrade, Reflection
-from okrflow.okrs.measure import LoadedObjectives, key_results_by_objective
+from okrflow.okrs.measure import FIGURE_FIELDS, LoadedObjectives, key_results_by_objective
 from okrflow.okrs.models import KeyResult, Objective
 from okrflow.org.models import OrgUnit
 
@@ -145,8 +145,13 @@ def review_objectives(
     for objective in objectives:
         objective._state.fields_cache["cycle"] = cycle
     scope: Any = ids if ids is not None else queryset.values("pk")
-    key_results = key_results_by_objective(scope)
+    key_results = key_results_by_objective(scope, REVIEW_FIELDS)
     return LoadedObjectives(objectives, key_results, {}, {})
+
+
+# What grading reads of a key result (its figures, weight and value) and what the review and its
+# reports show of it (title, and its values with their unit: `kr_value`).
+REVIEW_FIELDS = (*FIGURE_FIELDS, "title", "unit", "currency")
 
 
 def frozen_lines(cycle: Cycle, queryset: QuerySet[Objective]) -> dict[int, ObjectiveLine]:

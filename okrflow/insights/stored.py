@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
@@ -242,7 +242,13 @@ def totals_heat_map(scope: Scope, units: list[OrgUnit], max_depth: int, days: li
 
 
 def with_objects(risks: QuerySet[RiskSnapshot]) -> QuerySet[RiskSnapshot]:
-    return risks.select_related("objective", "key_result")
+    """Load the risks with the titles a list shows of their objective and key result (not
+    every column of both: a list of risks links to them by id and title)."""
+    return risks.select_related("objective", "key_result").only(
+        *(field.attname for field in RiskSnapshot._meta.concrete_fields),
+        "objective__title",
+        "key_result__title",
+    )
 
 
 def top_stored_risks(scope: Scope, count: int) -> list[RiskSnapshot]:
@@ -251,9 +257,10 @@ def top_stored_risks(scope: Scope, count: int) -> list[RiskSnapshot]:
     One query: the first risk of each kind and the first `count` of all, each an indexed
     subquery (`risk_kind_rank`, `risk_rank`) of at most `count` rows."""
     risks = scope.risks()
-    lists = [risks[:count], *(risks.filter(kind=kind.value)[:1] for kind in RiskKind)]
     found = list(
-        with_objects(RiskSnapshot.objects.filter(pk__in=ids_of_all(lists))).order_by("rank")
+        with_objects(
+            RiskSnapshot.objects.filter(pk__in=top_and_first_of_kinds(risks, count))
+        ).order_by("rank")
     )
     firsts: dict[str, RiskSnapshot] = {}
     for item in found:  # by rank: the first of its kind is the kind's most severe
@@ -268,40 +275,84 @@ def top_stored_risks(scope: Scope, count: int) -> list[RiskSnapshot]:
     return sorted(chosen[:count], key=lambda item: item.rank)
 
 
-def ids_of_all(querysets: list[QuerySet[Any]]) -> RawSQL:
-    """Return the ids of several short, ordered and sliced querysets as one subquery (a UNION
-    ALL of each, so that each keeps its own index scan: `pk IN (…) OR pk IN (…)` would not)."""
-    parts, params = [], []
-    for number, queryset in enumerate(querysets):
-        sql, found = queryset.values_list("pk").query.sql_with_params()
-        parts.append(f"SELECT * FROM ({sql}) AS part_{number}")
-        params.extend(found)
+# Stands for each kind in the one compiled statement of "the first risk of a kind".
+KIND_PLACEHOLDER = "\x00kind"
+
+
+def top_and_first_of_kinds(risks: QuerySet[RiskSnapshot], count: int) -> RawSQL:
+    """Return the ids of the first `count` risks and of each kind's first as one subquery: a
+    UNION ALL of each, so that each keeps its own index scan (`pk IN (…) OR pk IN (…)` would
+    not). The kinds' statement is compiled once: they differ only by the kind's parameter."""
+    first_sql, first_params = risks[:count].values_list("pk").query.sql_with_params()
+    kind_sql, kind_params = (
+        risks.filter(kind=KIND_PLACEHOLDER)[:1].values_list("pk").query.sql_with_params()
+    )
+    parts, params = [f"SELECT * FROM ({first_sql}) AS part_0"], list(first_params)
+    for number, kind in enumerate(RiskKind, start=1):
+        parts.append(f"SELECT * FROM ({kind_sql}) AS part_{number}")
+        params.extend(kind.value if param == KIND_PLACEHOLDER else param for param in kind_params)
     return RawSQL(" UNION ALL ".join(parts), params)
+
+
+class MapSnapshot(NamedTuple):
+    """What the alignment map shows of an objective's stored snapshot."""
+
+    status: str
+    progress: float
+    expected: float
+    outlook: str
+    forecast: float | None
+    map_order: int
+
+
+class MapObjective(NamedTuple):
+    """What the alignment map shows of an objective: its link, title and owner."""
+
+    pk: int
+    title: str
+    owner_name: str
 
 
 @dataclass
 class StoredMapRow:
     """One objective of the alignment map, as stored."""
 
-    snapshot: ObjectiveSnapshot
+    snapshot: MapSnapshot
+    objective: MapObjective
     depth: int
 
-    @property
-    def objective(self) -> Any:
-        return self.snapshot.objective
+
+MAP_COLUMNS = (
+    *MapSnapshot._fields,
+    "map_depth",
+    "objective_id",
+    "objective__title",
+    "objective__owner_person_id",
+    "objective__owner_unit_id",
+    "objective__owner_person__full_name",
+    "objective__owner_unit__name",
+    "objective__owner_project__name",
+)
 
 
 def stored_alignment_map(
     scope: Scope, max_depth: int, max_rows: int, after: int | None = None
 ) -> list[StoredMapRow]:
     """Return the top of the alignment map, parents first, at most `max_rows` objectives
-    (those after position `after` when given: the next rows)."""
+    (those after position `after` when given: the next rows).
+
+    Read as values, not as snapshots with their objectives and owners (a page of thirty
+    builds some 120 model instances otherwise); the owner is named as `Objective.owner_name`
+    names it."""
     rows = (
         scope.objectives()
         .filter(map_depth__lte=max_depth, **({} if after is None else {"map_order__gt": after}))
-        .select_related(
-            "objective__owner_person", "objective__owner_unit", "objective__owner_project"
-        )
-        .order_by("map_order")[:max_rows]
+        .order_by("map_order")
+        .values_list(*MAP_COLUMNS)[:max_rows]
     )
-    return [StoredMapRow(row, row.map_depth) for row in rows]
+    found = []
+    for row in rows:
+        depth, pk, title, person_id, unit_id, person, unit, project = row[6:]
+        owner = person if person_id else unit if unit_id else project
+        found.append(StoredMapRow(MapSnapshot(*row[:6]), MapObjective(pk, title, owner), depth))
+    return found

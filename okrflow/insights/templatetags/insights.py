@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape as html_escape
 from typing import Any
 
 from django import template
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from okrflow.engine.numbers import format_fixed
-from okrflow.front.templatetags.okrflow import kr_value, path_to, percent, status_label
+from okrflow.front.templatetags.okrflow import kr_value, path_to, percent, status_label, width
 from okrflow.insights.charts import Sparkline
 
 register = template.Library()
@@ -21,9 +22,14 @@ register = template.Library()
 @register.filter
 def score(value: Decimal | float | None) -> str:
     """Show a grade as 0.84 in English, 0,84 in Vietnamese."""
+    return score_in(value, (get_language() or "vi")[:2])
+
+
+def score_in(value: Decimal | float | None, lang: str) -> str:
+    """Show a grade in a language ("en", "vi"): `score` with the language looked up once."""
     if value is None:
         return "–"
-    return format_fixed(Decimal(str(value)), (get_language() or "vi")[:2], 2)
+    return format_fixed(Decimal(str(value)), lang, 2)
 
 
 @register.filter
@@ -108,72 +114,220 @@ def heat_cells(cells: list[Any], progress_word: str, pace_word: str, empty_word:
     return mark_safe("".join(drawn))
 
 
-@register.simple_tag
-def sparkline(line: Sparkline | None) -> SafeString:
-    """Draw a key result's sparkline (lists draw dozens: a tag, not an included template)."""
+def esc(value: Any) -> str:
+    """Escape a value as the templates' autoescaping does (`conditional_escape`), without its
+    lazy-string wrapper: the tags below draw hundreds of values a page."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html_escape(str(value))
+
+
+def sparkline_svg(line: Sparkline | None) -> str:
+    """Draw a key result's sparkline as HTML (empty without one)."""
     if line is None:
-        return mark_safe("")
-    return format_html(
-        '<svg class="ins-spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
-        ' aria-hidden="true"><polyline class="spark-pace" points="{pace}"/>'
-        '<polyline class="spark-line" points="{path}"/>'
-        '<circle cx="{x}" cy="{y}" r="2.5"/></svg>',
-        width=line.width,
-        height=line.height,
-        pace=line.pace_path,
-        path=line.path,
-        x=line.last_x,
-        y=line.last_y,
+        return ""
+    return (
+        f'<svg class="ins-spark" viewBox="0 0 {esc(line.width)} {esc(line.height)}" '
+        f'width="{esc(line.width)}" height="{esc(line.height)}" aria-hidden="true">'
+        f'<polyline class="spark-pace" points="{esc(line.pace_path)}"/>'
+        f'<polyline class="spark-line" points="{esc(line.path)}"/>'
+        f'<circle cx="{esc(line.last_x)}" cy="{esc(line.last_y)}" r="2.5"/></svg>'
     )
 
 
+@register.simple_tag
+def heat_rows(rows: list[Any], progress_word: str, pace_word: str, empty_word: str) -> SafeString:
+    """Draw the heat map's rows (`boards.HeatRow`): the unit with its link and number of key
+    results, its cells (`heat_cells`) and its forecast, one tag rather than a loop of tags."""
+    return mark_safe(
+        "".join(
+            f'\n    <tr>\n      <th scope="row" style="padding-left: {esc(indent(row.unit.depth))}">'
+            f'<a href="{esc(path_to(row.unit.pk, "insights:unit"))}">{esc(row.unit.name)}</a> '
+            f'<span class="ins-heat-n">{esc(row.key_results)}</span></th>\n'
+            f"      {heat_cells(row.cells, progress_word, pace_word, empty_word)}\n"
+            f'      <td class="ins-heat-forecast">{esc(percent(row.forecast))}</td>\n    </tr>\n  '
+            for row in rows
+        )
+    )
+
+
+@register.simple_tag
+def sparkline(line: Sparkline | None) -> SafeString:
+    """Draw a key result's sparkline (lists draw dozens: a tag, not an included template)."""
+    # Numbers and escaped point lists.
+    return mark_safe(sparkline_svg(line))
+
+
 NO_FORECAST = mark_safe("&nbsp;")
+
+
+def labels_of(function: Any, values: Any) -> dict[Any, str]:
+    """Translate each distinct value once (a list repeats a handful of statuses)."""
+    return {value: function(value) for value in set(values)}
 
 
 @register.simple_tag
 def key_result_items(rows: list[Any]) -> SafeString:
     """Draw a listed objective's key results (`listing.KeyResultRow`), each a list item with
     its sparkline: the unit and person pages list dozens, one tag rather than a loop of tags."""
-    return format_html_join(
-        "\n",
-        '<li><a class="ins-kr-link" href="{}">{}</a>\n{}\n<span class="ins-kr-progress">{}</span>'
-        '\n<span class="ins-kr-forecast">{}</span>\n'
-        '<span class="dot status-{}" title="{}"></span></li>',
-        (
-            (
-                path_to(row.key_result.pk, "insights:key_result"),
-                row.key_result.title,
-                sparkline(row.sparkline),
-                percent(row.progress),
-                NO_FORECAST if row.forecast is None else f"→ {percent(row.forecast)}",
-                row.status,
-                status_label(row.status),
-            )
-            for row in rows
-        ),
+    return mark_safe(key_result_html(rows, labels_of(status_label, (row.status for row in rows))))
+
+
+def key_result_html(rows: list[Any], statuses: dict[Any, str]) -> str:
+    """The items of `key_result_items`, every value escaped; `statuses` their labels."""
+    return "\n".join(
+        f'<li><a class="ins-kr-link" href="{esc(path_to(row.key_result.pk, "insights:key_result"))}">'
+        f"{esc(row.key_result.title)}</a>\n{sparkline_svg(row.sparkline)}\n"
+        f'<span class="ins-kr-progress">{esc(percent(row.progress))}</span>\n'
+        f'<span class="ins-kr-forecast">'
+        f"{NO_FORECAST if row.forecast is None else esc(f'→ {percent(row.forecast)}')}</span>\n"
+        f'<span class="dot status-{esc(row.status)}" title="{esc(statuses[row.status])}"></span></li>'
+        for row in rows
     )
+
+
+@register.simple_tag
+def objective_items(rows: list[Any]) -> SafeString:
+    """Draw the unit and person pages' listed objectives (`listing.ObjectiveRow`), each an
+    article with its figures and key results: one tag rather than some twenty nodes a row."""
+    forecast_word = esc(_("forecast"))
+    statuses = labels_of(
+        status_label,
+        [row.status for row in rows] + [kr.status for row in rows for kr in row.key_results],
+    )
+    outlooks = labels_of(outlook_label, (row.outlook for row in rows))
+    drawn = []
+    for row in rows:
+        objective = row.objective
+        status = esc(row.status)
+        drawn.append(
+            f'\n  <article class="ins-objective status-{status}">\n    <header>\n      <div>\n'
+            f'        <h3><a href="{esc(path_to(objective.pk, "objective_detail"))}">'
+            f"{esc(objective.title)}</a></h3>\n"
+            f'        <p class="meta"><span class="owner owner-{esc(objective.owner_kind)}">'
+            f"{esc(objective.owner_name)}</span> "
+            f'<span class="badge badge-{esc(objective.kind)}">{esc(objective.get_kind_display())}'
+            f"</span></p>\n      </div>\n"
+            f'      <div class="ins-objective-figures">\n'
+            f'        <span class="status-pill status-{status}">{esc(statuses[row.status])}</span>\n'
+            f'        <span class="ins-objective-percent">{esc(percent(row.progress))}</span>\n'
+            f'        <span class="ins-outlook outlook-{esc(row.outlook)}" '
+            f'title="{esc(outlooks[row.outlook])}">{forecast_word} {esc(percent(row.forecast))}'
+            f"</span>\n      </div>\n    </header>\n"
+            f'    <ul class="ins-kr-rows">\n      {key_result_html(row.key_results, statuses)}\n'
+            f"    </ul>\n  </article>\n  "
+        )
+    return mark_safe("".join(drawn))
+
+
+@register.simple_tag
+def alignment_map_items(rows: list[Any]) -> SafeString:
+    """Draw the company dashboard's alignment map rows (`stored.StoredMapRow`): thirty a page
+    and thirty more a "Show more", one tag rather than some fifteen nodes a row."""
+    forecast_word = esc(_("forecast"))
+    statuses = labels_of(status_label, (row.snapshot.status for row in rows))
+    outlooks = labels_of(outlook_label, (row.snapshot.outlook for row in rows))
+    drawn = []
+    for row in rows:
+        shown, objective = row.snapshot, row.objective
+        status = esc(shown.status)
+        drawn.append(
+            f'\n  <li class="ins-map-row status-{status}" style="--depth: {esc(row.depth)}">\n'
+            f'    <span class="dot status-{status}" title="{esc(statuses[shown.status])}"></span>\n'
+            f'    <span class="ins-map-title"><a href="{esc(path_to(objective.pk, "objective_detail"))}">'
+            f'{esc(objective.title)}</a><span class="ins-map-owner">{esc(objective.owner_name)}'
+            f"</span></span>\n"
+            f'    <span class="ins-map-progress"><span class="bar bar-small">'
+            f'<span class="bar-fill" style="width: {esc(width(shown.progress))}"></span>'
+            f'<span class="bar-expected" style="left: {esc(width(shown.expected))}"></span></span>'
+            f'<span class="ins-map-percent">{esc(percent(shown.progress))}</span></span>\n'
+            f'    <span class="ins-outlook outlook-{esc(shown.outlook)}" '
+            f'title="{esc(outlooks[shown.outlook])}">{forecast_word} {esc(percent(shown.forecast))}'
+            f"</span>\n  </li>\n  "
+        )
+    return mark_safe("".join(drawn))
+
+
+@register.simple_tag
+def risk_items(rows: list[Any]) -> SafeString:
+    """Draw a list of worded risks (`boards.RiskRow`): a person's page lists up to a hundred,
+    one tag rather than some twenty nodes a row."""
+    drawn = []
+    for row in rows:
+        item, risk = row.item, row.item.risk
+        severity, kind = esc(risk.severity), esc(risk.kind)
+        if item.key_result:
+            title = (
+                f'<a href="{esc(path_to(item.key_result.pk, "insights:key_result"))}">'
+                f"{esc(item.key_result.title)}</a>\n"
+                f'      <span class="ins-risk-parent">{esc(item.objective.title)}</span>\n      '
+            )
+        else:
+            title = (
+                f'<a href="{esc(path_to(item.objective.pk, "objective_detail"))}">'
+                f"{esc(item.objective.title)}</a>"
+            )
+        drawn.append(
+            f'\n  <li class="ins-risk severity-{severity} kind-{kind}">\n'
+            f'    <div class="ins-risk-head">\n'
+            f'      <span class="ins-severity severity-{severity}">{esc(row.severity_label)}</span>\n'
+            f'      <span class="ins-kind kind-{kind}">{esc(row.kind_label)}</span>\n'
+            f'      <span class="ins-owner">{esc(item.owner_name)}</span>\n'
+            f"    </div>\n"
+            f'    <p class="ins-risk-title">\n      {title}\n    </p>\n'
+            f'    <p class="ins-evidence">{esc(row.evidence)}</p>\n'
+            f'    <p class="ins-suggestion"><span aria-hidden="true">→</span> '
+            f"{esc(row.suggestion)}</p>\n  </li>\n  "
+        )
+    return mark_safe("".join(drawn))
 
 
 @register.simple_tag
 def graded_key_results(lines: list[Any]) -> SafeString:
     """Draw the review's table rows of an objective's graded key results (`KeyResultLine`):
     a page of twenty objectives has some eighty, one tag rather than a loop of tags."""
-    return format_html_join(
-        "",
-        '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
-        '<td><span class="ins-score-small band-{}">{}</span></td></tr>',
-        (
-            (
-                path_to(line.key_result.pk, "insights:key_result"),
-                line.key_result.title,
-                kr_value(line.key_result, line.final_value),
-                kr_value(line.key_result, line.target),
-                line.band,
-                score(line.score),
-            )
-            for line in lines
-        ),
+    return mark_safe(graded_rows(lines, (get_language() or "vi")[:2]))
+
+
+def graded_rows(lines: list[Any], lang: str) -> str:
+    """The rows of `graded_key_results`, every value escaped, scores shown in `lang`."""
+    return "".join(
+        f'<tr><td><a href="{esc(path_to(line.key_result.pk, "insights:key_result"))}">'
+        f"{esc(line.key_result.title)}</a></td>"
+        f"<td>{esc(kr_value(line.key_result, line.final_value))}</td>"
+        f"<td>{esc(kr_value(line.key_result, line.target))}</td>"
+        f'<td><span class="ins-score-small band-{esc(line.band)}">{esc(score_in(line.score, lang))}'
+        f"</span></td></tr>"
+        for line in lines
     )
+
+
+# A review header's fixed words, by language: translated once, not twenty times a page.
+_grade_words: dict[str, dict[str, str]] = {}
+
+
+def grade_words() -> dict[str, str]:
+    language = get_language() or "vi"
+    words = _grade_words.get(language)
+    if words is None:
+        # Translated outside the f-strings: `makemessages` reads no call inside one.
+        success, not_reached = esc(_("Success")), esc(_("Not reached"))
+        key_result, final, target, score_word = (
+            esc(_("Key result")),
+            esc(_("Final")),
+            esc(_("Target")),
+            esc(_("Score")),
+        )
+        words = _grade_words[language] = {
+            "success": success,
+            "not reached": not_reached,
+            "head": (
+                f'      <thead><tr><th scope="col">{key_result}</th>'
+                f'<th scope="col">{final}</th><th scope="col">{target}</th>'
+                f'<th scope="col">{score_word}</th></tr></thead>\n'
+            ),
+        }
+    return words
 
 
 @register.simple_tag
@@ -181,34 +335,27 @@ def grade_head(line: Any) -> SafeString:
     """Draw a review line's header (title, owner, kind, bar, score, success) and its key
     results' table: a page of twenty objectives, one tag each rather than some thirty nodes."""
     objective = line.objective
-    return format_html(
+    lang = (get_language() or "vi")[:2]
+    words = grade_words()
+    bar = _("succeeds at %(bar)s") % {"bar": score_in(line.bar, lang)}
+    return mark_safe(
         '<header class="ins-grade-head">\n      <div>\n'
-        '        <h3><a href="{}">{}</a></h3>\n'
-        '        <p class="meta"><span class="owner owner-{}">{}</span> '
-        '<span class="badge badge-{}">{}</span> <span class="muted small">{}</span></p>\n'
+        f'        <h3><a href="{esc(path_to(objective.pk, "objective_detail"))}">'
+        f"{esc(objective.title)}</a></h3>\n"
+        f'        <p class="meta"><span class="owner owner-{esc(objective.owner_kind)}">'
+        f"{esc(objective.owner_name)}</span> "
+        f'<span class="badge badge-{esc(objective.kind)}">{esc(objective.get_kind_display())}</span>'
+        f' <span class="muted small">'
+        f"{esc(bar)}"
+        "</span></p>\n"
         "      </div>\n"
         '      <div class="ins-grade-score">\n'
-        '        <span class="ins-score band-{}">{}</span>\n'
-        '        <span class="ins-success {}">{}</span>\n'
+        f'        <span class="ins-score band-{esc(line.band)}">{esc(score_in(line.score, lang))}'
+        "</span>\n"
+        f'        <span class="ins-success {"yes" if line.success else "no"}">'
+        f"{words['success'] if line.success else words['not reached']}</span>\n"
         "      </div>\n    </header>\n"
         '    <table class="ins-table ins-table-compact">\n'
-        '      <thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
-        '<th scope="col">{}</th></tr></thead>\n'
-        "      <tbody>{}</tbody>\n    </table>",
-        path_to(objective.pk, "objective_detail"),
-        objective.title,
-        objective.owner_kind,
-        objective.owner_name,
-        objective.kind,
-        objective.get_kind_display(),
-        _("succeeds at %(bar)s") % {"bar": score(line.bar)},
-        line.band,
-        score(line.score),
-        "yes" if line.success else "no",
-        _("Success") if line.success else _("Not reached"),
-        _("Key result"),
-        _("Final"),
-        _("Target"),
-        _("Score"),
-        graded_key_results(line.key_results),
+        f"{words['head']}"
+        f"      <tbody>{graded_rows(line.key_results, lang)}</tbody>\n    </table>"
     )

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from okrflow.cycles.models import Cycle
 from okrflow.front.cycle_choice import chosen_cycle
@@ -80,10 +81,32 @@ def stored_page(
     refresh = stored_insights(cycle)
     if refresh is None:
         return render(request, template, {"cycle": cycle, "not_ready": True, **(extra or {})})
-    objective_ids = narrow(visible_objectives(request.user, cycle)).values("pk")
     if totals:
-        return viewer_scope(cycle, refresh, objective_ids, request.user, unit)
-    return Scope(cycle, refresh, objective_ids)
+        # The stored totals and the viewer's rows answer for most of such a page: the
+        # objectives in view are only built as a subquery if something asks for them.
+        lazy_ids: Any = SimpleLazyObject(
+            lambda: narrow(visible_objectives(request.user, cycle)).values("pk")
+        )
+        return viewer_scope(cycle, refresh, lazy_ids, request.user, unit)
+    return Scope(cycle, refresh, narrow(visible_objectives(request.user, cycle)).values("pk"))
+
+
+LISTED_OWNERS = ("objective__owner_person", "objective__owner_unit", "objective__owner_project")
+# What a list shows of a snapshot and its objective (`listing.stored_rows`, the
+# `objective_items` tag): not the objective's description nor the snapshot's other figures.
+LISTED_FIELDS = (
+    "status",
+    "progress",
+    "forecast",
+    "outlook",
+    "lines",
+    "objective__title",
+    "objective__kind",
+    "objective__owner_person__full_name",
+    "objective__owner_unit__name",
+    "objective__owner_project__name",
+    *LISTED_OWNERS,
+)
 
 
 def listed_objectives(scope: Scope, count: int) -> list[ObjectiveRow]:
@@ -94,16 +117,12 @@ def listed_objectives(scope: Scope, count: int) -> list[ObjectiveRow]:
     snapshot rows' index (never by sorting every objective in view); with a short list of ids,
     the first by position. Listed live when a snapshot is missing or older than its lines.
     """
-    owners = ("objective__owner_person", "objective__owner_unit", "objective__owner_project")
+    listed = scope.objectives().select_related(*LISTED_OWNERS).only(*LISTED_FIELDS)
     if scope.viewer is not None:
-        snapshots = list(scope.objectives().select_related(*owners).order_by("map_order")[:count])
+        snapshots = list(listed.order_by("map_order")[:count])
         wanted = len(snapshots)
     else:
-        snapshots = list(
-            scope.objectives()
-            .select_related(*owners)
-            .order_by("objective__position", "objective_id")[:count]
-        )
+        snapshots = list(listed.order_by("objective__position", "objective_id")[:count])
         wanted = min(count, len(scope.objective_ids))
     rows = stored_rows(scope.cycle, snapshots) if len(snapshots) == wanted else None
     if rows is not None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -49,15 +53,18 @@ def review(request: HttpRequest, cycle_id: int) -> HttpResponse:
     require_member(request)
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     access = access_for(request.user)
-    visible = visible_objectives(request.user, cycle)
+    # What the reader may see of the cycle, built only when asked for: a large cycle's stored
+    # review reads the totals and one page of ids instead.
+    visible = cache(lambda: visible_objectives(request.user, cycle))
     scope = None
     stored = None
     if not cycle.is_closed:
         refresh = stored_insights(cycle)
         if refresh is not None:
-            scope = viewer_scope(cycle, refresh, visible.values("pk"), request.user)
+            lazy_ids: Any = SimpleLazyObject(lambda: visible().values("pk"))
+            scope = viewer_scope(cycle, refresh, lazy_ids, request.user)
             stored = stored_review(scope)
-    totals = stored or review_totals(cycle, visible)
+    totals = stored or review_totals(cycle, visible())
     context = {
         "cycle": cycle,
         "can_close": access.is_admin and cycle.state == CycleState.ACTIVE,
@@ -71,7 +78,7 @@ def review(request: HttpRequest, cycle_id: int) -> HttpResponse:
         return render(request, "insights/review.html", {**context, "not_ready": True})
     page = None
     chosen = None
-    shown = visible
+    shown = None
     if totals.objectives > REVIEW_LINES_LIMIT:
         wanted = request.GET.get("section", "")
         chosen = next((s for s in totals.sections if s.key == wanted), totals.sections[0])
@@ -93,7 +100,9 @@ def review(request: HttpRequest, cycle_id: int) -> HttpResponse:
             .values_list("pk", flat=True)
         )
         shown = Objective.objects.filter(pk__in=ids).order_by("position", "id")
-    data = build_review(cycle, shown, ids if page is not None else None)
+    data = build_review(
+        cycle, visible() if shown is None else shown, ids if page is not None else None
+    )
     editable = {
         line.objective.pk for line in data.lines if access.can_edit_objective(line.objective)
     }
