@@ -186,6 +186,15 @@ def key_result_html(rows: list[Any], statuses: dict[Any, str]) -> str:
     )
 
 
+def outlook_html(outlook: str, labels: dict[Any, str], forecast_word: str, forecast: Any) -> str:
+    """An objective's outlook and forecast (`labels`: the outlooks' words; the word "forecast"
+    already escaped)."""
+    return (
+        f'<span class="ins-outlook outlook-{esc(outlook)}" title="{esc(labels[outlook])}">'
+        f"{forecast_word} {esc(percent(forecast))}</span>"
+    )
+
+
 @register.simple_tag
 def objective_items(rows: list[Any]) -> SafeString:
     """Draw the unit and person pages' listed objectives (`listing.ObjectiveRow`), each an
@@ -211,9 +220,8 @@ def objective_items(rows: list[Any]) -> SafeString:
             f'      <div class="ins-objective-figures">\n'
             f'        <span class="status-pill status-{status}">{esc(statuses[row.status])}</span>\n'
             f'        <span class="ins-objective-percent">{esc(percent(row.progress))}</span>\n'
-            f'        <span class="ins-outlook outlook-{esc(row.outlook)}" '
-            f'title="{esc(outlooks[row.outlook])}">{forecast_word} {esc(percent(row.forecast))}'
-            f"</span>\n      </div>\n    </header>\n"
+            f"        {outlook_html(row.outlook, outlooks, forecast_word, row.forecast)}"
+            f"\n      </div>\n    </header>\n"
             f'    <ul class="ins-kr-rows">\n      {key_result_html(row.key_results, statuses)}\n'
             f"    </ul>\n  </article>\n  "
         )
@@ -241,9 +249,8 @@ def alignment_map_items(rows: list[Any]) -> SafeString:
             f'<span class="bar-fill" style="width: {esc(width(shown.progress))}"></span>'
             f'<span class="bar-expected" style="left: {esc(width(shown.expected))}"></span></span>'
             f'<span class="ins-map-percent">{esc(percent(shown.progress))}</span></span>\n'
-            f'    <span class="ins-outlook outlook-{esc(shown.outlook)}" '
-            f'title="{esc(outlooks[shown.outlook])}">{forecast_word} {esc(percent(shown.forecast))}'
-            f"</span>\n  </li>\n  "
+            f"    {outlook_html(shown.outlook, outlooks, forecast_word, shown.forecast)}"
+            f"\n  </li>\n  "
         )
     return mark_safe("".join(drawn))
 
