@@ -9,9 +9,10 @@ is decided when the statement is compiled, for the database the query runs on.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, Lookup, Q
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -54,3 +55,16 @@ def among(field: str, ids: Collection[int] | Any) -> Q | AnyOf:
     ):
         return AnyOf(F(field), ids)
     return Q(**{f"{field}__in": ids})
+
+
+def pieces(ids: Iterable[int], size: int = 5000) -> Iterator[list[int]]:
+    """The ids, sorted, in lists one `among` filter takes: all at once on PostgreSQL (one array
+    parameter, however long), `size` at a time elsewhere (SQLite caps a statement's
+    parameters). Which is decided by the default connection's database, where the callers'
+    queries run."""
+    ordered = sorted(ids)
+    if connection.vendor != "postgresql":
+        for start in range(0, len(ordered), size):
+            yield ordered[start : start + size]
+    elif ordered:
+        yield ordered

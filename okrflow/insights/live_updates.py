@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from okrflow.audit.models import AuditEntry
-from okrflow.listed import among
+from okrflow.listed import among, pieces
 
 logger = logging.getLogger(__name__)
 # Changes to these move objectives between units or change every figure: recompute everything.
@@ -230,21 +230,6 @@ def objectives_touched(changes: Changes | list[AuditEntry]) -> set[int]:
         waiting |= objectives_waiting(set(chunk), [])
     found |= waiting
     return found
-
-
-def chunked(ids: list[int], size: int = 5000) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def pieces(ids: Iterable[int]) -> Iterator[list[int]]:
-    """The ids, sorted, in lists one `among` filter takes: all at once on PostgreSQL (one array
-    parameter, however long), 5,000 at a time elsewhere (SQLite caps a statement's parameters)."""
-    ordered = sorted(ids)
-    if connection.vendor != "postgresql":
-        yield from chunked(ordered)
-    elif ordered:
-        yield ordered
 
 
 def with_ancestors(objective_ids: set[int]) -> set[int]:

@@ -61,7 +61,7 @@ from okrflow.insights.models import (
 from okrflow.insights.risks import RiskItem, find_risks
 from okrflow.insights.totals import bucket_of
 from okrflow.library.bulk_insert import write_tuples
-from okrflow.listed import among
+from okrflow.listed import among, pieces
 from okrflow.okrs.models import (
     Alignment,
     Initiative,
@@ -620,8 +620,8 @@ class Rows:
         # (after 1,000 check-ins of this week, every one of the 12,000 cells of the 2,000
         # objectives did). Those rows stay; only the others are deleted and written.
         stale, fresh = changed_cells(stored, self.cells)
-        for start in range(0, len(stale), totals.CHUNK):
-            HeatSnapshot.objects.filter(among("pk", stale[start : start + totals.CHUNK])).delete()
+        for piece in pieces(stale, totals.CHUNK):
+            HeatSnapshot.objects.filter(among("pk", piece)).delete()
         for model in (ObjectiveSnapshot, RiskSnapshot):
             model.objects.filter(among("objective_id", objective_ids), cycle=cycle).delete()
         write_rows(ObjectiveSnapshot, self.objectives)

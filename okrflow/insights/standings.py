@@ -25,13 +25,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import connections, router
 from django.db.models import Q
 
 from okrflow.cycles.models import Cycle
 from okrflow.insights import totals
 from okrflow.insights.models import CheckinStanding, InsightTotal
-from okrflow.library.bulk_insert import copy_in, insert
+from okrflow.library.bulk_insert import insert
 from okrflow.listed import among
 from okrflow.org.models import OrgUnit, Person
 
@@ -176,14 +175,9 @@ def compute_standings(
 
 
 def write_standings(standings: list[CheckinStanding]) -> None:
-    """Store new standings (nothing reads their ids back): by COPY on PostgreSQL, where 500
-    rows a multi-row INSERT were 3,000 parameters for the driver to format and the server to
-    parse; else by multi-row inserts."""
-    alias = router.db_for_write(CheckinStanding)
-    if connections[alias].vendor == "postgresql":
-        copy_in(CheckinStanding, standings, connections[alias], alias, 5000, ids=False)
-    else:
-        insert(CheckinStanding, standings, 500)
+    """Store new standings (nothing reads their ids back): by COPY on PostgreSQL, else by
+    multi-row inserts."""
+    insert(CheckinStanding, standings, 500, ids=False, copy_batch=5000)
 
 
 def spread(standings: Iterable[CheckinStanding], tree: totals.Tree) -> Iterator[Any]:
