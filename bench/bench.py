@@ -15,7 +15,8 @@ kept database already holds it), `okrflow refresh-insights`, then the measuremen
 - check-in submission: the POST of a member's 8 key results (median over different people),
   as it is and without the in-request refresh of a large cycle's stored insights;
 - with --load (PostgreSQL, sessions in Redis as in the scaled shape): gunicorn with --workers
-  sync workers and --writers concurrent writers submitting --checkins check-ins over HTTP →
+  sync workers and --writers concurrent writers submitting --checkins check-ins over HTTP
+  (after --warm-checkins of other people, not counted in the rate) →
   check-ins/s, p50, p95, errors, whether every write is in the database, each worker's RSS
   after the load, the CPU the workers and their database backends used per check-in, and the
   database sessions' states sampled from pg_stat_activity (lock waits, idle in transaction);
@@ -573,10 +574,14 @@ def measure_load(
     profile: str = "",
     floor: bool = True,
     modes: list[str] | None = None,
+    warm: int = 0,
 ) -> None:
-    """Floor under load with and without persistent connections, then concurrent check-ins."""
+    """Floor under load with and without persistent connections, then concurrent check-ins:
+    each shape on its share of `checkins`, after `warm` check-ins of other people that are
+    checked like the others but not counted in the rate."""
     csrf = secrets.token_hex(16)  # 32 characters: Django takes it as the unmasked secret
-    pairs = free_pairs(cycle, checkins)
+    modes = modes or list(LOAD_MODES)
+    pairs = free_pairs(cycle, checkins + warm * len(modes))
     cookies = {person.pk: session_cookie(person.user) for person, _, _ in pairs}
 
     def headers(person_pk: int, form: bool = False) -> dict[str, str]:
@@ -609,7 +614,6 @@ def measure_load(
             errors=len(errors),
         )
 
-    modes = modes or list(LOAD_MODES)
     share = len(pairs) // len(modes)
     for number, mode in enumerate(modes):
         batch = pairs[number * share : (number + 1) * share]
@@ -630,6 +634,7 @@ def measure_load(
                 LOAD_MODES[mode],
                 profile=profile and str(Path(profile) / mode),
                 broker=broker,
+                warm=warm,
             )
         finally:
             if broker:
@@ -663,8 +668,14 @@ def load_checkins(
     label: str,
     profile: str = "",
     broker: str = "",
+    warm: int = 0,
 ) -> None:
     """Submit the pairs' check-ins over HTTP with `writers` clients; check every write.
+
+    The first `warm` check-ins go in before the measured ones and are not counted in the rate
+    (their errors are): a worker's first submissions compile templates and statements, and
+    psycopg prepares a statement on a connection from its fifth run, so in a short run the
+    workers' start weighed on the rate (a quiet 300-check-in run: 85–99/s; 1,500: 162/s).
 
     Meanwhile the database's sessions are sampled (`pg_stat_activity`): how often a backend of
     this database was busy, waiting on a lock, or idle inside a transaction; with `profile`,
@@ -681,13 +692,16 @@ def load_checkins(
     sampler = ActivitySampler()
     try:
         # Warm every worker (its connection, templates, caches) on pages that write nothing.
-        warm = [("GET", "/checkins/", headers(person.pk), None) for person, _, _ in pairs]
-        run_clients(server.port, warm[: workers * 4], writers)
+        pages = [("GET", "/checkins/", headers(person.pk), None) for person, _, _ in pairs]
+        run_clients(server.port, pages[: workers * 4], writers)
+        warmed, warm_errors, _ = run_clients(server.port, jobs[:warm], writers)
+        jobs = jobs[warm:]
         cpu_before = server.worker_cpu_seconds()
         sampler.start()
         time.sleep(0.1)  # the sampler has seen the workers' (persistent) backends
         database_before = sampler.backends_cpu_seconds()
         latencies, errors, wall = run_clients(server.port, jobs, writers)
+        errors = warm_errors + errors
         sampler.stop()
         cpu = server.worker_cpu_seconds() - cpu_before
         database_cpu = sampler.backends_cpu_seconds() - database_before
@@ -716,13 +730,14 @@ def load_checkins(
         floor_p95,
         None,
         checkins=len(jobs),
+        warm_checkins=warm,
         checkins_per_s=round(len(latencies) / wall, 1),
         p50_ms=round(percentile(latencies, 0.5), 1),
         p95_ms=round(percentile(latencies, 0.95), 1),
         errors=len(errors),
         first_errors=errors[:3],
         # Every answered submission is in the database, with a value row for each key result.
-        all_written=len(stored) == len(latencies)
+        all_written=len(stored) == len(warmed) + len(latencies)
         and values == sum(wanted[pair] for pair in stored),
         worker_rss_mb=rss,
         load_average=round(os.getloadavg()[0], 1),
@@ -874,6 +889,7 @@ def run_one(database: str, people: int, args: argparse.Namespace) -> list[dict[s
                 "profile": str(Path(args.profile).resolve()) if args.profile else "",
                 "floor": not args.no_floor_load,
                 "modes": args.load_modes,
+                "warm": args.warm_checkins,
             }
             if args.load
             else None
@@ -1010,6 +1026,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for --load")
     parser.add_argument("--writers", type=int, default=20, help="concurrent clients for --load")
     parser.add_argument("--checkins", type=int, default=600, help="check-ins the load submits")
+    parser.add_argument(
+        "--warm-checkins",
+        type=int,
+        default=100,
+        help="with --load: check-ins each shape submits first, before its measured ones (the "
+        "workers' first requests compile templates and prepare statements); 0 measures from "
+        "a cold start",
+    )
     parser.add_argument(
         "--database-name",
         help="keep the database and reuse it next time (PostgreSQL: its name; SQLite: a file "
