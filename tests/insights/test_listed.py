@@ -77,6 +77,9 @@ def test_the_fingerprint_reads_the_cycles_key_results_once(world: World, today) 
     # Its key results: once for theirs, once below the initiatives'; objectives: once each.
     assert sql.count('FROM "okrs_keyresult"') == 2
     assert sql.count('FROM "okrs_objective"') == 3
+    # The append-only value history by its newest id alone: never a count of every value.
+    assert 'SELECT MAX(id) FROM "okrs_keyresultvalue"' in sql
+    assert 'COUNT(*) FROM "okrs_keyresultvalue"' not in sql
     # Still moved by what it describes.
     record_key_result_value(None, okrs["visits"], value=Decimal("71"), measured_on=today)
     assert fingerprint(world.cycle, today) != first

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from okrflow.insights.models import InsightTotal, ObjectiveSnapshot
+from okrflow.insights.models import InsightTotal, ObjectiveSnapshot, RiskSnapshot
 from okrflow.insights.snapshots import refresh_cycle
 from okrflow.org.actions import create_unit
 from tests.conftest import PASSWORD, World
@@ -52,8 +52,12 @@ def test_refresh_insights_recomputes_only_what_changed_since_the_last_run(
     assert result["recomputed"] == 1 and result["objectives"] == 3
     marketing = ObjectiveSnapshot.objects.get(objective=okrs["marketing"])
     assert marketing.progress == pytest.approx(0.60)
+    # Its risks counted from the totals, as many as the stored rows.
+    risks = RiskSnapshot.objects.filter(cycle=world.cycle).count()
+    assert risks and result["risks"] == risks
     incremental = total_rows(world)
-    assert refresh("--full")["recomputed"] == 3
+    full = refresh("--full")
+    assert full["recomputed"] == 3 and full["risks"] == risks
     assert total_rows(world) == incremental
 
     create_unit(None, name="Support", parent=world.company)  # the org chart moved

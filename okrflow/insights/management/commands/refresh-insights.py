@@ -30,6 +30,15 @@ def cycles_to_refresh(name: str | None) -> list[Cycle]:
     return list(Cycle.objects.filter(~Q(state="closed") | waiting).order_by("start_date", "id"))
 
 
+def stored_risks(cycle: Cycle, refresh: InsightRefresh) -> int:
+    """Return how many risks the cycle has stored: as the incremental refresh counted them
+    from the totals, else by counting the rows."""
+    counted = getattr(refresh, "risks", None)
+    if counted is not None:
+        return int(counted)
+    return RiskSnapshot.objects.filter(cycle=cycle).count()
+
+
 class Command(BaseCommand):
     help = (
         "Compute the insights dashboards' figures (status, forecasts, heat map, risks, totals) and "
@@ -73,7 +82,7 @@ class Command(BaseCommand):
                     "figures_as_of": refresh.computed_on.isoformat(),
                     "objectives": refresh.objectives,
                     "key_results": refresh.key_results,
-                    "risks": RiskSnapshot.objects.filter(cycle=cycle).count(),
+                    "risks": stored_risks(cycle, refresh),
                     "recomputed": getattr(refresh, "recomputed", refresh.objectives),
                     "seconds": refresh.seconds,
                 }
