@@ -62,18 +62,24 @@ def computed_in_workers(
     work: Callable[[Task], Result], tasks: Sequence[Task], processes: int
 ) -> Iterator[Iterator[Result]]:
     """Yield `work(task)` of every task, in the tasks' order, computed by up to `processes`
-    forked workers that read the caller's transaction's snapshot (PostgreSQL, at least two
-    processes and two tasks; else computed here, one after the other, as they are read).
+    forked workers that read the caller's transaction's snapshot; else computed here, one after
+    the other, as they are read.
 
-    The workers start at once: the caller may write meanwhile (its writes stay invisible to
-    them). `work` must only read: the workers' transactions are read-only. Leaving the block
-    waits for every worker to end; a task not yet started when the block fails is cancelled.
+    Workers need PostgreSQL, two processes and two tasks, and a transaction begun by the caller
+    (one atomic block): what it wrote is invisible to them, so `work` must not read what the
+    caller wrote, and an outer transaction (a test's, a caller's) may have written what `work`
+    reads. The workers start at once: the caller may write meanwhile. `work` must only read:
+    the workers' transactions are read-only. Leaving the block waits for every worker to end;
+    a task not yet started when the block fails is cancelled.
     """
-    if processes < 2 or len(tasks) < 2 or connection.vendor != "postgresql":
+    if (
+        processes < 2
+        or len(tasks) < 2
+        or connection.vendor != "postgresql"
+        or len(connection.atomic_blocks) != 1
+    ):
         yield map(work, tasks)
         return
-    if not connection.in_atomic_block:
-        raise RuntimeError("workers share the snapshot of a transaction: call inside one")
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_export_snapshot()")
         (snapshot,) = cursor.fetchone()

@@ -130,3 +130,16 @@ def test_a_failing_worker_fails_the_refresh_and_keeps_the_previous_figures(
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.django_db  # inside the test's transaction, which never commits
+def test_a_refresh_inside_an_outer_transaction_computes_in_its_own_process(
+    today: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers could not see what the surrounding transaction wrote (here the whole
+    organisation): the refresh then computes every chunk itself, as with one process."""
+    monkeypatch.setattr(totals, "CHUNK", 7)
+    cycle = synthetic_cycle(today)
+    refresh = refresh_cycle(cycle, processes=2)
+    assert refresh.objectives > 3 * totals.CHUNK
+    assert ObjectiveSnapshot.objects.filter(cycle=cycle).count() == refresh.objectives
