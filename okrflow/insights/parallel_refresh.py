@@ -23,8 +23,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing.util import Finalize
 from typing import Any, TypeVar
@@ -37,6 +38,7 @@ Task = TypeVar("Task")
 Result = TypeVar("Result")
 
 MOST_PROCESSES = 8  # the default's cap: each worker holds a connection and a chunk's objects
+AHEAD = 2  # tasks submitted per process and not yet read: enough to keep each one busy
 
 # What a forked worker inherits from the parent and must keep: the function to run, and the
 # parent's connection wrappers (see `start_worker`).
@@ -92,12 +94,23 @@ def computed_in_workers(
         initargs=(snapshot,),
     )
     try:
-        futures = [executor.submit(run_task, task) for task in tasks]
-        yield (future.result() for future in futures)
+        yield in_order(executor, tasks, AHEAD * processes)
     finally:
         # The running tasks finish (a chunk each), the others are dropped; every worker ends.
         executor.shutdown(wait=True, cancel_futures=True)
         _work = None
+
+
+def in_order(executor: Executor, tasks: Sequence[Task], ahead: int) -> Iterator[Any]:
+    """Yield the tasks' results in their order, keeping at most `ahead` of them submitted and
+    not yet read: results wait in memory for the caller, however much faster the workers are."""
+    waiting: deque[Future[Any]] = deque()
+    for task in tasks:
+        if len(waiting) >= ahead:
+            yield waiting.popleft().result()
+        waiting.append(executor.submit(run_task, task))
+    while waiting:
+        yield waiting.popleft().result()
 
 
 def start_worker(snapshot: str) -> None:
