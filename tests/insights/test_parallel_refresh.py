@@ -7,6 +7,7 @@ whatever it is asked: the same comparison then checks that fallback.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 from types import SimpleNamespace
@@ -143,3 +144,32 @@ def test_a_refresh_inside_an_outer_transaction_computes_in_its_own_process(
     refresh = refresh_cycle(cycle, processes=2)
     assert refresh.objectives > 3 * totals.CHUNK
     assert ObjectiveSnapshot.objects.filter(cycle=cycle).count() == refresh.objectives
+
+
+def test_the_command_takes_its_processes_from_the_setting_or_its_option(
+    today: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from django.core.management import call_command
+
+    from okrflow.insights.parallel_refresh import MOST_PROCESSES, refresh_processes
+
+    monkeypatch.setattr(totals, "CHUNK", 7)
+    cycle = synthetic_cycle(today)
+    refresh_cycle(cycle, processes=1)
+
+    def command_queries(*options: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            call_command("refresh-insights", "--full", *options, stdout=io.StringIO())
+        return len(queries)
+
+    settings.OKRFLOW_REFRESH_PROCESSES = 2
+    assert refresh_processes() == 2
+    by_setting, serial = command_queries(), command_queries("--processes", "1")
+    settings.OKRFLOW_REFRESH_PROCESSES = 1
+    by_option = command_queries("--processes", "2")
+    if connection.vendor == "postgresql":
+        assert by_setting < serial / 2 and by_option < serial / 2
+    else:
+        assert by_setting == serial == by_option
+    settings.OKRFLOW_REFRESH_PROCESSES = 0  # the default: the CPUs, at most MOST_PROCESSES
+    assert 1 <= refresh_processes() <= min(os.cpu_count() or 1, MOST_PROCESSES)
