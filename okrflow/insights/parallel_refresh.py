@@ -102,13 +102,20 @@ def computed_in_workers(
 
 
 def in_order(executor: Executor, tasks: Sequence[Task], ahead: int) -> Iterator[Any]:
-    """Yield the tasks' results in their order, keeping at most `ahead` of them submitted and
-    not yet read: results wait in memory for the caller, however much faster the workers are."""
-    waiting: deque[Future[Any]] = deque()
-    for task in tasks:
-        if len(waiting) >= ahead:
-            yield waiting.popleft().result()
+    """Return the tasks' results in their order, keeping at most `ahead` of them submitted and
+    not yet read (results wait in memory for the caller, however much faster the workers are).
+    The first ones are submitted at once: the workers start while the caller goes on."""
+    waiting: deque[Future[Any]] = deque(executor.submit(run_task, task) for task in tasks[:ahead])
+    return results_in_order(executor, waiting, tasks[ahead:])
+
+
+def results_in_order(
+    executor: Executor, waiting: deque[Future[Any]], later: Sequence[Task]
+) -> Iterator[Any]:
+    for task in later:
+        result = waiting.popleft().result()
         waiting.append(executor.submit(run_task, task))
+        yield result
     while waiting:
         yield waiting.popleft().result()
 
