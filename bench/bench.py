@@ -958,7 +958,8 @@ def whole_cycle_rows(
                     figures["seconds"] * 1000,
                     None,
                     figures["queries"],
-                    cpu_s=figures["cpu_seconds"],
+                    # With the full refresh's worker processes (OKRFLOW_REFRESH_PROCESSES).
+                    cpu_s=round(figures["cpu_seconds"] + figures["children_cpu_seconds"], 2),
                     peak_rss_mb=figures["peak_rss_mb"],
                     floor_rss_mb=figures["floor_rss_mb"],
                     load_average=round(os.getloadavg()[0], 1),

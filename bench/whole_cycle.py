@@ -8,7 +8,8 @@ On a copy of an organisation built by `okrflow synth` (it writes to the database
 on a shared template), each step runs in a fresh process and prints its seconds, its CPU
 seconds, the statements it sent to the database (COPY included), its peak RSS
 (resource.getrusage of that process) and, for a floor, that process's peak RSS after Django's
-start alone. With --profile DIR, each step also writes DIR/STEP.prof (cProfile; read it with
+start alone; then the CPU seconds of its worker processes and the largest one's peak RSS, when a
+full refresh computed in several (`OKRFLOW_REFRESH_PROCESSES`, PostgreSQL). With --profile DIR, each step also writes DIR/STEP.prof (cProfile; read it with
 `python -m pstats`):
 
 1. `okrflow refresh-insights --full` (the whole cycle);
@@ -61,6 +62,7 @@ def measured(run: Any) -> dict[str, Any]:
     # CPU time, not wall time: the machine is shared, and waits on the database are not ours.
     profile = cProfile.Profile(time.process_time) if profile_dir else None
     before = resource.getrusage(resource.RUSAGE_SELF)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with connection.execute_wrapper(counted):
         if profile is not None:
@@ -70,14 +72,21 @@ def measured(run: Any) -> dict[str, Any]:
             profile.disable()
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
+    # The refresh's worker processes (OKRFLOW_REFRESH_PROCESSES), ended and waited for.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     if profile is not None and profile_dir:
         profile.dump_stats(str(Path(profile_dir) / f"{os.environ['OKRFLOW_BENCH_STEP']}.prof"))
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    children_cpu = (children.ru_utime + children.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
+    )
     return {
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu, 2),
         "queries": statements,
         "peak_rss_mb": round(after.ru_maxrss / 1024),
+        "children_cpu_seconds": round(children_cpu, 2),
+        "children_peak_rss_mb": round(children.ru_maxrss / 1024),
         "floor_rss_mb": round(floor / 1024),
         "said": said,
     }
@@ -181,6 +190,12 @@ def main() -> None:
             f"peak RSS {figures['peak_rss_mb']} MB (floor: {figures['floor_rss_mb']} MB after "
             f"start)  {figures['said'] or ''}  [load {os.getloadavg()[0]:.1f}]"
         )
+        if figures["children_cpu_seconds"]:
+            print(
+                f"  {'':<13} worker processes: {figures['children_cpu_seconds']} s CPU, "
+                f"the largest's peak RSS {figures['children_peak_rss_mb']} MB (their queries "
+                "are not counted above)"
+            )
         sys.stdout.flush()
 
 

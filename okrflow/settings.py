@@ -329,6 +329,9 @@ LOGGING = {
 # Cycles up to this many key results refresh their stored insights while a page loads; larger
 # ones are refreshed by `okrflow refresh-insights` (cron) and right after each change.
 OKRFLOW_INSIGHTS_LIVE_LIMIT = env_int("OKRFLOW_INSIGHTS_LIVE_LIMIT", 2000)
+# Processes computing a full `okrflow refresh-insights` on PostgreSQL (1: one, as before);
+# 0, the default: as many as the CPUs, at most 8 (`insights.parallel_refresh`).
+OKRFLOW_REFRESH_PROCESSES = env_int("OKRFLOW_REFRESH_PROCESSES", 0)
 
 # --- REST API (/api/v1/) --------------------------------------------------------------------
 # Requests per minute for one token (or one signed-in person calling from the pages).

@@ -32,12 +32,15 @@ def send_reminders() -> int:
 
 @shared_task(name="okrflow.background.tasks.refresh_insights")
 def refresh_insights() -> None:
-    """Refresh the stored insights of every cycle whose data changed (large cycles)."""
+    """Refresh the stored insights of every cycle whose data changed (large cycles), in this
+    process: a task worker's process must not fork workers of its own (`parallel_refresh`)."""
     import io
 
     from django.core.management import call_command
 
-    call_command("refresh-insights", "--if-changed", "--json", stdout=io.StringIO())
+    call_command(
+        "refresh-insights", "--if-changed", "--json", "--processes", "1", stdout=io.StringIO()
+    )
 
 
 @shared_task(name="okrflow.background.tasks.build_report")

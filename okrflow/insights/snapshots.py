@@ -41,7 +41,7 @@ from okrflow.cycles.models import Cycle
 from okrflow.engine import grading
 from okrflow.engine import progress as engine_progress
 from okrflow.engine.focus import OwnerKind, is_team
-from okrflow.insights import rolling, standings, totals
+from okrflow.insights import parallel_refresh, rolling, standings, totals
 from okrflow.insights.boards import build_alignment_map, checkin_days
 from okrflow.insights.collect import (
     CycleInsights,
@@ -248,6 +248,7 @@ def refresh_cycle(
     only_if_changed: bool = False,
     incremental: bool = False,
     from_page_load: bool = False,
+    processes: int = 1,
 ) -> InsightRefresh:
     """Compute and store a cycle's insights: status, forecast, heat map, map order, risks, totals.
 
@@ -256,7 +257,9 @@ def refresh_cycle(
     only the objectives that audited changes touched since the last refresh are recomputed, when
     the day and the org chart are the same (else everything is, a chunk at a time). A refresh
     made `from_page_load` (a small cycle's, while someone waits for the page) never waits for
-    other writers' open transactions: it keeps the stored audit mark instead.
+    other writers' open transactions: it keeps the stored audit mark instead. A whole-cycle
+    refresh computes its chunks in up to `processes` worker processes (`rewrite_cycle`): only
+    `okrflow refresh-insights` asks for more than one, as pages and task workers must not fork.
     """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
@@ -293,7 +296,7 @@ def refresh_cycle(
             return refresh  # another request stored these figures while this one computed
         if not from_page_load:
             commit_without_waiting_for_disk()
-        objectives, key_results = rewrite_cycle(cycle, today, places, say)
+        objectives, key_results = rewrite_cycle(cycle, today, places, say, processes)
         refresh.computed_on = day
         refresh.computed_at = timezone.now()
         refresh.fingerprint = mark
@@ -308,24 +311,35 @@ def refresh_cycle(
 
 
 def rewrite_cycle(
-    cycle: Cycle, today: datetime.date, places: Places, say: Progress
+    cycle: Cycle, today: datetime.date, places: Places, say: Progress, processes: int = 1
 ) -> tuple[int, int]:
     """Recompute every stored row of the cycle, its totals and everyone's check-in standings,
     a chunk of objectives at a time (call under the cycle's refresh lock). Return how many
-    objectives and key results it stored."""
-    for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
-        model.objects.filter(cycle=cycle).delete()
-    objectives = key_results = 0
-    tree = totals.Tree.load()
-    sums: dict[totals.Key, totals.Figures] = defaultdict(Counter)
-    for chunk, ids in objective_chunks(cycle):
-        rows = compute_rows(cycle, chunk, today, lambda _insights: places, ids=ids)
-        rows.write()
-        # The totals from the rows just written, without reading them back.
-        for key, figures in totals.spread(rows.contributions(), tree).items():
-            sums[key].update(figures)
-        objectives += len(rows.objectives)
-        key_results += sum(row.key_results for row in rows.objectives)
+    objectives and key results it stored.
+
+    With `processes` over 1 on PostgreSQL, the chunks are computed by as many worker processes
+    reading this transaction's snapshot, and written here in the same order
+    (`parallel_refresh`): the rows stored are the same. Computing a chunk reads no stored
+    insights, so the workers not seeing the deletes below changes nothing."""
+    chunks = list(objective_chunks(cycle))
+
+    def compute(index: int) -> Rows:
+        chunk, ids = chunks[index]  # a worker inherits the list: only the index is sent
+        return compute_rows(cycle, chunk, today, lambda _insights: places, ids=ids)
+
+    with parallel_refresh.computed_in_workers(compute, range(len(chunks)), processes) as computed:
+        for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
+            model.objects.filter(cycle=cycle).delete()
+        objectives = key_results = 0
+        tree = totals.Tree.load()
+        sums: dict[totals.Key, totals.Figures] = defaultdict(Counter)
+        for rows in computed:
+            rows.write()
+            # The totals from the rows just written, without reading them back.
+            for key, figures in totals.spread(rows.contributions(), tree).items():
+                sums[key].update(figures)
+            objectives += len(rows.objectives)
+            key_results += sum(row.key_results for row in rows.objectives)
     say("summing the totals")
     for key, figures in totals.spread(totals.owner_contributions(cycle), tree).items():
         sums[key].update(figures)

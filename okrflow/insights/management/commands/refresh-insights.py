@@ -13,6 +13,7 @@ from django.utils import timezone
 from okrflow.cycles.models import Cycle
 from okrflow.insights.collect import garbage_collector_paused
 from okrflow.insights.models import InsightRefresh, RiskSnapshot
+from okrflow.insights.parallel_refresh import refresh_processes
 from okrflow.insights.snapshots import is_current, refresh_cycle
 from okrflow.planner_statistics import gather_statistics
 
@@ -58,10 +59,18 @@ class Command(BaseCommand):
             action="store_true",
             help="Recompute every objective, not only those changed since the last refresh.",
         )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="Processes computing a full refresh on PostgreSQL (default: "
+            "OKRFLOW_REFRESH_PROCESSES, else the CPUs, at most 8; 1: one).",
+        )
         parser.add_argument("--json", action="store_true", help="Print JSON for scripts.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         results = []
+        processes = options["processes"] or refresh_processes()
         for cycle in cycles_to_refresh(options["cycle"]):
             stored = InsightRefresh.objects.filter(cycle=cycle).first()
             if options["if_changed"] and is_current(cycle, stored, timezone.localdate()):
@@ -74,7 +83,9 @@ class Command(BaseCommand):
             # Only the objectives changed since the last refresh, when it was of the same day and
             # org chart; else everything, a chunk of objectives at a time.
             with garbage_collector_paused():
-                refresh = refresh_cycle(cycle, progress=say, incremental=not options["full"])
+                refresh = refresh_cycle(
+                    cycle, progress=say, incremental=not options["full"], processes=processes
+                )
             results.append(
                 {
                     "cycle": cycle.name,
