@@ -108,6 +108,18 @@ def rows_by_ids(
     return compiled.run(using, ids)
 
 
+def all_rows(name: str, build: Callable[[], models.QuerySet[M]], using: str) -> list[M]:
+    """Return `build()`'s rows (a queryset without ids: every cycle for the top bar's switch),
+    compiling `build` once per database."""
+    key = (name, using, 0)
+    if key not in _compiled:
+        _compiled[key] = compile_rows(build(), using, 0)
+    compiled = _compiled[key]
+    if compiled is None:
+        return list(build())
+    return compiled.run(using, [])
+
+
 _counts: dict[tuple[str, str], tuple[str, tuple[int | None, ...], tuple[Any, ...]] | None] = {}
 
 

@@ -148,3 +148,24 @@ def test_the_unread_count_is_what_its_queryset_counts(
         count_by_id("unread notifications", unread_of, database, person.pk)
         for person in (world.member, world.lead, world.outsider)
     ] == [2, 1, 0]
+
+
+def test_every_cycle_is_what_its_queryset_reads_in_its_order(
+    world: World, django_assert_num_queries: object
+) -> None:
+    from okrflow.compiled_reads import all_rows
+    from okrflow.front.cycle_choice import every_cycle
+
+    later = world.cycle.end_date + datetime.timedelta(days=1)
+    Cycle.objects.create(name="Next", start_date=later, end_date=later + datetime.timedelta(90))
+    Cycle.objects.create(name="Also next", start_date=later, end_date=later)
+    database = router.db_for_read(Cycle)
+    for _ in range(2):  # compiled on the first call, run as compiled on the second
+        with django_assert_num_queries(1):  # type: ignore[operator]
+            found = all_rows("every cycle", every_cycle, database)
+        expected = list(Cycle.objects.all())
+        assert [cycle.pk for cycle in found] == [cycle.pk for cycle in expected]
+        fields = [field.attname for field in Cycle._meta.concrete_fields]
+        assert [[getattr(c, name) for name in fields] for c in found] == [
+            [getattr(c, name) for name in fields] for c in expected
+        ]
