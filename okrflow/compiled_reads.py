@@ -106,3 +106,47 @@ def rows_by_ids(
     if compiled is None:
         return list(build(list(ids)))
     return compiled.run(using, ids)
+
+
+def all_rows(name: str, build: Callable[[], models.QuerySet[M]], using: str) -> list[M]:
+    """Return `build()`'s rows (a queryset without ids: every cycle for the top bar's switch),
+    compiling `build` once per database."""
+    key = (name, using, 0)
+    if key not in _compiled:
+        _compiled[key] = compile_rows(build(), using, 0)
+    compiled = _compiled[key]
+    if compiled is None:
+        return list(build())
+    return compiled.run(using, [])
+
+
+_counts: dict[tuple[str, str], tuple[str, tuple[int | None, ...], tuple[Any, ...]] | None] = {}
+
+
+def count_by_id(
+    name: str, build: Callable[[int], models.QuerySet[Any]], using: str, pk: int
+) -> int:
+    """Return `build(pk).count()`, compiling `build` once per database (the top bar's unread
+    notifications on every page: compiling the count cost more than the database's answer).
+
+    `name` tells the querysets apart; `build` must use `pk` once, as a value compared with ids."""
+    key = (name, using)
+    if key not in _counts:
+        mark = marks(1)[0]
+        sql, params = build(mark).order_by().values("pk").query.get_compiler(using).as_sql()
+        slots = tuple(0 if type(value) is int and value == mark else None for value in params)
+        _counts[key] = (
+            (f"SELECT COUNT(*) FROM ({sql}) AS counted", slots, tuple(params))
+            if slots.count(0) == 1
+            else None
+        )
+    compiled = _counts[key]
+    if compiled is None:
+        return build(pk).count()
+    statement, slots, params = compiled
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            statement,
+            [pk if slot == 0 else value for value, slot in zip(params, slots, strict=True)],
+        )
+        return int(cursor.fetchone()[0])

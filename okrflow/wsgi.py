@@ -18,3 +18,11 @@ refuse_demo_secret()
 from django.urls import get_resolver  # noqa: E402
 
 get_resolver().url_patterns  # noqa: B018 - loading is the point
+
+# What is alive now (settings, apps, models, URL patterns, their modules) lives as long as the
+# worker: frozen, it leaves the cyclic collector's generations, so that the full pass a page's
+# garbage sets off now and then no longer walks it (measured at 10,000 people on SQLite: the
+# slowest of 20 views of a unit page 141–146 → 58–63 ms of CPU; the median unchanged).
+import gc  # noqa: E402
+
+gc.freeze()

@@ -8,20 +8,27 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from okrflow.compiled_reads import all_rows
 from okrflow.cycles.models import Cycle, CycleState
 from okrflow.front.params import parse_id
 
 SESSION_KEY = "okrflow_cycle"
 
 
+def every_cycle() -> QuerySet[Cycle]:
+    return Cycle.objects.all()
+
+
 def cycles_of(request: HttpRequest) -> list[Cycle]:
     """Return every cycle, newest first (the cycle switch's order), read once per request."""
     cached: list[Cycle] | None = getattr(request, "_okrflow_cycles", None)
     if cached is None:
-        cached = list(Cycle.objects.all())
+        # Compiled once per process: every page's top bar lists them.
+        cached = all_rows("every cycle", every_cycle, Cycle.objects.db)
         request._okrflow_cycles = cached  # type: ignore[attr-defined]
     return cached
 

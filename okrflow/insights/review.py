@@ -436,6 +436,9 @@ def stored_review(scope: Any) -> StoredReview | None:
     read one by one, as `review_totals` does, until the next full refresh).
     """
     tops = list(OrgUnit.objects.filter(depth__lte=1).order_by("path"))
+    # Every top unit is among them: the whole's figures need no query for the top units.
+    assert scope.tree is not None
+    scope.tree.know_roots(tops)
     read = totals_module.read_totals(
         scope.cycle, scope.viewer, [*(unit.pk for unit in tops), None], scope.tree
     )

@@ -389,6 +389,9 @@ class Tree:
     def prefetch(self, unit_ids: Iterable[int | None]) -> None:
         """Make sure the given units are known (a loaded tree knows every unit)."""
 
+    def know_roots(self, units: Iterable[OrgUnit]) -> None:
+        """Learn the top units from units a page has already read (a loaded tree knows them)."""
+
 
 class ReadingTree(Tree):
     """The org chart as a page reads it: the top units, and the paths of the few units asked
@@ -402,6 +405,12 @@ class ReadingTree(Tree):
         if self._roots is None:
             self._roots = list(OrgUnit.objects.filter(depth=0).values_list("pk", flat=True))
         return self._roots
+
+    def know_roots(self, units: Iterable[OrgUnit]) -> None:
+        """Take the top units from units a page has already read, every top unit among them
+        (the review reads the company and its departments): no query for them later."""
+        if self._roots is None:
+            self._roots = [unit.pk for unit in units if unit.depth == 0]
 
     def prefetch(self, unit_ids: Iterable[int | None]) -> None:
         missing = {pk for pk in unit_ids if pk is not None and pk not in self.paths}

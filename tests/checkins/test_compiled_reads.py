@@ -123,3 +123,49 @@ def test_a_statement_run_often_is_prepared(world: World) -> None:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any("user_id" in statement for statement in prepared), prepared
+
+
+def test_the_unread_count_is_what_its_queryset_counts(
+    world: World, django_assert_num_queries: object
+) -> None:
+    from django.utils import timezone
+
+    from okrflow.compiled_reads import count_by_id
+    from okrflow.notifications.context_processors import unread_of
+    from okrflow.notifications.models import Notification, NotificationKind
+
+    for n, person in enumerate([world.member, world.member, world.member, world.lead]):
+        Notification.objects.create(
+            recipient=person, kind=NotificationKind.COMMENT, source_key=f"comment:{n}"
+        )
+    Notification.objects.filter(source_key="comment:0").update(read_at=timezone.now())
+    database = router.db_for_read(Notification)
+    for person in (world.member, world.lead, world.outsider):
+        with django_assert_num_queries(1):  # type: ignore[operator]
+            counted = count_by_id("unread notifications", unread_of, database, person.pk)
+        assert counted == unread_of(person.pk).count()
+    assert [
+        count_by_id("unread notifications", unread_of, database, person.pk)
+        for person in (world.member, world.lead, world.outsider)
+    ] == [2, 1, 0]
+
+
+def test_every_cycle_is_what_its_queryset_reads_in_its_order(
+    world: World, django_assert_num_queries: object
+) -> None:
+    from okrflow.compiled_reads import all_rows
+    from okrflow.front.cycle_choice import every_cycle
+
+    later = world.cycle.end_date + datetime.timedelta(days=1)
+    Cycle.objects.create(name="Next", start_date=later, end_date=later + datetime.timedelta(90))
+    Cycle.objects.create(name="Also next", start_date=later, end_date=later)
+    database = router.db_for_read(Cycle)
+    for _ in range(2):  # compiled on the first call, run as compiled on the second
+        with django_assert_num_queries(1):  # type: ignore[operator]
+            found = all_rows("every cycle", every_cycle, database)
+        expected = list(Cycle.objects.all())
+        assert [cycle.pk for cycle in found] == [cycle.pk for cycle in expected]
+        fields = [field.attname for field in Cycle._meta.concrete_fields]
+        assert [[getattr(c, name) for name in fields] for c in found] == [
+            [getattr(c, name) for name in fields] for c in expected
+        ]

@@ -132,3 +132,12 @@ def test_a_sqlite_older_than_returning_is_named_by_the_checks() -> None:
     assert sqlite_version_errors(sqlite, (3, 35, 0)) == []
     assert sqlite_version_errors(["django.db.backends.postgresql"], (3, 31, 0)) == []
     assert sqlite_version_check(None) == []  # this machine's SQLite writes what okrflow writes
+
+
+def test_the_server_freezes_what_it_loaded_at_start_out_of_the_garbage_collector(
+    tmp_path: Path,
+) -> None:
+    show = "import gc, okrflow.wsgi; print(gc.get_freeze_count())"
+    served = run_python(okrflow_env(tmp_path, **PRODUCTION), "-c", show)
+    assert served.returncode == 0, served.stderr
+    assert int(served.stdout.split()[-1]) > 10_000  # the apps, models and URL patterns

@@ -95,6 +95,9 @@ def company(request: HttpRequest) -> HttpResponse:
     ):
         heat_depth -= 1
     units = list(OrgUnit.objects.filter(depth__lte=heat_depth).order_by("path"))
+    # Every top unit is among them: the whole's counts and compliance read no more units.
+    assert scope.tree is not None
+    scope.tree.know_roots(units)
     # One read of the stored totals for the heat map's units and the whole (the top units and
     # what is outside units): the counts at the top reuse it.
     scope.read([*(unit.pk for unit in units), None])
