@@ -9,8 +9,8 @@ on a shared template), each step runs in a fresh process and prints its seconds,
 seconds, the statements it sent to the database (COPY included), its peak RSS
 (resource.getrusage of that process) and, for a floor, that process's peak RSS after Django's
 start alone; then the CPU seconds of its worker processes and the largest one's peak RSS, when a
-full refresh computed in several (`OKRFLOW_REFRESH_PROCESSES`, PostgreSQL). With --profile DIR, each step also writes DIR/STEP.prof (cProfile; read it with
-`python -m pstats`):
+full refresh computed in several (`OKRFLOW_REFRESH_PROCESSES`, PostgreSQL). With --profile DIR,
+each step also writes DIR/STEP.prof (cProfile; read it with `python -m pstats`):
 
 1. `okrflow refresh-insights --full` (the whole cycle);
 2. --checkins members' check-ins (the action `record_checkin`, as the check-in page submits
