@@ -322,10 +322,15 @@ def rewrite_cycle(
     (`parallel_refresh`): the rows stored are the same. Computing a chunk reads no stored
     insights, so the workers not seeing the deletes below changes nothing."""
     chunks = list(objective_chunks(cycle))
+    # Read (or created, on a database that has none yet) here: a worker's transaction is
+    # read-only, and it would not see a row this transaction created.
+    organisation = Organisation.current()
 
     def compute(index: int) -> Rows:
         chunk, ids = chunks[index]  # a worker inherits the list: only the index is sent
-        return compute_rows(cycle, chunk, today, lambda _insights: places, ids=ids)
+        return compute_rows(
+            cycle, chunk, today, lambda _insights: places, ids=ids, organisation=organisation
+        )
 
     with parallel_refresh.computed_in_workers(compute, range(len(chunks)), processes) as computed:
         for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
@@ -729,18 +734,20 @@ def compute_rows(
     places: Callable[[CycleInsights], Places],
     rolled: dict[int, rolling.Rolled] | None = None,
     ids: list[int] | None = None,
+    organisation: Organisation | None = None,
 ) -> Rows:
     """Measure, forecast and judge the objectives, and turn the result into rows to store.
 
     With `rolled` (where children count in progress, a few objectives of the cycle), each is
     measured by its own key results, then given its rolled-up progress and status from it.
     Pass `ids` (the queryset's objectives, a chunk of them, when known) to select what they
-    need, their key results and history, by id (`collect_insights`).
+    need, their key results and history, by id (`collect_insights`). Pass `organisation` where
+    it must not be read here (a worker process of the full refresh cannot create its row).
     """
+    organisation = organisation or Organisation.current()
     if rolled is None:
-        insights = collect_insights(cycle, queryset, today, ids=ids, stored_rows=True)
+        insights = collect_insights(cycle, queryset, today, organisation, ids, stored_rows=True)
     else:
-        organisation = Organisation.current()
         alone = rolling.own_measures(organisation)
         insights = collect_insights(cycle, queryset, today, alone, ids, stored_rows=True)
         rolling.apply((oi.report for oi in insights.objectives), rolled, organisation)

@@ -28,7 +28,7 @@ from okrflow.insights.models import (
 )
 from okrflow.insights.snapshots import refresh_cycle
 from okrflow.okrs.models import FROM_TO_SHAPES, KeyResult
-from okrflow.org.models import Person
+from okrflow.org.models import Organisation, Person
 from tests.insights.conftest import check_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -95,6 +95,18 @@ def test_workers_store_the_rows_the_serial_refresh_does(
         assert parallel_queries < serial_queries / 2
     else:
         assert parallel_queries == serial_queries  # SQLite: serial, whatever was asked
+
+
+def test_workers_refresh_a_database_that_has_no_organisation_row_yet(
+    today: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `okrflow synth` builds none; a worker's read-only transaction could not create it.
+    monkeypatch.setattr(totals, "CHUNK", 7)
+    cycle = synthetic_cycle(today)
+    Organisation.objects.all().delete()
+    refresh_cycle(cycle, processes=2)
+    assert ObjectiveSnapshot.objects.filter(cycle=cycle).count() == cycle.objectives.count()
+    assert Organisation.objects.count() == 1
 
 
 class WorkerFailed(Exception):
