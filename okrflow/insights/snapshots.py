@@ -52,6 +52,7 @@ from okrflow.insights.collect import (
 )
 from okrflow.insights.listing import key_result_lines
 from okrflow.insights.models import (
+    CheckinStanding,
     HeatSnapshot,
     InsightRefresh,
     InsightTotal,
@@ -319,26 +320,34 @@ def rewrite_cycle(
 
     With `processes` over 1 on PostgreSQL, the chunks are computed by as many worker processes
     reading this transaction's snapshot, and written here in the same order
-    (`parallel_refresh`): the rows stored are the same. Computing a chunk reads no stored
-    insights, so the workers not seeing the deletes below changes nothing."""
+    (`parallel_refresh`): the rows stored are the same. Everyone's check-in standings are the
+    first task: a worker judges them while the others compute objectives (they were the serial
+    tail). Computing reads no stored insights, so the workers not seeing the deletes below
+    changes nothing."""
     chunks = list(objective_chunks(cycle))
     # Read (or created, on a database that has none yet) here: a worker's transaction is
     # read-only, and it would not see a row this transaction created.
     organisation = Organisation.current()
 
-    def compute(index: int) -> Rows:
+    def compute(index: int) -> Rows | list[CheckinStanding]:
+        if index == STANDINGS:
+            return standings.judge_everyone(cycle)
         chunk, ids = chunks[index]  # a worker inherits the list: only the index is sent
         return compute_rows(
             cycle, chunk, today, lambda _insights: places, ids=ids, organisation=organisation
         )
 
-    with parallel_refresh.computed_in_workers(compute, range(len(chunks)), processes) as computed:
+    tasks = [STANDINGS, *range(len(chunks))]
+    with parallel_refresh.computed_in_workers(compute, tasks, processes) as computed:
+        judged = next(computed)
+        assert isinstance(judged, list)
         for model in (ObjectiveSnapshot, HeatSnapshot, RiskSnapshot):
             model.objects.filter(cycle=cycle).delete()
         objectives = key_results = 0
         tree = totals.Tree.load()
         sums: dict[totals.Key, totals.Figures] = defaultdict(Counter)
         for rows in computed:
+            assert isinstance(rows, Rows)
             rows.write()
             # The totals from the rows just written, without reading them back.
             for key, figures in totals.spread(rows.contributions(), tree).items():
@@ -349,9 +358,12 @@ def rewrite_cycle(
     for key, figures in totals.spread(totals.owner_contributions(cycle), tree).items():
         sums[key].update(figures)
     totals.write_totals(cycle, sums)
-    say("judging everyone's check-ins")
-    standings.rebuild_standings(cycle, tree)
+    say("storing everyone's check-in standings")
+    standings.store_standings(cycle, judged, tree)
     return objectives, key_results
+
+
+STANDINGS = -1  # `rewrite_cycle`'s task of judging everyone's check-ins
 
 
 def commit_without_waiting_for_disk() -> None:

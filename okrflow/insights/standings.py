@@ -186,25 +186,27 @@ def spread(standings: Iterable[CheckinStanding], tree: totals.Tree) -> Iterator[
 
 
 def rebuild_standings(cycle: Cycle, tree: totals.Tree) -> None:
-    """Judge everyone's check-ins of the cycle a chunk of people at a time; rewrite the totals."""
+    """Judge everyone's check-ins of the cycle; rewrite their standings and totals."""
+    store_standings(cycle, judge_everyone(cycle), tree)
+
+
+def judge_everyone(cycle: Cycle) -> list[CheckinStanding]:
+    """Judge everyone's check-ins of the cycle, a chunk of people at a time; only reads (a
+    worker process of the full refresh computes it while others compute objectives)."""
+    counts = cycle_key_result_counts(cycle)
+    judged: list[CheckinStanding] = []
+    ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), totals.CHUNK):
+        judged += compute_standings(cycle, ids[start : start + totals.CHUNK], counts)
+    return judged
+
+
+def store_standings(cycle: Cycle, judged: list[CheckinStanding], tree: totals.Tree) -> None:
+    """Replace the cycle's standings and their totals by these (under the refresh lock)."""
     CheckinStanding.objects.filter(cycle=cycle).delete()
     InsightTotal.objects.filter(cycle=cycle, bucket=PEOPLE).delete()
-    sums: dict[Any, totals.Figures] = {}
-    counts = cycle_key_result_counts(cycle)
-    last = 0
-    while True:
-        ids = list(
-            Person.objects.filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", flat=True)[: totals.CHUNK]
-        )
-        if not ids:
-            break
-        standings = compute_standings(cycle, ids, counts)
-        write_standings(standings)
-        for key, figures in totals.spread(spread(standings, tree), tree).items():
-            sums.setdefault(key, Counter()).update(figures)
-        last = ids[-1]
+    write_standings(judged)
+    sums = totals.spread(spread(judged, tree), tree)
     InsightTotal.objects.bulk_create(
         [
             InsightTotal(cycle=cycle, unit_id=unit_id, bucket=bucket, figures=totals.cleaned(f))
