@@ -360,8 +360,12 @@ class KeyResultValue(models.Model):
         DEMO = "demo", _("Demo data")
         DATA_SOURCE = "data_source", _("Data source")
 
-    key_result = models.ForeignKey(
-        KeyResult, on_delete=models.PROTECT, related_name="values", verbose_name=_("key result")
+    key_result = models.ForeignKey(  # indexed by `krvalue_history`
+        KeyResult,
+        on_delete=models.PROTECT,
+        related_name="values",
+        verbose_name=_("key result"),
+        db_index=False,
     )
     value = models.DecimalField(_("value"), **VALUE_DIGITS)
     measured_on = models.DateField(_("measured on"))

@@ -52,8 +52,14 @@ class CheckIn(models.Model):
     person = models.ForeignKey(
         "org.Person", on_delete=models.PROTECT, related_name="checkins", verbose_name=_("person")
     )
+    # Indexed by `checkin_cycle_week`: an index of its own would only cost every check-in's
+    # insert.
     cycle = models.ForeignKey(
-        "cycles.Cycle", on_delete=models.PROTECT, related_name="checkins", verbose_name=_("cycle")
+        "cycles.Cycle",
+        on_delete=models.PROTECT,
+        related_name="checkins",
+        verbose_name=_("cycle"),
+        db_index=False,
     )
     week = models.DateField(_("week"), help_text=_("The Monday that starts the cycle week."))
     state = models.CharField(
@@ -162,8 +168,12 @@ def late_items(text: str) -> list[str]:
 class KeyResultCheckIn(models.Model):
     """One key result's line in a check-in: the new value and how confident the owner is."""
 
-    checkin = models.ForeignKey(
-        CheckIn, on_delete=models.CASCADE, related_name="lines", verbose_name=_("check-in")
+    checkin = models.ForeignKey(  # indexed by `checkin_line_one_per_key_result`
+        CheckIn,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("check-in"),
+        db_index=False,
     )
     key_result = models.ForeignKey(
         "okrs.KeyResult",
