@@ -530,17 +530,22 @@ def refresh_changed(
         def compute(index: int) -> Rows:
             return changed_rows(cycle, chunks[index], today, rolled, organisation, places)
 
+        # The standings' totals move with the objectives' (one pass over the totals rows). With
+        # worker processes, they are judged here while the workers compute the objectives
+        # (neither reads what the other writes); else after the objectives, whose memory is
+        # then freed (judged first, a peak some 6 MB higher at 10,000 people).
+        early = processes > 1
         with parallel_refresh.computed_in_workers(
             compute, range(len(chunks)), processes
         ) as computed:
-            # The standings first: judged here while worker processes compute the objectives
-            # (they read neither what the other writes). Their totals move with the
-            # objectives': one pass over the totals rows.
-            standings.update_standings(cycle, people, tree, recount, change)
+            if early:
+                standings.update_standings(cycle, people, tree, recount, change)
             written = iter(chunks)
             for rows in computed:
                 rows.replace(cycle, set(next(written)), change)
                 del rows  # freed before the next chunk is computed (in this process)
+        if not early:
+            standings.update_standings(cycle, people, tree, recount, change)
         change.apply(cycle, tree)
         refresh.computed_at = timezone.now()
         refresh.fingerprint = mark
