@@ -10,10 +10,10 @@ import pytest
 
 from okrflow.audit.models import AuditEntry
 from okrflow.checkins import scope
-from okrflow.insights import standings
+from okrflow.insights import standings, totals
 from okrflow.insights.collect import visible_objectives
 from okrflow.insights.live_updates import Changes, objectives_touched, people_and_recount
-from okrflow.insights.models import CheckinStanding, HeatSnapshot
+from okrflow.insights.models import CheckinStanding, HeatSnapshot, ObjectiveSnapshot
 from okrflow.insights.snapshots import (
     HeatRow,
     changed_cells,
@@ -177,3 +177,39 @@ def test_cells_compare_to_the_bit() -> None:
     stale, fresh = changed_cells(stored, cells)
     assert stale == [10]
     assert fresh == [cells[0], cells[2]]
+
+
+@pytest.mark.parametrize("chunk", [1, 1000])
+def test_a_new_objective_below_a_new_one_is_placed_below_it_whatever_the_chunks(  # type: ignore[no-untyped-def]
+    world: World, today, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """New objectives take their place in the alignment map below their first parent, stored
+    or new itself: the same whether they are computed in one chunk or apart."""
+    okrs = two_teams(world)
+    refresh_cycle(world.cycle)
+    middle, _ = objective_with(
+        world,
+        world.marketing,
+        "Rank first",
+        [{"title": "Rank", "start_value": 0, "target_value": 10}],
+        parent=okrs["marketing"],
+    )
+    low, _ = objective_with(
+        world,
+        world.marketing,
+        "Write posts",
+        [{"title": "Posts", "start_value": 0, "target_value": 10}],
+        parent=middle,
+    )
+    monkeypatch.setattr(totals, "CHUNK", chunk)
+    refreshed = refresh_cycle(world.cycle, incremental=True)
+    assert refreshed.recomputed >= 2  # type: ignore[attr-defined]
+    places = {
+        pk: (order, depth)
+        for pk, order, depth in ObjectiveSnapshot.objects.filter(cycle=world.cycle).values_list(
+            "objective_id", "map_order", "map_depth"
+        )
+    }
+    order, depth = places[okrs["marketing"].pk]  # type: ignore[attr-defined]
+    assert places[middle.pk] == (order, depth + 1)
+    assert places[low.pk] == (order, depth + 2)
