@@ -6,7 +6,7 @@ A closed cycle shows its frozen grades; an active one shows what closing it toda
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from okrflow.compiled_reads import rows_by_ids
 from okrflow.cycles.models import Cycle
 from okrflow.engine import grading
 from okrflow.insights import totals as totals_module
@@ -141,12 +142,46 @@ def review_objectives(
     """Load the objectives (with their owners) and their key results, in two queries: what the
     grading and the review show (`load_objectives` also reads the tags, parent links and key
     results' owners, which the review never shows: two queries and a hundred objects more)."""
-    objectives = list(queryset.select_related("owner_person", "owner_unit", "owner_project"))
+    if ids is not None:
+        # One page of a review (`queryset` selects exactly `ids`): both statements compiled
+        # once per number of ids (`compiled_reads`), their rows read by the ids.
+        objectives = rows_by_ids("review objectives", page_objectives, Objective.objects.db, ids)
+        key_results: dict[int, list[KeyResult]] = defaultdict(list)
+        for kr in rows_by_ids("review key results", page_key_results, KeyResult.objects.db, ids):
+            key_results[kr.objective_id].append(kr)
+    else:
+        objectives = list(queryset.select_related("owner_person", "owner_unit", "owner_project"))
+        key_results = key_results_by_objective(queryset.values("pk"), REVIEW_FIELDS)
     for objective in objectives:
         objective._state.fields_cache["cycle"] = cycle
-    scope: Any = ids if ids is not None else queryset.values("pk")
-    key_results = key_results_by_objective(scope, REVIEW_FIELDS)
     return LoadedObjectives(objectives, key_results, {}, {})
+
+
+def page_objectives(ids: list[int]) -> QuerySet[Objective]:
+    """A review page's objectives with their owners, in the page's order."""
+    return (
+        Objective.objects.filter(pk__in=ids)
+        .order_by("position", "id")
+        .select_related("owner_person", "owner_unit", "owner_project")
+    )
+
+
+def page_key_results(ids: list[int]) -> QuerySet[KeyResult]:
+    """The live key results of a review page's objectives, in their order
+    (`key_results_by_objective` with the review's fields)."""
+    return (
+        KeyResult.objects.filter(objective_id__in=ids, is_archived=False)
+        .only(*REVIEW_FIELDS)
+        .order_by("objective_id", "position", "id")
+    )
+
+
+def page_reflections(ids: list[int]) -> QuerySet[Reflection]:
+    return Reflection.objects.filter(objective__in=ids)
+
+
+def page_carry_overs(ids: list[int]) -> QuerySet[CarryOver]:
+    return CarryOver.objects.filter(source__in=ids).select_related("copy__cycle")
 
 
 # What grading reads of a key result (its figures, weight and value) and what the review and its
@@ -225,11 +260,19 @@ def build_review(
     lines = (
         frozen_lines(cycle, queryset) if cycle.is_closed else preview_lines(cycle, queryset, ids)
     )
-    scope: Any = ids if ids is not None else queryset.values("pk")
-    for reflection in Reflection.objects.filter(objective__in=scope):
+    if ids is not None:
+        reflections = rows_by_ids(
+            "review reflections", page_reflections, Reflection.objects.db, ids
+        )
+        links = rows_by_ids("review carry-overs", page_carry_overs, CarryOver.objects.db, ids)
+    else:
+        scope = queryset.values("pk")
+        reflections = list(page_reflections(scope))  # type: ignore[arg-type]
+        links = list(page_carry_overs(scope))  # type: ignore[arg-type]
+    for reflection in reflections:
         if reflection.objective_id in lines:
             lines[reflection.objective_id].reflection = reflection
-    for link in CarryOver.objects.filter(source__in=scope).select_related("copy__cycle"):
+    for link in links:
         if link.source_id in lines:
             lines[link.source_id].carried_to = link.copy
     sections = [
