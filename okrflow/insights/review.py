@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from okrflow.compiled_reads import rows_by_ids
+from okrflow.compiled_reads import all_rows, rows_by_ids
 from okrflow.cycles.models import Cycle
 from okrflow.engine import grading
 from okrflow.insights import totals as totals_module
@@ -472,13 +472,17 @@ class StoredReview:
         return mean_of(self.figures.get("score_sum", 0.0), self.objectives)
 
 
+def company_and_departments() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(depth__lte=1).order_by("path")
+
+
 def stored_review(scope: Any) -> StoredReview | None:
     """Read the review's figures of a reader's scope from the stored totals, by department.
 
     None when the totals were stored before they held the review's figures (then the rows are
     read one by one, as `review_totals` does, until the next full refresh).
     """
-    tops = list(OrgUnit.objects.filter(depth__lte=1).order_by("path"))
+    tops = all_rows("company and departments", company_and_departments, OrgUnit.objects.db)
     # Every top unit is among them: the whole's figures need no query for the top units.
     assert scope.tree is not None
     scope.tree.know_roots(tops)
