@@ -14,7 +14,7 @@ from django.utils import translation
 from okrflow.cycles.models import Cycle
 from okrflow.insights.collect import visible_objectives
 from okrflow.insights.models import Reflection
-from okrflow.insights.review import build_review
+from okrflow.insights.review import StoredSection, build_review
 from okrflow.okrs.models import Objective
 from tests.conftest import World
 from tests.insights.conftest import objective_with
@@ -154,3 +154,27 @@ def test_review_lines_draw_what_the_template_drew(world: World) -> None:
                 assert "Shipped &lt;b&gt;it&lt;/b&gt;<br>on time" in expected
                 if is_final and later_cycles:
                     assert 'value="the-token"' in expected
+
+
+TEMPLATE_SECTIONS = """{% load insights %}\
+{% for section in totals.sections %}<tr{% if section.key == chosen.key %} aria-current="true" class="is-current"{% endif %}><td><a href="?section={{ section.key }}">{{ section.name }}</a></td><td>{{ section.count }}</td><td>{{ section.mean_score|score }}</td><td>{{ section.successes }}</td></tr>{% endfor %}"""
+
+TAG_SECTIONS = "{% load insights %}{% section_rows totals.sections chosen %}"
+
+
+def test_section_rows_draw_what_the_template_drew(world: World) -> None:
+    sections = [
+        StoredSection("Sales & <Marketing>", world.marketing, 3, 2.1, 1),
+        StoredSection("Company", world.company, 12345, 9876.54, 10),
+        StoredSection("Outside", None, 0, 0.0, 0),
+    ]
+    engine = engines["django"]
+    reference, drawn = engine.from_string(TEMPLATE_SECTIONS), engine.from_string(TAG_SECTIONS)
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for chosen in sections:
+                context = {"totals": SimpleNamespace(sections=sections), "chosen": chosen}
+                expected = reference.render(context)
+                assert drawn.render(context) == expected
+                assert expected.count('class="is-current"') == 1
+                assert "Sales &amp; &lt;Marketing&gt;" in expected
