@@ -65,6 +65,11 @@ def band_counts(bands: Iterable[str]) -> dict[str, int]:
     return {band.value: counts.get(band.value, 0) for band in grading.Band}
 
 
+def units_and_departments(ids: list[int]) -> QuerySet[OrgUnit]:
+    """These units, the company and its departments."""
+    return OrgUnit.objects.filter(Q(pk__in=ids) | Q(depth__lte=1))
+
+
 def by_department(
     items: Iterable[T], unit_of: Callable[[T], int | None], order: Callable[[T], Any]
 ) -> list[tuple[OrgUnit | None, str, list[T]]]:
@@ -76,9 +81,13 @@ def by_department(
     """
     found_units = [(item, unit_of(item)) for item in items]
     wanted = {unit_id for _item, unit_id in found_units if unit_id is not None}
-    rows = OrgUnit.objects.all()
     if len(wanted) <= UNITS_READ_BY_ID:
-        rows = rows.filter(Q(pk__in=sorted(wanted)) | Q(depth__lte=1))
+        # Compiled once per number of units (`compiled_reads`; more than it keeps, as it is).
+        rows = rows_by_ids(
+            "units and departments", units_and_departments, OrgUnit.objects.db, sorted(wanted)
+        )
+    else:
+        rows = list(OrgUnit.objects.all())
     units = {unit.pk: unit for unit in rows}
     groups: dict[int | None, tuple[OrgUnit | None, list[T]]] = {}
     for item, unit_id in found_units:
