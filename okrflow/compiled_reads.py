@@ -120,6 +120,53 @@ def all_rows(name: str, build: Callable[[], models.QuerySet[M]], using: str) -> 
     return compiled.run(using, [])
 
 
+@dataclass(frozen=True)
+class CompiledValues:
+    """A compiled `values_list` queryset: its SQL, parameters and their ids' slots."""
+
+    compiler: SQLCompiler
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[int | None, ...]
+
+    def run(self, using: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        params = [
+            value if slot is None else ids[slot]
+            for value, slot in zip(self.params, self.slots, strict=True)
+        ]
+        with connections[using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        # The fields' converters (dates and decimals on SQLite), as the queryset applies them.
+        return [tuple(row) for row in self.compiler.results_iter([rows])]
+
+
+_values: dict[tuple[str, str, int], CompiledValues | None] = {}
+
+
+def values_by_ids(
+    name: str, build: Callable[[list[int]], models.QuerySet[Any]], using: str, ids: Sequence[int]
+) -> list[tuple[Any, ...]]:
+    """Return the rows (tuples) of `build(ids)`, a `values_list` queryset, compiling `build`
+    once per database and number of ids (`rows_by_ids` for values: the same rules)."""
+    if not ids:
+        return []
+    if len(ids) > MOST_IDS:
+        return [tuple(row) for row in build(list(ids))]
+    key = (name, using, len(ids))
+    if key not in _values:
+        compiler = build(marks(len(ids))).query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        position = {mark: n for n, mark in enumerate(marks(len(ids)))}
+        slots = tuple(position.get(value) if type(value) is int else None for value in params)
+        exact = sorted(slot for slot in slots if slot is not None) == list(range(len(ids)))
+        _values[key] = CompiledValues(compiler, sql, tuple(params), slots) if exact else None
+    compiled = _values[key]
+    if compiled is None:
+        return [tuple(row) for row in build(list(ids))]
+    return compiled.run(using, ids)
+
+
 _counts: dict[tuple[str, str], tuple[str, tuple[int | None, ...], tuple[Any, ...]] | None] = {}
 
 

@@ -15,13 +15,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
+
+from okrflow.compiled_reads import rows_by_ids, values_by_ids
 from okrflow.cycles.models import Cycle
 from okrflow.engine.progress import progress_function
 from okrflow.insights.charts import Sparkline, draw_sparkline
-from okrflow.insights.collect import CycleInsights, ObjectiveInsight, value_history
+from okrflow.insights.collect import CycleInsights, ObjectiveInsight, dated_values
 from okrflow.insights.models import ObjectiveSnapshot
 from okrflow.okrs.measure import figures_of
-from okrflow.okrs.models import KeyResult, Objective
+from okrflow.okrs.models import KeyResult, KeyResultValue, Objective
 
 DIGITS = 6  # the stored figures' precision (they are shown as whole percentages)
 
@@ -106,14 +109,34 @@ LISTED_FIELDS = (
 )
 
 
+def listed_key_results(ids: list[int]) -> QuerySet[KeyResult]:
+    """The listed key results (`in_bulk` of what a list shows of them)."""
+    return KeyResult.objects.only(*LISTED_FIELDS).filter(pk__in=ids).order_by()
+
+
+def listed_values(ids: list[int]) -> QuerySet[Any]:
+    """The listed key results' values by day (`collect.value_history`'s rows)."""
+    return (
+        KeyResultValue.objects.filter(key_result_id__in=ids)
+        .order_by("key_result_id", "measured_on", "id")
+        .values_list("key_result_id", "measured_on", "value")
+    )
+
+
 def stored_rows(cycle: Cycle, snapshots: list[ObjectiveSnapshot]) -> list[ObjectiveRow] | None:
     """Return the rows of stored snapshots (with `objective` and its owners loaded), in their
     order, in two more queries; None when one of them was stored without its lines."""
     if any(snapshot.lines is None for snapshot in snapshots):
         return None
     ids = [line[0] for snapshot in snapshots for line in snapshot.lines]
-    key_results = KeyResult.objects.only(*LISTED_FIELDS).in_bulk(ids) if ids else {}
-    history: dict[int, list[tuple[datetime.date, Decimal]]] = value_history(ids) if ids else {}
+    # Both statements compiled once per number of key results (`compiled_reads`).
+    key_results = {
+        kr.pk: kr
+        for kr in rows_by_ids("listed key results", listed_key_results, KeyResult.objects.db, ids)
+    }
+    history: dict[int, list[tuple[datetime.date, Decimal]]] = dated_values(
+        values_by_ids("listed values", listed_values, KeyResultValue.objects.db, ids)
+    )
     rows = []
     for snapshot in snapshots:
         krs = []

@@ -6,7 +6,7 @@ A closed cycle shows its frozen grades; an active one shows what closing it toda
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from okrflow.compiled_reads import all_rows, rows_by_ids
 from okrflow.cycles.models import Cycle
 from okrflow.engine import grading
 from okrflow.insights import totals as totals_module
@@ -64,6 +65,11 @@ def band_counts(bands: Iterable[str]) -> dict[str, int]:
     return {band.value: counts.get(band.value, 0) for band in grading.Band}
 
 
+def units_and_departments(ids: list[int]) -> QuerySet[OrgUnit]:
+    """These units, the company and its departments."""
+    return OrgUnit.objects.filter(Q(pk__in=ids) | Q(depth__lte=1))
+
+
 def by_department(
     items: Iterable[T], unit_of: Callable[[T], int | None], order: Callable[[T], Any]
 ) -> list[tuple[OrgUnit | None, str, list[T]]]:
@@ -75,9 +81,13 @@ def by_department(
     """
     found_units = [(item, unit_of(item)) for item in items]
     wanted = {unit_id for _item, unit_id in found_units if unit_id is not None}
-    rows = OrgUnit.objects.all()
     if len(wanted) <= UNITS_READ_BY_ID:
-        rows = rows.filter(Q(pk__in=sorted(wanted)) | Q(depth__lte=1))
+        # Compiled once per number of units (`compiled_reads`; more than it keeps, as it is).
+        rows = rows_by_ids(
+            "units and departments", units_and_departments, OrgUnit.objects.db, sorted(wanted)
+        )
+    else:
+        rows = list(OrgUnit.objects.all())
     units = {unit.pk: unit for unit in rows}
     groups: dict[int | None, tuple[OrgUnit | None, list[T]]] = {}
     for item, unit_id in found_units:
@@ -141,12 +151,46 @@ def review_objectives(
     """Load the objectives (with their owners) and their key results, in two queries: what the
     grading and the review show (`load_objectives` also reads the tags, parent links and key
     results' owners, which the review never shows: two queries and a hundred objects more)."""
-    objectives = list(queryset.select_related("owner_person", "owner_unit", "owner_project"))
+    if ids is not None:
+        # One page of a review (`queryset` selects exactly `ids`): both statements compiled
+        # once per number of ids (`compiled_reads`), their rows read by the ids.
+        objectives = rows_by_ids("review objectives", page_objectives, Objective.objects.db, ids)
+        key_results: dict[int, list[KeyResult]] = defaultdict(list)
+        for kr in rows_by_ids("review key results", page_key_results, KeyResult.objects.db, ids):
+            key_results[kr.objective_id].append(kr)
+    else:
+        objectives = list(queryset.select_related("owner_person", "owner_unit", "owner_project"))
+        key_results = key_results_by_objective(queryset.values("pk"), REVIEW_FIELDS)
     for objective in objectives:
         objective._state.fields_cache["cycle"] = cycle
-    scope: Any = ids if ids is not None else queryset.values("pk")
-    key_results = key_results_by_objective(scope, REVIEW_FIELDS)
     return LoadedObjectives(objectives, key_results, {}, {})
+
+
+def page_objectives(ids: list[int]) -> QuerySet[Objective]:
+    """A review page's objectives with their owners, in the page's order."""
+    return (
+        Objective.objects.filter(pk__in=ids)
+        .order_by("position", "id")
+        .select_related("owner_person", "owner_unit", "owner_project")
+    )
+
+
+def page_key_results(ids: list[int]) -> QuerySet[KeyResult]:
+    """The live key results of a review page's objectives, in their order
+    (`key_results_by_objective` with the review's fields)."""
+    return (
+        KeyResult.objects.filter(objective_id__in=ids, is_archived=False)
+        .only(*REVIEW_FIELDS)
+        .order_by("objective_id", "position", "id")
+    )
+
+
+def page_reflections(ids: list[int]) -> QuerySet[Reflection]:
+    return Reflection.objects.filter(objective__in=ids)
+
+
+def page_carry_overs(ids: list[int]) -> QuerySet[CarryOver]:
+    return CarryOver.objects.filter(source__in=ids).select_related("copy__cycle")
 
 
 # What grading reads of a key result (its figures, weight and value) and what the review and its
@@ -225,11 +269,19 @@ def build_review(
     lines = (
         frozen_lines(cycle, queryset) if cycle.is_closed else preview_lines(cycle, queryset, ids)
     )
-    scope: Any = ids if ids is not None else queryset.values("pk")
-    for reflection in Reflection.objects.filter(objective__in=scope):
+    if ids is not None:
+        reflections = rows_by_ids(
+            "review reflections", page_reflections, Reflection.objects.db, ids
+        )
+        links = rows_by_ids("review carry-overs", page_carry_overs, CarryOver.objects.db, ids)
+    else:
+        scope = queryset.values("pk")
+        reflections = list(page_reflections(scope))  # type: ignore[arg-type]
+        links = list(page_carry_overs(scope))  # type: ignore[arg-type]
+    for reflection in reflections:
         if reflection.objective_id in lines:
             lines[reflection.objective_id].reflection = reflection
-    for link in CarryOver.objects.filter(source__in=scope).select_related("copy__cycle"):
+    for link in links:
         if link.source_id in lines:
             lines[link.source_id].carried_to = link.copy
     sections = [
@@ -429,13 +481,17 @@ class StoredReview:
         return mean_of(self.figures.get("score_sum", 0.0), self.objectives)
 
 
+def company_and_departments() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(depth__lte=1).order_by("path")
+
+
 def stored_review(scope: Any) -> StoredReview | None:
     """Read the review's figures of a reader's scope from the stored totals, by department.
 
     None when the totals were stored before they held the review's figures (then the rows are
     read one by one, as `review_totals` does, until the next full refresh).
     """
-    tops = list(OrgUnit.objects.filter(depth__lte=1).order_by("path"))
+    tops = all_rows("company and departments", company_and_departments, OrgUnit.objects.db)
     # Every top unit is among them: the whole's figures need no query for the top units.
     assert scope.tree is not None
     scope.tree.know_roots(tops)

@@ -7,7 +7,8 @@ from typing import Any
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 
@@ -258,3 +259,48 @@ def path(view_name: str) -> str:
     if found is None:
         found = _named[key] = reverse(view_name)
     return found
+
+
+# The top bar's links: view, label, and what marks the link current (its view names, or its
+# application's name), as base.html drew them one tag at a time; the last for admins only.
+TOP_LINKS = (
+    ("my_okrs", gettext_noop("My OKRs"), ("my_okrs",), None),
+    ("checkins:mine", gettext_noop("Check-in"), (), "checkins"),
+    ("overview", gettext_noop("All OKRs"), ("overview",), None),
+    ("company_tree", gettext_noop("Alignment"), ("company_tree",), None),
+    ("people", gettext_noop("People"), ("people", "person_detail"), None),
+    ("agreements", gettext_noop("To agree"), ("agreements",), None),
+    ("insights:company", gettext_noop("Insights"), (), "insights"),
+    ("library:index", gettext_noop("Library"), (), "library"),
+)
+ADMIN_LINK = ("administration:home", gettext_noop("Administration"), (), "administration")
+
+
+@register.simple_tag(takes_context=True)
+def top_nav(context: Any) -> SafeString:
+    """Draw the top bar's menu button and links (every page has them: one tag rather than some
+    forty nodes), the current page's link marked."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    name = getattr(match, "url_name", None)
+    app = getattr(match, "app_name", None)
+    access = context.get("access")
+    links = [*TOP_LINKS, *([ADMIN_LINK] if getattr(access, "is_admin", False) else [])]
+    drawn = [
+        f'<a href="{escape(path(view))}" '
+        f"{CURRENT_PAGE if (name in names if names else app == app_name) else ''}>"
+        f"{escape(_(label))}</a>"
+        for view, label, names, app_name in links
+    ]
+    if len(drawn) == len(TOP_LINKS):
+        drawn.append("")  # the administration's line, empty
+    return mark_safe(
+        '\n    <button type="button" class="menu-toggle" aria-expanded="false" '
+        f'aria-controls="topnav">{escape(_("Menu"))}</button>\n'
+        f'    <nav class="topnav" id="topnav" aria-label="{escape(_("Main"))}">\n      '
+        + "\n      ".join(drawn)
+        + "\n    </nav>\n    "
+    )
+
+
+CURRENT_PAGE = 'aria-current="page"'

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from okrflow.compiled_reads import all_rows, rows_by_ids, values_by_ids
 from okrflow.engine.risk import RiskKind, Severity
 from okrflow.front.params import parse_id
 from okrflow.insights.boards import ComplianceSummary, risk_rows, summarise_stored_compliance
@@ -94,7 +95,11 @@ def company(request: HttpRequest) -> HttpResponse:
         and sum(n for depth, n in per_depth.items() if depth <= heat_depth) > HEAT_ROWS_ON_DASHBOARD
     ):
         heat_depth -= 1
-    units = list(OrgUnit.objects.filter(depth__lte=heat_depth).order_by("path"))
+    units = all_rows(
+        f"units to depth {heat_depth}",
+        lambda: OrgUnit.objects.filter(depth__lte=heat_depth).order_by("path"),
+        OrgUnit.objects.db,
+    )
     # Every top unit is among them: the whole's counts and compliance read no more units.
     assert scope.tree is not None
     scope.tree.know_roots(units)
@@ -161,12 +166,25 @@ def risk_kinds(counts: dict[str, int]) -> list[dict[str, Any]]:
     ]
 
 
+def unit_with_lead(ids: list[int]) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.select_related("lead", "parent").filter(pk=ids[0])
+
+
+def unit_and_children(ids: list[int]) -> QuerySet[OrgUnit]:
+    """A unit (the first id) and the units right below it (the second: the same)."""
+    return OrgUnit.objects.filter(Q(pk=ids[0]) | Q(parent_id=ids[1])).order_by("path")
+
+
 @require_GET
 @login_required
 def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Show one unit with the units below it: status, heat map, risks, check-ins, calibration."""
     require_member(request)
-    unit = get_object_or_404(OrgUnit.objects.select_related("lead", "parent"), pk=unit_id)
+    # Compiled once (`compiled_reads`): the unit with its lead and parent.
+    found = rows_by_ids("insights unit", unit_with_lead, OrgUnit.objects.db, [unit_id])
+    if not found:
+        raise Http404
+    unit = found[0]
     scope = stored_page(
         request,
         "insights/unit.html",
@@ -179,7 +197,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         return scope
     cycle = scope.cycle
     # The heat map shows the unit and the units right below it: only those are read.
-    units = list(OrgUnit.objects.filter(Q(pk=unit.pk) | Q(parent=unit)).order_by("path"))
+    units = rows_by_ids("unit and below", unit_and_children, OrgUnit.objects.db, [unit.pk] * 2)
     scope.read(
         [u.pk for u in units]
     )  # one read of the stored totals: the unit's and the heat map's
@@ -204,18 +222,38 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     )
 
 
+def person_with_unit(ids: list[int]) -> QuerySet[Person]:
+    return Person.objects.select_related("unit", "user").filter(pk=ids[0])
+
+
+def owned_objectives(ids: list[int]) -> QuerySet[Any]:
+    return Objective.objects.filter(owner_person_id=ids[0]).values_list("pk")
+
+
+def owned_key_results(ids: list[int]) -> QuerySet[Any]:
+    return KeyResult.objects.filter(owner_id=ids[0]).values_list("objective_id")
+
+
 @require_GET
 @login_required
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
     """Show one person's objectives and key results, their risks and their calibration."""
     require_member(request)
-    person = get_object_or_404(Person.objects.select_related("unit", "user"), pk=person_id)
+    db = Person.objects.db
+    found = rows_by_ids("insights person", person_with_unit, db, [person_id])
+    if not found:
+        raise Http404
+    person = found[0]
     # Their objectives and those of their key results, by two indexed queries: a short list
-    # that every later query starts from (never the cycle's objectives).
+    # that every later query starts from (never the cycle's objectives). All three
+    # statements compiled once (`compiled_reads`).
     theirs = sorted(
         {
-            *Objective.objects.filter(owner_person=person).values_list("pk", flat=True),
-            *KeyResult.objects.filter(owner=person).values_list("objective_id", flat=True),
+            *(pk for (pk,) in values_by_ids("owned objectives", owned_objectives, db, [person.pk])),
+            *(
+                pk
+                for (pk,) in values_by_ids("owned key results", owned_key_results, db, [person.pk])
+            ),
         }
     )
     scope = stored_page(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okrflow.cycles.models import Cycle, CycleState
+from okrflow.front.cycle_choice import cycles_of
 from okrflow.front.params import parse_id, version_or_400
 from okrflow.insights.actions import carry_over_objective, close_cycle, save_reflection
 from okrflow.insights.collect import visible_objectives
@@ -51,7 +52,12 @@ def review(request: HttpRequest, cycle_id: int) -> HttpResponse:
     department at a time, a page at a time.
     """
     require_member(request)
-    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    # Every cycle is read once a request for the top bar's switch (`cycles_of`): the cycle
+    # reviewed and the later ones it may carry objectives into are among them.
+    cycles = cycles_of(request)
+    cycle = next((cycle for cycle in cycles if cycle.pk == cycle_id), None)
+    if cycle is None:
+        raise Http404
     access = access_for(request.user)
     # What the reader may see of the cycle, built only when asked for: a large cycle's stored
     # review reads the totals and one page of ids instead.
@@ -68,10 +74,13 @@ def review(request: HttpRequest, cycle_id: int) -> HttpResponse:
     context = {
         "cycle": cycle,
         "can_close": access.is_admin and cycle.state == CycleState.ACTIVE,
-        "later_cycles": list(
-            Cycle.objects.exclude(state=CycleState.CLOSED)
-            .filter(start_date__gt=cycle.start_date)
-            .order_by("start_date")
+        "later_cycles": sorted(
+            (
+                later
+                for later in cycles
+                if later.state != CycleState.CLOSED and later.start_date > cycle.start_date
+            ),
+            key=lambda later: later.start_date,
         ),
     }
     if totals is None:
