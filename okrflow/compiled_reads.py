@@ -30,6 +30,12 @@ def marks(count: int) -> list[int]:
     return [FIRST_MARK - n for n in range(count)]
 
 
+def storable(ids: Sequence[int]) -> list[int]:
+    """Return the ids that fit the databases' 64-bit integers. One that does not (a page's
+    address may hold any number) matches no row, and the drivers refuse it as a parameter."""
+    return [pk for pk in ids if -(2**63) <= pk < 2**63]
+
+
 @dataclass(frozen=True)
 class CompiledRows(Generic[M]):
     """A compiled queryset: its SQL, its parameters and, for each, the id it stands for."""
@@ -94,11 +100,13 @@ def rows_by_ids(
     """Return `build(ids)`'s rows, compiling `build` once per database and number of ids.
 
     `name` tells the querysets apart; `build` must use the ids only as values compared with
-    ids (the stand-ins are swapped by value), each id once."""
+    ids (the stand-ins are swapped by value), each id once. Ids too large for the database are
+    left out: they match nothing."""
+    ids = storable(ids)
     if not ids:  # `pk__in=[]` matches nothing: no statement at all
         return []
     if len(ids) > MOST_IDS:
-        return list(build(list(ids)))
+        return list(build(ids))
     key = (name, using, len(ids))
     if key not in _compiled:
         _compiled[key] = compile_rows(build(marks(len(ids))), using, len(ids))
@@ -149,10 +157,11 @@ def values_by_ids(
 ) -> list[tuple[Any, ...]]:
     """Return the rows (tuples) of `build(ids)`, a `values_list` queryset, compiling `build`
     once per database and number of ids (`rows_by_ids` for values: the same rules)."""
+    ids = storable(ids)
     if not ids:
         return []
     if len(ids) > MOST_IDS:
-        return [tuple(row) for row in build(list(ids))]
+        return [tuple(row) for row in build(ids)]
     key = (name, using, len(ids))
     if key not in _values:
         compiler = build(marks(len(ids))).query.get_compiler(using)
@@ -177,6 +186,8 @@ def count_by_id(
     notifications on every page: compiling the count cost more than the database's answer).
 
     `name` tells the querysets apart; `build` must use `pk` once, as a value compared with ids."""
+    if not storable([pk]):
+        return 0  # `pk` is compared with ids: none is that large
     key = (name, using)
     if key not in _counts:
         mark = marks(1)[0]

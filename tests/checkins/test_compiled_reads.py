@@ -169,3 +169,25 @@ def test_every_cycle_is_what_its_queryset_reads_in_its_order(
         assert [[getattr(c, name) for name in fields] for c in found] == [
             [getattr(c, name) for name in fields] for c in expected
         ]
+
+
+@pytest.mark.django_db
+def test_an_id_too_large_for_the_database_matches_nothing(world: World) -> None:
+    # A page's address may hold any number: the compiled statements answer as the querysets do.
+    from okrflow.compiled_reads import count_by_id, rows_by_ids, values_by_ids
+
+    using = router.db_for_read(Person)
+    huge = [2**63, 10**30, -(2**63) - 1]
+    for n, pk in enumerate(huge):
+        ids = [world.member.pk, pk]
+        rows = rows_by_ids(f"too large {n}", lambda i: Person.objects.filter(pk__in=i), using, ids)
+        assert [row.pk for row in rows] == [world.member.pk]
+        values = values_by_ids(
+            f"too large {n}",
+            lambda i: Person.objects.filter(pk__in=i).values_list("pk"),
+            using,
+            ids,
+        )
+        assert values == [(world.member.pk,)]
+        counted = count_by_id(f"too large {n}", lambda i: Person.objects.filter(pk=i), using, pk)
+        assert counted == 0
