@@ -91,3 +91,29 @@ def test_compiled_catalogue_is_current(tmp_path: Path) -> None:
     compiled = tmp_path / "django.mo"
     subprocess.run([msgfmt, "--check", "-o", str(compiled), str(PO)], check=True)
     assert compiled.read_bytes() == MO.read_bytes(), "run `okrflow compilemessages` in okrflow/"
+
+
+TRANSLATING = {"_", "gettext", "gettext_lazy", "ngettext", "pgettext", "npgettext"}
+
+
+def test_no_string_is_translated_inside_an_f_string() -> None:
+    # `makemessages` (xgettext) reads an f-string as one literal: a `_("…")` inside it is never
+    # extracted, and the next run drops its Vietnamese from the catalogue.
+    import ast
+
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in TRANSLATING
+                    and inner.args
+                    and isinstance(inner.args[0], ast.Constant)
+                ):
+                    found.append(f"{path.relative_to(PACKAGE)}:{inner.lineno}")
+    assert found == []

@@ -30,7 +30,7 @@ def kr(**fields: object) -> SimpleNamespace:
         ({"start_value": Decimal(0), "target_value": Decimal(10000), "unit": "khách hàng"}, "0 → 10.000 khách hàng", "0 → 10,000 khách hàng"),
         ({"shape": "threshold", "direction": "at_least", "target_value": Decimal("0.7"), "unit": "điểm"}, "≥ 0,7 điểm", "≥ 0.7 điểm"),
         ({"shape": "threshold", "direction": "at_most", "target_value": Decimal(30), "unit": "phút"}, "≤ 30 phút", "≤ 30 phút"),
-        ({"shape": "relative", "relative_change": Decimal(20), "baseline_label": "quý I"}, "+20%", "+20% vs quý I"),
+        ({"shape": "relative", "relative_change": Decimal(20), "baseline_label": "quý I"}, "+20% so với quý I", "+20% vs quý I"),
         ({"shape": "relative", "relative_change": Decimal(-10)}, "-10%", "-10%"),
         ({"shape": "recurring", "per_period": 1, "period": "week", "unit": "bản tin"}, "1× bản tin", "1× bản tin per week"),
         ({"shape": "currency", "currency": "VND", "start_value": Decimal(4200000000), "target_value": Decimal(5500000000)}, "4,2 tỷ đồng → 5,5 tỷ đồng", "VND 4.2B → VND 5.5B"),

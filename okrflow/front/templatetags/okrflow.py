@@ -294,10 +294,12 @@ def top_nav(context: Any) -> SafeString:
     ]
     if len(drawn) == len(TOP_LINKS):
         drawn.append("")  # the administration's line, empty
+    # Translated outside the f-strings: `makemessages` does not look into them.
+    menu, main = escape(_("Menu")), escape(_("Main"))
     return mark_safe(
         '\n    <button type="button" class="menu-toggle" aria-expanded="false" '
-        f'aria-controls="topnav">{escape(_("Menu"))}</button>\n'
-        f'    <nav class="topnav" id="topnav" aria-label="{escape(_("Main"))}">\n      '
+        f'aria-controls="topnav">{menu}</button>\n'
+        f'    <nav class="topnav" id="topnav" aria-label="{main}">\n      '
         + "\n      ".join(drawn)
         + "\n    </nav>\n    "
     )

@@ -82,7 +82,8 @@ def error_summary(form: ObjectiveForm, kr_forms: list[KeyResultForm]) -> list[tu
             for e in kr_form.non_field_errors()
         ]
         for name in kr_form.fields:
-            label = f"{_('KR%(index)s') % {'index': index}} {kr_form.fields[name].label}"
+            number = _("KR%(index)s") % {"index": index}
+            label = f"{number} {kr_form.fields[name].label}"
             summary += [
                 (label, str(e), kr_form[name].auto_id) for e in kr_form.errors.get(name, [])
             ]

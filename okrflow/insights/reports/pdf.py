@@ -226,7 +226,7 @@ def review_pdf(review: CycleReview, language: str) -> bytes:
         canvas.drawString(
             MARGIN,
             10 * mm,
-            f"okrflow · {_('Quarterly review')} · {allowed_text(review.cycle.name)}",
+            "okrflow · " + _("Quarterly review") + f" · {allowed_text(review.cycle.name)}",
         )
         canvas.drawRightString(
             PAGE_WIDTH - MARGIN, 10 * mm, _("Page %(number)d") % {"number": document.page}
@@ -242,7 +242,7 @@ def review_pdf(review: CycleReview, language: str) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=20 * mm,
-        title=f"{_('Quarterly review')} {review.cycle.name}",
+        title=_("Quarterly review") + f" {review.cycle.name}",
         author="okrflow",
         lang=language,
     )

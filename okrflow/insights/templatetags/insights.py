@@ -388,11 +388,15 @@ def review_lines(context: Any, lines: list[Any]) -> SafeString:
         reflection = line.reflection
         notes = ""
         if reflection:
+            # Translated outside the f-strings: `makemessages` does not look into them.
+            went_well = note_html(_("What went well"), reflection.went_well)
+            went_badly = note_html(_("What did not go well"), reflection.went_badly)
+            lessons = note_html(_("Lessons"), reflection.lessons)
             notes = (
                 "\n      <dl>\n        "
-                f"{note_html(_('What went well'), reflection.went_well)}\n        "
-                f"{note_html(_('What did not go well'), reflection.went_badly)}\n        "
-                f"{note_html(_('Lessons'), reflection.lessons)}\n      </dl>\n      "
+                f"{went_well}\n        "
+                f"{went_badly}\n        "
+                f"{lessons}\n      </dl>\n      "
             )
         edit = ""
         if mine:
@@ -404,12 +408,14 @@ def review_lines(context: Any, lines: list[Any]) -> SafeString:
         carry = ""
         if line.carried_to:
             carried = _("Carried into %(cycle)s") % {"cycle": esc(line.carried_to.cycle.name)}
+            open_label = _("open")
             carry = (
                 f'<span class="muted small">{carried} · '
                 f'<a href="{esc(path_to(line.carried_to.pk, "objective_detail"))}">'
-                f"{esc(_('open'))}</a></span>\n        "
+                f"{esc(open_label)}</a></span>\n        "
             )
         elif carry_form and mine and line.score < 1:
+            carry_into, carry_over = _("Carry the rest into"), _("Carry over")
             options = "".join(
                 f'<option value="{esc(option.pk)}">{esc(option.name)}</option>'
                 for option in later_cycles
@@ -418,9 +424,9 @@ def review_lines(context: Any, lines: list[Any]) -> SafeString:
                 f'\n        <form method="post" action="{esc(path_to(objective.pk, "insights:carry_over"))}"'
                 ' class="inline-form">\n'
                 f"          {csrf}\n"
-                f'          <label for="carry-{pk}">{esc(_("Carry the rest into"))}</label>\n'
+                f'          <label for="carry-{pk}">{esc(carry_into)}</label>\n'
                 f'          <select id="carry-{pk}" name="cycle">{options}</select>\n'
-                f'          <button type="submit" class="button small">{esc(_("Carry over"))}</button>\n'
+                f'          <button type="submit" class="button small">{esc(carry_over)}</button>\n'
                 "        </form>\n        "
             )
         drawn.append(

@@ -62,7 +62,8 @@ def kr_summary(kr: Any) -> str:
         change = kr.relative_change or Decimal(0)
         sign = "+" if change > 0 else ""
         text = f"{sign}{format_number(Decimal(change), language())}%"
-        return f"{text} {_('vs')} {kr.baseline_label}" if kr.baseline_label else text
+        versus = _("vs")  # outside the f-string: `makemessages` does not look into them
+        return f"{text} {versus} {kr.baseline_label}" if kr.baseline_label else text
     if shape == "threshold":
         symbol = "≤" if kr.direction == "at_most" else "≥"
         return f"{symbol} {amount(kr, kr.target_value)}"
