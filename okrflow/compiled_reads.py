@@ -30,6 +30,32 @@ def marks(count: int) -> list[int]:
     return [FIRST_MARK - n for n in range(count)]
 
 
+def slots_of(params: Sequence[Any], count: int) -> tuple[int | None, ...] | None:
+    """Return, for each parameter, the id it stands for (`marks(count)`'s place) or None; None
+    when the stand-ins are not exactly one parameter each (the queryset must then run as is)."""
+    position = {mark: n for n, mark in enumerate(marks(count))}
+    slots = tuple(position.get(value) if type(value) is int else None for value in params)
+    if sorted(slot for slot in slots if slot is not None) != list(range(count)):
+        return None
+    return slots
+
+
+def fetch(
+    using: str,
+    sql: str,
+    params: Sequence[Any],
+    slots: Sequence[int | None],
+    ids: Sequence[int],
+) -> list[Any]:
+    """Run a compiled statement with the ids in their stand-ins' places; return its rows."""
+    values = [
+        value if slot is None else ids[slot] for value, slot in zip(params, slots, strict=True)
+    ]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchall()
+
+
 def storable(ids: Sequence[int]) -> list[int]:
     """Return the ids that fit the databases' 64-bit integers. One that does not (a page's
     address may hold any number) matches no row, and the drivers refuse it as a parameter."""
@@ -48,13 +74,7 @@ class CompiledRows(Generic[M]):
     populators: tuple[RelatedPopulator, ...]
 
     def run(self, using: str, ids: Sequence[int]) -> list[M]:
-        params = [
-            value if slot is None else ids[slot]
-            for value, slot in zip(self.params, self.slots, strict=True)
-        ]
-        with connections[using].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+        rows = fetch(using, self.sql, self.params, self.slots, ids)
         compiler = self.compiler
         klass_info, annotations = compiler.klass_info, compiler.annotation_col_map or {}
         assert klass_info is not None
@@ -77,9 +97,8 @@ def compile_rows(queryset: models.QuerySet[M], using: str, count: int) -> Compil
     exactly one parameter (the caller then runs querysets as they are)."""
     compiler = queryset.query.get_compiler(using)
     sql, params = compiler.as_sql()
-    position = {mark: n for n, mark in enumerate(marks(count))}
-    slots = tuple(position.get(value) if type(value) is int else None for value in params)
-    if sorted(slot for slot in slots if slot is not None) != list(range(count)):
+    slots = slots_of(params, count)
+    if slots is None:
         return None
     klass_info = compiler.klass_info
     assert klass_info is not None
@@ -138,13 +157,7 @@ class CompiledValues:
     slots: tuple[int | None, ...]
 
     def run(self, using: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-        params = [
-            value if slot is None else ids[slot]
-            for value, slot in zip(self.params, self.slots, strict=True)
-        ]
-        with connections[using].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+        rows = fetch(using, self.sql, self.params, self.slots, ids)
         # The fields' converters (dates and decimals on SQLite), as the queryset applies them.
         return [tuple(row) for row in self.compiler.results_iter([rows])]
 
@@ -166,10 +179,10 @@ def values_by_ids(
     if key not in _values:
         compiler = build(marks(len(ids))).query.get_compiler(using)
         sql, params = compiler.as_sql()
-        position = {mark: n for n, mark in enumerate(marks(len(ids)))}
-        slots = tuple(position.get(value) if type(value) is int else None for value in params)
-        exact = sorted(slot for slot in slots if slot is not None) == list(range(len(ids)))
-        _values[key] = CompiledValues(compiler, sql, tuple(params), slots) if exact else None
+        slots = slots_of(params, len(ids))
+        _values[key] = (
+            None if slots is None else CompiledValues(compiler, sql, tuple(params), slots)
+        )
     compiled = _values[key]
     if compiled is None:
         return [tuple(row) for row in build(list(ids))]
