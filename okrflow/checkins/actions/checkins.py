@@ -42,6 +42,7 @@ from okrflow.library.bulk_insert import insert
 from okrflow.okrs.actions.values import (
     NewValue,
     key_results_with_newest,
+    of_live_objectives,
     record_key_result_values,
 )
 from okrflow.okrs.models import KeyResult, KeyResultValue
@@ -268,7 +269,7 @@ def record_checkin(
     errors: dict[str, list[str]] = {}
     whole = clean_whole(data, submit=submit, errors=errors)
     if errors:  # refused before anything is written, with the lines' own messages
-        rows = list(key_results_with_newest(wanted, live_only=True))
+        rows = of_live_objectives(key_results_with_newest(wanted, live_only=True))
         clean_lines(data, rows, submit=submit, errors=errors)
         raise ValidationError(errors)
     by = actor if getattr(actor, "is_authenticated", False) else None
@@ -324,7 +325,7 @@ def checkin_key_results(ids: list[int], *, lock: bool) -> dict[int, KeyResult]:
         router.db_for_write(KeyResult),
         ids,
     )
-    return {kr.pk: kr for kr in rows}
+    return {kr.pk: kr for kr in of_live_objectives(rows)}
 
 
 def current_cycle(cycle: Cycle, key_results: Iterable[KeyResult]) -> Cycle:

@@ -10,7 +10,7 @@ values, the new current values and the audit rows are each written in one statem
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -50,19 +50,27 @@ def lock_key_results(ids: Sequence[int], *, live_only: bool = False) -> dict[int
     and its objective's owners and cycle (the rights and the cycle's state, read fresh).
     `live_only` leaves out archived key results and those of archived objectives.
     """
-    return {kr.pk: kr for kr in key_results_with_newest(ids, live_only=live_only, lock=True)}
+    rows = key_results_with_newest(ids, live_only=live_only, lock=True)
+    return {kr.pk: kr for kr in (of_live_objectives(rows) if live_only else rows)}
 
 
 def key_results_with_newest(
     ids: Sequence[int], *, live_only: bool = False, lock: bool = False
 ) -> QuerySet[KeyResult]:
-    """The key results `ids` in id order, each with its newest value (see `lock_key_results`)."""
+    """The key results `ids` in id order, each with its newest value (see `lock_key_results`).
+
+    `live_only` leaves out archived key results; those of archived objectives are left out by
+    `of_live_objectives` when the rows are read, not here: in SQL the objective's state would
+    be a parameter of a prepared statement, and PostgreSQL's generic plan for
+    `NOT state = $1`, when every objective has the same state (a new organisation: all
+    active), expects no row to pass, and scans every objective of the database instead of
+    looking the few key results up by id (8 ms against 0.3 ms at 1,000 people)."""
     newest = newest_value_rows()
     rows = KeyResult.objects.all()
     if lock:
         rows = rows.select_for_update(of=("self",), no_key=True)
     if live_only:
-        rows = rows.filter(is_archived=False).exclude(objective__state=ObjectiveState.ARCHIVED)
+        rows = rows.filter(is_archived=False)
     return (
         rows.select_related(
             "objective__cycle",
@@ -77,6 +85,11 @@ def key_results_with_newest(
         .filter(pk__in=ids)
         .order_by("pk")
     )
+
+
+def of_live_objectives(key_results: Iterable[KeyResult]) -> list[KeyResult]:
+    """Leave out the key results whose objective is archived (read with them)."""
+    return [kr for kr in key_results if kr.objective.state != ObjectiveState.ARCHIVED]
 
 
 def newest_value_rows() -> QuerySet[KeyResultValue]:
