@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from icalendar import Calendar, Event
-
 PRODUCT_ID = "-//okrflow//calendar feed//EN"
 
 
@@ -26,6 +24,10 @@ def build_calendar(
     name: str, events: list[FeedEvent], stamp: datetime.datetime, language: str
 ) -> bytes:
     """Return the iCalendar file of these events; times are written in UTC."""
+    # Imported here, not with the module: the calendar feed's URL imports this module, and
+    # every web worker would hold icalendar for the few requests that fetch a feed.
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from okrflow.insights.reports.rows import (
     BAND_COLOURS,
@@ -29,19 +25,27 @@ from okrflow.insights.reports.rows import (
 from okrflow.insights.review import CycleReview
 from okrflow.spreadsheets import append_row, csv_bytes, sheet_title
 
-HEADER_FILL = PatternFill("solid", fgColor="1F5EFF")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-BAND_FONTS = {
-    label: Font(bold=True, color=BAND_COLOURS[band].lstrip("#"))
-    for band, label in BAND_LABELS.items()
-}
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl is imported where a workbook is written, not with this module: the pages' URLs
+# import it, and every web worker would hold openpyxl's 15 MB for the few that export.
+
+HEADER_COLOUR = "1F5EFF"
 
 
 def _table(sheet: Worksheet, headers: list[str], rows: list[list[Any]], widths: list[int]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    band_fonts = {
+        label: Font(bold=True, color=BAND_COLOURS[band].lstrip("#"))
+        for band, label in BAND_LABELS.items()
+    }
     append_row(sheet, headers)
     for cell in sheet[1]:
-        cell.fill = HEADER_FILL
-        cell.font = HEADER_FONT
+        cell.fill = PatternFill("solid", fgColor=HEADER_COLOUR)
+        cell.font = Font(bold=True, color="FFFFFF")
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
         append_row(sheet, row)
@@ -52,8 +56,8 @@ def _table(sheet: Worksheet, headers: list[str], rows: list[list[Any]], widths: 
             cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))
             if isinstance(cell.value, float):
                 cell.number_format = "0.00"
-            if cell.value in BAND_FONTS:
-                cell.font = BAND_FONTS[cell.value]
+            if cell.value in band_fonts:
+                cell.font = band_fonts[cell.value]
     sheet.freeze_panes = "A2"
     if rows:
         sheet.auto_filter.ref = sheet.dimensions
@@ -61,6 +65,9 @@ def _table(sheet: Worksheet, headers: list[str], rows: list[list[Any]], widths: 
 
 def review_xlsx(review: CycleReview, language: str) -> bytes:
     """Write the review as an Excel workbook."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     summary = book.active
     summary.title = sheet_title(_("Summary"))
