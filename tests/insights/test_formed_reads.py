@@ -173,9 +173,9 @@ def test_a_scopes_compiled_reads_equal_its_querysets(world: World, rf: Any) -> N
             assert formed_rows(
                 "top risks",
                 (form, 4),
-                lambda shaped: top_risks(
+                lambda shaped, form=form: top_risks(  # type: ignore[misc]
                     scope_rows(RiskSnapshot, form, shaped).order_by("rank"), 4
-                ),  # noqa: B023
+                ),
                 "default",
                 values,
             ) == list(top_risks(risks, 4))
@@ -199,3 +199,47 @@ def test_a_scopes_compiled_reads_equal_its_querysets(world: World, rf: Any) -> N
                     every = list(section_rows(scope.objectives(), kind, value))
                     ids = SectionIds(shape, section)
                     assert ids[0:2] + ids[2:4] + ids[4:100] == every
+
+
+def test_a_review_pages_objectives_in_view_are_what_visible_to_selects(world: World) -> None:
+    """`views.review.visible_page_ids` rebuilds `visible_to`'s rule from ids and paths."""
+    from okrflow.insights.views.review import visible_page, visible_page_ids
+    from okrflow.okrs.models import CoOwner
+
+    two_teams(world)
+    grow(world, 12, 0)
+    private = list(Objective.objects.filter(cycle=world.cycle, is_private=True).order_by("pk"))
+    CoOwner.objects.create(objective=private[0], person=world.sales_head)
+    Objective.objects.filter(pk=private[1].pk).update(state="archived")
+    every = list(Objective.objects.filter(cycle=world.cycle).values_list("pk", flat=True))
+    for name in PERSONAS:
+        user = getattr(world, name).user
+        access = access_for(user)
+        for ids in (every, every[:3], every[-4:]):
+            expected = list(
+                Objective.objects.live()
+                .filter(cycle=world.cycle, pk__in=ids)
+                .visible_to(user)
+                .order_by("position", "id")
+                .values_list("pk", flat=True)
+            )
+            assert visible_page(access_for(user), world.cycle, ids) == expected, name
+        if not access.is_admin:
+            assert access.person is not None
+            led = tuple(access.led_unit_paths.values()) if access.led_unit_ids else ()
+            values = [
+                world.cycle.pk,
+                every,
+                access.person.pk,
+                sorted(access.reports_outside_led_units),
+                sorted(access.member_project_ids),
+                *led,
+            ]
+            expected_query = (
+                Objective.objects.live()
+                .filter(cycle=world.cycle, pk__in=every)
+                .visible_to(user)
+                .order_by("position", "id")
+                .values_list("pk")
+            )
+            assert str(visible_page_ids(values).query) == str(expected_query.query), name
