@@ -349,6 +349,10 @@ def compile_formed(
 
 
 _formed: dict[tuple[Any, ...], Formed | None] = {}
+# The forms kept per process: each reader's scope has one (by the number of private objectives
+# they see, the units they lead…), and a review one per page read; beyond these many, further
+# forms run as querysets (a process's memory stays bounded).
+FORMS_KEPT = 2000
 
 
 def formed(
@@ -366,6 +370,8 @@ def formed(
     shaped, ids, texts = found
     cache_key = (name, key, using, form_of(values), instances)
     if cache_key not in _formed:
+        if len(_formed) >= FORMS_KEPT:
+            return None, [], []
         _formed[cache_key] = compile_formed(build(shaped), using, len(ids), len(texts), instances)
     return _formed[cache_key], ids, texts
 

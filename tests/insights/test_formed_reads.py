@@ -243,3 +243,17 @@ def test_a_review_pages_objectives_in_view_are_what_visible_to_selects(world: Wo
                 .values_list("pk")
             )
             assert str(visible_page_ids(values).query) == str(expected_query.query), name
+
+
+def test_beyond_the_forms_kept_statements_run_as_querysets(world: World, monkeypatch: Any) -> None:
+    monkeypatch.setattr(compiled_reads, "_formed", {})
+    monkeypatch.setattr(compiled_reads, "FORMS_KEPT", 2)
+
+    def units(values: list[Any]) -> Any:
+        return OrgUnit.objects.filter(pk__in=values[0]).order_by("pk")
+
+    every = list(OrgUnit.objects.order_by("pk"))
+    for count in range(1, len(every) + 1):
+        ids = tuple(unit.pk for unit in every[:count])
+        assert formed_rows("test kept", None, units, "default", (ids,)) == every[:count]
+    assert len(compiled_reads._formed) == 2
