@@ -261,6 +261,11 @@ def totals_heat_map(scope: Scope, units: list[OrgUnit], max_depth: int, days: li
     assert scope.viewer is not None and scope.tree is not None
     shown = [unit for unit in units if unit.depth <= max_depth]
     read = scope.read([unit.pk for unit in shown])
+    # Each day's names once, not once a unit (a company's map has hundreds of cells).
+    names = [
+        (totals.heat_name(day, "n"), totals.heat_name(day, "p"), totals.heat_name(day, "pace"))
+        for day in days
+    ]
     rows = []
     for unit in shown:
         figures = read.of(unit.pk)
@@ -268,11 +273,11 @@ def totals_heat_map(scope: Scope, units: list[OrgUnit], max_depth: int, days: li
         if not krs:
             continue
         cells = []
-        for day in days:
-            known = figures.get(totals.heat_name(day, "n"), 0)
+        for known_name, progress_name, pace_name in names:
+            known = figures.get(known_name, 0)
             if round(known):
-                progress = figures.get(totals.heat_name(day, "p"), 0.0)
-                pace = figures.get(totals.heat_name(day, "pace"), 0.0)
+                progress = figures.get(progress_name, 0.0)
+                pace = figures.get(pace_name, 0.0)
                 cells.append(HeatCell(progress / known, pace / known))
             else:
                 cells.append(HeatCell())
