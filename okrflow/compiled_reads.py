@@ -74,7 +74,10 @@ class CompiledRows(Generic[M]):
     populators: tuple[RelatedPopulator, ...]
 
     def run(self, using: str, ids: Sequence[int]) -> list[M]:
-        rows = fetch(using, self.sql, self.params, self.slots, ids)
+        return self.instances(using, fetch(using, self.sql, self.params, self.slots, ids))
+
+    def instances(self, using: str, rows: list[Any]) -> list[M]:
+        """Build the model instances of fetched rows, as the queryset itself would."""
         compiler = self.compiler
         klass_info, annotations = compiler.klass_info, compiler.annotation_col_map or {}
         assert klass_info is not None
@@ -221,3 +224,192 @@ def count_by_id(
             [pk if slot == 0 else value for value, slot in zip(params, slots, strict=True)],
         )
         return int(cursor.fetchone()[0])
+
+
+# --- statements of a given form, compiled once per form ---------------------------------------
+#
+# A page's scope (the reader's objectives of a unit) filters on a few ids and units' paths; the
+# statement's form depends only on how many there are and on a few choices (the caller's key).
+# Such a statement is built once per form with stand-ins for every value (ids as above, texts
+# as TEXT_MARK), compiled, and run with each call's values in the stand-ins' places.
+
+TEXT_MARK = "\x00okrflow-text-{}\x00"
+# A text value is put in its stand-in's place as it is: inside a LIKE pattern it would need
+# the database's escaping of these characters, so a value holding one is never compiled.
+UNSAFE_TEXT = ("\\", "%", "_", "\x00")
+
+Shape = tuple[int | str | tuple[int, ...], ...]
+
+
+def stand_ins(values: Shape) -> tuple[list[Any], list[int], list[str]] | None:
+    """Return stand-ins of the same form as `values` and the flat values they stand for (ids,
+    then texts); None when a value cannot be stood for (an unsafe text, a repeated id in a
+    list, a value of another type)."""
+    shaped: list[Any] = []
+    ids: list[int] = []
+    texts: list[str] = []
+    for value in values:
+        if type(value) is int:
+            shaped.append(FIRST_MARK - len(ids))
+            ids.append(value)
+        elif type(value) is str:
+            if any(char in value for char in UNSAFE_TEXT):
+                return None
+            shaped.append(TEXT_MARK.format(len(texts)))
+            texts.append(value)
+        elif type(value) is tuple and all(type(pk) is int for pk in value):
+            if len(set(value)) != len(value):
+                return None  # `__in` drops repeated values: the stand-ins would not
+            shaped.append([FIRST_MARK - len(ids) - n for n in range(len(value))])
+            ids.extend(value)
+        else:
+            return None
+    return shaped, ids, texts
+
+
+def form_of(values: Shape) -> tuple[Any, ...]:
+    """The form of `values`: each one's type, a list's length."""
+    return tuple(len(value) if type(value) is tuple else type(value).__name__ for value in values)
+
+
+@dataclass(frozen=True)
+class Formed:
+    """A statement compiled with stand-ins: for each parameter, None (kept as it is), the
+    position of the id it stands for, or the texts' positions in it (a text parameter may
+    hold a text stand-in within a pattern: "/1/2/%")."""
+
+    compiler: SQLCompiler
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[int | tuple[int, ...] | None, ...]
+    rows: CompiledRows[Any] | None  # how to build instances (None: a values_list statement)
+
+    def fetch(self, using: str, ids: Sequence[int], texts: Sequence[str]) -> list[Any]:
+        values = []
+        for value, slot in zip(self.params, self.slots, strict=True):
+            if slot is None:
+                values.append(value)
+            elif type(slot) is int:
+                values.append(ids[slot])
+            else:
+                for position in slot:  # type: ignore[union-attr]
+                    value = value.replace(TEXT_MARK.format(position), texts[position])
+                values.append(value)
+        with connections[using].cursor() as cursor:
+            cursor.execute(self.sql, values)
+            return cursor.fetchall()
+
+
+def compile_formed(
+    queryset: models.QuerySet[Any], using: str, ids: int, texts: int, instances: bool
+) -> Formed | None:
+    """Compile `queryset` (built with stand-ins for `ids` ids and `texts` texts); None if a
+    stand-in is not found among the parameters (inlined, dropped or folded into another)."""
+    from django.core.exceptions import EmptyResultSet
+
+    compiler = queryset.query.get_compiler(using)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    position = {FIRST_MARK - n: n for n in range(ids)}
+    slots: list[int | tuple[int, ...] | None] = []
+    seen: set[int] = set()
+    seen_texts: set[int] = set()
+    for value in params:
+        if type(value) is int and value in position:
+            slots.append(position[value])
+            seen.add(position[value])
+        elif type(value) is str and "\x00" in value:
+            found = tuple(n for n in range(texts) if TEXT_MARK.format(n) in value)
+            rest = value
+            for n in found:
+                rest = rest.replace(TEXT_MARK.format(n), "")
+            if not found or "\x00" in rest:
+                return None
+            slots.append(found)
+            seen_texts.update(found)
+        elif isinstance(value, list | tuple | dict | set) or (
+            type(value) is int and FIRST_MARK - 10_000_000 < value <= FIRST_MARK
+        ):
+            return None  # an array parameter, or a stand-in changed: not substituted
+        else:
+            slots.append(None)
+    if len(seen) != ids or len(seen_texts) != texts or "\x00" in sql:
+        return None
+    if any(str(FIRST_MARK - n) in sql for n in range(ids)):
+        return None  # inlined in the statement's text
+    rows = None
+    if instances:
+        compiled = compile_rows(queryset, using, 0)
+        if compiled is None:
+            return None
+        rows = compiled
+    return Formed(compiler, sql, tuple(params), tuple(slots), rows)
+
+
+_formed: dict[tuple[Any, ...], Formed | None] = {}
+# The forms kept per process: each reader's scope has one (by the number of private objectives
+# they see, the units they lead…), and a review one per page read; beyond these many, further
+# forms run as querysets (a process's memory stays bounded).
+FORMS_KEPT = 2000
+
+
+def formed(
+    name: str,
+    key: Any,
+    build: Callable[[list[Any]], models.QuerySet[Any]],
+    using: str,
+    values: Shape,
+    instances: bool,
+) -> tuple[Formed | None, list[int], list[str]]:
+    """Return `build`'s statement compiled for `values`' form (None: run it as it is)."""
+    found = stand_ins(values)
+    if found is None or len(found[1]) > MOST_IDS * 5:
+        return None, [], []
+    shaped, ids, texts = found
+    cache_key = (name, key, using, form_of(values), instances)
+    if cache_key not in _formed:
+        if len(_formed) >= FORMS_KEPT:
+            return None, [], []
+        _formed[cache_key] = compile_formed(build(shaped), using, len(ids), len(texts), instances)
+    return _formed[cache_key], ids, texts
+
+
+def as_built(values: Shape) -> list[Any]:
+    """The values as `build` takes them: a list of ids as a list."""
+    return [list(value) if type(value) is tuple else value for value in values]
+
+
+def formed_rows(
+    name: str,
+    key: Any,
+    build: Callable[[list[Any]], models.QuerySet[M]],
+    using: str,
+    values: Shape,
+) -> list[M]:
+    """Return `build(values)`'s model instances, compiling `build` once per `key` and form of
+    `values` (ids, lists of distinct ids and texts; `key` names whatever else the statement's
+    form depends on: `build` must use the values only as values compared with columns)."""
+    compiled, ids, texts = formed(name, key, build, using, values, True)
+    if compiled is None:
+        return list(build(as_built(values)))
+    assert compiled.rows is not None
+    return compiled.rows.instances(using, compiled.fetch(using, ids, texts))
+
+
+def formed_values(
+    name: str,
+    key: Any,
+    build: Callable[[list[Any]], models.QuerySet[Any]],
+    using: str,
+    values: Shape,
+) -> list[tuple[Any, ...]]:
+    """Return the rows (tuples) of `build(values)`, a `values_list` queryset (`formed_rows`
+    for values: the same rules)."""
+    compiled, ids, texts = formed(name, key, build, using, values, False)
+    if compiled is None:
+        return [tuple(row) for row in build(as_built(values))]
+    return [
+        tuple(row) for row in compiled.compiler.results_iter([compiled.fetch(using, ids, texts)])
+    ]

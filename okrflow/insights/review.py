@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from okrflow.compiled_reads import all_rows, rows_by_ids
+from okrflow.compiled_reads import all_rows, formed_values, rows_by_ids
 from okrflow.cycles.models import Cycle
 from okrflow.engine import grading
 from okrflow.insights import totals as totals_module
@@ -527,14 +527,69 @@ def stored_review(scope: Any) -> StoredReview | None:
 
 
 def section_objectives(scope: Any, section: StoredSection) -> Any:
-    """Return the ids of a section's objectives in view, in the alignment map's order."""
-    rows = scope.objectives()
+    """Return the ids of a section's objectives in view, in the alignment map's order (what
+    a `Paginator` slices: a page of them)."""
+    shape = scope.shape()
+    if shape is not None:
+        return SectionIds(shape, section)
+    return section_rows(scope.objectives(), section_kind(section), section_value(section))
+
+
+def section_kind(section: StoredSection) -> str:
     if section.unit is None:
+        return "outside"
+    return "company" if section.unit.depth == 0 else "department"
+
+
+def section_value(section: StoredSection) -> int | str | None:
+    """What a section's rows are selected by: its unit's id, or its path (a department's)."""
+    if section.unit is None:
+        return None
+    return section.unit.pk if section.unit.depth == 0 else section.unit.path
+
+
+def section_rows(rows: QuerySet[Any], kind: str, value: Any) -> QuerySet[Any]:
+    """The snapshot rows of a section among `rows`: outside units, of the company unit itself,
+    or of a department's subtree; their objectives' ids in the alignment map's order."""
+    if kind == "outside":
         rows = rows.filter(unit_id__isnull=True)
-    elif section.unit.depth == 0:
-        rows = rows.filter(unit_id=section.unit.pk)
+    elif kind == "company":
+        rows = rows.filter(unit_id=value)
     else:
-        rows = rows.filter(
-            unit_id__in=OrgUnit.objects.filter(path__startswith=section.unit.path).values("pk")
-        )
+        rows = rows.filter(unit_id__in=OrgUnit.objects.filter(path__startswith=value).values("pk"))
     return rows.order_by("map_order").values_list("objective_id", flat=True)
+
+
+class SectionIds:
+    """A section's objective ids in view, read a page at a time by a statement compiled once
+    per form of the reader's scope and page (`compiled_reads.formed_values`)."""
+
+    def __init__(self, shape: tuple[Any, Any], section: StoredSection) -> None:
+        self.form, self.values = shape
+        self.kind = section_kind(section)
+        value = section_value(section)
+        self.extra: tuple[Any, ...] = () if value is None else (value,)
+
+    def __getitem__(self, part: slice) -> list[int]:
+        from okrflow.insights.models import ObjectiveSnapshot
+        from okrflow.insights.stored import scope_rows
+
+        assert isinstance(part, slice) and part.step is None
+        form, kind, start, stop = self.form, self.kind, part.start, part.stop
+        count = len(self.values)
+
+        def build(shaped: list[Any]) -> QuerySet[Any]:
+            rows = scope_rows(ObjectiveSnapshot, form, shaped[:count])
+            value = shaped[count] if len(shaped) > count else None
+            return section_rows(rows, kind, value).values_list("objective_id")[start:stop]
+
+        return [
+            pk
+            for (pk,) in formed_values(
+                "review section",
+                (form, kind, start, stop),
+                build,
+                ObjectiveSnapshot.objects.db,
+                (*self.values, *self.extra),
+            )
+        ]

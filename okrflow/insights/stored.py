@@ -10,6 +10,7 @@ sums the snapshot rows in SQL: the recount the totals are tested against.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -18,6 +19,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import In
 
+from okrflow.compiled_reads import formed_rows
 from okrflow.cycles.models import Cycle
 from okrflow.engine.progress import Status
 from okrflow.engine.risk import RiskKind
@@ -51,18 +53,28 @@ class Scope:
     def unit_filter(self) -> Q:
         if self.unit is None or self.tree is None:
             return Q()
-        # A subquery on the units' paths, not the list of every unit below (a company's all).
-        below = OrgUnit.objects.filter(path__startswith=self.unit.path).values("pk")
-        if self.unit.depth <= 1 and connection.vendor == "sqlite":
-            # SQLite, once its statistics are complete (an unsampled ANALYZE), would read a
-            # company's or department's rows through the unit index (a tenth of the cycle's or
-            # all of it) and sort them for the first few by rank; `unit_id + 0` leaves it the
-            # rank or map-order index, stopping at the first rows in the unit.
-            return Q(In(F("unit_id") + Value(0), below))
-        return Q(unit_id__in=below)
+        return unit_filter(self.unit.path, self.unit.depth <= 1 and connection.vendor == "sqlite")
+
+    def shape(self) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
+        """Return the form of the filter of the snapshot rows in view (with a viewer) and the
+        values it compares with: `scope_rows` builds it from them, so that a statement reading
+        such rows is compiled once per form (`compiled_reads.formed_rows`)."""
+        if self.viewer is None:
+            return None
+        viewer = self.viewer.shape()
+        if viewer is None:
+            return None
+        form, values = viewer
+        if self.unit is None or self.tree is None:
+            return (form, None), (self.cycle.pk, *values)
+        plus = self.unit.depth <= 1 and connection.vendor == "sqlite"
+        return (form, plus), (self.cycle.pk, self.unit.path, *values)
 
     def objectives(self) -> QuerySet[ObjectiveSnapshot]:
         if self.viewer is not None:
+            shape = self.shape()
+            if shape is not None:
+                return scope_rows(ObjectiveSnapshot, *shape)
             return ObjectiveSnapshot.objects.filter(cycle=self.cycle).filter(
                 self.viewer.rows() & self.unit_filter()
             )
@@ -73,6 +85,9 @@ class Scope:
 
     def risks(self) -> QuerySet[RiskSnapshot]:
         if self.viewer is not None:
+            shape = self.shape()
+            if shape is not None:
+                return scope_rows(RiskSnapshot, *shape).order_by("rank")
             return (
                 RiskSnapshot.objects.filter(cycle=self.cycle)
                 .filter(self.viewer.rows() & self.unit_filter())
@@ -108,6 +123,30 @@ class Scope:
         read = totals.read_totals(self.cycle, self.viewer, unit_ids, self.tree)
         self._read = read
         return read
+
+
+def unit_filter(path: str, plus: bool) -> Q:
+    """Select the rows of the unit of this path and of the units below it."""
+    # A subquery on the units' paths, not the list of every unit below (a company's all).
+    below = OrgUnit.objects.filter(path__startswith=path).values("pk")
+    if plus:
+        # SQLite, once its statistics are complete (an unsampled ANALYZE), would read a
+        # company's or department's rows through the unit index (a tenth of the cycle's or
+        # all of it) and sort them for the first few by rank; `unit_id + 0` leaves it the
+        # rank or map-order index, stopping at the first rows in the unit.
+        return Q(In(F("unit_id") + Value(0), below))
+    return Q(unit_id__in=below)
+
+
+def scope_rows(model: Any, form: tuple[Any, ...], values: Sequence[Any]) -> QuerySet[Any]:
+    """Return the snapshot rows (objective or risk) of a scope's form and values
+    (`Scope.shape`): the cycle's, the reader may see, of the unit's subtree when one."""
+    viewer_form, plus = form
+    if plus is None:
+        return model.objects.filter(cycle=values[0]).filter(totals.rows_of(viewer_form, values[1:]))
+    return model.objects.filter(cycle=values[0]).filter(
+        totals.rows_of(viewer_form, values[2:]) & unit_filter(values[1], plus)
+    )
 
 
 def viewer_scope(
@@ -222,6 +261,11 @@ def totals_heat_map(scope: Scope, units: list[OrgUnit], max_depth: int, days: li
     assert scope.viewer is not None and scope.tree is not None
     shown = [unit for unit in units if unit.depth <= max_depth]
     read = scope.read([unit.pk for unit in shown])
+    # Each day's names once, not once a unit (a company's map has hundreds of cells).
+    names = [
+        (totals.heat_name(day, "n"), totals.heat_name(day, "p"), totals.heat_name(day, "pace"))
+        for day in days
+    ]
     rows = []
     for unit in shown:
         figures = read.of(unit.pk)
@@ -229,11 +273,11 @@ def totals_heat_map(scope: Scope, units: list[OrgUnit], max_depth: int, days: li
         if not krs:
             continue
         cells = []
-        for day in days:
-            known = figures.get(totals.heat_name(day, "n"), 0)
+        for known_name, progress_name, pace_name in names:
+            known = figures.get(known_name, 0)
             if round(known):
-                progress = figures.get(totals.heat_name(day, "p"), 0.0)
-                pace = figures.get(totals.heat_name(day, "pace"), 0.0)
+                progress = figures.get(progress_name, 0.0)
+                pace = figures.get(pace_name, 0.0)
                 cells.append(HeatCell(progress / known, pace / known))
             else:
                 cells.append(HeatCell())
@@ -256,12 +300,21 @@ def top_stored_risks(scope: Scope, count: int) -> list[RiskSnapshot]:
 
     One query: the first risk of each kind and the first `count` of all, each an indexed
     subquery (`risk_kind_rank`, `risk_rank`) of at most `count` rows."""
-    risks = scope.risks()
-    found = list(
-        with_objects(
-            RiskSnapshot.objects.filter(pk__in=top_and_first_of_kinds(risks, count))
-        ).order_by("rank")
-    )
+    shape = scope.shape()
+    if shape is not None:
+        # Compiled once per form of the reader's scope (`compiled_reads.formed_rows`).
+        form, values = shape
+        found: list[RiskSnapshot] = formed_rows(
+            "top risks",
+            (form, count),
+            lambda shaped: top_risks(
+                scope_rows(RiskSnapshot, form, shaped).order_by("rank"), count
+            ),
+            RiskSnapshot.objects.db,
+            values,
+        )
+    else:
+        found = list(top_risks(scope.risks(), count))
     firsts: dict[str, RiskSnapshot] = {}
     for item in found:  # by rank: the first of its kind is the kind's most severe
         firsts.setdefault(item.kind, item)
@@ -273,6 +326,13 @@ def top_stored_risks(scope: Scope, count: int) -> list[RiskSnapshot]:
         if item.pk not in chosen_ids:
             chosen.append(item)
     return sorted(chosen[:count], key=lambda item: item.rank)
+
+
+def top_risks(risks: QuerySet[RiskSnapshot], count: int) -> QuerySet[RiskSnapshot]:
+    """The first `count` risks and each kind's first, with their titles, by rank."""
+    return with_objects(
+        RiskSnapshot.objects.filter(pk__in=top_and_first_of_kinds(risks, count))
+    ).order_by("rank")
 
 
 # Stands for each kind in the one compiled statement of "the first risk of a kind".

@@ -43,12 +43,13 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
+from okrflow.compiled_reads import formed_values
 from okrflow.cycles.models import Cycle
 from okrflow.engine.progress import Status
 from okrflow.engine.risk import RiskKind
@@ -571,18 +572,35 @@ class Viewer:
     led_query: Any = None  # `led` as a subquery on the units' paths (short SQL for a company)
     tops: frozenset[int] | None = None  # the units at the top of `led`, when known
     extra_owners: frozenset[OwnerId] = frozenset()  # who owns the `extra` objectives
+    # The paths of the units they lead (`led_query` selects those units and every unit below).
+    led_paths: tuple[str, ...] | None = None
 
     def rows(self) -> Q:
         """Return the filter of the snapshot rows (objective or risk) this reader may see."""
-        if self.sees_all:
-            return Q()
-        if self.sees_nothing:
-            return Q(pk__in=[])
+        shape = self.shape()
+        if shape is not None:
+            return rows_of(*shape)
         seen = Q(bucket=PUBLIC) | Q(objective_id__in=sorted(self.extra))
-        if self.led:
-            led = self.led_query if self.led_query is not None else sorted(self.led)
-            seen |= Q(bucket=PRIVATE_OWNED, unit_id__in=led)
-        return seen
+        led = self.led_query if self.led_query is not None else sorted(self.led)
+        return seen | Q(bucket=PRIVATE_OWNED, unit_id__in=led)
+
+    def shape(self) -> tuple[tuple[str], tuple[Any, ...]] | None:
+        """Return the form of `rows`' filter and the values it compares with (ids, the led
+        units' paths): `rows_of` builds it from them, so that a statement filtering on it is
+        compiled once per form (`compiled_reads.formed_rows`). None when the led units are
+        known only as a subquery."""
+        if self.sees_all:
+            return ("all",), ()
+        if self.sees_nothing:
+            return ("nothing",), ()
+        extra = tuple(sorted(self.extra))
+        if not self.led:
+            return ("public",), (extra,)
+        if self.led_query is None:
+            return ("led ids",), (extra, tuple(sorted(self.led)))
+        if self.led_paths is None:
+            return None
+        return ("led paths",), (extra, *self.led_paths)
 
     def led_tops(self, tree: Tree) -> list[int]:
         """Return the units at the top of what this reader leads."""
@@ -591,9 +609,52 @@ class Viewer:
         return [pk for pk in self.led if tree.parents.get(pk) not in self.led]
 
 
+def rows_of(form: tuple[str], values: Sequence[Any]) -> Q:
+    """Return the filter of the snapshot rows a reader may see (`Viewer.shape`)."""
+    if form[0] == "all":
+        return Q()
+    if form[0] == "nothing":
+        return Q(pk__in=[])
+    seen = Q(bucket=PUBLIC) | Q(objective_id__in=list(values[0]))
+    if form[0] == "led ids":
+        seen |= Q(bucket=PRIVATE_OWNED, unit_id__in=list(values[1]))
+    elif form[0] == "led paths":
+        # The units they lead with every unit below, as a subquery (`Access.led_units_query`).
+        led = Q(pk__in=[])
+        for path in values[1:]:
+            led |= Q(path__startswith=path)
+        seen |= Q(bucket=PRIVATE_OWNED, unit_id__in=OrgUnit.objects.filter(led).values("pk"))
+    return seen
+
+
+def private_snapshots(values: list[Any]) -> QuerySet[Any]:
+    """The snapshots of the private objectives of a cycle (`values[0]`) a person (`values[1]`)
+    sees otherwise than by leading their unit: their own, those they co-own (whole or by a key
+    result, as `Access.co_owned_objectives_filter`), those of their projects (`values[2]`) and
+    of their reports outside the units they lead (`values[3]`)."""
+    from okrflow.okrs.models import CoOwner, Objective
+
+    cycle, person, projects, reports = values
+    mine = CoOwner.objects.filter(person_id=person)
+    seen = (
+        Q(owner_person_id=person)
+        | Q(pk__in=mine.filter(objective__isnull=False).values("objective_id"))
+        | Q(pk__in=mine.filter(key_result__isnull=False).values("key_result__objective_id"))
+    )
+    if projects:
+        seen |= Q(owner_project_id__in=projects)
+    if reports:
+        seen |= Q(owner_person_id__in=reports)
+    private = Objective.objects.filter(cycle=cycle, is_private=True).filter(seen).values("pk")
+    # By objective alone (`private` is already the cycle's): with a `cycle=` condition too, a
+    # SQLite without statistics reads every snapshot of the cycle by its cycle index.
+    return ObjectiveSnapshot.objects.filter(objective_id__in=private).values_list(
+        "objective_id", "unit_id", "bucket", "owner_kind", "owner_key"
+    )
+
+
 def viewer_for(user: Any, cycle: Cycle) -> Viewer:
     """Work out what a user may see of a cycle's stored insights (a few small queries)."""
-    from okrflow.okrs.models import Objective
     from okrflow.org.access import access_for
 
     access = access_for(user)
@@ -605,21 +666,19 @@ def viewer_for(user: Any, cycle: Cycle) -> Viewer:
     led = frozenset(access.led_unit_ids)
     if person is None:
         return Viewer(led=led)
-    # Private objectives seen otherwise than by leading their unit (see the module's rules).
-    seen = Q(owner_person=person) | access.co_owned_objectives_filter()
-    if access.member_project_ids:
-        seen |= Q(owner_project_id__in=sorted(access.member_project_ids))
-    reports = access.reports_outside_led_units
-    if reports:
-        seen |= Q(owner_person_id__in=sorted(reports))
-    private = Objective.objects.filter(cycle=cycle, is_private=True).filter(seen).values("pk")
-    # By objective alone (`private` is already the cycle's): with a `cycle=` condition too, a
-    # SQLite without statistics reads every snapshot of the cycle by its cycle index.
+    # Private objectives seen otherwise than by leading their unit (see the module's rules),
+    # read by a statement compiled once per form (`compiled_reads.formed_values`).
+    projects = tuple(sorted(access.member_project_ids))
+    reports = tuple(sorted(access.reports_outside_led_units))
     rows = [
         (objective_id, kind, key)
-        for objective_id, unit_id, bucket, kind, key in ObjectiveSnapshot.objects.filter(
-            objective_id__in=private
-        ).values_list("objective_id", "unit_id", "bucket", "owner_kind", "owner_key")
+        for objective_id, unit_id, bucket, kind, key in formed_values(
+            "private objectives seen",
+            (bool(projects), bool(reports)),
+            private_snapshots,
+            ObjectiveSnapshot.objects.db,
+            (cycle.pk, person.pk, projects, reports),
+        )
         if not (bucket == PRIVATE_OWNED and unit_id in led)
     ]
     return Viewer(
@@ -628,6 +687,7 @@ def viewer_for(user: Any, cycle: Cycle) -> Viewer:
         extra_owners=frozenset((kind, key) for _, kind, key in rows if kind and key is not None),
         led_query=access.led_units_query() if led else None,
         tops=access.led_top_unit_ids,
+        led_paths=tuple(access.led_unit_paths.values()) if led else None,
     )
 
 
@@ -658,16 +718,20 @@ def read_totals(cycle: Cycle, viewer: Viewer, unit_ids: Iterable[int | None], tr
     tree.prefetch(
         [*(viewer.led_tops(tree) if not viewer.sees_all else []), *(u for u, _, _ in extras)]
     )
-    rows = InsightTotal.objects.filter(cycle=cycle)
     tops = [] if viewer.sees_all else viewer.led_tops(tree)
-    query = Q(unit_id__in=[pk for pk in wanted if pk is not None])
-    if None in wanted:
-        query |= Q(unit__isnull=True)
+    form = (viewer.sees_all, None in wanted)
+    values: tuple[Any, ...] = (cycle.pk, tuple(pk for pk in wanted if pk is not None))
     if not viewer.sees_all:
-        query = (query & Q(bucket=PUBLIC)) | Q(
-            bucket=PRIVATE_OWNED, unit_id__in=sorted({*tops, *(set(wanted) & viewer.led)})
-        )
-    for unit_id, bucket, figures in rows.filter(query).values_list("unit_id", "bucket", "figures"):
+        values += (tuple(sorted({*tops, *(set(wanted) & viewer.led)})),)
+    # Compiled once per form (`compiled_reads.formed_values`): the units' number and kind.
+    found = formed_values(
+        "stored totals",
+        form,
+        lambda shaped: totals_rows(form, shaped),
+        InsightTotal.objects.db,
+        values,
+    )
+    for unit_id, bucket, figures in found:
         if viewer.sees_all or bucket == PUBLIC:
             if unit_id in result.by_unit:
                 result.by_unit[unit_id].update(figures)
@@ -686,6 +750,23 @@ def read_totals(cycle: Cycle, viewer: Viewer, unit_ids: Iterable[int | None], tr
                 if ancestor in result.by_unit:
                     result.by_unit[ancestor].update(figures)
     return result
+
+
+def totals_rows(form: tuple[bool, bool], values: list[Any]) -> QuerySet[Any]:
+    """The stored totals `read_totals` reads: of the units `values[1]` (and of what is outside
+    units when `form[1]`), public ones unless the reader sees all, and the private ones of the
+    units `values[2]` (the units they lead among them and the tops of those they lead)."""
+    sees_all, outside = form
+    query = Q(unit_id__in=values[1])
+    if outside:
+        query |= Q(unit__isnull=True)
+    if not sees_all:
+        query = (query & Q(bucket=PUBLIC)) | Q(bucket=PRIVATE_OWNED, unit_id__in=values[2])
+    return (
+        InsightTotal.objects.filter(cycle=values[0])
+        .filter(query)
+        .values_list("unit_id", "bucket", "figures")
+    )
 
 
 # --- figures the pages show ----------------------------------------------------------------

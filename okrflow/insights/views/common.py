@@ -12,13 +12,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from okrflow.compiled_reads import formed_rows
 from okrflow.cycles.models import Cycle
 from okrflow.front.cycle_choice import chosen_cycle
 from okrflow.insights.collect import CycleInsights, collect_insights, visible_objectives
 from okrflow.insights.listing import ObjectiveRow, live_rows, stored_rows
+from okrflow.insights.models import ObjectiveSnapshot
 from okrflow.insights.risks import RiskItem, find_risks
 from okrflow.insights.snapshots import stored_insights
-from okrflow.insights.stored import Scope, viewer_scope
+from okrflow.insights.stored import Scope, scope_rows, viewer_scope
 from okrflow.okrs.models import Objective
 from okrflow.org.access import access_for
 from okrflow.org.models import OrgUnit
@@ -109,6 +111,11 @@ LISTED_FIELDS = (
 )
 
 
+def listed(snapshots: QuerySet[ObjectiveSnapshot]) -> QuerySet[ObjectiveSnapshot]:
+    """The snapshots with what a list shows of them and their objectives' owners."""
+    return snapshots.select_related(*LISTED_OWNERS).only(*LISTED_FIELDS)
+
+
 def listed_objectives(scope: Scope, count: int) -> list[ObjectiveRow]:
     """Return the first `count` objectives in view with their key results (the lists with
     sparklines), from their stored snapshots (`okrflow.insights.listing`).
@@ -117,12 +124,27 @@ def listed_objectives(scope: Scope, count: int) -> list[ObjectiveRow]:
     snapshot rows' index (never by sorting every objective in view); with a short list of ids,
     the first by position. Listed live when a snapshot is missing or older than its lines.
     """
-    listed = scope.objectives().select_related(*LISTED_OWNERS).only(*LISTED_FIELDS)
-    if scope.viewer is not None:
-        snapshots = list(listed.order_by("map_order")[:count])
+    shape = scope.shape()
+    if shape is not None:
+        # Compiled once per form of the reader's scope (`compiled_reads.formed_rows`).
+        form, values = shape
+        snapshots: list[ObjectiveSnapshot] = formed_rows(
+            "listed snapshots",
+            (form, count),
+            lambda shaped: listed(scope_rows(ObjectiveSnapshot, form, shaped)).order_by(
+                "map_order"
+            )[:count],
+            ObjectiveSnapshot.objects.db,
+            values,
+        )
+        wanted = len(snapshots)
+    elif scope.viewer is not None:
+        snapshots = list(listed(scope.objectives()).order_by("map_order")[:count])
         wanted = len(snapshots)
     else:
-        snapshots = list(listed.order_by("objective__position", "objective_id")[:count])
+        snapshots = list(
+            listed(scope.objectives()).order_by("objective__position", "objective_id")[:count]
+        )
         wanted = min(count, len(scope.objective_ids))
     rows = stored_rows(scope.cycle, snapshots) if len(snapshots) == wanted else None
     if rows is not None:
