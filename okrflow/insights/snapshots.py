@@ -319,8 +319,8 @@ def rewrite_cycle(
     a chunk of objectives at a time (call under the cycle's refresh lock). Return how many
     objectives and key results it stored.
 
-    With `processes` over 1 on PostgreSQL, the chunks are computed by as many worker processes
-    reading this transaction's snapshot, and written here in the same order
+    With `processes` over 1 (PostgreSQL, SQLite in WAL mode), the chunks are computed by as
+    many worker processes reading this transaction's snapshot, and written here in the same order
     (`parallel_refresh`): the rows stored are the same. Everyone's check-in standings are the
     first task: a worker judges them while the others compute objectives (they were the serial
     tail). Computing reads no stored insights, so the workers not seeing the deletes below
@@ -520,8 +520,9 @@ def refresh_changed(
 ) -> InsightRefresh:
     """Recompute the touched objectives and people (a chunk at a time), record the refresh.
     `recount`: the people whose check-in key results are counted again (every one when None).
-    With `processes` over 1 on PostgreSQL, the chunks are computed by as many worker processes
-    reading this transaction's snapshot (`parallel_refresh`), and written here in order."""
+    With `processes` over 1 (PostgreSQL, SQLite in WAL mode), the chunks are computed by as
+    many worker processes reading this transaction's snapshot (`parallel_refresh`), and written
+    here in order."""
     ids = sorted(touched)
     chunks = [ids[start : start + totals.CHUNK] for start in range(0, len(ids), totals.CHUNK)]
     with transaction.atomic():

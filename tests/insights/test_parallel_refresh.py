@@ -1,8 +1,8 @@
-"""A full refresh computed by worker processes stores what the serial one does (PostgreSQL).
+"""A refresh computed by worker processes stores what the serial one does, on both databases.
 
-The workers read the refresh's snapshot through their own connections, so the organisation must
-be committed: these tests run outside a test transaction. On SQLite the refresh stays serial
-whatever it is asked: the same comparison then checks that fallback.
+The workers read the refresh's snapshot (PostgreSQL) or the last commit (SQLite, whose write lock
+the refresh holds) through their own connections, so the organisation must be committed: these
+tests run outside a test transaction (SQLite's test database is a file).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
 from okrflow.cycles.models import Cycle
-from okrflow.insights import snapshots, totals
+from okrflow.insights import snapshots, standings, totals
 from okrflow.insights.models import (
     CheckinStanding,
     HeatSnapshot,
@@ -90,11 +90,40 @@ def test_workers_store_the_rows_the_serial_refresh_does(
     parallel_queries = parent_queries(cycle, 2)
     assert stored_rows(cycle) == serial
     assert multiprocessing.active_children() == []
-    if connection.vendor == "postgresql":
-        # The chunks' reads went to the workers: the parent sent far fewer statements.
-        assert parallel_queries < serial_queries / 2
-    else:
-        assert parallel_queries == serial_queries  # SQLite: serial, whatever was asked
+    # The chunks' reads went to the workers: the parent sent far fewer statements.
+    assert parallel_queries < serial_queries / 2
+
+
+def test_every_chunk_and_the_standings_are_computed_by_workers(
+    today: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(totals, "CHUNK", 7)
+    cycle = synthetic_cycle(today)
+    chunks = len(list(snapshots.objective_chunks(cycle)))
+    assert chunks > 3
+    parent = os.getpid()
+    # Shared with the forked workers: (chunks, standings) computed here, (…) by a worker.
+    counts = multiprocessing.get_context("fork").Array("i", 4)
+    compute_rows, judge_everyone = snapshots.compute_rows, standings.judge_everyone
+
+    def count(index: int) -> None:
+        with counts.get_lock():
+            counts[index + (2 if os.getpid() != parent else 0)] += 1
+
+    def counted_rows(*args: Any, **kwargs: Any) -> Any:
+        count(0)
+        return compute_rows(*args, **kwargs)
+
+    def counted_standings(cycle: Cycle) -> Any:
+        count(1)
+        return judge_everyone(cycle)
+
+    monkeypatch.setattr(snapshots, "compute_rows", counted_rows)
+    monkeypatch.setattr(standings, "judge_everyone", counted_standings)
+    refresh_cycle(cycle, processes=1)
+    assert list(counts) == [chunks, 1, 0, 0]
+    refresh_cycle(cycle, processes=2)
+    assert list(counts) == [chunks, 1, chunks, 1]
 
 
 def test_workers_refresh_a_database_that_has_no_organisation_row_yet(
@@ -116,8 +145,6 @@ class WorkerFailed(Exception):
 def test_a_failing_worker_fails_the_refresh_and_keeps_the_previous_figures(
     today: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite refreshes serially: there is no worker to fail")
     monkeypatch.setattr(totals, "CHUNK", 7)
     cycle = synthetic_cycle(today)
     refresh_cycle(cycle, processes=1)
@@ -179,10 +206,7 @@ def test_the_command_takes_its_processes_from_the_setting_or_its_option(
     by_setting, serial = command_queries(), command_queries("--processes", "1")
     settings.OKRFLOW_REFRESH_PROCESSES = 1
     by_option = command_queries("--processes", "2")
-    if connection.vendor == "postgresql":
-        assert by_setting < serial / 2 and by_option < serial / 2
-    else:
-        assert by_setting == serial == by_option
+    assert by_setting < serial / 2 and by_option < serial / 2
     settings.OKRFLOW_REFRESH_PROCESSES = 0  # the default: the CPUs, at most MOST_PROCESSES
     assert 1 <= refresh_processes() <= min(os.cpu_count() or 1, MOST_PROCESSES)
 
@@ -236,9 +260,6 @@ def test_workers_compute_the_incremental_refresh_as_the_serial_one_does(
     assert stored_rows(cycle) == serial
     assert multiprocessing.active_children() == []
     parallel_queries = incremental(2)[1]
-    if connection.vendor == "postgresql":
-        # The chunks' reads went to the workers: the parent sent a quarter fewer statements
-        # (it still reads the audit trail, judges the check-ins and writes every row).
-        assert parallel_queries < serial_queries * 3 / 4
-    else:
-        assert parallel_queries == serial_queries  # SQLite: serial, whatever was asked
+    # The chunks' reads went to the workers: the parent sent a quarter fewer statements
+    # (it still reads the audit trail, judges the check-ins and writes every row).
+    assert parallel_queries < serial_queries * 3 / 4

@@ -63,7 +63,7 @@ class Command(BaseCommand):
             "--processes",
             type=int,
             default=None,
-            help="Processes computing a refresh's chunks of objectives on PostgreSQL (default: "
+            help="Processes computing a refresh's chunks of objectives (default: "
             "OKRFLOW_REFRESH_PROCESSES, else the CPUs, at most 8; 1: one).",
         )
         parser.add_argument("--json", action="store_true", help="Print JSON for scripts.")
