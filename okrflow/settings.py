@@ -329,7 +329,7 @@ LOGGING = {
 # Cycles up to this many key results refresh their stored insights while a page loads; larger
 # ones are refreshed by `okrflow refresh-insights` (cron) and right after each change.
 OKRFLOW_INSIGHTS_LIVE_LIMIT = env_int("OKRFLOW_INSIGHTS_LIVE_LIMIT", 2000)
-# Processes computing a full `okrflow refresh-insights` on PostgreSQL (1: one, as before);
+# Processes computing `okrflow refresh-insights` (PostgreSQL; SQLite in WAL mode) (1: one);
 # 0, the default: as many as the CPUs, at most 8 (`insights.parallel_refresh`).
 OKRFLOW_REFRESH_PROCESSES = env_int("OKRFLOW_REFRESH_PROCESSES", 0)
 
