@@ -165,6 +165,12 @@ class Objective(models.Model):
         indexes = [
             # The overview and `okrflow okrs` read one cycle's live objectives in order.
             models.Index(fields=["cycle", "state", "position"], name="objective_cycle_state"),
+            # Every insights page reads the private objectives its reader sees otherwise than by
+            # leading their unit (`insights.totals.private_snapshots`): by a cycle's private
+            # objectives alone, not all of its objectives (2.0 → 0.9 ms at 10,000 people).
+            models.Index(
+                fields=["cycle"], condition=models.Q(is_private=True), name="objective_private"
+            ),
         ]
 
     def __str__(self) -> str:
