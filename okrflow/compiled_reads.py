@@ -351,8 +351,9 @@ def compile_formed(
 _formed: dict[tuple[Any, ...], Formed | None] = {}
 # The forms kept per process: each reader's scope has one (by the number of private objectives
 # they see, the units they lead…), and a review one per page read; beyond these many, further
-# forms run as querysets (a process's memory stays bounded).
-FORMS_KEPT = 2000
+# forms run as querysets (a process's memory stays bounded). A form holds its compiler: some
+# 16 KB, about 90 KB with 200 ids (measured): a few MB of a web worker's memory, not hundreds.
+FORMS_KEPT = 256
 
 
 def formed(
