@@ -103,10 +103,19 @@ class Access:
         if self.person is None:
             return {}
         table = connection.ops.quote_name(Person._meta.db_table)
+        step = f"SELECT p.id, p.unit_id FROM {table} p JOIN chain c ON p.manager_id = c.id"
+        if budget is not None and connection.vendor == "postgresql":
+            # A level's reports looked up by the index, person by person (at most a budget's
+            # worth): PostgreSQL plans the join above as a hash of everyone, scanning all the
+            # people at every level (1.1 ms of every insights page of a company's lead at
+            # 10,000 people). OFFSET 0 keeps the subquery from being flattened into that join.
+            step = (
+                f"SELECT p.id, p.unit_id FROM chain c CROSS JOIN LATERAL"
+                f" (SELECT id, unit_id FROM {table} WHERE manager_id = c.id OFFSET 0) p"
+            )
         sql = (
             f"WITH RECURSIVE chain(id, unit_id) AS ("
-            f" SELECT id, unit_id FROM {table} WHERE manager_id = %s"
-            f" UNION SELECT p.id, p.unit_id FROM {table} p JOIN chain c ON p.manager_id = c.id"
+            f" SELECT id, unit_id FROM {table} WHERE manager_id = %s UNION {step}"
             f") SELECT id, unit_id FROM chain WHERE id <> %s"
         )
         params: list[int] = [self.person.pk, self.person.pk]
