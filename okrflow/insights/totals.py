@@ -178,19 +178,22 @@ class StoredRows:
 
     @classmethod
     def read(cls, cycle: Cycle, objective_ids: Iterable[int]) -> StoredRows:
-        """Three queries per chunk of `CHUNK` objectives."""
+        """Three queries per chunk of `CHUNK` objectives. The objectives and cells in the order
+        of their ids and days, not as the table holds them: the totals are sums of floats, and
+        summed in another order they differ in their last digit (a refresh computed in worker
+        processes would not store exactly what a serial one does)."""
         rows = cls([], [], [])
         ids = sorted(set(objective_ids))
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             rows.objectives += (
                 ObjectiveSnapshot.objects.filter(among("objective_id", chunk), cycle=cycle)
-                .order_by()
+                .order_by("objective_id")
                 .values(*OBJECTIVE_FIELDS, *OWNER_FIELDS)
             )
             for pk, objective_id, day, progress, pace, known, unit_id in (
                 HeatSnapshot.objects.filter(among("objective_id", chunk), cycle=cycle)
-                .order_by()
+                .order_by("objective_id", "day", "pk")
                 .values_list(
                     "pk", "objective_id", "day", "progress_sum", "pace_sum", "known", "unit_id"
                 )
