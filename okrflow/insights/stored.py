@@ -68,6 +68,12 @@ class Scope:
         if self.unit is None or self.tree is None:
             return (form, None), (self.cycle.pk, *values)
         plus = self.unit.depth <= 1 and connection.vendor == "sqlite"
+        if form[0] in ("led ids", "led paths") and self.unit.pk in self.viewer.led:
+            # A unit they lead (and so every unit below it): of its subtree's rows they see
+            # the public and unit-private ones and the others they see by name (`extra`).
+            # Shorter to plan than the led units' subquery again (PostgreSQL: 1.0 → 0.6 ms
+            # for the unit page's risks).
+            form, values = ("led subtree",), values[:1]
         return (form, plus), (self.cycle.pk, self.unit.path, *values)
 
     def objectives(self) -> QuerySet[ObjectiveSnapshot]:

@@ -117,7 +117,8 @@ def test_a_viewers_rows_are_what_its_led_units_and_private_objectives_select(
 
 
 def test_the_private_objectives_a_viewer_sees_are_what_access_selects(world: World) -> None:
-    """`totals.private_snapshots` rebuilds `Access`'s rule from ids: the same statement."""
+    """`totals.private_snapshots` rebuilds `Access`'s rule from ids (one indexed read per way
+    of seeing one): the same rows, for every persona."""
     two_teams(world)
     grow(world, 9, 0)
     refresh_cycle(world.cycle)
@@ -144,7 +145,6 @@ def test_the_private_objectives_a_viewer_sees_are_what_access_selects(world: Wor
             sorted(access.reports_outside_led_units),
         ]
         rebuilt = totals.private_snapshots(values)
-        assert str(rebuilt.query) == str(expected.query)
         assert sorted(rebuilt) == sorted(expected)
 
 
