@@ -25,8 +25,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from okrflow.compiled_reads import formed_values
 from okrflow.cycles.models import Cycle
 from okrflow.insights import totals
 from okrflow.insights.models import CheckinStanding, InsightTotal
@@ -363,6 +364,19 @@ class StoredCompliance:
         return None if self.due == 0 else self.on_time / self.due
 
 
+def people_totals(values: list[Any], outside: bool) -> QuerySet[Any]:
+    """The people's stored totals of a cycle (`values[0]`) for some units (`values[1]`), and
+    for the people outside units when `outside`."""
+    query = Q(unit_id__in=values[1])
+    if outside:
+        query |= Q(unit__isnull=True)
+    return (
+        InsightTotal.objects.filter(cycle=values[0], bucket=PEOPLE)
+        .filter(query)
+        .values_list("figures")
+    )
+
+
 def stored_compliance(
     cycle: Cycle, unit: OrgUnit | None, now: datetime.datetime, tree: totals.Tree
 ) -> StoredCompliance:
@@ -371,12 +385,15 @@ def stored_compliance(
     from okrflow.engine.cadence import due_moment
 
     wanted: list[int | None] = [unit.pk] if unit else [*tree.roots(), None]
-    rows = InsightTotal.objects.filter(cycle=cycle, bucket=PEOPLE)
-    query = Q(unit_id__in=[pk for pk in wanted if pk is not None])
-    if None in wanted:
-        query |= Q(unit__isnull=True)
     figures: totals.Figures = Counter()
-    for found in rows.filter(query).values_list("figures", flat=True):
+    # Compiled once per number of units (`compiled_reads.formed_values`).
+    for (found,) in formed_values(
+        "people totals",
+        None in wanted,
+        lambda shaped: people_totals(shaped, None in wanted),
+        InsightTotal.objects.db,
+        (cycle.pk, tuple(sorted(pk for pk in wanted if pk is not None))),
+    ):
         figures.update(found)
     people = totals.count(figures, "people")
     on_time = late = missed = 0

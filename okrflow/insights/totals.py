@@ -396,6 +396,9 @@ class Tree:
     def know_roots(self, units: Iterable[OrgUnit]) -> None:
         """Learn the top units from units a page has already read (a loaded tree knows them)."""
 
+    def know(self, units: Iterable[OrgUnit]) -> None:
+        """Learn the paths of units a page has already read (a loaded tree knows them)."""
+
 
 class ReadingTree(Tree):
     """The org chart as a page reads it: the top units, and the paths of the few units asked
@@ -415,6 +418,11 @@ class ReadingTree(Tree):
         (the review reads the company and its departments): no query for them later."""
         if self._roots is None:
             self._roots = [unit.pk for unit in units if unit.depth == 0]
+
+    def know(self, units: Iterable[OrgUnit]) -> None:
+        """Take the paths of units a page has already read: no query for them later (the unit
+        page's unit is most often the top of what its reader leads)."""
+        self.paths.update((unit.pk, unit.path) for unit in units)
 
     def prefetch(self, unit_ids: Iterable[int | None]) -> None:
         missing = {pk for pk in unit_ids if pk is not None and pk not in self.paths}

@@ -198,6 +198,8 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     cycle = scope.cycle
     # The heat map shows the unit and the units right below it: only those are read.
     units = rows_by_ids("unit and below", unit_and_children, OrgUnit.objects.db, [unit.pk] * 2)
+    assert scope.tree is not None
+    scope.tree.know(units)
     scope.read(
         [u.pk for u in units]
     )  # one read of the stored totals: the unit's and the heat map's
