@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from okrflow.compiled_reads import formed_values
 from okrflow.cycles.models import Cycle, CycleState
 from okrflow.engine.calibration import Calibration, Prediction, calibrate, calibrate_by
 from okrflow.engine.grading import success_bar
@@ -36,11 +37,21 @@ CALIBRATION_CYCLES = 4
 
 def calibration_cycles() -> list[int]:
     """Return the ids of the latest closed cycles, those calibration reads (one short query)."""
-    return list(
-        Cycle.objects.filter(state=CycleState.CLOSED)
-        .order_by("-end_date", "-pk")
-        .values_list("pk", flat=True)[:CALIBRATION_CYCLES]
-    )
+    # Compiled once (`compiled_reads.formed_values`): every unit and person page asks.
+    return [
+        pk
+        for (pk,) in formed_values(
+            "calibration cycles",
+            CALIBRATION_CYCLES,  # the statement's LIMIT
+            lambda _values: (
+                Cycle.objects.filter(state=CycleState.CLOSED)
+                .order_by("-end_date", "-pk")
+                .values_list("pk")[:CALIBRATION_CYCLES]
+            ),
+            Cycle.objects.db,
+            (),
+        )
+    ]
 
 
 def outcomes_in_closed_cycles(**filters: Any) -> list[Prediction]:

@@ -377,6 +377,20 @@ def people_totals(values: list[Any], outside: bool) -> QuerySet[Any]:
     )
 
 
+def missed_since(values: list[Any], due: datetime.date) -> QuerySet[Any]:
+    """The first few people of a cycle (`values[0]`) who have not checked in since the week of
+    `due`, of the units below a path (`values[1]`) when given."""
+    standings = CheckinStanding.objects.filter(cycle=values[0], key_results__gt=0).filter(
+        Q(last_week__isnull=True) | Q(last_week__lt=due)
+    )
+    if len(values) > 1:
+        below = OrgUnit.objects.filter(path__startswith=values[1]).values("pk")
+        standings = standings.filter(unit_id__in=below)
+    # The first few by person, along the (cycle, person) index: sorting everyone who missed by
+    # name would read them all. The page sorts these few by name.
+    return standings.order_by("person_id").values_list("person_id")[:NAMES_SHOWN]
+
+
 def stored_compliance(
     cycle: Cycle, unit: OrgUnit | None, now: datetime.datetime, tree: totals.Tree
 ) -> StoredCompliance:
@@ -416,15 +430,16 @@ def stored_compliance(
                 if when == "none" or datetime.date.fromisoformat(when) < last_due:
                     missed_last_count += round(value)
         if missed_last_count:
-            standings = CheckinStanding.objects.filter(cycle=cycle, key_results__gt=0).filter(
-                Q(last_week__isnull=True) | Q(last_week__lt=last_due)
-            )
-            if unit is not None:
-                below = OrgUnit.objects.filter(path__startswith=unit.path).values("pk")
-                standings = standings.filter(unit_id__in=below)
-            # The first few by person, along the (cycle, person) index: sorting everyone who
-            # missed by name would read them all. The page sorts these few by name.
-            names = list(
-                standings.order_by("person_id").values_list("person_id", flat=True)[:NAMES_SHOWN]
-            )
+            # Compiled once per week and kind of scope (`compiled_reads.formed_values`).
+            due = last_due
+            names = [
+                person_id
+                for (person_id,) in formed_values(
+                    "missed last week",
+                    (due, unit is not None, NAMES_SHOWN),
+                    lambda shaped: missed_since(shaped, due),
+                    CheckinStanding.objects.db,
+                    (cycle.pk,) if unit is None else (cycle.pk, unit.path),
+                )
+            ]
     return StoredCompliance(people, on_time, late, missed, names, missed_last_count)

@@ -213,3 +213,48 @@ def test_a_new_objective_below_a_new_one_is_placed_below_it_whatever_the_chunks(
     order, depth = places[okrs["marketing"].pk]  # type: ignore[attr-defined]
     assert places[middle.pk] == (order, depth + 1)
     assert places[low.pk] == (order, depth + 2)
+
+
+def snapshot_rows() -> dict[int, tuple[Any, ...]]:
+    return {
+        row.objective_id: (row.status, row.progress, row.forecast, row.outlook, row.map_order)
+        for row in ObjectiveSnapshot.objects.all()
+    }
+
+
+def test_an_incremental_refresh_of_most_of_a_large_cycle_rewrites_it_whole(
+    world: World, today, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Past `REWRITE_FROM_SHARE` of a cycle of `REWRITE_FROM_OBJECTIVES` or more, the changed
+    objectives are not taken out and put back one by one: the cycle is rewritten whole (the
+    same rows as a refresh from scratch); below it, the incremental path runs."""
+    from okrflow.insights import snapshots
+    from okrflow.okrs.models import KeyResult
+
+    okrs = two_teams(world)
+    refresh_cycle(world.cycle)
+    monkeypatch.setattr(snapshots, "REWRITE_FROM_OBJECTIVES", 3)  # this cycle counts as large
+    incremental_runs: list[int] = []
+    real_refresh_changed = snapshots.refresh_changed
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        incremental_runs.append(len(args[2]))
+        return real_refresh_changed(*args, **kwargs)
+
+    monkeypatch.setattr(snapshots, "refresh_changed", counted)
+    # A value of one key result: a few of the three objectives, incrementally.
+    record_key_result_value(None, okrs["visits"], value=Decimal("45"), measured_on=today)
+    refresh_cycle(world.cycle, incremental=True)
+    assert len(incremental_runs) == 1 and incremental_runs[0] < 3
+
+    # A value in every objective: all three of three changed, rewritten whole.
+    for objective in (okrs["company"], okrs["marketing"], okrs["sales"]):
+        key_result = KeyResult.objects.filter(objective=objective).order_by("pk").first()
+        assert key_result is not None
+        record_key_result_value(None, key_result, value=Decimal("60"), measured_on=today)
+    whole = refresh_cycle(world.cycle, incremental=True)
+    assert len(incremental_runs) == 1  # not called again
+    assert whole.recomputed == 3  # type: ignore[attr-defined]
+    rewritten = snapshot_rows()
+    refresh_cycle(world.cycle)  # from scratch
+    assert snapshot_rows() == rewritten
