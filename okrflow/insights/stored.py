@@ -32,6 +32,7 @@ from okrflow.insights.boards import (
     checkin_days,
 )
 from okrflow.insights.models import HeatSnapshot, InsightRefresh, ObjectiveSnapshot, RiskSnapshot
+from okrflow.okrs.models import Objective
 from okrflow.org.models import OrgUnit
 
 
@@ -402,8 +403,6 @@ MAP_OBJECTIVE_COLUMNS = (
 
 def map_objectives(ids: list[int]) -> QuerySet[Any]:
     """The alignment map's objectives with their owners' names (`stored_alignment_map`)."""
-    from okrflow.okrs.models import Objective
-
     return Objective.objects.filter(pk__in=ids).order_by().values_list(*MAP_OBJECTIVE_COLUMNS)
 
 
@@ -445,7 +444,7 @@ def stored_alignment_map(
         for row in values_by_ids(
             "alignment map objectives",
             map_objectives,
-            ObjectiveSnapshot.objects.db,
+            Objective.objects.db,
             [row[7] for row in rows],
         )
     }
